@@ -1,0 +1,1 @@
+//! Runs every rule over a parsed log and orders the findings root cause first.

@@ -1,0 +1,1 @@
+//! Fix plans: the file edits and commands that make a finding go away.

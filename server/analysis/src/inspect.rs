@@ -1,0 +1,1 @@
+//! Verdicts for a built binary against Debian releases and a probed server.

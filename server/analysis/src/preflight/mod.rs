@@ -1,0 +1,1 @@
+//! Preflight: predict a target's findings from cargo metadata, the cargo config and host facts.

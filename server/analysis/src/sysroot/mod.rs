@@ -1,0 +1,1 @@
+//! Sysroot planning: dependency closure over Packages indexes, the base set a linker needs, links → -dev packages.

@@ -1,0 +1,1 @@
+//! Applies computed edits to user files atomically (temp file + rename).

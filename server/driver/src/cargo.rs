@@ -1,0 +1,1 @@
+//! Runs cargo (metadata, build) and streams its output.

@@ -1,0 +1,1 @@
+//! Cargo config discovery with cargo's precedence and the origin of every value.

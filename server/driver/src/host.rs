@@ -1,0 +1,1 @@
+//! Host facts: installed targets, linkers on PATH, OS and package manager.

@@ -1,0 +1,1 @@
+//! Reads a binary and its sysroot manifest for inspect.

@@ -1,0 +1,12 @@
+//! The only crossport crate that touches the file system, processes, the
+//! network, environment variables and the clock.
+//!
+//! The CLI and the language server are thin shells over this crate and
+//! `crossport-analysis`.
+pub mod apply;
+pub mod cargo;
+pub mod config;
+pub mod host;
+pub mod inspect;
+pub mod ssh;
+pub mod sysroot;

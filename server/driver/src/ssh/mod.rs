@@ -1,0 +1,1 @@
+//! ssh probe and deploy, with arguments passed as argv.

@@ -1,0 +1,1 @@
+//! Sysroot fetch, verify, cache, lock and assembly.

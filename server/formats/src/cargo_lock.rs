@@ -1,0 +1,1 @@
+//! Cargo.lock: locked package versions.

@@ -1,0 +1,1 @@
+//! The .deb container: ar members and data.tar.{xz,gz,zst} streams.

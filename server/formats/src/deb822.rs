@@ -1,0 +1,1 @@
+//! Zero-copy reader for deb822 paragraphs (Release, InRelease, Packages, .sources).

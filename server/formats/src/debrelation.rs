@@ -1,0 +1,1 @@
+//! Debian relationship fields: Depends, Pre-Depends, Provides, alternatives, version constraints, arch qualifiers.

@@ -1,0 +1,1 @@
+//! Debian version numbers and dpkg's comparison (epochs, tildes).

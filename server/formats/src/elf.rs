@@ -1,0 +1,1 @@
+//! ELF facts for inspect: class, machine, linkage, interpreter, NEEDED, symbol versions.

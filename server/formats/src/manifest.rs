@@ -1,0 +1,1 @@
+//! Cargo.toml: dependency declarations read with spans and edited (features, default-features).
