@@ -1,0 +1,183 @@
+// Drives real VS Code (code-server, in Debian's chromium through
+// playwright-core) against crossport's extension and language server on a
+// fixture crate, the way a user would: open Cargo.toml, read the Problems
+// panel, apply the quick fix, save, see the problem go, then pick a target
+// from the command palette. scripts/vscode-e2e.sh prepares everything and
+// runs this from the harness directory (where playwright-core is installed).
+//
+// Environment: CODE_SERVER (its bin), RUN_DIR (fresh profile dir with
+// config.yaml), WS (the workspace folder), SHOTS (screenshot dir),
+// CHROMIUM (browser binary), FIX_TITLE (regex of the quick fix to apply).
+// Exit status 0 = every step passed.
+
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = process.env;
+const { CODE_SERVER, RUN_DIR, WS, SHOTS } = env;
+const CHROMIUM = env.CHROMIUM ?? '/usr/bin/chromium';
+const FIX_TITLE = new RegExp(env.FIX_TITLE ?? 'vendored', 'i');
+const DIAGNOSTIC = new RegExp(env.DIAGNOSTIC ?? 'openssl', 'i');
+const PICK_TARGET = env.PICK_TARGET ?? 'x86_64-unknown-linux-gnu';
+const port = 20000 + (process.pid % 10000);
+const started = Date.now();
+
+const log = (message) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let shot = 0;
+async function screenshot(page, name) {
+  const file = path.join(SHOTS, `${String(++shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file }).catch((error) => log(`screenshot ${file} failed: ${error.message}`));
+  log(`screenshot ${file}`);
+}
+
+async function waitForCodeServer() {
+  for (let i = 0; i < 150; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (up) return;
+    await sleep(200);
+  }
+  throw new Error('code-server did not answer /healthz within 30 s');
+}
+
+/** Runs a palette command by its title, e.g. "Crossport: Select Target". */
+async function runPaletteCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+}
+
+function readWorkspaceSettings() {
+  const file = path.join(WS, '.vscode', 'settings.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+async function steps(page) {
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+  log('workbench ready');
+
+  // The status bar item appears once the extension is active; it leaves
+  // "starting" once the server answered initialize.
+  const status = page.locator('.statusbar-item', { hasText: 'default target' }).first();
+  await status.waitFor({ timeout: 30_000 });
+  await page.locator('.statusbar-item', { hasText: /default target: (ok|\d+ problems?)/ }).first().waitFor({ timeout: 30_000 });
+  log(`extension active, server running: "${(await status.innerText()).trim()}"`);
+  await screenshot(page, 'server-running');
+
+  await openFile(page, 'Cargo.toml');
+  await page.keyboard.press('Control+Shift+M');
+  const problem = page.locator('.markers-panel .monaco-list-row', { hasText: DIAGNOSTIC }).first();
+  await problem.waitFor({ timeout: 30_000 });
+  log(`problems panel: "${(await problem.innerText()).replace(/\s+/g, ' ').trim()}"`);
+  await page.locator('.statusbar-item', { hasText: /default target: \d+ problems?/ }).first().waitFor({ timeout: 10_000 });
+  await screenshot(page, 'problems-panel');
+
+  // Put the cursor on the diagnostic through the Problems panel (it moves the
+  // editor to the marker), then ask for quick fixes in the editor.
+  await problem.dblclick();
+  await sleep(300);
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget');
+  await menu.waitFor({ timeout: 15_000 });
+  const rows = await menu.locator('.monaco-list-row').allInnerTexts();
+  log(`quick fixes offered: ${JSON.stringify(rows.map((row) => row.replace(/\s+/g, ' ').trim()))}`);
+  const index = rows.findIndex((row) => FIX_TITLE.test(row));
+  if (index < 0) throw new Error(`no quick fix matching ${FIX_TITLE} among ${JSON.stringify(rows)}`);
+  await screenshot(page, 'quick-fix-menu');
+  // Move the focus with the keyboard: an overlay intercepts pointer clicks.
+  for (let i = 0; i < 30; i++) {
+    const focused = await menu.locator('.monaco-list-row.focused').innerText().catch(() => '');
+    if (FIX_TITLE.test(focused)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+  await page.keyboard.press('Control+S');
+  log('quick fix applied and saved');
+  await problem.waitFor({ state: 'detached', timeout: 30_000 });
+  log('the problem is gone');
+  await screenshot(page, 'problem-fixed');
+
+  await runPaletteCommand(page, 'Crossport: Select Target');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: PICK_TARGET }).first();
+  await pick.waitFor({ timeout: 30_000 });
+  const pickText = (await pick.innerText()).replace(/\s+/g, ' ').trim();
+  log(`target quick pick row: "${pickText}"`);
+  if (!/tier 1/.test(pickText) || !/installed/.test(pickText)) {
+    throw new Error(`the ${PICK_TARGET} row is not marked installed and tier 1: "${pickText}"`);
+  }
+  await page.locator('.quick-input-widget input').fill(PICK_TARGET);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: PICK_TARGET }).first().waitFor();
+  await screenshot(page, 'select-target');
+  await page.keyboard.press('Enter');
+  await page.locator('.statusbar-item', { hasText: `${PICK_TARGET}:` }).first().waitFor({ timeout: 15_000 });
+  const targets = readWorkspaceSettings()['crossport.targets'];
+  if (JSON.stringify(targets) !== JSON.stringify([PICK_TARGET])) {
+    throw new Error(`crossport.targets in .vscode/settings.json is ${JSON.stringify(targets)}`);
+  }
+  log(`crossport.targets = ${JSON.stringify(targets)}`);
+  await screenshot(page, 'target-selected');
+}
+
+const codeServer = spawn(
+  CODE_SERVER,
+  [
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--config', path.join(RUN_DIR, 'config.yaml'),
+    '--user-data-dir', path.join(RUN_DIR, 'user'),
+    '--extensions-dir', path.join(RUN_DIR, 'exts'),
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override', '--ignore-last-opened',
+  ],
+  { stdio: ['ignore', fs.openSync(path.join(SHOTS, 'code-server.log'), 'w'), 'inherit'], detached: true },
+);
+
+let browser;
+let page;
+let ok = false;
+try {
+  await waitForCodeServer();
+  log(`code-server listening on ${port}`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await steps(page);
+  ok = true;
+  log('PASSED');
+} catch (error) {
+  log(`FAILED: ${error.message}`);
+  const toasts = await page?.locator('.notification-toast').allInnerTexts().catch(() => []);
+  if (toasts?.length) log(`notifications: ${JSON.stringify(toasts)}`);
+  if (page) await screenshot(page, 'failure');
+} finally {
+  await browser?.close().catch(() => {});
+  // The process group holds code-server, its extension host and the language server.
+  try {
+    process.kill(-codeServer.pid, 'SIGTERM');
+  } catch {}
+}
+process.exit(ok ? 0 : 1);

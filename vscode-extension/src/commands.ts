@@ -1,0 +1,189 @@
+// The command palette: "Crossport: …" commands. Each one asks the server
+// (workspace/executeCommand) or changes a setting; none diagnoses anything
+// itself. Their ids differ from the server's command names on purpose: the
+// language client registers those itself, for code actions to run.
+
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+import { Ctx } from './ctx';
+import { BinaryArgs, ProjectArgs, ServerCommand, ServerCommandName } from './lsp_ext';
+import { installedFromRustlib, parseRustupTargetList, parseTargetList, TargetFacts, targetItems } from './targets';
+
+type Handler = (ctx: Ctx) => Promise<unknown>;
+
+/** Palette command id → handler. package.json's `contributes.commands` lists the same ids. */
+export const PALETTE: Record<string, Handler> = {
+  'crossport.selectTarget': selectTarget,
+  'crossport.runDoctor': (ctx) => runAndShow(ctx, 'Doctor', ServerCommand.doctor, projectArgs(ctx)),
+  'crossport.buildForTarget': (ctx) => runAndShow(ctx, 'Building', ServerCommand.build, projectArgs(ctx)),
+  'crossport.fetchSysrootForTarget': (ctx) =>
+    runAndShow(ctx, 'Fetching sysroot', ServerCommand.fetchSysroot, projectArgs(ctx)),
+  'crossport.applyAllFixes': applyAllFixes,
+  'crossport.inspectBinary': inspectBinary,
+  'crossport.deployBinary': (ctx) => runAndShow(ctx, 'Deploying', ServerCommand.deploy, projectArgs(ctx)),
+  'crossport.restartServer': (ctx) => ctx.restart(),
+  'crossport.showOutput': async (ctx) => ctx.output.show(true),
+};
+
+export function registerPalette(ctx: Ctx): vscode.Disposable[] {
+  return Object.entries(PALETTE).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async () => {
+      try {
+        await handler(ctx);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        ctx.output.appendLine(`crossport: ${id}: ${message}`);
+        void vscode.window.showErrorMessage(`Crossport: ${message}`);
+      }
+    }),
+  );
+}
+
+/** The project a command acts on: the active file's, else the first folder's. */
+function projectArgs(ctx: Ctx): ProjectArgs {
+  const args: ProjectArgs = {};
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (active?.scheme === 'file') args.uri = active.toString();
+  else if (folder) args.manifest = vscode.Uri.joinPath(folder, 'Cargo.toml').fsPath;
+  const [target] = ctx.config.targets;
+  if (target !== undefined) args.target = target;
+  return args;
+}
+
+async function runAndShow(ctx: Ctx, title: string, command: ServerCommandName, args: BinaryArgs): Promise<void> {
+  const result = await ctx.runServerCommand(title, command, args);
+  if (result === undefined || result === null) return;
+  const message = resultMessage(result);
+  ctx.output.appendLine(`crossport: ${command}: ${typeof result === 'string' ? result : JSON.stringify(result, null, 2)}`);
+  if (message) void vscode.window.showInformationMessage(`Crossport: ${message}`);
+}
+
+/** The line to show for a command's result: a string, or an object's `message`. */
+function resultMessage(result: unknown): string | undefined {
+  if (typeof result === 'string') return result;
+  if (typeof result === 'object' && result !== null && 'message' in result) {
+    const message = (result as { message: unknown }).message;
+    if (typeof message === 'string') return message;
+  }
+  return undefined;
+}
+
+/** "Crossport: Select Target": a quick pick of rustc's targets, installed and tier marked. */
+async function selectTarget(ctx: Ctx): Promise<void> {
+  const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const facts = await targetFacts(cwd);
+  const selected = ctx.config.targets;
+  const fromConfig: vscode.QuickPickItem & { triple?: string } = {
+    label: '$(settings-gear) Use the cargo config',
+    description: selected.length === 0 ? 'selected' : '',
+    detail: 'Clear crossport.targets: the [build] target of .cargo/config.toml (or the host) applies',
+  };
+  const rows = targetItems(facts, selected).map((item) => ({
+    label: item.triple,
+    description: item.description,
+    triple: item.triple,
+  }));
+  const picked = await vscode.window.showQuickPick([fromConfig, ...rows], {
+    title: 'Crossport: Select Target',
+    placeHolder: 'Target triple to check and build for',
+    matchOnDescription: true,
+  });
+  if (!picked) return;
+  await ctx.config.setTargets(picked.triple ? [picked.triple] : []);
+}
+
+/** Runs rustc (and rustup when present) in the workspace, so rust-toolchain.toml applies. */
+async function targetFacts(cwd: string | undefined): Promise<TargetFacts> {
+  const known = parseTargetList(await run('rustc', ['--print', 'target-list'], cwd));
+  const sysroot = (await run('rustc', ['--print', 'sysroot'], cwd)).trim();
+  const rustlib = path.join(sysroot, 'lib', 'rustlib');
+  const entries = await fs.promises.readdir(rustlib).catch(() => [] as string[]);
+  const withStd = entries.filter((entry) => hasCoreRlib(path.join(rustlib, entry, 'lib')));
+  const installed = installedFromRustlib(entries, withStd);
+  const rustup = await run('rustup', ['target', 'list'], cwd).catch(() => undefined);
+  const distributed = rustup === undefined ? undefined : parseRustupTargetList(rustup).all;
+  return { known, installed, distributed };
+}
+
+function hasCoreRlib(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).some((name) => name.startsWith('libcore-') && name.endsWith('.rlib'));
+  } catch {
+    return false;
+  }
+}
+
+function run(program: string, args: string[], cwd: string | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(program, args, { cwd, timeout: 30_000, maxBuffer: 8 << 20 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`\`${program} ${args.join(' ')}\` failed: ${stderr.trim() || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/**
+ * "Crossport: Apply All Fixes": for each crossport diagnostic, the server's
+ * preferred quick fix (else its first), one at a time, because each fix
+ * changes the files the next one is computed from.
+ */
+async function applyAllFixes(ctx: Ctx): Promise<void> {
+  const tried = new Set<string>();
+  let applied = 0;
+  for (let round = 0; round < 50; round++) {
+    const next = nextDiagnostic(tried);
+    if (!next) break;
+    const [uri, diagnostic] = next;
+    tried.add(diagnosticKey(uri, diagnostic));
+    const actions =
+      (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+      )) ?? [];
+    const mine = actions.filter((action) => action.diagnostics?.some((d) => sameDiagnostic(d, diagnostic)));
+    const action = mine.find((candidate) => candidate.isPreferred) ?? mine[0];
+    if (!action) continue;
+    ctx.output.appendLine(`crossport: applying "${action.title}"`);
+    if (action.edit) await vscode.workspace.applyEdit(action.edit);
+    if (action.command) await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+    applied++;
+  }
+  void vscode.window.showInformationMessage(
+    applied === 0 ? 'Crossport: no fixes to apply' : `Crossport: applied ${applied} fix${applied === 1 ? '' : 'es'}`,
+  );
+}
+
+function nextDiagnostic(tried: Set<string>): [vscode.Uri, vscode.Diagnostic] | undefined {
+  for (const [uri, diagnostics] of vscode.languages.getDiagnostics()) {
+    for (const diagnostic of diagnostics) {
+      if (diagnostic.source?.startsWith('crossport') && !tried.has(diagnosticKey(uri, diagnostic))) {
+        return [uri, diagnostic];
+      }
+    }
+  }
+  return undefined;
+}
+
+function diagnosticKey(uri: vscode.Uri, diagnostic: vscode.Diagnostic): string {
+  return `${uri.toString()}|${String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code)}|${diagnostic.message}`;
+}
+
+function sameDiagnostic(a: vscode.Diagnostic, b: vscode.Diagnostic): boolean {
+  return a.message === b.message && a.range.isEqual(b.range);
+}
+
+/** "Crossport: Inspect Binary": pick a built binary, let the server check it. */
+async function inspectBinary(ctx: Ctx): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const options: vscode.OpenDialogOptions = { canSelectMany: false, title: 'Binary to inspect', openLabel: 'Inspect' };
+  if (folder) options.defaultUri = vscode.Uri.joinPath(folder, 'target');
+  const [binary] = (await vscode.window.showOpenDialog(options)) ?? [];
+  if (!binary) return;
+  await runAndShow(ctx, 'Inspecting', ServerCommand.inspect, { ...projectArgs(ctx), binary: binary.fsPath });
+}
