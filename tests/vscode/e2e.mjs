@@ -78,9 +78,9 @@ async function steps(page) {
 
   // The status bar item appears once the extension is active; it leaves
   // "starting" once the server answered initialize.
-  const status = page.locator('.statusbar-item', { hasText: 'default target' }).first();
+  const status = page.locator('.statusbar-item', { hasText: '[build] target' }).first();
   await status.waitFor({ timeout: 30_000 });
-  await page.locator('.statusbar-item', { hasText: /default target: (ok|\d+ problems?)/ }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.statusbar-item', { hasText: /\[build\] target: (ok|\d+ problems?)/ }).first().waitFor({ timeout: 30_000 });
   log(`extension active, server running: "${(await status.innerText()).trim()}"`);
   await screenshot(page, 'server-running');
 

@@ -18,7 +18,7 @@ export interface StatusView {
 /** Describes the selected targets for the status bar: the first one, and how many more. */
 export function targetLabel(targets: string[]): string {
   const [first, ...rest] = targets;
-  if (first === undefined) return 'default target';
+  if (first === undefined) return '[build] target';
   return rest.length === 0 ? first : `${first} +${rest.length}`;
 }
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { statusView, targetLabel } from '../src/status';
 
 test('target label: default, one, several', () => {
-  assert.equal(targetLabel([]), 'default target');
+  assert.equal(targetLabel([]), '[build] target');
   assert.equal(targetLabel(['aarch64-unknown-linux-gnu']), 'aarch64-unknown-linux-gnu');
   assert.equal(targetLabel(['aarch64-unknown-linux-gnu', 'x86_64-unknown-linux-musl']), 'aarch64-unknown-linux-gnu +1');
 });
