@@ -107,6 +107,15 @@ async function steps(page) {
   }
   log(`crossport.targets = ${JSON.stringify(targets)}`);
   await screenshot(page, 'target-selected');
+
+  // "Crossport: Doctor" goes through the server (workspace/executeCommand),
+  // which answers with a message.
+  await runPaletteCommand(page, 'Crossport: Doctor');
+  const doctor = page.locator('.notification-toast', { hasText: /crossport: (no problems found|\d+ problem)/i }).first();
+  await doctor.waitFor({ timeout: 60_000 });
+  log(`doctor: "${(await doctor.innerText()).replace(/\s+/g, ' ').trim()}"`);
+  await screenshot(page, 'doctor');
+  await runPaletteCommand(page, 'Notifications: Clear All Notifications');
   if (env.SKIP_DIAGNOSTICS === '1') return;
 
   await openFile(page, 'Cargo.toml');

@@ -17,13 +17,12 @@ type Handler = (ctx: Ctx) => Promise<unknown>;
 /** Palette command id → handler. package.json's `contributes.commands` lists the same ids. */
 export const PALETTE: Record<string, Handler> = {
   'crossport.selectTarget': selectTarget,
-  'crossport.runDoctor': (ctx) => runAndShow(ctx, 'Doctor', ServerCommand.doctor, projectArgs(ctx)),
-  'crossport.buildForTarget': (ctx) => runAndShow(ctx, 'Building', ServerCommand.build, projectArgs(ctx)),
-  'crossport.fetchSysrootForTarget': (ctx) =>
-    runAndShow(ctx, 'Fetching sysroot', ServerCommand.fetchSysroot, projectArgs(ctx)),
+  'crossport.runDoctor': (ctx) => runAndLog(ctx, ServerCommand.doctor, projectArgs(ctx)),
+  'crossport.buildForTarget': (ctx) => runAndLog(ctx, ServerCommand.build, projectArgs(ctx)),
+  'crossport.fetchSysrootForTarget': (ctx) => runAndLog(ctx, ServerCommand.fetchSysroot, projectArgs(ctx)),
   'crossport.applyAllFixes': applyAllFixes,
   'crossport.inspectBinary': inspectBinary,
-  'crossport.deployBinary': (ctx) => runAndShow(ctx, 'Deploying', ServerCommand.deploy, projectArgs(ctx)),
+  'crossport.deployBinary': (ctx) => runAndLog(ctx, ServerCommand.deploy, projectArgs(ctx)),
   'crossport.restartServer': (ctx) => ctx.restart(),
   'crossport.showOutput': async (ctx) => ctx.output.show(true),
 };
@@ -54,22 +53,13 @@ function projectArgs(ctx: Ctx): ProjectArgs {
   return args;
 }
 
-async function runAndShow(ctx: Ctx, title: string, command: ServerCommandName, args: BinaryArgs): Promise<void> {
-  const result = await ctx.runServerCommand(title, command, args);
-  if (result === undefined || result === null) return;
-  const message = resultMessage(result);
-  ctx.output.appendLine(`crossport: ${command}: ${typeof result === 'string' ? result : JSON.stringify(result, null, 2)}`);
-  if (message) void vscode.window.showInformationMessage(`Crossport: ${message}`);
-}
-
-/** The line to show for a command's result: a string, or an object's `message`. */
-function resultMessage(result: unknown): string | undefined {
-  if (typeof result === 'string') return result;
-  if (typeof result === 'object' && result !== null && 'message' in result) {
-    const message = (result as { message: unknown }).message;
-    if (typeof message === 'string') return message;
-  }
-  return undefined;
+/**
+ * Runs a server command and logs its JSON summary. The server itself tells
+ * the user how it went (`window/showMessage`) and reports progress.
+ */
+async function runAndLog(ctx: Ctx, command: ServerCommandName, args: BinaryArgs): Promise<void> {
+  const result = await ctx.runServerCommand(command, args);
+  ctx.output.appendLine(`crossport: ${command}: ${JSON.stringify(result ?? null, null, 2)}`);
 }
 
 /** "Crossport: Select Target": a quick pick of rustc's targets, installed and tier marked. */
@@ -185,5 +175,5 @@ async function inspectBinary(ctx: Ctx): Promise<void> {
   if (folder) options.defaultUri = vscode.Uri.joinPath(folder, 'target');
   const [binary] = (await vscode.window.showOpenDialog(options)) ?? [];
   if (!binary) return;
-  await runAndShow(ctx, 'Inspecting', ServerCommand.inspect, { ...projectArgs(ctx), binary: binary.fsPath });
+  await runAndLog(ctx, ServerCommand.inspect, { ...projectArgs(ctx), binary: binary.fsPath });
 }

@@ -7,6 +7,7 @@ import * as lc from 'vscode-languageclient/node';
 import { findServer, Server, ServerNotFound } from './bootstrap';
 import { Config, SECTION } from './config';
 import { BinaryArgs, executeServerCommand, ServerCommandName } from './lsp_ext';
+import { ProgressTracker, Work } from './progress';
 import { ServerState, statusView } from './status';
 
 /** Files the server diagnoses; VS Code has no built-in TOML language, so match by path. */
@@ -22,6 +23,7 @@ export class Ctx implements vscode.Disposable {
   private readonly statusBar: vscode.StatusBarItem;
   private readonly subscriptions: vscode.Disposable[] = [];
   private client: lc.LanguageClient | undefined;
+  private progress: ProgressTracker | undefined;
   private server: Server | undefined;
   private state: ServerState = { kind: 'starting' };
   private progressCounter = 0;
@@ -79,6 +81,8 @@ export class Ctx implements vscode.Disposable {
       this.setState({ kind: 'stopped', reason: `the server did not start: ${String(error)}` });
       return;
     }
+    // After start, so it replaces the client's own progress handler.
+    this.progress = new ProgressTracker(client, (work) => this.onWork(work));
     this.refreshProblems();
   }
 
@@ -86,6 +90,8 @@ export class Ctx implements vscode.Disposable {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.progress?.dispose();
+    this.progress = undefined;
     if (client) {
       await client.stop(5000).catch((error: unknown) => this.output.appendLine(`crossport: stop: ${String(error)}`));
       await client.dispose().catch(() => undefined);
@@ -100,44 +106,21 @@ export class Ctx implements vscode.Disposable {
   }
 
   /**
-   * Runs a server command with a progress token of the client's own, so the
-   * notification and the status bar follow the command's `$/progress`, and
-   * Cancel reaches the server.
+   * Runs a server command. It passes a progress token of the client's own
+   * too, for servers that report on it (crossport creates its own and the
+   * tracker follows that one).
    */
-  async runServerCommand(title: string, command: ServerCommandName, args: BinaryArgs): Promise<unknown> {
+  async runServerCommand(command: ServerCommandName, args: BinaryArgs): Promise<unknown> {
     const client = this.runningClient;
-    if (!client) {
-      void vscode.window.showErrorMessage('Crossport: the language server is not running (see "Crossport: Show Output")');
-      return undefined;
+    if (!client || !this.progress) {
+      throw new Error('the language server is not running (see "Crossport: Show Output")');
     }
     const token = `crossport-client/${++this.progressCounter}`;
-    this.setState({ kind: 'working', title });
-    const location = vscode.ProgressLocation.Notification;
+    const following = this.progress.follow(token);
     try {
-      return await vscode.window.withProgress({ location, title: `Crossport: ${title}`, cancellable: true }, (report, cancel) => {
-        let reported = 0;
-        const listener = client.onProgress(lc.WorkDoneProgress.type, token, (value) => {
-          if (value.kind === 'end') return;
-          const state: ServerState = { kind: 'working', title };
-          if (value.message !== undefined) state.message = value.message;
-          if (value.percentage !== undefined) state.percentage = value.percentage;
-          this.setState(state);
-          const step: { message?: string; increment?: number } = {};
-          if (value.message !== undefined) step.message = value.message;
-          if (value.percentage !== undefined) {
-            step.increment = value.percentage - reported;
-            reported = value.percentage;
-          }
-          report.report(step);
-        });
-        cancel.onCancellationRequested(() => {
-          void client.sendNotification(lc.WorkDoneProgressCancelNotification.type, { token });
-        });
-        return executeServerCommand(client, command, args, token, cancel).finally(() => listener.dispose());
-      });
+      return await executeServerCommand(client, command, args, token);
     } finally {
-      this.state = { kind: 'ready', problems: 0 };
-      this.refreshProblems();
+      following.dispose();
     }
   }
 
@@ -181,6 +164,14 @@ export class Ctx implements vscode.Disposable {
       problems += diagnostics.length;
     });
     this.setState({ kind: 'ready', problems });
+  }
+
+  private onWork(work: Work | undefined): void {
+    if (work) this.setState({ kind: 'working', ...work });
+    else {
+      this.state = { kind: 'ready', problems: 0 };
+      this.refreshProblems();
+    }
   }
 
   private setState(state: ServerState): void {
