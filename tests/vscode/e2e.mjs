@@ -7,8 +7,10 @@
 //
 // Environment: CODE_SERVER (its bin), RUN_DIR (fresh profile dir with
 // config.yaml), WS (the workspace folder), SHOTS (screenshot dir),
-// CHROMIUM (browser binary), FIX_TITLE (regex of the quick fix to apply).
-// Exit status 0 = every step passed.
+// CHROMIUM (browser binary), FIX_TITLE (regex of the quick fix to apply),
+// DIAGNOSTIC (regex of the Problems row, default the finding kind),
+// SKIP_DIAGNOSTICS=1 (stop after the palette steps; for working on the
+// harness only, never set by the test). Exit status 0 = every step passed.
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,7 +21,7 @@ const env = process.env;
 const { CODE_SERVER, RUN_DIR, WS, SHOTS } = env;
 const CHROMIUM = env.CHROMIUM ?? '/usr/bin/chromium';
 const FIX_TITLE = new RegExp(env.FIX_TITLE ?? 'vendored', 'i');
-const DIAGNOSTIC = new RegExp(env.DIAGNOSTIC ?? 'openssl', 'i');
+const DIAGNOSTIC = new RegExp(env.DIAGNOSTIC ?? 'openssl_not_found');
 const PICK_TARGET = env.PICK_TARGET ?? 'aarch64-unknown-linux-gnu';
 const HOST_TARGET = env.HOST_TARGET ?? 'x86_64-unknown-linux-gnu';
 const port = 20000 + (process.pid % 10000);
