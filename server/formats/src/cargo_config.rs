@@ -181,10 +181,29 @@ impl ConfigEdit {
 /// byte for byte as it was.
 pub fn edit_config(text: &str, edits: &[ConfigEdit]) -> Result<String, ConfigError> {
     let mut document: DocumentMut = text.parse().map_err(parse_error)?;
+    keep_leading_comments_first(&mut document);
     for edit in edits {
         apply_edit(&mut document, edit)?;
     }
     Ok(document.to_string())
+}
+
+/// In a file of only comments the comments are the document's trailing
+/// text, which toml_edit prints after every table: move them to the front
+/// so the new tables go below them.
+fn keep_leading_comments_first(document: &mut DocumentMut) {
+    if !document.as_table().is_empty() {
+        return;
+    }
+    let trailing = document.trailing().as_str().unwrap_or("").to_owned();
+    if trailing.trim().is_empty() {
+        return;
+    }
+    let separator = if trailing.ends_with("\n\n") { "" } else { "\n" };
+    document
+        .decor_mut()
+        .set_prefix(format!("{trailing}{separator}"));
+    document.set_trailing("");
 }
 
 fn apply_edit(document: &mut DocumentMut, edit: &ConfigEdit) -> Result<(), ConfigError> {
@@ -399,6 +418,12 @@ mod tests {
             linker = "clang"
         "#]]
         .assert_eq(&out);
+    }
+
+    #[test]
+    fn a_comment_only_file_keeps_its_comments_on_top() {
+        let out = edit_config("# mine\n", &[linker("x", "clang")]).expect("edit applies");
+        assert_eq!(out, "# mine\n\n[target.x]\nlinker = \"clang\"\n");
     }
 
     #[test]

@@ -1,0 +1,184 @@
+use std::collections::BTreeMap;
+
+use expect_test::expect;
+
+use super::*;
+use crate::preflight::{GraphEdge, GraphPackage};
+use crossport_formats::arch::debian_release;
+
+const ROOT: &str = "/w/app";
+const CONFIG: &str = "/w/app/.cargo/config.toml";
+const MANIFEST: &str = "/w/app/Cargo.toml";
+
+fn graph() -> ProjectGraph {
+    let package = |name: &str, links: Option<&str>| GraphPackage {
+        name: name.into(),
+        version: "0.10.66".into(),
+        links: links.map(Into::into),
+        manifest_path: if name == "app" {
+            MANIFEST.into()
+        } else {
+            format!("/r/{name}/Cargo.toml")
+        },
+        ..GraphPackage::default()
+    };
+    let edge = |to| GraphEdge {
+        to,
+        normal: true,
+        ..GraphEdge::default()
+    };
+    ProjectGraph {
+        workspace_root: ROOT.into(),
+        packages: vec![
+            package("app", None),
+            package("openssl", None),
+            package("openssl-sys", Some("openssl")),
+            package("rusqlite", None),
+            package("libsqlite3-sys", Some("sqlite3")),
+        ],
+        members: vec![0],
+        edges: vec![
+            vec![edge(1), edge(3)],
+            vec![edge(2)],
+            vec![],
+            vec![edge(4)],
+            vec![],
+        ],
+    }
+}
+
+fn host() -> HostFacts {
+    HostFacts {
+        host_triple: "x86_64-unknown-linux-gnu".into(),
+        os: "linux".into(),
+        installed_targets: vec!["x86_64-unknown-linux-gnu".into()],
+        tools: ["clang", "ld.lld", "pkg-config"]
+            .iter()
+            .map(|t| ((*t).to_owned(), format!("/usr/bin/{t}")))
+            .collect(),
+        package_manager: Some(crate::preflight::PackageManager::Apt),
+        ..HostFacts::default()
+    }
+}
+
+fn plan_all(target: &str, ids: &[&str], config: Option<&str>) -> (Vec<FixPlan>, Workspace) {
+    let graph = graph();
+    let host = host();
+    let release = debian_release("bullseye").expect("known release");
+    let layout = Layout::project(ROOT, CONFIG, target, "bullseye");
+    let cx = FixContext {
+        target,
+        release,
+        host: &host,
+        graph: &graph,
+        lock: &[],
+        layout: &layout,
+    };
+    let mut files = Workspace::new(BTreeMap::from([
+        (CONFIG.to_owned(), config.map(str::to_owned)),
+        (MANIFEST.to_owned(), Some("[package]\nname = \"app\"\n\n[dependencies]\nopenssl = \"0.10\"\nrusqlite = \"0.31\"\n".to_owned())),
+    ]));
+    let plans = ids
+        .iter()
+        .map(|id| plan_fix(&cx, id, &mut files).expect("plans"))
+        .collect();
+    (plans, files)
+}
+
+#[test]
+fn wiring_a_sysroot_writes_relative_paths_only() {
+    let target = "x86_64-unknown-linux-gnu";
+    let (plans, files) = plan_all(
+        target,
+        &["fetch_sysroot_and_wire", "configure_runner"],
+        Some("# mine\n"),
+    );
+    expect![[r#"
+        # mine
+
+        [target.x86_64-unknown-linux-gnu]
+        linker = ".cargo/crossport/x86_64-unknown-linux-gnu-cc"
+        runner = ".cargo/crossport/x86_64-unknown-linux-gnu-run"
+
+        [env]
+        CC_x86_64-unknown-linux-gnu = { value = ".cargo/crossport/x86_64-unknown-linux-gnu-cc", relative = true }
+        CXX_x86_64-unknown-linux-gnu = { value = ".cargo/crossport/x86_64-unknown-linux-gnu-c++", relative = true }
+        AR_x86_64-unknown-linux-gnu = "ar"
+        PKG_CONFIG_SYSROOT_DIR_x86_64-unknown-linux-gnu = { value = "target/crossport/sysroots/x86_64-unknown-linux-gnu-bullseye", relative = true }
+        PKG_CONFIG_LIBDIR_x86_64-unknown-linux-gnu = { value = "target/crossport/sysroots/x86_64-unknown-linux-gnu-bullseye/usr/lib/x86_64-linux-gnu/pkgconfig", relative = true }
+        X86_64_UNKNOWN_LINUX_GNU_OPENSSL_LIB_DIR = { value = "target/crossport/sysroots/x86_64-unknown-linux-gnu-bullseye/usr/lib/x86_64-linux-gnu", relative = true }
+        X86_64_UNKNOWN_LINUX_GNU_OPENSSL_INCLUDE_DIR = { value = "target/crossport/sysroots/x86_64-unknown-linux-gnu-bullseye/usr/include", relative = true }
+    "#]]
+    .assert_eq(files.text(CONFIG).unwrap_or_default());
+    expect![[r#"
+        #!/bin/sh
+        # Written by `crossport fix`; `crossport fix` rewrites it.
+        # Runs x86_64-unknown-linux-gnu binaries with the Debian bullseye sysroot's loader and libraries.
+        here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
+        sysroot="$here/../../target/crossport/sysroots/x86_64-unknown-linux-gnu-bullseye"
+        exec "$sysroot/lib64/ld-linux-x86-64.so.2" --library-path "$sysroot/lib/x86_64-linux-gnu:$sysroot/usr/lib/x86_64-linux-gnu" "$@"
+    "#]]
+    .assert_eq(files.text("/w/app/.cargo/crossport/x86_64-unknown-linux-gnu-run").unwrap_or_default());
+    assert_eq!(
+        plans[0].commands[0].display(),
+        "crossport sysroot fetch --target x86_64-unknown-linux-gnu --release bullseye libssl-dev libsqlite3-dev --dir /w/app/target/crossport/sysroots/x86_64-unknown-linux-gnu-bullseye"
+    );
+    let merged = merged_edits(&plans);
+    assert_eq!(merged.iter().filter(|e| e.path == CONFIG).count(), 1);
+    assert_eq!(
+        merged
+            .iter()
+            .find(|e| e.path == CONFIG)
+            .and_then(|e| e.old.as_deref()),
+        Some("# mine\n")
+    );
+}
+
+#[test]
+fn a_foreign_runner_uses_qemu_and_says_how_to_install_it() {
+    let (plans, files) = plan_all("aarch64-unknown-linux-gnu", &["configure_runner"], None);
+    let script = files
+        .text("/w/app/.cargo/crossport/aarch64-unknown-linux-gnu-run")
+        .unwrap_or_default();
+    assert!(script.contains("exec qemu-aarch64 -L \"$here/../../target/crossport/sysroots/aarch64-unknown-linux-gnu-bullseye\" \"$@\""));
+    assert_eq!(
+        plans[0].commands[0].display(),
+        "sudo apt-get install qemu-user"
+    );
+    assert!(plans[0].edits.iter().all(|e| e.old.is_none()));
+}
+
+#[test]
+fn dependency_fixes_edit_the_manifest() {
+    let (_, files) = plan_all(
+        "aarch64-unknown-linux-gnu",
+        &["use_vendored_openssl", "use_bundled_sqlite"],
+        None,
+    );
+    expect![[r#"
+        [package]
+        name = "app"
+
+        [dependencies]
+        openssl = { version = "0.10", features = ["vendored"] }
+        rusqlite = { version = "0.31", features = ["bundled"] }
+    "#]]
+    .assert_eq(files.text(MANIFEST).unwrap_or_default());
+}
+
+#[test]
+fn diffs_show_new_files_from_dev_null() {
+    let edit = FileEdit {
+        path: "/x".into(),
+        old: None,
+        new: "a\n".into(),
+        executable: false,
+    };
+    expect![[r#"
+        --- /dev/null
+        +++ b/x
+        @@ -0,0 +1 @@
+        +a
+    "#]]
+    .assert_eq(&edit.unified_diff("x"));
+}

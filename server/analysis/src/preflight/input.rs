@@ -1,0 +1,144 @@
+//! What preflight reads: the resolved dependency graph, the effective cargo
+//! config for a target, and facts about the host, all gathered by the driver.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The resolved dependency graph of a workspace (from `cargo metadata`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProjectGraph {
+    pub workspace_root: String,
+    pub packages: Vec<GraphPackage>,
+    /// Indices into `packages` of the workspace members.
+    pub members: Vec<usize>,
+    /// `edges[i]` are the dependencies of `packages[i]`.
+    pub edges: Vec<Vec<GraphEdge>>,
+}
+
+/// One package of the graph.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct GraphPackage {
+    pub name: String,
+    pub version: String,
+    /// The `links` key of a `-sys` crate.
+    pub links: Option<String>,
+    pub manifest_path: String,
+    /// Its proc-macro crates are built for the host, so the native
+    /// libraries behind them are not the target's problem.
+    pub proc_macro: bool,
+    /// The features the resolver turned on.
+    pub enabled_features: Vec<String>,
+    /// The features the package declares (`default` included).
+    pub declared_features: BTreeMap<String, Vec<String>>,
+}
+
+/// A dependency edge and the kinds it is used as.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct GraphEdge {
+    pub to: usize,
+    pub normal: bool,
+    pub build: bool,
+    pub dev: bool,
+}
+
+impl ProjectGraph {
+    pub fn package(&self, name: &str) -> Option<&GraphPackage> {
+        self.packages.iter().find(|package| package.name == name)
+    }
+}
+
+/// Where a config value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// A config file, with the byte span of `key = value`.
+    File {
+        path: String,
+        span: Option<(usize, usize)>,
+    },
+    /// An environment variable of this process.
+    Env { var: String },
+}
+
+/// One effective config value and its origin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigSetting {
+    pub value: serde_json::Value,
+    pub origin: Origin,
+}
+
+impl ConfigSetting {
+    /// The program of a string or `[program, args…]` value.
+    pub fn program(&self) -> Option<&str> {
+        match &self.value {
+            serde_json::Value::String(s) => s.split_whitespace().next(),
+            serde_json::Value::Array(items) => items.first().and_then(|v| v.as_str()),
+            _ => None,
+        }
+    }
+
+    /// A string value, or `{ value = … }` of an `[env]` entry.
+    pub fn as_str(&self) -> Option<&str> {
+        self.value
+            .as_str()
+            .or_else(|| self.value.get("value").and_then(|v| v.as_str()))
+    }
+}
+
+/// The effective cargo config for one target, the way cargo would merge it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TargetConfig {
+    pub linker: Option<ConfigSetting>,
+    /// Whether the configured linker program was found (on PATH or at its
+    /// path); `None` when no linker is configured.
+    pub linker_found: Option<bool>,
+    pub runner: Option<ConfigSetting>,
+    pub rustflags: Option<ConfigSetting>,
+    /// `[env]` entries and process environment variables that matter to
+    /// build scripts (`CC_<triple>`, `<TRIPLE>_OPENSSL_DIR` …), by name.
+    pub env: BTreeMap<String, ConfigSetting>,
+}
+
+/// The package manager that install hints are written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PackageManager {
+    Apt,
+    Dnf,
+    Pacman,
+    Brew,
+}
+
+/// What the host has.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct HostFacts {
+    /// rustc's host triple.
+    pub host_triple: String,
+    /// `linux`, `macos`, `windows` …
+    pub os: String,
+    /// Targets whose std is installed for the toolchain in use.
+    pub installed_targets: Vec<String>,
+    /// Targets rustup can install for that toolchain; `None` without rustup.
+    pub rustup_targets: Option<Vec<String>>,
+    /// Programs found on PATH (by name) with their paths: clang, ld.lld,
+    /// `<tuple>-gcc`, zig, qemu-*, llvm-ar, pkg-config.
+    pub tools: BTreeMap<String, String>,
+    pub package_manager: Option<PackageManager>,
+}
+
+impl HostFacts {
+    pub fn has(&self, tool: &str) -> bool {
+        self.tools.contains_key(tool)
+    }
+}
+
+/// Everything preflight looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct PreflightInput<'a> {
+    pub graph: &'a ProjectGraph,
+    pub host: &'a HostFacts,
+    pub config: &'a TargetConfig,
+    /// Member manifests' text by path, for the span of each declaration.
+    pub manifests: &'a BTreeMap<String, String>,
+}
