@@ -1,1 +1,136 @@
 //! Runs every rule over a parsed log and orders the findings root cause first.
+//!
+//! A failed cross build usually prints several symptoms of one cause: the
+//! host `cc` given aarch64 objects also reports incompatible libraries, and
+//! openssl-sys's pkg-config probe fails before its own "could not find
+//! OpenSSL" message. The user needs the cause first, so findings are sorted
+//! by a fixed root-cause rank (then by where they appear), repeats are
+//! merged, and symptoms that a more specific finding explains are dropped.
+
+use crossport_formats::cargo_log::{self, CargoLog};
+
+use crate::finding::{Finding, Kind};
+use crate::rules::{self, Context};
+
+/// Root-cause order: a kind earlier here explains kinds later here.
+const ROOT_CAUSE_ORDER: [Kind; 18] = [
+    Kind::TargetNotInstalled,
+    Kind::StdUnavailableForTarget,
+    Kind::LinkerNotFound,
+    Kind::HostLinkerUsed,
+    Kind::WrongLinkerFlavor,
+    Kind::ZigbuildError,
+    Kind::VendoredOpensslPerl,
+    Kind::OpensslNotFound,
+    Kind::PkgConfigCross,
+    Kind::CcToolNotFound,
+    Kind::CcToolchainBroken,
+    Kind::WrongCcForTarget,
+    Kind::MissingHeader,
+    Kind::MuslStatic,
+    Kind::WrongArchLibrary,
+    Kind::MissingLibraryAtLink,
+    Kind::GlibcTooNew,
+    Kind::RuntimeMissingSharedLib,
+];
+
+fn rank(kind: Kind) -> usize {
+    ROOT_CAUSE_ORDER
+        .iter()
+        .position(|known| *known == kind)
+        .unwrap_or(ROOT_CAUSE_ORDER.len())
+}
+
+/// Reads a log and explains it. `target_hint` is used when the log does
+/// not name its target.
+pub fn explain(input: &[u8], target_hint: Option<&str>) -> Vec<Finding> {
+    explain_log(&cargo_log::read(input), target_hint)
+}
+
+/// Explains an already parsed log.
+pub fn explain_log(log: &CargoLog, target_hint: Option<&str>) -> Vec<Finding> {
+    let cx = Context::new(log, target_hint);
+    let findings = rules::run_all(&cx);
+    order_root_cause_first(merge_repeats(findings))
+}
+
+/// Keeps the first of findings that say the same thing about the same target.
+fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let repeat = kept.iter_mut().find(|known| {
+            known.kind == finding.kind
+                && known.message == finding.message
+                && known.target == finding.target
+        });
+        match repeat {
+            Some(known) => {
+                if first_line(&finding) < first_line(known) {
+                    *known = finding;
+                }
+            }
+            None => kept.push(finding),
+        }
+    }
+    drop_explained_symptoms(kept)
+}
+
+/// openssl-sys probes pkg-config before giving up; when the OpenSSL
+/// finding is there, a pkg-config finding about openssl-sys says nothing new.
+fn drop_explained_symptoms(findings: Vec<Finding>) -> Vec<Finding> {
+    let has_openssl = findings.iter().any(|f| f.kind == Kind::OpensslNotFound);
+    findings
+        .into_iter()
+        .filter(|finding| {
+            !(has_openssl
+                && finding.kind == Kind::PkgConfigCross
+                && finding.facts.get("crate").and_then(|c| c.as_str()) == Some("openssl-sys"))
+        })
+        .collect()
+}
+
+fn first_line(finding: &Finding) -> u32 {
+    finding.evidence.lines.map_or(u32::MAX, |[first, _]| first)
+}
+
+fn order_root_cause_first(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by_key(|finding| (finding.severity, rank(finding.kind), first_line(finding)));
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_cause_order_names_every_kind_once() {
+        let mut kinds = ROOT_CAUSE_ORDER.to_vec();
+        kinds.sort();
+        let mut all = Kind::ALL.to_vec();
+        all.sort();
+        assert_eq!(kinds, all);
+    }
+
+    #[test]
+    fn nothing_to_explain_gives_no_findings() {
+        assert!(explain(b"", None).is_empty());
+        assert!(explain(b"   Compiling foo v0.1.0\n    Finished dev\n", None).is_empty());
+    }
+
+    #[test]
+    fn host_linker_comes_before_the_libraries_it_could_not_use() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  |
+  = note: \"cc\" \"-m64\" \"/w/target/aarch64-unknown-linux-gnu/debug/deps/app-1.app.abc-cgu.0.rcgu.o\"
+  = note: /usr/bin/ld: skipping incompatible /usr/lib/x86_64-linux-gnu/libssl.so when searching for -lssl
+          /usr/bin/ld: cannot find -lssl: No such file or directory
+          /usr/bin/ld: /w/target/aarch64-unknown-linux-gnu/debug/deps/app-1.app.abc-cgu.0.rcgu.o: Relocations in generic ELF (EM: 183)
+          collect2: error: ld returned 1 exit status
+";
+        let kinds: Vec<Kind> = explain(log.as_bytes(), None)
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert_eq!(kinds.first(), Some(&Kind::HostLinkerUsed), "{kinds:?}");
+    }
+}

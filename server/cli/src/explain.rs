@@ -1,8 +1,22 @@
 //! `crossport explain`: read a failed build's output and explain it.
+//!
+//! The log comes from a file or standard input; the findings go to stdout as
+//! JSON (`--format json`) or as a short explanation per finding with the
+//! evidence lines quoted and the fixes named. Exit status 0 whenever the log
+//! could be read, findings or not; 2 when it could not.
 
+use std::io::{Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
-use crate::output::Format;
+use anstyle::{AnsiColor, Style};
+use anyhow::Context as _;
+use crossport_analysis::explain::explain_log;
+use crossport_analysis::finding::{Finding, Severity};
+use crossport_analysis::rules::rule_for;
+use crossport_formats::cargo_log::{self, CargoLog};
+
+use crate::output::{Format, InputError, print_json};
 
 /// Read a failed build's output (cargo, a build script, a linker, or a
 /// program's loader on the server) and say what went wrong for the target.
@@ -18,6 +32,161 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("explain is being built")
+/// The JSON document `--format json` prints.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    findings: &'a [Finding],
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let input = read_input(args.file.as_deref())?;
+    let log = cargo_log::read(&input);
+    let findings = explain_log(&log, args.target.as_deref());
+    match args.format {
+        Format::Json => print_json(&Report {
+            findings: &findings,
+        })?,
+        Format::Human => print_human(&log, &findings).context("could not write the explanation")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_input(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+    match file {
+        None => read_stdin(),
+        Some(path) if path == Path::new("-") => read_stdin(),
+        Some(path) => std::fs::read(path).map_err(|err| {
+            anyhow::Error::new(InputError(format!(
+                "could not read the log {}: {err}",
+                path.display()
+            )))
+        }),
+    }
+}
+
+fn read_stdin() -> anyhow::Result<Vec<u8>> {
+    let mut input = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut input)
+        .map_err(|err| {
+            anyhow::Error::new(InputError(format!(
+                "could not read the log from standard input: {err}"
+            )))
+        })?;
+    Ok(input)
+}
+
+/// Evidence longer than this is shown as its first and last lines.
+const MAX_QUOTED_LINES: usize = 6;
+/// Quoted lines are cut at this many characters (linker command lines are huge).
+const MAX_QUOTED_WIDTH: usize = 160;
+
+fn print_human(log: &CargoLog, findings: &[Finding]) -> std::io::Result<()> {
+    let mut out = anstream::stdout().lock();
+    if findings.is_empty() {
+        writeln!(
+            out,
+            "crossport found nothing it recognises as a cross-compilation failure in this log"
+        )?;
+        return Ok(());
+    }
+    for (position, finding) in findings.iter().enumerate() {
+        if position > 0 {
+            writeln!(out)?;
+        }
+        write_finding(&mut out, log, finding)?;
+    }
+    Ok(())
+}
+
+fn write_finding(out: &mut impl Write, log: &CargoLog, finding: &Finding) -> std::io::Result<()> {
+    let (label, color) = match finding.severity {
+        Severity::Error => ("error", AnsiColor::Red),
+        Severity::Warning => ("warning", AnsiColor::Yellow),
+        Severity::Info => ("info", AnsiColor::Cyan),
+    };
+    let head = Style::new().bold().fg_color(Some(color.into()));
+    let bold = Style::new().bold();
+    let dim = Style::new().fg_color(Some(AnsiColor::Blue.into()));
+    let fix_style = Style::new().fg_color(Some(AnsiColor::Green.into()));
+    writeln!(
+        out,
+        "{head}{label}[{}]{head:#}{bold}: {}{bold:#}",
+        finding.kind, finding.message
+    )?;
+    writeln!(out, "  {dim}={dim:#} {}", rule_for(finding.kind).summary)?;
+    if let Some(target) = &finding.target {
+        writeln!(out, "  {dim}={dim:#} target: {target}")?;
+    }
+    for (key, value) in &finding.facts {
+        let value = match value {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map_or_else(|| item.to_string(), str::to_owned)
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_string(),
+        };
+        writeln!(out, "  {dim}={dim:#} {key}: {value}")?;
+    }
+    if let Some([first, last]) = finding.evidence.lines {
+        write_evidence(out, log, first, last, dim)?;
+    }
+    for fix in &finding.fixes {
+        writeln!(
+            out,
+            "  {fix_style}fix{fix_style:#}: {} ({})",
+            fix.title, fix.id
+        )?;
+    }
+    Ok(())
+}
+
+/// Quotes the log's lines `first..=last` (original numbering), eliding the
+/// middle of long ranges.
+fn write_evidence(
+    out: &mut impl Write,
+    log: &CargoLog,
+    first: u32,
+    last: u32,
+    dim: Style,
+) -> std::io::Result<()> {
+    let quoted: Vec<(u32, &str)> = log
+        .lines
+        .iter()
+        .filter(|line| (first..=last).contains(&line.number))
+        .map(|line| (line.number, line.text.as_str()))
+        .collect();
+    let width = last.to_string().len();
+    writeln!(out, "  {dim}-->{dim:#} log lines {first}-{last}")?;
+    let show = |out: &mut dyn Write, (number, text): (u32, &str)| {
+        writeln!(out, "  {dim}{number:>width$} |{dim:#} {}", shorten(text))
+    };
+    if quoted.len() <= MAX_QUOTED_LINES {
+        for line in quoted {
+            show(out, line)?;
+        }
+        return Ok(());
+    }
+    for line in quoted.iter().take(2) {
+        show(out, *line)?;
+    }
+    writeln!(out, "  {dim}{:>width$} |{dim:#} …", "")?;
+    for line in quoted.iter().skip(quoted.len() - 3) {
+        show(out, *line)?;
+    }
+    Ok(())
+}
+
+fn shorten(text: &str) -> String {
+    let trimmed = text.trim_end();
+    match trimmed.char_indices().nth(MAX_QUOTED_WIDTH) {
+        Some((cut, _)) => format!("{}…", &trimmed[..cut]),
+        None => trimmed.to_owned(),
+    }
 }

@@ -1,0 +1,160 @@
+//! Detects `glibc_too_new`: at run time, the loader says the binary needs
+//! a newer glibc than the machine has.
+
+use super::context::text_fact;
+use super::{Context, fix, regex};
+use crate::finding::{Finding, Kind};
+
+pub(super) const SUMMARY: &str =
+    "the binary was linked against a newer glibc than the machine running it has";
+
+pub(super) const TRIGGERS: &[&str] = &[r"version `GLIBC_\d+\.\d+(?:\.\d+)?' not found"];
+
+/// Diagnostic: glibc_too_new
+///
+/// **What it means.** Starting the program failed with ``version `GLIBC_2.34'
+/// not found (required by ./app)``: the binary (or a library it loads) uses
+/// glibc symbol versions newer than the glibc on the machine that runs it.
+///
+/// **Why it happens.** A binary links against the glibc of the system it is
+/// built on, and symbol versions only go up: a build on a current distribution
+/// does not run on an older server (Debian bullseye has glibc 2.31, bookworm
+/// 2.36). The same happens to a build script run inside an older container.
+///
+/// **How to fix.** Link against the server's release: fetch a Debian sysroot of
+/// that release and build with it (`fetch_sysroot_and_wire`); or build with
+/// cargo-zigbuild naming the glibc version (`<triple>.2.31`,
+/// `use_zigbuild_glibc`); or build a static musl binary that needs no glibc
+/// (`use_musl_target`).
+pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for &index in hits {
+        let binary = program_of(cx.content(index)).unwrap_or_default();
+        match groups.iter_mut().find(|(known, _)| *known == binary) {
+            Some((_, lines)) => lines.push(index),
+            None => groups.push((binary, vec![index])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(binary, lines)| describe(cx, &binary, &lines))
+        .collect()
+}
+
+/// The program the loader was starting: the text before the first `: `.
+fn program_of(content: &str) -> Option<String> {
+    let (program, _) = content.split_once(": ")?;
+    (!program.contains(' ')).then(|| program.to_owned())
+}
+
+fn version_key(version: &str) -> Vec<u32> {
+    version
+        .split('.')
+        .filter_map(|part| part.parse().ok())
+        .collect()
+}
+
+fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
+    let pattern =
+        regex!(r"version `GLIBC_(\d+\.\d+(?:\.\d+)?)' not found(?: \(required by ([^)]+)\))?");
+    let mut required: Option<String> = None;
+    let mut required_by: Vec<String> = Vec::new();
+    for &index in lines {
+        let Some(captures) = pattern.captures(cx.content(index)) else {
+            continue;
+        };
+        let version = captures[1].to_owned();
+        if required
+            .as_deref()
+            .is_none_or(|known| version_key(&version) > version_key(known))
+        {
+            required = Some(version);
+        }
+        if let Some(by) = captures.get(2).map(|m| m.as_str().to_owned())
+            && !required_by.contains(&by)
+        {
+            required_by.push(by);
+        }
+    }
+    let first = lines.first().copied().unwrap_or(0);
+    let last = lines.last().copied().unwrap_or(first);
+    let available = available_glibc(cx);
+    let mut finding = cx.finding(Kind::GlibcTooNew, "", first, last);
+    finding = text_fact(finding, "binary", (!binary.is_empty()).then_some(binary));
+    finding = text_fact(finding, "glibc_required", required.as_deref());
+    finding = text_fact(finding, "glibc_available", available.as_deref());
+    finding = finding.with_fact("required_by", serde_json::json!(required_by));
+    let needs = required.as_deref().unwrap_or("a newer version");
+    let has = available.as_deref().map_or_else(String::new, |version| {
+        format!(", the machine has {version}")
+    });
+    let program = if binary.is_empty() {
+        "the program"
+    } else {
+        binary
+    };
+    finding.message = format!("{program} needs glibc {needs}{has}");
+    let zig_title = match (&finding.target, &available) {
+        (Some(target), Some(version)) => {
+            format!("Build with cargo-zigbuild for `{target}.{version}`")
+        }
+        _ => "Build with cargo-zigbuild naming the server's glibc version".to_owned(),
+    };
+    finding
+        .with_fix(
+            fix::FETCH_SYSROOT_AND_WIRE,
+            "Fetch a Debian sysroot of the server's release and link against its glibc",
+        )
+        .with_fix(fix::USE_ZIGBUILD_GLIBC, zig_title)
+        .with_fix(
+            fix::USE_MUSL_TARGET,
+            "Build a static musl binary, which needs no glibc",
+        )
+}
+
+/// The glibc version the log shows for the machine: `ldd --version` or
+/// running `libc.so.6` prints it.
+fn available_glibc(cx: &Context<'_>) -> Option<String> {
+    let pattern =
+        regex!(r"^(?:ldd \(.*\) |GNU C Library \(.*\) (?:stable )?release version )(\d+\.\d+)");
+    cx.log
+        .lines
+        .iter()
+        .find_map(|line| pattern.captures(line.content()).map(|c| c[1].to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fact, first_of_kind, fix_ids};
+    use crate::finding::Kind;
+
+    #[test]
+    fn highest_required_version_and_what_the_machine_has() {
+        let log = "$ /lib/x86_64-linux-gnu/libc.so.6
+GNU C Library (Debian GLIBC 2.31-13+deb11u11) stable release version 2.31.
+$ ./hello
+/srv/app/hello: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.32' not found (required by /srv/app/hello)
+/srv/app/hello: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by /srv/app/hello)
+/srv/app/hello: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.33' not found (required by /lib/x86_64-linux-gnu/libgcc_s.so.1)
+";
+        let findings = super::super::testing::explain(log);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let finding = first_of_kind(log, Kind::GlibcTooNew);
+        assert_eq!(fact(&finding, "glibc_required"), Some("2.34"));
+        assert_eq!(fact(&finding, "glibc_available"), Some("2.31"));
+        assert_eq!(fact(&finding, "binary"), Some("/srv/app/hello"));
+        assert_eq!(finding.evidence.lines, Some([4, 6]));
+        assert_eq!(
+            finding.message,
+            "/srv/app/hello needs glibc 2.34, the machine has 2.31"
+        );
+        assert_eq!(
+            fix_ids(&finding),
+            [
+                "fetch_sysroot_and_wire",
+                "use_zigbuild_glibc",
+                "use_musl_target"
+            ]
+        );
+    }
+}

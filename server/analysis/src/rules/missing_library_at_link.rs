@@ -1,0 +1,136 @@
+//! Detects `missing_library_at_link`: the linker found no library or C
+//! runtime object for the target.
+
+use super::context::{one_hit_per_key, text_fact};
+use super::{Context, fix, packages, regex};
+use crate::finding::{Finding, Kind};
+
+pub(super) const SUMMARY: &str =
+    "the linker cannot find a library or C runtime object for the target";
+
+pub(super) const TRIGGERS: &[&str] = &[
+    r"cannot find -l\s*\S+",
+    r"unable to find library -l\S+",
+    r"library not found for -l\S+",
+    r"cannot (?:find|open) \S*crt\w*\.o\b",
+    r"could not find native static library `[^`]+`",
+    r"unable to find (?:dynamic|static) system library '[^']+'",
+];
+
+/// Diagnostic: missing_library_at_link
+///
+/// **What it means.** Linking the final binary failed because a library or
+/// a C runtime object is not where the linker looks: `cannot find -lsqlite3`,
+/// lld's `unable to find library -lssl`, macOS's `library not found for -lssl`,
+/// `cannot find crt1.o` / `Scrt1.o` / `crtbeginS.o`, rustc's `could not find
+/// native static library`.
+///
+/// **Why it happens.** A `-sys` crate asked to link a system library that is
+/// installed only for the host; or the linker has no sysroot for the target
+/// at all (then even `-lc` and the `crt*.o` files are missing, as with clang
+/// + lld without `--sysroot`, or an i686 build without multilib).
+///
+/// **How to fix.** Fetch a Debian sysroot for the target with the library's
+/// `-dev` package (plus libc6-dev and libgcc-dev) and pass `--sysroot` to the
+/// linker (`fetch_sysroot_and_wire`); for SQLite use rusqlite's `bundled`
+/// feature (`use_bundled_sqlite`), for OpenSSL the `vendored` feature
+/// (`use_vendored_openssl`).
+pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    one_hit_per_key(cx, hits, |index| library_named(cx.content(index)))
+        .into_iter()
+        .map(|(library, index)| describe(cx, index, &library))
+        .collect()
+}
+
+fn library_named(content: &str) -> Option<String> {
+    let pattern = regex!(
+        r"cannot find -l\s*([^\s:]+)|unable to find library -l([^\s:]+)|library not found for -l([^\s:]+)|cannot (?:find|open) (\S*crt\w*\.o)\b|native static library `([^`]+)`|system library '([^']+)'"
+    );
+    let captures = pattern.captures(content)?;
+    let name = captures.iter().skip(1).flatten().next()?.as_str();
+    Some(name.rsplit('/').next().unwrap_or(name).to_owned())
+}
+
+/// Whether a library name is a C runtime object rather than a library.
+pub(super) fn is_crt_object(library: &str) -> bool {
+    library.ends_with(".o")
+}
+
+fn describe(cx: &Context<'_>, index: usize, library: &str) -> Finding {
+    let (start, linker) = cx
+        .linking_error(index)
+        .map_or((index, None), |(header, linker)| (header, Some(linker)));
+    let mut finding = cx.finding(Kind::MissingLibraryAtLink, "", start, index);
+    let package = packages::for_library(library);
+    finding = text_fact(finding, "library", Some(library));
+    finding = text_fact(finding, "debian_package", package);
+    finding = text_fact(finding, "linker", linker.as_deref());
+    let for_target = cx.for_target(&finding);
+    let what = if is_crt_object(library) {
+        format!("the C runtime object `{library}`")
+    } else {
+        format!("the library `{library}`")
+    };
+    finding.message = format!("the linker cannot find {what}{for_target}");
+    let wanted = package.unwrap_or("the library's -dev package");
+    let mut finding = finding.with_fix(
+        fix::FETCH_SYSROOT_AND_WIRE,
+        format!("Fetch a Debian sysroot with {wanted} for the target and link against it"),
+    );
+    if library == "sqlite3" {
+        finding = finding.with_fix(
+            fix::USE_BUNDLED_SQLITE,
+            "Build SQLite from source with rusqlite's `bundled` feature",
+        );
+    }
+    if library == "ssl" || library == "crypto" {
+        finding = finding.with_fix(
+            fix::USE_VENDORED_OPENSSL,
+            "Build OpenSSL from source with the openssl crate's `vendored` feature",
+        );
+    }
+    finding
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fact, first_of_kind, fix_ids};
+    use crate::finding::Kind;
+
+    #[test]
+    fn gnu_ld_cannot_find_sqlite() {
+        let log = "error: linking with `aarch64-linux-gnu-gcc` failed: exit status: 1
+  |
+  = note: \"aarch64-linux-gnu-gcc\" \"/w/target/aarch64-unknown-linux-gnu/debug/deps/x.o\"
+  = note: /usr/aarch64-linux-gnu/bin/ld: cannot find -lsqlite3: No such file or directory
+          collect2: error: ld returned 1 exit status
+";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "library"), Some("sqlite3"));
+        assert_eq!(fact(&finding, "debian_package"), Some("libsqlite3-dev"));
+        assert_eq!(fact(&finding, "linker"), Some("aarch64-linux-gnu-gcc"));
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        assert_eq!(finding.evidence.lines, Some([1, 4]));
+        assert_eq!(
+            fix_ids(&finding),
+            ["fetch_sysroot_and_wire", "use_bundled_sqlite"]
+        );
+    }
+
+    #[test]
+    fn crt_objects_and_lld() {
+        let finding = first_of_kind(
+            "ld.lld: error: cannot find crt1.o\n",
+            Kind::MissingLibraryAtLink,
+        );
+        assert_eq!(fact(&finding, "library"), Some("crt1.o"));
+        let finding = first_of_kind(
+            "rust-lld: error: unable to find library -lssl\n",
+            Kind::MissingLibraryAtLink,
+        );
+        assert_eq!(
+            fix_ids(&finding),
+            ["fetch_sysroot_and_wire", "use_vendored_openssl"]
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! Detects `openssl_not_found`: openssl-sys's build script gave up looking
+//! for OpenSSL for the target, in any of the wordings its versions used.
+
+use super::context::text_fact;
+use super::{Context, fix, regex};
+use crate::finding::{Finding, Kind};
+
+pub(super) const SUMMARY: &str =
+    "openssl-sys's build script found no OpenSSL (headers and libraries) for the target";
+
+pub(super) const TRIGGERS: &[&str] = &[
+    r"Could not find directory of OpenSSL installation",
+    r"Could not find openssl via pkg-config",
+    r"OpenSSL (?:library|include) directory does not exist",
+    r"requires the `pkg-config` utility to find OpenSSL",
+    r"Package openssl was not found in the pkg-config search path",
+    r"The system library `openssl` required by crate",
+    r"failed to find OpenSSL development headers",
+];
+
+/// Diagnostic: openssl_not_found
+///
+/// **What it means.** The `openssl-sys` crate (used by `openssl`, `native-tls`,
+/// and so by `reqwest`'s default TLS) runs a build script that must find
+/// OpenSSL's headers and libraries *for the target*; it found none and stopped
+/// with "Could not find directory of OpenSSL installation" (or, in older
+/// versions, a pkg-config failure or "OpenSSL library directory does not exist").
+///
+/// **Why it happens.** On a cross build the host's `libssl-dev` is for the
+/// wrong architecture, pkg-config refuses to answer for another target, and no
+/// `<TARGET>_OPENSSL_DIR` / `OPENSSL_DIR` points at a target OpenSSL. The env
+/// vars the script consulted are listed in the finding's facts.
+///
+/// **How to fix.** Fetch a Debian sysroot for the target with `libssl-dev` and
+/// point `<TRIPLE>_OPENSSL_DIR` (or pkg-config) at it (`fetch_sysroot_and_wire`);
+/// or build OpenSSL from source with the `openssl` crate's `vendored` feature
+/// (`use_vendored_openssl`); or drop OpenSSL for rustls (`use_rustls`).
+pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut blocks_seen = Vec::new();
+    for &index in hits {
+        let block = cx.block(index);
+        if let Some(block) = block {
+            if block.crate_name != "openssl-sys" && !is_openssl_wording(cx.content(index)) {
+                continue;
+            }
+            if blocks_seen.contains(&block.lines.start) {
+                continue;
+            }
+            blocks_seen.push(block.lines.start);
+        }
+        findings.push(describe(cx, index));
+    }
+    findings
+}
+
+/// Wordings that only openssl-sys prints, whatever block they are in.
+fn is_openssl_wording(content: &str) -> bool {
+    content.contains("Could not find directory of OpenSSL")
+        || content.contains("OpenSSL library directory")
+        || content.contains("OpenSSL include directory")
+        || content.contains("Could not find openssl via pkg-config")
+}
+
+fn describe(cx: &Context<'_>, index: usize) -> Finding {
+    let start = cx.evidence_start(index);
+    let mut finding = cx.finding(Kind::OpensslNotFound, "", start, index);
+    let block_lines = cx
+        .block(index)
+        .map_or(index..index + 1, |b| b.lines.clone());
+    let reported_version = block_lines.clone().find_map(|i| {
+        regex!(r"^openssl-sys = ([0-9][\w.+-]*)")
+            .captures(cx.content(i))
+            .map(|c| c[1].to_owned())
+    });
+    let host = block_lines.clone().find_map(|i| {
+        regex!(r"^\$HOST = (\S+)")
+            .captures(cx.content(i))
+            .map(|c| c[1].to_owned())
+    });
+    if !finding.facts.contains_key("crate") {
+        finding = text_fact(finding, "crate", Some("openssl-sys"));
+    }
+    if !finding.facts.contains_key("crate_version") {
+        finding = text_fact(finding, "crate_version", reported_version.as_deref());
+    }
+    finding = text_fact(finding, "host", host.as_deref());
+    finding = text_fact(finding, "library", Some("openssl"));
+    finding = text_fact(finding, "debian_package", Some("libssl-dev"));
+    let for_target = cx.for_target(&finding);
+    finding.message = format!("openssl-sys found no OpenSSL{for_target}");
+    let sysroot_for = finding
+        .target
+        .clone()
+        .unwrap_or_else(|| "the target".to_owned());
+    finding
+        .with_fix(
+            fix::FETCH_SYSROOT_AND_WIRE,
+            format!("Fetch a Debian sysroot with libssl-dev for {sysroot_for} and point openssl-sys at it"),
+        )
+        .with_fix(
+            fix::USE_VENDORED_OPENSSL,
+            "Build OpenSSL from source with the openssl crate's `vendored` feature",
+        )
+        .with_fix(fix::USE_RUSTLS, "Use rustls instead of OpenSSL for TLS")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fact, first_of_kind, fix_ids};
+    use crate::finding::Kind;
+
+    const NEW_WORDING: &str = "error: failed to run custom build command for `openssl-sys v0.9.102`
+
+Caused by:
+  process didn't exit successfully: `/w/target/debug/build/openssl-sys-1/build-script-main` (exit status: 101)
+  --- stdout
+  cargo:rerun-if-env-changed=AARCH64_UNKNOWN_LINUX_GNU_OPENSSL_DIR
+  cargo:rerun-if-env-changed=OPENSSL_DIR
+  run pkg_config fail: \"pkg-config has not been configured to support cross-compilation.\"
+
+  --- stderr
+  thread 'main' panicked at build/find_normal.rs:190:5:
+
+  Could not find directory of OpenSSL installation, and this `-sys` crate cannot
+  proceed without this knowledge.
+
+  $HOST = x86_64-unknown-linux-gnu
+  $TARGET = aarch64-unknown-linux-gnu
+  openssl-sys = 0.9.102
+";
+
+    #[test]
+    fn names_crate_target_and_env_vars() {
+        let finding = first_of_kind(NEW_WORDING, Kind::OpensslNotFound);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        assert_eq!(fact(&finding, "crate"), Some("openssl-sys"));
+        assert_eq!(fact(&finding, "crate_version"), Some("0.9.102"));
+        assert_eq!(fact(&finding, "host"), Some("x86_64-unknown-linux-gnu"));
+        assert_eq!(
+            finding.facts["env_vars"],
+            serde_json::json!(["AARCH64_UNKNOWN_LINUX_GNU_OPENSSL_DIR", "OPENSSL_DIR"])
+        );
+        assert_eq!(finding.evidence.lines, Some([1, 13]));
+        assert_eq!(
+            fix_ids(&finding),
+            [
+                "fetch_sysroot_and_wire",
+                "use_vendored_openssl",
+                "use_rustls"
+            ]
+        );
+    }
+
+    #[test]
+    fn pkg_config_probe_inside_openssl_sys_is_not_reported_twice() {
+        let findings = super::super::testing::explain(NEW_WORDING);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+    }
+
+    #[test]
+    fn old_library_directory_wording() {
+        let log = "error: failed to run custom build command for `openssl-sys v0.9.58`
+Caused by:
+  process didn't exit successfully: `/w/target/release/build/openssl-sys-2/build-script-main` (exit code: 101)
+--- stderr
+thread 'main' panicked at 'OpenSSL library directory does not exist: /usr/local/opt/openssl/lib', build/main.rs:66:9
+";
+        let finding = first_of_kind(log, Kind::OpensslNotFound);
+        assert_eq!(fact(&finding, "crate_version"), Some("0.9.58"));
+    }
+}

@@ -1,0 +1,149 @@
+//! Detects `pkg_config_cross`: pkg-config refused to answer for a cross
+//! target, or found no `.pc` file for it, in a crate other than openssl-sys.
+
+use super::context::text_fact;
+use super::{Context, fix, packages, regex};
+use crate::finding::{Finding, Kind};
+
+pub(super) const SUMMARY: &str =
+    "pkg-config refused to run for a cross target, or found no library for it";
+
+pub(super) const TRIGGERS: &[&str] = &[
+    r"pkg-config has not been configured to support cross-compilation",
+    r"Cross compilation detected\. Use PKG_CONFIG_ALLOW_CROSS=1",
+    r"Package \S+ was not found in the pkg-config search path",
+    r"The system library `[^`]+` required by crate `[^`]+` was not found",
+];
+
+/// Diagnostic: pkg_config_cross
+///
+/// **What it means.** A `-sys` crate's build script asked pkg-config for a
+/// C library (`alsa`, `dbus-1`, `libudev` …) and got nothing usable for the
+/// target: either pkg-config-rs refused to run ("pkg-config has not been
+/// configured to support cross-compilation", older "Cross compilation
+/// detected"), or it ran and found no `.pc` file for the library.
+///
+/// **Why it happens.** pkg-config only knows the host's libraries. Answering
+/// for another target needs a sysroot holding the target's `-dev` packages and
+/// `PKG_CONFIG_SYSROOT_DIR` / `PKG_CONFIG_LIBDIR` pointing into it (setting
+/// `PKG_CONFIG_ALLOW_CROSS=1` alone only gets the host's, wrong, libraries).
+/// openssl-sys failures are reported as `openssl_not_found` instead.
+///
+/// **How to fix.** Fetch a Debian sysroot for the target with the library's
+/// `-dev` package and wire pkg-config to it with target-suffixed variables
+/// (`fetch_sysroot_and_wire`), or point `PKG_CONFIG_SYSROOT_DIR_<triple>` and
+/// `PKG_CONFIG_LIBDIR_<triple>` at a sysroot you already have
+/// (`configure_pkg_config`).
+pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut blocks_seen = Vec::new();
+    for &index in hits {
+        let block = cx.block(index);
+        if block.is_some_and(|b| b.crate_name == "openssl-sys") {
+            continue;
+        }
+        let library = library_near(cx, index);
+        if library.as_deref() == Some("openssl") {
+            continue;
+        }
+        if let Some(block) = block {
+            if blocks_seen.contains(&block.lines.start) {
+                continue;
+            }
+            blocks_seen.push(block.lines.start);
+        }
+        findings.push(describe(cx, index, library));
+    }
+    findings
+}
+
+/// The pkg-config module the failure is about, from this line or the
+/// block around it.
+fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
+    let range = cx
+        .block(index)
+        .map_or(index..index + 1, |b| b.lines.clone());
+    let pattern = regex!(
+        r"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|pkg-config --libs --cflags (\S+)\s*$)"
+    );
+    range.into_iter().find_map(|i| {
+        let captures = pattern.captures(cx.content(i))?;
+        captures
+            .iter()
+            .skip(1)
+            .flatten()
+            .next()
+            .map(|m| m.as_str().trim_matches(['\'', '"']).to_owned())
+    })
+}
+
+fn describe(cx: &Context<'_>, index: usize, library: Option<String>) -> Finding {
+    let start = cx.evidence_start(index);
+    let mut finding = cx.finding(Kind::PkgConfigCross, "", start, index);
+    let package = library.as_deref().and_then(packages::for_pkg_config);
+    finding = text_fact(finding, "library", library.as_deref());
+    finding = text_fact(finding, "debian_package", package);
+    let crate_name = finding
+        .facts
+        .get("crate")
+        .and_then(|c| c.as_str())
+        .unwrap_or("a build script")
+        .to_owned();
+    let what = library.as_deref().map_or_else(
+        || "its C library".to_owned(),
+        |library| format!("`{library}`"),
+    );
+    let for_target = cx.for_target(&finding);
+    finding.message = format!("pkg-config found no {what}{for_target} for {crate_name}");
+    let wanted = package.unwrap_or("the library's -dev package");
+    finding
+        .with_fix(
+            fix::FETCH_SYSROOT_AND_WIRE,
+            format!("Fetch a Debian sysroot with {wanted} and point pkg-config at it"),
+        )
+        .with_fix(
+            fix::CONFIGURE_PKG_CONFIG,
+            "Set PKG_CONFIG_SYSROOT_DIR and PKG_CONFIG_LIBDIR for the target to an existing sysroot",
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fact, first_of_kind};
+    use crate::finding::Kind;
+
+    #[test]
+    fn refused_cross_compilation() {
+        let log = "error: failed to run custom build command for `libdbus-sys v0.2.5`
+Caused by:
+  process didn't exit successfully: `/w/target/debug/build/libdbus-sys-1/build-script-build` (exit status: 101)
+  --- stdout
+  cargo:rerun-if-env-changed=PKG_CONFIG_PATH_aarch64-unknown-linux-gnu
+  --- stderr
+  pkg-config has not been configured to support cross-compilation.
+  > pkg-config --libs --cflags dbus-1
+";
+        let finding = first_of_kind(log, Kind::PkgConfigCross);
+        assert_eq!(fact(&finding, "crate"), Some("libdbus-sys"));
+        assert_eq!(fact(&finding, "library"), Some("dbus-1"));
+        assert_eq!(fact(&finding, "debian_package"), Some("libdbus-1-dev"));
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+    }
+
+    #[test]
+    fn system_library_not_found() {
+        let log = "  The system library `alsa` required by crate `alsa-sys` was not found.\n";
+        let finding = first_of_kind(log, Kind::PkgConfigCross);
+        assert_eq!(fact(&finding, "library"), Some("alsa"));
+    }
+
+    #[test]
+    fn openssl_is_left_to_its_own_rule() {
+        let log = "Package openssl was not found in the pkg-config search path.\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::PkgConfigCross)
+        );
+    }
+}

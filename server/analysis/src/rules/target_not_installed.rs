@@ -1,0 +1,203 @@
+//! Detects `target_not_installed`: E0463 for `core`/`std` on a target
+//! whose standard library rustup can install. Shares its classification
+//! with `std_unavailable_for_target`, which takes the targets rustup cannot
+//! supply.
+
+use super::context::text_fact;
+use super::targets::{Distribution, rustup_distribution};
+use super::{Context, fix, regex};
+use crate::finding::{Finding, Kind};
+
+pub(super) const SUMMARY: &str =
+    "the target's standard library (rust-std) is not installed for the toolchain in use";
+
+pub(super) const TRIGGERS: &[&str] = &[
+    r"can't find crate for `(?:core|std|alloc|compiler_builtins|proc_macro|test)`",
+    r"target may not be installed",
+    r"target may not support the standard library",
+    r"component 'rust-std' for target '[^']+' is unavailable",
+    r"toolchain '[^']+' does not (?:contain|support) (?:component 'rust-std' for )?target",
+];
+
+/// Diagnostic: target_not_installed
+///
+/// **What it means.** rustc could not find `core` or `std` for the target
+/// (`error[E0463]: can't find crate for `core``, "the `aarch64-unknown-linux-gnu`
+/// target may not be installed"), and rustup distributes that target's
+/// standard library.
+///
+/// **Why it happens.** `rustup target add <triple>` was never run for the
+/// toolchain this project uses (a `rust-toolchain.toml` pin counts: each
+/// toolchain has its own targets), or the build runs under a different
+/// toolchain than the one that has it.
+///
+/// **How to fix.** Install it: `rustup target add <triple>` for the project's
+/// toolchain (`add_target`), or add it to `targets` in `rust-toolchain.toml`.
+pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    classify(cx, hits)
+        .into_iter()
+        .filter(|finding| finding.kind == Kind::TargetNotInstalled)
+        .collect()
+}
+
+/// E0463 on a standard-library crate, sorted into the two kinds by whether
+/// rustup can supply what is missing for that triple.
+pub(super) fn classify(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    for &index in hits {
+        let Some(error) = error_line(cx, index) else {
+            continue;
+        };
+        let first_number = cx.log.number_of(error);
+        if findings
+            .iter()
+            .any(|f| f.evidence.lines.map(|[first, _]| first) == Some(first_number))
+        {
+            continue;
+        }
+        findings.push(describe(cx, error));
+    }
+    findings
+}
+
+/// The error line a trigger belongs to: the E0463 line itself, the one a
+/// `note:` follows, or a rustup error line.
+fn error_line(cx: &Context<'_>, index: usize) -> Option<usize> {
+    let is_error = |content: &str| {
+        regex!(r"can't find crate for `(?:core|std|alloc|compiler_builtins|proc_macro|test)`")
+            .is_match(content)
+            || content.contains("component 'rust-std' for target")
+            || content.contains("does not contain component 'rust-std'")
+            || regex!(r"toolchain '[^']+' does not support target").is_match(content)
+    };
+    cx.header_before(index, 6, is_error)
+}
+
+fn describe(cx: &Context<'_>, error: usize) -> Finding {
+    let notes_end = (error + 1..error + 8)
+        .take_while(|&i| {
+            let content = cx.content(i);
+            content.is_empty() || content.starts_with("note:") || content.starts_with("help:")
+        })
+        .last()
+        .unwrap_or(error);
+    let last = (error..=notes_end)
+        .rev()
+        .find(|&i| !cx.content(i).is_empty())
+        .unwrap_or(error);
+    let noted_target = (error..=last).find_map(|i| {
+        regex!(r"the `([^`]+)` target may not|for target '([^']+)'|support target '([^']+)'")
+            .captures(cx.content(i))
+            .and_then(|c| {
+                c.iter()
+                    .skip(1)
+                    .flatten()
+                    .next()
+                    .map(|m| m.as_str().to_owned())
+            })
+    });
+    let missing = regex!(r"can't find crate for `([^`]+)`")
+        .captures(cx.content(error))
+        .map_or_else(|| "std".to_owned(), |c| c[1].to_owned());
+    let no_std_support = (error..=last).any(|i| {
+        let content = cx.content(i);
+        content.contains("may not support the standard library") || content.contains("-Zbuild-std")
+    });
+    let mut finding = cx.finding(Kind::TargetNotInstalled, "", error, last);
+    if noted_target.is_some() {
+        finding.target = noted_target;
+    }
+    finding = text_fact(finding, "missing_crate", Some(&missing));
+    let rustup_can = match finding.target.as_deref().map(rustup_distribution) {
+        None => true,
+        Some(None) => false,
+        Some(Some(Distribution::Std)) => !no_std_support,
+        Some(Some(Distribution::CoreOnly)) => {
+            !no_std_support && matches!(missing.as_str(), "core" | "alloc" | "compiler_builtins")
+        }
+    };
+    let target = finding
+        .target
+        .clone()
+        .unwrap_or_else(|| "<target>".to_owned());
+    if rustup_can {
+        finding.message = format!("the standard library for {target} is not installed");
+        finding.with_fix(
+            fix::ADD_TARGET,
+            format!("Install it with `rustup target add {target}`"),
+        )
+    } else {
+        finding.kind = Kind::StdUnavailableForTarget;
+        finding.message = if missing == "core" || missing == "alloc" {
+            format!("rustup has no prebuilt standard library for {target}")
+        } else {
+            format!("{target} has no prebuilt `{missing}`: rustup cannot install it")
+        };
+        finding
+            .with_fix(
+                fix::USE_NO_STD,
+                "Make the crate `#![no_std]` (bare-metal targets have only `core` and `alloc`)",
+            )
+            .with_fix(
+                fix::USE_BUILD_STD,
+                "Build the standard library from source with nightly `-Zbuild-std`",
+            )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fact, first_of_kind, fix_ids};
+    use crate::finding::Kind;
+
+    fn e0463(krate: &str, target: &str) -> String {
+        format!(
+            "error[E0463]: can't find crate for `{krate}`
+  |
+  = note: the `{target}` target may not be installed
+  = help: consider downloading the target with `rustup target add {target}`
+
+error: could not compile `fw` (lib) due to 1 previous error
+"
+        )
+    }
+
+    #[test]
+    fn linux_target_rustup_ships() {
+        let finding = first_of_kind(
+            &e0463("core", "aarch64-unknown-linux-gnu"),
+            Kind::TargetNotInstalled,
+        );
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        assert_eq!(fact(&finding, "missing_crate"), Some("core"));
+        assert_eq!(fact(&finding, "crate"), Some("fw"));
+        assert_eq!(finding.evidence.lines, Some([1, 4]));
+        assert_eq!(fix_ids(&finding), ["add_target"]);
+    }
+
+    #[test]
+    fn bare_metal_core_is_installable_but_std_is_not() {
+        first_of_kind(
+            &e0463("core", "thumbv7em-none-eabihf"),
+            Kind::TargetNotInstalled,
+        );
+        first_of_kind(
+            &e0463("std", "thumbv7em-none-eabihf"),
+            Kind::StdUnavailableForTarget,
+        );
+    }
+
+    #[test]
+    fn tier_three_has_nothing_from_rustup() {
+        first_of_kind(
+            &e0463("core", "mips-unknown-linux-gnu"),
+            Kind::StdUnavailableForTarget,
+        );
+    }
+
+    #[test]
+    fn unknown_target_is_assumed_installable() {
+        let log = "error[E0463]: can't find crate for `std`\n";
+        first_of_kind(log, Kind::TargetNotInstalled);
+    }
+}

@@ -1,0 +1,143 @@
+//! Detects `vendored_openssl_perl`: building OpenSSL from source
+//! (openssl-src, the `vendored` feature) failed in its perl `Configure` step.
+
+use super::context::text_fact;
+use super::{Context, fix, regex};
+use crate::finding::{Finding, Kind};
+
+pub(super) const SUMMARY: &str = "building vendored OpenSSL failed in its perl Configure step";
+
+pub(super) const TRIGGERS: &[&str] = &[
+    r"Error configuring OpenSSL build",
+    r"configuring OpenSSL build: 'perl' reported failure",
+    r"Can't locate \S+\.pm in @INC",
+    r"This perl implementation doesn't produce Unix like paths",
+    r#"failed to execute command: .*"perl""#,
+    r"is `perl` not installed\?",
+    r#"failed to find tool "perl""#,
+    r"(?:^|/)(?:ba)?sh(?:: \d+)?: perl: (?:command )?not found",
+];
+
+/// Diagnostic: vendored_openssl_perl
+///
+/// **What it means.** openssl-sys was asked to build OpenSSL from source (the
+/// `vendored` feature, through openssl-src) and OpenSSL's `./Configure`, a perl
+/// script, failed: `Can't locate IPC/Cmd.pm in @INC`, `Can't locate
+/// FindBin.pm`, perl missing altogether, or a Windows perl that "doesn't
+/// produce Unix like paths".
+///
+/// **Why it happens.** OpenSSL's build needs a full perl with its core modules.
+/// Minimal perls (Fedora/RHEL's `perl-base` split, slim containers, Git for
+/// Windows' perl) lack `IPC::Cmd`, `FindBin` or `Time::Piece`.
+///
+/// **How to fix.** Install a complete perl (`install_perl`: Debian `perl`,
+/// Fedora `perl-core` or `perl-IPC-Cmd perl-FindBin`, Strawberry Perl on Windows);
+/// or skip building OpenSSL and link the target's system OpenSSL from a Debian
+/// sysroot (`fetch_sysroot_and_wire`).
+pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut blocks_seen = Vec::new();
+    let mut module: Option<String> = None;
+    let mut chosen: Option<usize> = None;
+    for &index in hits {
+        if !is_openssl_build(cx, index) {
+            continue;
+        }
+        let content = cx.content(index);
+        if let Some(captures) = regex!(r"Can't locate (\S+)\.pm in @INC").captures(content) {
+            module.get_or_insert_with(|| captures[1].replace('/', "::"));
+        }
+        match cx.block(index) {
+            Some(block) if blocks_seen.contains(&block.lines.start) => {
+                if content.contains("Can't locate") {
+                    chosen = Some(index);
+                }
+            }
+            Some(block) => {
+                blocks_seen.push(block.lines.start);
+                chosen = Some(index);
+            }
+            None => {
+                chosen.get_or_insert(index);
+            }
+        }
+    }
+    if let Some(index) = chosen {
+        findings.push(describe(cx, index, module.as_deref()));
+    }
+    findings
+}
+
+/// The failure belongs to an OpenSSL source build: openssl-sys's or
+/// openssl-src's block, or an OpenSSL-specific wording.
+fn is_openssl_build(cx: &Context<'_>, index: usize) -> bool {
+    let content = cx.content(index);
+    if content.contains("OpenSSL build") || content.contains("Unix like paths") {
+        return true;
+    }
+    if let Some(block) = cx.block(index) {
+        return block.crate_name == "openssl-sys" || block.crate_name == "openssl-src";
+    }
+    let start = index.saturating_sub(40);
+    (start..index).any(|i| cx.content(i).contains("openssl"))
+}
+
+fn describe(cx: &Context<'_>, index: usize, module: Option<&str>) -> Finding {
+    let start = cx.evidence_start(index);
+    let mut finding = cx.finding(Kind::VendoredOpensslPerl, "", start, index);
+    finding = text_fact(finding, "tool", Some("perl"));
+    finding = text_fact(finding, "perl_module", module);
+    finding.message = match module {
+        Some(module) => format!(
+            "building OpenSSL from source needs the perl module {module}, which is not installed"
+        ),
+        None => "building OpenSSL from source failed in its perl Configure step".to_owned(),
+    };
+    finding
+        .with_fix(
+            fix::INSTALL_PERL,
+            "Install a complete perl with its core modules",
+        )
+        .with_fix(
+            fix::FETCH_SYSROOT_AND_WIRE,
+            "Use the target's system OpenSSL from a Debian sysroot instead of building it",
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fact, first_of_kind, fix_ids};
+    use crate::finding::Kind;
+
+    #[test]
+    fn missing_ipc_cmd() {
+        let log = "error: failed to run custom build command for `openssl-sys v0.9.118`
+
+Caused by:
+  process didn't exit successfully: `/w/target/debug/build/openssl-sys-1/build-script-main` (exit status: 1)
+  --- stdout
+  cargo:warning=configuring OpenSSL build: 'perl' reported failure with exit status: 2
+  --- stderr
+  Can't locate IPC/Cmd.pm in @INC (you may need to install the IPC::Cmd module)
+  BEGIN failed--compilation aborted at ./Configure line 23.
+  Error configuring OpenSSL build:
+      'perl' reported failure with exit status: 2
+";
+        let findings = super::super::testing::explain(log);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let finding = first_of_kind(log, Kind::VendoredOpensslPerl);
+        assert_eq!(fact(&finding, "perl_module"), Some("IPC::Cmd"));
+        assert_eq!(fact(&finding, "crate"), Some("openssl-sys"));
+        assert_eq!(finding.evidence.lines, Some([1, 8]));
+        assert_eq!(
+            fix_ids(&finding),
+            ["install_perl", "fetch_sysroot_and_wire"]
+        );
+    }
+
+    #[test]
+    fn perl_modules_of_other_builds_are_not_openssl() {
+        let log = "Can't locate FindBin.pm in @INC\n";
+        assert!(super::super::testing::explain(log).is_empty());
+    }
+}

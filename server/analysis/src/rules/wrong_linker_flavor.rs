@@ -1,0 +1,104 @@
+//! Detects `wrong_linker_flavor`: a linker of another kind than the target
+//! needs got the target's flags (Apple `ld` given GNU options, a bare lld
+//! driver, GNU `ld` asked for an emulation it lacks).
+
+use super::context::text_fact;
+use super::{Context, fix, regex};
+use crate::finding::{Finding, Kind};
+
+pub(super) const SUMMARY: &str =
+    "a linker of the wrong kind for the target rejected the target's linker flags";
+
+pub(super) const TRIGGERS: &[&str] = &[
+    r"\bld: unknown option: ",
+    r"(?:ld(?:64)?\.lld|rust-lld|ld\.lld|lld): error: unknown argument",
+    r"lld is a generic driver",
+    r"unrecognised emulation mode: ",
+    r"\bld: unrecognized option '-(?:arch|dylib|macosx_version_min|platform_version|syslibroot)",
+    r"ld: warning: option -(?:Bstatic|Bdynamic|z) is obsolete",
+];
+
+/// Diagnostic: wrong_linker_flavor
+///
+/// **What it means.** The program that ran as linker is not the kind the
+/// target's flags are written for: macOS's `ld` says `unknown option:
+/// --as-needed` to GNU-style flags, `rust-lld` says it is a generic driver,
+/// GNU `ld` rejects Mach-O options or says `unrecognised emulation mode`.
+///
+/// **Why it happens.** Cross-compiling to Linux from macOS with the system
+/// `cc`/`ld` as linker, or setting `linker = "ld"`/`"lld"` directly where a
+/// C compiler driver (which picks the flavour and adds the C runtime) is
+/// expected.
+///
+/// **How to fix.** Configure a linker of the right flavour for the target:
+/// clang with `-fuse-ld=lld` and `--target=<triple>` plus a sysroot, a GNU cross
+/// gcc, or zig (`configure_linker`).
+pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    for &index in hits {
+        let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+        if findings
+            .iter()
+            .any(|f| f.evidence.lines.map(|[first, _]| first) == Some(cx.log.number_of(start)))
+        {
+            continue;
+        }
+        findings.push(describe(cx, index, start));
+    }
+    findings
+}
+
+fn describe(cx: &Context<'_>, index: usize, start: usize) -> Finding {
+    let content = cx.content(index);
+    let option = regex!(r"(?:unknown option: |unknown argument:? '?|unrecognised emulation mode: |unrecognized option ')([^\s']+)")
+        .captures(content)
+        .map(|c| c[1].to_owned());
+    let linker = cx.linking_error(index).map(|(_, linker)| linker);
+    let mut finding = cx.finding(Kind::WrongLinkerFlavor, "", start, index);
+    finding = text_fact(finding, "linker", linker.as_deref());
+    finding = text_fact(finding, "option", option.as_deref());
+    let who = linker
+        .as_deref()
+        .map_or_else(|| "the linker".to_owned(), |l| format!("the linker `{l}`"));
+    let for_target = cx.for_target(&finding);
+    finding.message = match option {
+        Some(option) => format!(
+            "{who} does not understand `{option}`: it is the wrong kind of linker{for_target}"
+        ),
+        None => format!("{who} is the wrong kind of linker{for_target}"),
+    };
+    finding.with_fix(
+        fix::CONFIGURE_LINKER,
+        "Configure a linker of the right kind for the target (clang+lld with a sysroot, a GNU cross gcc, or zig)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{fact, first_of_kind};
+    use crate::finding::Kind;
+
+    #[test]
+    fn apple_ld_given_gnu_flags() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  |
+  = note: env -u IPHONEOS_DEPLOYMENT_TARGET \"cc\" \"/w/target/x86_64-unknown-linux-gnu/debug/deps/a.rcgu.o\" \"-Wl,--as-needed\"
+  = note: ld: unknown option: --as-needed
+          clang: error: linker command failed with exit code 1 (use -v to see invocation)
+";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "option"), Some("--as-needed"));
+        assert_eq!(fact(&finding, "linker"), Some("cc"));
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
+        assert_eq!(finding.evidence.lines, Some([1, 4]));
+    }
+
+    #[test]
+    fn generic_lld_driver() {
+        let log = "error: linking with `rust-lld` failed: exit status: 1
+  = note: rust-lld: error: lld is a generic driver.
+          Invoke ld.lld (Unix), ld64.lld (macOS), lld-link (Windows), wasm-ld (WebAssembly) instead
+";
+        first_of_kind(log, Kind::WrongLinkerFlavor);
+    }
+}

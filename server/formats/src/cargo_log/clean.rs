@@ -1,0 +1,248 @@
+//! Turns one raw line of a captured log into the text cargo printed.
+//!
+//! Logs arrive decorated: terminal colour and hyperlinks, carriage returns
+//! from progress bars and Windows, and prefixes added by whatever captured
+//! them (CI timestamps, GitHub Actions workflow commands, docker build step
+//! numbers). Rules should see none of that, so it is removed here once.
+
+/// Cleans one raw line (without its `\n`): lossy UTF-8, no escape sequences,
+/// no carriage-return overwrites, no CI prefixes. Indentation is kept.
+pub(crate) fn clean_line(raw: &[u8]) -> String {
+    let decoded = String::from_utf8_lossy(raw);
+    let visible = last_carriage_segment(&decoded);
+    let plain = strip_escapes(visible);
+    strip_tool_prefixes(&plain).to_owned()
+}
+
+/// A terminal shows only what follows the last `\r` of a line (progress bars
+/// redraw this way); a trailing `\r` is a Windows line ending.
+fn last_carriage_segment(line: &str) -> &str {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    match line.rsplit('\r').find(|segment| !segment.trim().is_empty()) {
+        Some(segment) => segment,
+        None => line.rsplit('\r').next().unwrap_or(line),
+    }
+}
+
+/// Removes ANSI CSI sequences (colour, erase line), OSC sequences (cargo's
+/// hyperlinks) and other control characters except tab.
+fn strip_escapes(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f) {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        // CSI: parameters and intermediates, then one final byte in @..~.
+        Some('[') => {
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+        // OSC: up to BEL or ESC \ (string terminator).
+        Some(']') => {
+            while let Some(c) = chars.next() {
+                if c == '\u{7}' {
+                    break;
+                }
+                if c == '\u{1b}' {
+                    if chars.peek() == Some(&'\\') {
+                        chars.next();
+                    }
+                    break;
+                }
+            }
+        }
+        // Two-character escapes (ESC ( B and friends) take one more.
+        Some('(' | ')' | '#' | '%') => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// Removes prefixes other tools put in front of cargo's lines, repeatedly,
+/// since they stack (a timestamp, then `##[error]`).
+fn strip_tool_prefixes(line: &str) -> &str {
+    let mut rest = line;
+    loop {
+        let before = rest.len();
+        rest = strip_timestamp(rest);
+        rest = strip_workflow_command(rest);
+        rest = strip_docker_step(rest);
+        if rest.len() == before {
+            return rest;
+        }
+    }
+}
+
+/// `2024-01-01T00:00:00.0000000Z ` (GitHub Actions, GitLab, Buildkite) and
+/// `2024-01-01 00:00:00 ` style stamps at the very start of a line.
+fn strip_timestamp(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let date_like = bytes.len() >= 20
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && (bytes[10] == b'T' || bytes[10] == b' ')
+        && bytes[13] == b':'
+        && bytes[16] == b':';
+    if !date_like {
+        return line;
+    }
+    let end = bytes[19..]
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .map_or(bytes.len(), |offset| offset + 19);
+    let stamp = &bytes[19..end];
+    let stamp_ok = stamp
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'Z' | b'+' | b'-' | b':'));
+    if !stamp_ok {
+        return line;
+    }
+    let after = &line[end..];
+    after.strip_prefix(' ').unwrap_or(after)
+}
+
+/// GitHub Actions' `##[error]`, `##[warning]`, `##[group]` … and the
+/// `::error file=…::` workflow command form.
+fn strip_workflow_command(line: &str) -> &str {
+    if let Some(rest) = line.strip_prefix("##[")
+        && let Some(close) = rest.find(']')
+        && rest[..close].bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return &rest[close + 1..];
+    }
+    if let Some(rest) = line.strip_prefix("::")
+        && let Some(close) = rest.find("::")
+        && rest[..close]
+            .split([' ', ','])
+            .next()
+            .is_some_and(|command| matches!(command, "error" | "warning" | "notice" | "debug"))
+    {
+        return &rest[close + 2..];
+    }
+    line
+}
+
+/// Docker BuildKit prints `#12 3.456 ` before every line of a `RUN` step.
+fn strip_docker_step(line: &str) -> &str {
+    let Some(rest) = line.strip_prefix('#') else {
+        return line;
+    };
+    let step_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if step_len == 0 || rest.as_bytes().get(step_len) != Some(&b' ') {
+        return line;
+    }
+    let rest = &rest[step_len + 1..];
+    let time_len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    if time_len == 0 || !rest[..time_len].contains('.') {
+        return line;
+    }
+    match rest.as_bytes().get(time_len) {
+        Some(b' ') => &rest[time_len + 1..],
+        None => "",
+        Some(_) => line,
+    }
+}
+
+/// The part of a line that carries meaning: without indentation and
+/// without the quoting that issue threads and rustc add (`>`, `|`, `=`).
+pub(crate) fn content_of(text: &str) -> &str {
+    let mut rest = text.trim_start();
+    loop {
+        let Some(first) = rest.chars().next() else {
+            return rest;
+        };
+        if !matches!(first, '>' | '|' | '=') {
+            return rest;
+        }
+        let after = &rest[1..];
+        if after.is_empty() || after.starts_with([' ', '\t']) {
+            rest = after.trim_start();
+        } else if first == '>' && after.starts_with('>') {
+            // Nested markdown quotes: `>> text`.
+            rest = after;
+        } else {
+            return rest;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_colour_hyperlinks_and_crlf() {
+        let raw = b"\x1b[1m\x1b[31merror\x1b[0m: \x1b]8;;file:///x\x1b\\link\x1b]8;;\x1b\\ here\r";
+        assert_eq!(clean_line(raw), "error: link here");
+    }
+
+    #[test]
+    fn keeps_what_a_progress_bar_left_visible() {
+        let raw = b"    Building [=====>   ] 12/40: foo\r\x1b[Kerror: linking failed";
+        assert_eq!(clean_line(raw), "error: linking failed");
+    }
+
+    #[test]
+    fn strips_stacked_ci_prefixes() {
+        let raw = b"2024-01-01T00:00:00.0000000Z ##[error]  error: could not compile `x`";
+        assert_eq!(clean_line(raw), "  error: could not compile `x`");
+        assert_eq!(clean_line(b"#12 3.456   --- stderr"), "  --- stderr");
+        assert_eq!(
+            clean_line(b"::error file=src/main.rs,line=1::linker `cc` not found"),
+            "linker `cc` not found"
+        );
+    }
+
+    #[test]
+    fn leaves_ordinary_lines_alone() {
+        for line in [
+            "#[derive(Debug)]",
+            "2024 was a year",
+            "##[not closed",
+            "  = note: x",
+        ] {
+            assert_eq!(clean_line(line.as_bytes()), line);
+        }
+    }
+
+    #[test]
+    fn content_drops_indentation_and_quoting() {
+        assert_eq!(
+            content_of("  = note: /usr/bin/ld: x"),
+            "note: /usr/bin/ld: x"
+        );
+        assert_eq!(content_of("> >  error: x"), "error: x");
+        assert_eq!(content_of(">> error: x"), "error: x");
+        assert_eq!(content_of("  |"), "");
+        assert_eq!(content_of("=> not quoting"), "=> not quoting");
+    }
+
+    #[test]
+    fn invalid_utf8_is_read_lossily() {
+        assert_eq!(
+            clean_line(b"error: \xff\xfe bad"),
+            "error: \u{fffd}\u{fffd} bad"
+        );
+    }
+}

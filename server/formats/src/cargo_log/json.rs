@@ -1,0 +1,140 @@
+//! cargo's `--message-format=json` lines and rustc's `--error-format=json`
+//! diagnostics, turned back into the text a person would have seen.
+//!
+//! Rules read text; a JSON diagnostic carries that text in `rendered`. The
+//! package that produced it comes from `package_id`, in both the old
+//! (`name 1.0.0 (source)`) and the new (`source#name@1.0.0`) spelling.
+
+use serde::Deserialize;
+
+/// What one JSON line of a log says, as far as rules care.
+pub(crate) enum JsonLine {
+    /// A diagnostic: its rendered text and the package that emitted it.
+    Diagnostic {
+        rendered: String,
+        package: Option<(String, String)>,
+    },
+    /// Any other message (artifacts, build-script output, build-finished):
+    /// the rules read the raw line, which still carries paths.
+    Other,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    reason: Option<String>,
+    #[serde(rename = "$message_type")]
+    message_type: Option<String>,
+    package_id: Option<String>,
+    message: Option<serde_json::Value>,
+    rendered: Option<String>,
+    level: Option<String>,
+}
+
+/// Reads a line that looks like a JSON object. `Err` carries why it could
+/// not be read, so the caller can record the skip and keep the raw text.
+pub(crate) fn read_json_line(text: &str) -> Result<JsonLine, String> {
+    let message: Message = serde_json::from_str(text).map_err(|err| err.to_string())?;
+    if message.reason.is_none() && message.message_type.is_none() {
+        return Err("a JSON object that is neither a cargo nor a rustc message".to_owned());
+    }
+    if message.reason.as_deref() == Some("compiler-message") {
+        let package = message.package_id.as_deref().and_then(package_of);
+        let rendered = message.message.as_ref().and_then(rendered_of);
+        return Ok(match rendered {
+            Some(rendered) => JsonLine::Diagnostic { rendered, package },
+            None => JsonLine::Other,
+        });
+    }
+    if message.message_type.as_deref() == Some("diagnostic") {
+        let rendered = message.rendered.or_else(|| {
+            let text = message.message.as_ref()?.as_str()?;
+            Some(format!(
+                "{}: {text}",
+                message.level.as_deref().unwrap_or("error")
+            ))
+        });
+        if let Some(rendered) = rendered {
+            return Ok(JsonLine::Diagnostic {
+                rendered,
+                package: None,
+            });
+        }
+    }
+    Ok(JsonLine::Other)
+}
+
+/// The text of a rustc diagnostic object: `rendered`, else `level: message`.
+fn rendered_of(diagnostic: &serde_json::Value) -> Option<String> {
+    if let Some(rendered) = diagnostic.get("rendered").and_then(|r| r.as_str()) {
+        return Some(rendered.to_owned());
+    }
+    let text = diagnostic.get("message")?.as_str()?;
+    let level = diagnostic
+        .get("level")
+        .and_then(|l| l.as_str())
+        .unwrap_or("error");
+    Some(format!("{level}: {text}"))
+}
+
+/// Name and version from a cargo package id, old or new format.
+pub fn package_of(package_id: &str) -> Option<(String, String)> {
+    if let Some((source, fragment)) = package_id.rsplit_once('#') {
+        if let Some((name, version)) = fragment.split_once('@') {
+            return Some((name.to_owned(), version.to_owned()));
+        }
+        // `path+file:///home/u/app#0.1.0`: the name is the last path segment.
+        let name = source.trim_end_matches('/').rsplit('/').next()?;
+        return Some((name.to_owned(), fragment.to_owned()));
+    }
+    let mut words = package_id.split_whitespace();
+    let name = words.next()?;
+    let version = words.next()?;
+    version
+        .starts_with(|c: char| c.is_ascii_digit())
+        .then(|| (name.to_owned(), version.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_ids_in_every_spelling() {
+        let want = Some(("openssl-sys".to_owned(), "0.9.102".to_owned()));
+        assert_eq!(
+            package_of("registry+https://github.com/rust-lang/crates.io-index#openssl-sys@0.9.102"),
+            want
+        );
+        assert_eq!(
+            package_of(
+                "openssl-sys 0.9.102 (registry+https://github.com/rust-lang/crates.io-index)"
+            ),
+            want
+        );
+        assert_eq!(
+            package_of("path+file:///home/u/app#0.1.0"),
+            Some(("app".to_owned(), "0.1.0".to_owned()))
+        );
+        assert_eq!(package_of("nonsense"), None);
+    }
+
+    #[test]
+    fn compiler_message_gives_its_rendered_text() {
+        let line = r#"{"reason":"compiler-message","package_id":"path+file:///w/app#0.1.0","message":{"rendered":"error: linking with `cc` failed\n","level":"error"}}"#;
+        let Ok(JsonLine::Diagnostic { rendered, package }) = read_json_line(line) else {
+            panic!("not read as a diagnostic");
+        };
+        assert_eq!(rendered, "error: linking with `cc` failed\n");
+        assert_eq!(package, Some(("app".to_owned(), "0.1.0".to_owned())));
+    }
+
+    #[test]
+    fn other_objects_are_reported_as_unreadable() {
+        assert!(read_json_line(r#"{"a":1}"#).is_err());
+        assert!(read_json_line(r#"{"reason":"#).is_err());
+        assert!(matches!(
+            read_json_line(r#"{"reason":"build-finished","success":false}"#),
+            Ok(JsonLine::Other)
+        ));
+    }
+}
