@@ -1,1 +1,1014 @@
 //! Sysroot fetch, verify, cache, lock and assembly.
+//!
+//! The trust chain is apt's: the suite's InRelease (or Release +
+//! Release.gpg) must carry a good signature from the keyring, and must not
+//! be past its Valid-Until; the Packages index must have the SHA256 the
+//! Release lists; every `.deb` must have the SHA256 the index (or the lock)
+//! lists. Nothing is cached or unpacked before its hash matched. A sysroot
+//! is assembled in a private temp directory next to its destination and
+//! renamed into place, so a failure never leaves a half-built sysroot.
+
+pub mod cache;
+pub mod extract;
+pub mod http;
+pub mod lock;
+pub mod mirror;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crossport_analysis::sysroot::{ResolveError, ResolveRequest, resolve};
+use crossport_formats::arch::{DebianArch, debian_arch_for_triple, debian_release};
+use crossport_formats::inrelease::{Keyring, SignatureError};
+use crossport_formats::packages::PackageIndex;
+use crossport_formats::release::Release;
+use serde::Serialize;
+
+use cache::{Cache, sha256_hex};
+use extract::{ExtractError, Unpacker};
+use http::{ByteCounter, Http, HttpError};
+use lock::{LockError, LockFile, LockedPackage, LockedSysroot, Manifest, ManifestPackage};
+use mirror::{Mirror, MirrorError};
+
+pub use lock::{LOCK_FILE_NAME, MANIFEST_PATH};
+
+/// Cap on the uncompressed size of one sysroot (decompression bombs).
+pub const DEFAULT_UNPACK_LIMIT: u64 = 4 << 30;
+
+/// What to fetch.
+#[derive(Debug, Clone, Default)]
+pub struct FetchRequest {
+    /// Rust target triple.
+    pub target: String,
+    /// Debian codename or version (`bookworm`, `12`).
+    pub release: String,
+    /// Extra packages, relation syntax (`libssl-dev`).
+    pub packages: Vec<String>,
+    /// Where to put the sysroot; default under the cache directory.
+    pub dir: Option<PathBuf>,
+    pub mirror: Option<String>,
+    /// Replaces the shipped Debian archive keys.
+    pub keyring: Option<PathBuf>,
+    pub cache_dir: Option<PathBuf>,
+    /// Use only what is cached; no network.
+    pub offline: bool,
+    /// The lock file to read and write; default `crossport-sysroot.lock`
+    /// at the project root.
+    pub lock_file: Option<PathBuf>,
+    /// Re-resolve even when the lock already satisfies the request.
+    pub update: bool,
+    /// Skip the base set a linker needs (libc6-dev …).
+    pub no_base_set: bool,
+    /// Uncompressed size cap; [`DEFAULT_UNPACK_LIMIT`] when `None`.
+    pub unpack_limit: Option<u64>,
+}
+
+/// What a fetch or sync did.
+#[derive(Debug, Clone, Serialize)]
+pub struct FetchOutcome {
+    pub path: PathBuf,
+    pub lock_file: PathBuf,
+    pub target: String,
+    pub release: String,
+    pub arch: String,
+    pub packages: Vec<LockedPackage>,
+    pub bytes_downloaded: u64,
+    /// True when the sysroot already matched the lock and nothing was done.
+    pub up_to_date: bool,
+    pub timings: Timings,
+}
+
+/// Wall time of each phase, in milliseconds.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub release_ms: u64,
+    pub index_ms: u64,
+    pub resolve_ms: u64,
+    pub download_ms: u64,
+    pub unpack_ms: u64,
+    pub total_ms: u64,
+}
+
+/// Progress, for the CLI's bar and the language server's `$/progress`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProgressEvent {
+    /// A new phase started: "release", "index", "resolve", "download", "unpack".
+    Phase(&'static str),
+    /// Download phase size, once known.
+    DownloadTotal { packages: usize, bytes: u64 },
+    /// Bytes received so far in the current phase.
+    Downloaded { bytes: u64 },
+    /// A package was unpacked.
+    Unpacked {
+        package: String,
+        done: usize,
+        total: usize,
+    },
+}
+
+/// A progress callback.
+pub type Progress<'a> = &'a (dyn Fn(ProgressEvent) + Send + Sync);
+
+/// Why a sysroot could not be fetched, synced or verified.
+#[derive(Debug, thiserror::Error)]
+pub enum SysrootError {
+    #[error("target {0} has no Debian sysroot (only *-linux-gnu* targets with a Debian port do)")]
+    UnknownTarget(String),
+    #[error("unknown Debian release {0:?} (known: bullseye, bookworm, trixie)")]
+    UnknownRelease(String),
+    #[error("no cache directory: set CROSSPORT_CACHE_DIR or HOME, or pass --cache-dir")]
+    NoCacheDir,
+    #[error(transparent)]
+    Mirror(#[from] MirrorError),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error("cannot read keyring {path}: {source}")]
+    KeyringFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{url}: {source}")]
+    Signature { url: String, source: SignatureError },
+    #[error("{url}: {message}")]
+    Release { url: String, message: String },
+    #[error(
+        "{url}: expired: Valid-Until {valid_until} is in the past (a stale or replayed archive)"
+    )]
+    Expired { url: String, valid_until: String },
+    #[error("{url}: SHA256 mismatch: expected {expected}, got {actual}")]
+    HashMismatch {
+        url: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("{url}: size mismatch: expected {expected} bytes, got {actual}")]
+    SizeMismatch {
+        url: String,
+        expected: u64,
+        actual: u64,
+    },
+    #[error("{url}: cannot decompress: {message}")]
+    Decompress { url: String, message: String },
+    #[error("offline: {what} is not in the cache {cache}")]
+    NotCached { what: String, cache: PathBuf },
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error(transparent)]
+    Extract(#[from] ExtractError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error("{path}: no sysroot for {target}{} in the lock file", release.as_deref().map(|r| format!(" ({r})")).unwrap_or_default())]
+    NotLocked {
+        path: PathBuf,
+        target: String,
+        release: Option<String>,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SysrootError + '_ {
+    move |source| SysrootError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Everything derived from a request before any network access.
+struct Plan {
+    target: String,
+    release: String,
+    arch: DebianArch,
+    cache: Cache,
+    lock_path: PathBuf,
+}
+
+fn plan(
+    target: &str,
+    release: &str,
+    cache_dir: Option<&Path>,
+    lock: Option<&Path>,
+) -> Result<Plan, SysrootError> {
+    let arch = debian_arch_for_triple(target)
+        .ok_or_else(|| SysrootError::UnknownTarget(target.to_owned()))?;
+    let release = debian_release(release)
+        .ok_or_else(|| SysrootError::UnknownRelease(release.to_owned()))?
+        .codename
+        .to_owned();
+    let cache_root = match cache_dir {
+        Some(dir) => dir.to_owned(),
+        None => Cache::default_root().ok_or(SysrootError::NoCacheDir)?,
+    };
+    Ok(Plan {
+        target: target.to_owned(),
+        release,
+        arch,
+        cache: Cache::new(cache_root),
+        lock_path: lock.map_or_else(default_lock_path, Path::to_owned),
+    })
+}
+
+/// `crossport-sysroot.lock` in the nearest directory (from the current
+/// one up) that has a `Cargo.toml`, else in the current directory.
+pub fn default_lock_path() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = cwd
+        .ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .unwrap_or(&cwd);
+    root.join(LOCK_FILE_NAME)
+}
+
+/// The default directory of a locked sysroot.
+pub fn default_sysroot_dir(cache: &Cache, locked: &LockedSysroot) -> PathBuf {
+    cache.sysroots_dir().join(locked.dir_name())
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn millis(since: Instant) -> u64 {
+    since.elapsed().as_millis() as u64
+}
+
+/// Resolves, verifies, downloads and unpacks a sysroot, and records it in
+/// the lock file. When the lock already holds this request and the sysroot
+/// on disk matches it, returns at once (no network).
+pub async fn fetch(
+    request: &FetchRequest,
+    progress: Progress<'_>,
+) -> Result<FetchOutcome, SysrootError> {
+    let started = Instant::now();
+    let plan = plan(
+        &request.target,
+        &request.release,
+        request.cache_dir.as_deref(),
+        request.lock_file.as_deref(),
+    )?;
+    let requested = requested_roots(request);
+    let mut lock_file = LockFile::read(&plan.lock_path)?.unwrap_or_default();
+    if !request.update
+        && let Some(locked) = lock_file.find(&plan.target, Some(&plan.release))
+        && locked.requested == requested
+        && locked.base_set != request.no_base_set
+    {
+        let dir = request
+            .dir
+            .clone()
+            .unwrap_or_else(|| default_sysroot_dir(&plan.cache, locked));
+        if Manifest::read(&dir).is_some_and(|m| m.matches(locked)) {
+            return Ok(outcome(
+                &plan,
+                locked,
+                dir,
+                0,
+                true,
+                Timings {
+                    total_ms: millis(started),
+                    ..Timings::default()
+                },
+            ));
+        }
+    }
+    let mirror = mirror::choose_mirror(request.mirror.as_deref(), &plan.release)?;
+    let keyring = load_keyring(request.keyring.as_deref())?;
+    let http = Http::new()?;
+    let mut timings = Timings::default();
+    let counter = ByteCounter::default();
+
+    progress(ProgressEvent::Phase("release"));
+    let phase = Instant::now();
+    let release = fetch_release(&http, &plan, &mirror, &keyring, request.offline, &counter).await?;
+    timings.release_ms = millis(phase);
+
+    progress(ProgressEvent::Phase("index"));
+    let phase = Instant::now();
+    let (index, index_sha) =
+        fetch_packages_index(&http, &plan, &mirror, &release, request.offline, &counter).await?;
+    timings.index_ms = millis(phase);
+
+    progress(ProgressEvent::Phase("resolve"));
+    let phase = Instant::now();
+    let mut resolve_request = ResolveRequest::new(plan.arch.name, &[]);
+    resolve_request.roots = requested.clone();
+    resolve_request.base_set = !request.no_base_set;
+    let resolution = resolve(&[&index], &resolve_request)?;
+    let mut packages: Vec<LockedPackage> = resolution
+        .packages
+        .iter()
+        .map(|entry| LockedPackage {
+            name: entry.package.name.clone(),
+            version: entry.package.version.to_string(),
+            architecture: entry.package.architecture.clone(),
+            filename: entry.package.filename.clone(),
+            size: entry.package.size,
+            sha256: entry.package.sha256.to_ascii_lowercase(),
+        })
+        .collect();
+    packages.sort();
+    let locked = LockedSysroot {
+        target: plan.target.clone(),
+        release: plan.release.clone(),
+        arch: plan.arch.name.to_owned(),
+        requested,
+        base_set: !request.no_base_set,
+        release_date: release.date_text.clone(),
+        packages_index_sha256: index_sha,
+        packages,
+    };
+    timings.resolve_ms = millis(phase);
+
+    let dir = request
+        .dir
+        .clone()
+        .unwrap_or_else(|| default_sysroot_dir(&plan.cache, &locked));
+    let bytes = build_sysroot(
+        &http,
+        &plan,
+        &mirror,
+        &locked,
+        &dir,
+        request,
+        progress,
+        &mut timings,
+    )
+    .await?;
+    let _ = counter.get();
+    lock_file.upsert(locked.clone());
+    lock_file.write(&plan.lock_path)?;
+    timings.total_ms = millis(started);
+    Ok(outcome(
+        &plan,
+        &locked,
+        dir,
+        bytes + counter.get(),
+        false,
+        timings,
+    ))
+}
+
+/// Which request a lock entry or sync is for.
+#[derive(Debug, Clone, Default)]
+pub struct SyncRequest {
+    pub target: String,
+    /// Needed only when the lock has several releases for the target.
+    pub release: Option<String>,
+    pub dir: Option<PathBuf>,
+    pub mirror: Option<String>,
+    pub cache_dir: Option<PathBuf>,
+    pub offline: bool,
+    pub lock_file: Option<PathBuf>,
+    pub unpack_limit: Option<u64>,
+}
+
+/// Recreates a sysroot exactly from the lock file: the locked `.deb`s,
+/// checked against the locked SHA256s. No index is read.
+pub async fn sync(
+    request: &SyncRequest,
+    progress: Progress<'_>,
+) -> Result<FetchOutcome, SysrootError> {
+    let started = Instant::now();
+    let (plan, locked) = locked_entry(
+        &request.target,
+        request.release.as_deref(),
+        request.cache_dir.as_deref(),
+        request.lock_file.as_deref(),
+    )?;
+    let dir = request
+        .dir
+        .clone()
+        .unwrap_or_else(|| default_sysroot_dir(&plan.cache, &locked));
+    if Manifest::read(&dir).is_some_and(|m| m.matches(&locked)) {
+        return Ok(outcome(
+            &plan,
+            &locked,
+            dir,
+            0,
+            true,
+            Timings {
+                total_ms: millis(started),
+                ..Timings::default()
+            },
+        ));
+    }
+    let all_cached = locked
+        .packages
+        .iter()
+        .all(|p| plan.cache.deb_path(&p.sha256).is_file());
+    let mirror = if all_cached {
+        Mirror {
+            uri: String::new(),
+            origin: "cache".to_owned(),
+        }
+    } else {
+        mirror::choose_mirror(request.mirror.as_deref(), &plan.release)?
+    };
+    let http = Http::new()?;
+    let fetch_like = FetchRequest {
+        offline: request.offline,
+        unpack_limit: request.unpack_limit,
+        ..FetchRequest::default()
+    };
+    let mut timings = Timings::default();
+    let bytes = build_sysroot(
+        &http,
+        &plan,
+        &mirror,
+        &locked,
+        &dir,
+        &fetch_like,
+        progress,
+        &mut timings,
+    )
+    .await?;
+    timings.total_ms = millis(started);
+    Ok(outcome(&plan, &locked, dir, bytes, false, timings))
+}
+
+/// Reads the lock entry for a target (and release).
+pub fn locked_sysroot(
+    target: &str,
+    release: Option<&str>,
+    cache_dir: Option<&Path>,
+    lock: Option<&Path>,
+) -> Result<(LockedSysroot, PathBuf, Cache), SysrootError> {
+    let (plan, locked) = locked_entry(target, release, cache_dir, lock)?;
+    Ok((locked, plan.lock_path, plan.cache))
+}
+
+fn locked_entry(
+    target: &str,
+    release: Option<&str>,
+    cache_dir: Option<&Path>,
+    lock: Option<&Path>,
+) -> Result<(Plan, LockedSysroot), SysrootError> {
+    let lock_path = lock.map_or_else(default_lock_path, Path::to_owned);
+    let not_locked = || SysrootError::NotLocked {
+        path: lock_path.clone(),
+        target: target.to_owned(),
+        release: release.map(str::to_owned),
+    };
+    let lock_file = LockFile::read(&lock_path)?.ok_or_else(not_locked)?;
+    let release = release
+        .and_then(|r| debian_release(r).map(|r| r.codename))
+        .or(release);
+    let locked = lock_file
+        .find(target, release)
+        .ok_or_else(not_locked)?
+        .clone();
+    let plan = plan(target, &locked.release, cache_dir, Some(&lock_path))?;
+    Ok((plan, locked))
+}
+
+fn outcome(
+    plan: &Plan,
+    locked: &LockedSysroot,
+    path: PathBuf,
+    bytes_downloaded: u64,
+    up_to_date: bool,
+    timings: Timings,
+) -> FetchOutcome {
+    FetchOutcome {
+        path,
+        lock_file: plan.lock_path.clone(),
+        target: plan.target.clone(),
+        release: plan.release.clone(),
+        arch: plan.arch.name.to_owned(),
+        packages: locked.packages.clone(),
+        bytes_downloaded,
+        up_to_date,
+        timings,
+    }
+}
+
+fn requested_roots(request: &FetchRequest) -> Vec<String> {
+    let mut roots: Vec<String> = request
+        .packages
+        .iter()
+        .map(|p| p.trim().to_owned())
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+fn load_keyring(path: Option<&Path>) -> Result<Keyring, SysrootError> {
+    let Some(path) = path else {
+        return Keyring::debian().map_err(|source| SysrootError::Signature {
+            url: "built-in Debian archive keys".to_owned(),
+            source,
+        });
+    };
+    let bytes = std::fs::read(path).map_err(|source| SysrootError::KeyringFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    Keyring::from_file(&path.display().to_string(), &bytes).map_err(|source| {
+        SysrootError::Signature {
+            url: path.display().to_string(),
+            source,
+        }
+    })
+}
+
+/// A verified, parsed Release.
+struct VerifiedRelease {
+    release: Release,
+    date_text: Option<String>,
+    url: String,
+}
+
+async fn fetch_release(
+    http: &Http,
+    plan: &Plan,
+    mirror: &Mirror,
+    keyring: &Keyring,
+    offline: bool,
+    counter: &ByteCounter,
+) -> Result<VerifiedRelease, SysrootError> {
+    let base = format!("{}/dists/{}", mirror.uri, plan.release);
+    let saved = plan.cache.release_dir(&mirror.uri, &plan.release);
+    let on_bytes = |n| {
+        counter.add(n);
+    };
+    let now = unix_now();
+    // InRelease first; fall back to Release + Release.gpg like apt.
+    let inrelease_url = format!("{base}/InRelease");
+    let fetched = if offline {
+        read_cached(&saved.join("InRelease"))
+    } else {
+        match http.get(&inrelease_url, None, &on_bytes).await {
+            Ok(bytes) => Some(bytes),
+            Err(err) if err.is_not_found() => None,
+            Err(err) => return Err(err.into()),
+        }
+    };
+    let (url, verified, files) = match fetched {
+        Some(bytes) => {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let verified =
+                keyring
+                    .verify_inrelease(&text, now)
+                    .map_err(|source| SysrootError::Signature {
+                        url: inrelease_url.clone(),
+                        source,
+                    })?;
+            (inrelease_url, verified, vec![("InRelease", bytes)])
+        }
+        None => {
+            let release_url = format!("{base}/Release");
+            let (release, signature) = if offline {
+                let not_cached = || SysrootError::NotCached {
+                    what: format!("the signed Release of {}", plan.release),
+                    cache: plan.cache.root.clone(),
+                };
+                (
+                    read_cached(&saved.join("Release")).ok_or_else(not_cached)?,
+                    read_cached(&saved.join("Release.gpg")).ok_or_else(not_cached)?,
+                )
+            } else {
+                let release = http.get(&release_url, None, &on_bytes).await?;
+                let signature = http
+                    .get(&format!("{release_url}.gpg"), None, &on_bytes)
+                    .await?;
+                (release, signature)
+            };
+            let verified =
+                keyring
+                    .verify_detached(&release, &signature, now)
+                    .map_err(|source| SysrootError::Signature {
+                        url: release_url.clone(),
+                        source,
+                    })?;
+            (
+                release_url,
+                verified,
+                vec![("Release", release), ("Release.gpg", signature)],
+            )
+        }
+    };
+    let release = Release::parse(&verified.text).map_err(|err| SysrootError::Release {
+        url: url.clone(),
+        message: err.to_string(),
+    })?;
+    check_release(&release, plan, &url, &verified.text, now)?;
+    if !offline {
+        for (name, bytes) in files {
+            plan.cache
+                .store(&saved.join(name), &bytes)
+                .map_err(io_error(&saved))?;
+        }
+    }
+    let date_text = field_text(&verified.text, "Date");
+    Ok(VerifiedRelease {
+        release,
+        date_text,
+        url,
+    })
+}
+
+fn check_release(
+    release: &Release,
+    plan: &Plan,
+    url: &str,
+    text: &str,
+    now: u64,
+) -> Result<(), SysrootError> {
+    if release.is_expired(now as i64) {
+        return Err(SysrootError::Expired {
+            url: url.to_owned(),
+            valid_until: field_text(text, "Valid-Until").unwrap_or_default(),
+        });
+    }
+    // apt refuses a Release for another suite than the one asked for: it
+    // would let a mirror serve an older, signed release in its place.
+    let names = [release.codename.as_deref(), release.suite.as_deref()];
+    if release.codename.is_some() && !names.contains(&Some(plan.release.as_str())) {
+        return Err(SysrootError::Release {
+            url: url.to_owned(),
+            message: format!(
+                "is for {}, not {}",
+                release.codename.as_deref().unwrap_or("?"),
+                plan.release
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn field_text(text: &str, name: &str) -> Option<String> {
+    crossport_formats::deb822::paragraphs(text)
+        .next()?
+        .ok()?
+        .get(name)
+        .map(str::to_owned)
+}
+
+fn read_cached(path: &Path) -> Option<Vec<u8>> {
+    std::fs::read(path).ok()
+}
+
+/// The index names tried, best compression first.
+const INDEX_NAMES: &[(&str, crossport_formats::deb::Compression)] = &[
+    ("Packages.xz", crossport_formats::deb::Compression::Xz),
+    ("Packages.gz", crossport_formats::deb::Compression::Gzip),
+    ("Packages", crossport_formats::deb::Compression::None),
+];
+
+async fn fetch_packages_index(
+    http: &Http,
+    plan: &Plan,
+    mirror: &Mirror,
+    release: &VerifiedRelease,
+    offline: bool,
+    counter: &ByteCounter,
+) -> Result<(PackageIndex, String), SysrootError> {
+    let dir = format!("main/binary-{}", plan.arch.name);
+    let (entry, compression) = INDEX_NAMES
+        .iter()
+        .find_map(|(name, compression)| {
+            release
+                .release
+                .sha256_entry(&format!("{dir}/{name}"))
+                .map(|entry| (entry, *compression))
+        })
+        .ok_or_else(|| SysrootError::Release {
+            url: release.url.clone(),
+            message: format!(
+                "lists no {dir}/Packages index (is {} in this archive?)",
+                plan.arch.name
+            ),
+        })?;
+    let url = format!("{}/dists/{}/{}", mirror.uri, plan.release, entry.path);
+    let cached = plan.cache.index_path(&entry.sha256);
+    let bytes = match read_cached(&cached) {
+        Some(bytes) if sha256_hex(&bytes) == entry.sha256 => bytes,
+        _ if offline => {
+            return Err(SysrootError::NotCached {
+                what: url,
+                cache: plan.cache.root.clone(),
+            });
+        }
+        _ => {
+            let on_bytes = |n| {
+                counter.add(n);
+            };
+            let bytes = http.get(&url, Some(entry.size), &on_bytes).await?;
+            check_hash(&url, &bytes, &entry.sha256, Some(entry.size))?;
+            plan.cache
+                .store(&cached, &bytes)
+                .map_err(io_error(&cached))?;
+            bytes
+        }
+    };
+    let text = decompress_index(&url, compression, &bytes)?;
+    let (index, errors) = PackageIndex::parse(&text);
+    for error in errors.iter().take(5) {
+        tracing::debug!("{url}: skipped: {error}");
+    }
+    Ok((index, entry.sha256.clone()))
+}
+
+fn decompress_index(
+    url: &str,
+    compression: crossport_formats::deb::Compression,
+    bytes: &[u8],
+) -> Result<String, SysrootError> {
+    use std::io::Read;
+    let decompress_error = |message: String| SysrootError::Decompress {
+        url: url.to_owned(),
+        message,
+    };
+    let mut reader = crossport_formats::deb::decompressor(compression, bytes)
+        .map_err(|err| decompress_error(err.to_string()))?;
+    let mut text = String::new();
+    reader
+        .read_to_string(&mut text)
+        .map_err(|err| decompress_error(err.to_string()))?;
+    Ok(text)
+}
+
+fn check_hash(
+    url: &str,
+    bytes: &[u8],
+    expected: &str,
+    size: Option<u64>,
+) -> Result<(), SysrootError> {
+    if let Some(size) = size
+        && bytes.len() as u64 != size
+    {
+        return Err(SysrootError::SizeMismatch {
+            url: url.to_owned(),
+            expected: size,
+            actual: bytes.len() as u64,
+        });
+    }
+    let actual = sha256_hex(bytes);
+    if !actual.eq_ignore_ascii_case(expected) {
+        return Err(SysrootError::HashMismatch {
+            url: url.to_owned(),
+            expected: expected.to_owned(),
+            actual,
+        });
+    }
+    Ok(())
+}
+
+/// Downloads what is missing from the cache (verified), then unpacks every
+/// package into a temp dir beside `dir` and renames it into place.
+/// Returns the bytes downloaded.
+#[allow(clippy::too_many_arguments)]
+async fn build_sysroot(
+    http: &Http,
+    plan: &Plan,
+    mirror: &Mirror,
+    locked: &LockedSysroot,
+    dir: &Path,
+    request: &FetchRequest,
+    progress: Progress<'_>,
+    timings: &mut Timings,
+) -> Result<u64, SysrootError> {
+    let phase = Instant::now();
+    let missing: Vec<&LockedPackage> = locked
+        .packages
+        .iter()
+        .filter(|p| !plan.cache.deb_path(&p.sha256).is_file())
+        .collect();
+    if request.offline && !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|p| p.name.as_str()).collect();
+        return Err(SysrootError::NotCached {
+            what: format!("packages {}", names.join(", ")),
+            cache: plan.cache.root.clone(),
+        });
+    }
+    progress(ProgressEvent::Phase("download"));
+    progress(ProgressEvent::DownloadTotal {
+        packages: missing.len(),
+        bytes: missing.iter().map(|p| p.size).sum(),
+    });
+    let counter = ByteCounter::default();
+    let jobs = missing
+        .iter()
+        .map(|package| download_deb(http, plan, mirror, package, &counter, progress))
+        .collect();
+    for result in http::bounded(jobs).await {
+        result?;
+    }
+    timings.download_ms = millis(phase);
+
+    progress(ProgressEvent::Phase("unpack"));
+    let phase = Instant::now();
+    assemble(plan, locked, dir, request.unpack_limit, progress)?;
+    timings.unpack_ms = millis(phase);
+    Ok(counter.get())
+}
+
+async fn download_deb(
+    http: &Http,
+    plan: &Plan,
+    mirror: &Mirror,
+    package: &LockedPackage,
+    counter: &ByteCounter,
+    progress: Progress<'_>,
+) -> Result<(), SysrootError> {
+    let url = format!("{}/{}", mirror.uri, package.filename);
+    let on_bytes = |n| {
+        let bytes = counter.add(n);
+        progress(ProgressEvent::Downloaded { bytes });
+    };
+    let bytes = http.get(&url, Some(package.size), &on_bytes).await?;
+    check_hash(&url, &bytes, &package.sha256, Some(package.size))?;
+    let path = plan.cache.deb_path(&package.sha256);
+    plan.cache.store(&path, &bytes).map_err(io_error(&path))
+}
+
+fn assemble(
+    plan: &Plan,
+    locked: &LockedSysroot,
+    dir: &Path,
+    limit: Option<u64>,
+    progress: Progress<'_>,
+) -> Result<(), SysrootError> {
+    let parent = dir.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".crossport-sysroot-")
+        .tempdir_in(parent)
+        .map_err(io_error(parent))?;
+    let mut unpacker = Unpacker::new(staging.path(), limit.unwrap_or(DEFAULT_UNPACK_LIMIT))
+        .map_err(io_error(staging.path()))?;
+    let total = locked.packages.len();
+    for (done, package) in locked.packages.iter().enumerate() {
+        let path = plan.cache.deb_path(&package.sha256);
+        let deb = std::fs::read(&path).map_err(io_error(&path))?;
+        // The cache holds only verified files, but a disk error or a
+        // hand-edited cache must not slip an unverified file through.
+        check_hash(&path.display().to_string(), &deb, &package.sha256, None)?;
+        unpacker.unpack_deb(&package.name, &deb)?;
+        progress(ProgressEvent::Unpacked {
+            package: package.name.clone(),
+            done: done + 1,
+            total,
+        });
+    }
+    let manifest = Manifest {
+        target: locked.target.clone(),
+        release: locked.release.clone(),
+        arch: locked.arch.clone(),
+        packages: locked
+            .packages
+            .iter()
+            .map(|p| ManifestPackage {
+                name: p.name.clone(),
+                version: p.version.clone(),
+                architecture: p.architecture.clone(),
+                sha256: p.sha256.clone(),
+            })
+            .collect(),
+        files: std::mem::take(&mut unpacker.files),
+    };
+    let manifest_path = staging.path().join(MANIFEST_PATH);
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|err| SysrootError::Io {
+        path: manifest_path.clone(),
+        source: std::io::Error::other(err),
+    })?;
+    cache::write_atomically(&manifest_path, &json).map_err(io_error(&manifest_path))?;
+    replace_dir(staging, dir)
+}
+
+/// Moves the staged sysroot to `dir`, replacing what was there.
+fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), SysrootError> {
+    let staged = staging.keep();
+    if std::fs::symlink_metadata(dir).is_ok() {
+        let parent = dir.parent().unwrap_or_else(|| Path::new("."));
+        let old = tempfile::Builder::new()
+            .prefix(".crossport-old-")
+            .tempdir_in(parent)
+            .map_err(io_error(parent))?
+            .keep();
+        let old_target = old.join("sysroot");
+        std::fs::rename(dir, &old_target).map_err(io_error(dir))?;
+        if let Err(source) = std::fs::rename(&staged, dir) {
+            let _ = std::fs::rename(&old_target, dir);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(SysrootError::Io {
+                path: dir.to_owned(),
+                source,
+            });
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        return Ok(());
+    }
+    std::fs::rename(&staged, dir).map_err(|source| {
+        let _ = std::fs::remove_dir_all(&staged);
+        SysrootError::Io {
+            path: dir.to_owned(),
+            source,
+        }
+    })
+}
+
+/// One difference `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyProblem {
+    /// Sysroot-relative path, or a package name for package-level problems.
+    pub path: String,
+    pub package: String,
+    pub problem: String,
+}
+
+/// Re-checks a sysroot against the lock: each locked `.deb` (from the
+/// cache, its SHA256 checked against the lock) is read again and every
+/// file it ships is compared with the sysroot's copy.
+pub fn verify(
+    target: &str,
+    release: Option<&str>,
+    dir: Option<&Path>,
+    cache_dir: Option<&Path>,
+    lock: Option<&Path>,
+) -> Result<(PathBuf, Vec<VerifyProblem>), SysrootError> {
+    let (plan, locked) = locked_entry(target, release, cache_dir, lock)?;
+    let dir = dir.map_or_else(|| default_sysroot_dir(&plan.cache, &locked), Path::to_owned);
+    let mut problems = Vec::new();
+    match Manifest::read(&dir) {
+        Some(manifest) if manifest.matches(&locked) => {}
+        Some(_) => problems.push(VerifyProblem {
+            path: MANIFEST_PATH.to_owned(),
+            package: String::new(),
+            problem: "the sysroot was built from another package set than the lock".to_owned(),
+        }),
+        None => problems.push(VerifyProblem {
+            path: MANIFEST_PATH.to_owned(),
+            package: String::new(),
+            problem: "missing or unreadable manifest".to_owned(),
+        }),
+    }
+    for package in &locked.packages {
+        let path = plan.cache.deb_path(&package.sha256);
+        let Some(deb) = read_cached(&path) else {
+            return Err(SysrootError::NotCached {
+                what: format!(
+                    "{} {} (run `crossport sysroot sync`)",
+                    package.name, package.version
+                ),
+                cache: plan.cache.root.clone(),
+            });
+        };
+        check_hash(&path.display().to_string(), &deb, &package.sha256, None)?;
+        compare_package(&dir, &package.name, &deb, &mut problems)?;
+    }
+    Ok((dir, problems))
+}
+
+fn compare_package(
+    dir: &Path,
+    package: &str,
+    deb: &[u8],
+    problems: &mut Vec<VerifyProblem>,
+) -> Result<(), SysrootError> {
+    use std::io::Read;
+    let deb_error = |source| ExtractError::Deb {
+        package: package.to_owned(),
+        source,
+    };
+    let tar_error = |source| ExtractError::Tar {
+        package: package.to_owned(),
+        source,
+    };
+    let member = crossport_formats::deb::data_tar(deb).map_err(deb_error)?;
+    let mut archive = tar::Archive::new(member.decompressed().map_err(deb_error)?);
+    let mut expected: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for entry in archive.entries().map_err(tar_error)? {
+        let mut entry = entry.map_err(tar_error)?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&entry.path_bytes())
+            .trim_start_matches("./")
+            .to_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).map_err(tar_error)?;
+        expected.insert(name, bytes);
+    }
+    for (name, bytes) in expected {
+        let problem = match std::fs::read(dir.join(&name)) {
+            Ok(actual) if sha256_hex(&actual) == sha256_hex(&bytes) => continue,
+            Ok(_) => "modified",
+            Err(_) => "missing",
+        };
+        problems.push(VerifyProblem {
+            path: name,
+            package: package.to_owned(),
+            problem: problem.to_owned(),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,516 @@
+//! Unpacking a verified `.deb`'s data.tar into a sysroot under construction.
+//!
+//! The tar crate's own `unpack_in` silently skips `..` entries, strips a
+//! leading `/` and creates absolute symlinks as they are; a sysroot needs
+//! stricter rules, so every entry is placed here by hand:
+//! - an entry whose path is absolute or contains `..` is refused;
+//! - a symlink's target is checked against the sysroot and an absolute one is
+//!   rewritten relative to the link (libc6's `lib64/ld-linux-x86-64.so.2`);
+//! - a hard link must name a file already inside the sysroot;
+//! - every write goes to a parent directory whose real path is inside the
+//!   sysroot, and an existing path is replaced, never followed;
+//! - the uncompressed total is capped (decompression bombs);
+//! - no owners, permissions or extended attributes are restored.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+/// Why a package could not be unpacked.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("{package}: {source}")]
+    Deb {
+        package: String,
+        source: crossport_formats::deb::DebError,
+    },
+    #[error("{package}: unreadable data.tar: {source}")]
+    Tar { package: String, source: io::Error },
+    #[error("{package}: refused entry {entry:?}: {reason}")]
+    Refused {
+        package: String,
+        entry: String,
+        reason: &'static str,
+    },
+    #[error("{package}: refused link {entry:?} -> {target:?}: {reason}")]
+    RefusedLink {
+        package: String,
+        entry: String,
+        target: String,
+        reason: &'static str,
+    },
+    #[error("{package}: unpacked size exceeds the limit of {limit} bytes (decompression bomb?)")]
+    TooLarge { package: String, limit: u64 },
+    #[error("{package}: cannot write {path}: {source}")]
+    Write {
+        package: String,
+        path: PathBuf,
+        source: io::Error,
+    },
+}
+
+/// Where unpacked files go and what has been unpacked so far.
+#[derive(Debug)]
+pub struct Unpacker {
+    /// The sysroot being built, canonicalised.
+    root: PathBuf,
+    /// Bytes still allowed before the size cap trips.
+    budget: u64,
+    limit: u64,
+    /// Relative path (with `/` separators) → package that put it there.
+    pub files: BTreeMap<String, String>,
+}
+
+/// Totals of one unpacking, for reports.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UnpackStats {
+    pub entries: u64,
+    pub bytes: u64,
+}
+
+impl Unpacker {
+    /// An unpacker into `root` (which must exist) allowing at most `limit`
+    /// uncompressed bytes over all packages.
+    pub fn new(root: &Path, limit: u64) -> io::Result<Self> {
+        Ok(Self {
+            root: root.canonicalize()?,
+            budget: limit,
+            limit,
+            files: BTreeMap::new(),
+        })
+    }
+
+    /// Unpacks the data.tar of the `.deb` in `deb` (already verified).
+    pub fn unpack_deb(&mut self, package: &str, deb: &[u8]) -> Result<UnpackStats, ExtractError> {
+        let deb_error = |source| ExtractError::Deb {
+            package: package.to_owned(),
+            source,
+        };
+        let member = crossport_formats::deb::data_tar(deb).map_err(deb_error)?;
+        let reader = member.decompressed().map_err(deb_error)?;
+        self.unpack_tar(package, reader)
+    }
+
+    /// Unpacks a tar stream.
+    pub fn unpack_tar(
+        &mut self,
+        package: &str,
+        reader: impl Read,
+    ) -> Result<UnpackStats, ExtractError> {
+        let tar_error = |source| ExtractError::Tar {
+            package: package.to_owned(),
+            source,
+        };
+        let mut archive = tar::Archive::new(reader);
+        let mut stats = UnpackStats::default();
+        for entry in archive.entries().map_err(tar_error)? {
+            let mut entry = entry.map_err(tar_error)?;
+            stats.entries += 1;
+            stats.bytes += self.unpack_entry(package, &mut entry)?;
+        }
+        Ok(stats)
+    }
+
+    fn unpack_entry<R: Read>(
+        &mut self,
+        package: &str,
+        entry: &mut tar::Entry<'_, R>,
+    ) -> Result<u64, ExtractError> {
+        let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let refuse = |reason| ExtractError::Refused {
+            package: package.to_owned(),
+            entry: raw_path.clone(),
+            reason,
+        };
+        let Some(relative) = entry_path(&raw_path).map_err(refuse)? else {
+            return Ok(0); // the archive's root directory, `./`
+        };
+        let kind = entry.header().entry_type();
+        if kind.is_dir() {
+            self.create_dir(package, &relative)?;
+            return Ok(0);
+        }
+        let parent = self.prepare_parent(package, &raw_path, &relative)?;
+        let file_name = relative
+            .file_name()
+            .ok_or_else(|| refuse("no file name"))?
+            .to_owned();
+        let dest = parent.join(&file_name);
+        let written = if kind.is_file() {
+            self.write_file(package, entry, &dest)?
+        } else if kind.is_symlink() {
+            self.write_symlink(package, &raw_path, entry, &parent, &dest)?;
+            0
+        } else if kind.is_hard_link() {
+            self.write_hard_link(package, &raw_path, entry, &dest)?;
+            0
+        } else {
+            // Device nodes and FIFOs have no place in a sysroot.
+            return Ok(0);
+        };
+        self.files.insert(slash_path(&relative), package.to_owned());
+        Ok(written)
+    }
+
+    fn create_dir(&self, package: &str, relative: &Path) -> Result<(), ExtractError> {
+        let path = self.root.join(relative);
+        if path.is_dir() {
+            // Possibly through a symlink the sysroot already has; check it.
+            return self.check_inside(package, relative, &path).map(|_| ());
+        }
+        if fs::symlink_metadata(&path).is_ok() {
+            remove_existing(package, &path)?;
+        }
+        fs::create_dir_all(&path).map_err(|source| write_error(package, &path, source))?;
+        self.check_inside(package, relative, &path).map(|_| ())
+    }
+
+    /// Creates the entry's parent directory and returns its real path, which
+    /// must lie inside the sysroot.
+    fn prepare_parent(
+        &self,
+        package: &str,
+        raw_path: &str,
+        relative: &Path,
+    ) -> Result<PathBuf, ExtractError> {
+        let parent = self
+            .root
+            .join(relative.parent().unwrap_or_else(|| Path::new("")));
+        fs::create_dir_all(&parent).map_err(|source| write_error(package, &parent, source))?;
+        self.check_inside(package, Path::new(raw_path), &parent)
+    }
+
+    fn check_inside(
+        &self,
+        package: &str,
+        shown: &Path,
+        path: &Path,
+    ) -> Result<PathBuf, ExtractError> {
+        let real = path
+            .canonicalize()
+            .map_err(|source| write_error(package, path, source))?;
+        if real.starts_with(&self.root) {
+            Ok(real)
+        } else {
+            Err(ExtractError::Refused {
+                package: package.to_owned(),
+                entry: shown.display().to_string(),
+                reason: "it would be written outside the sysroot through a symlink",
+            })
+        }
+    }
+
+    fn write_file<R: Read>(
+        &mut self,
+        package: &str,
+        entry: &mut tar::Entry<'_, R>,
+        dest: &Path,
+    ) -> Result<u64, ExtractError> {
+        let declared = entry.header().size().unwrap_or(u64::MAX);
+        if declared > self.budget {
+            return Err(self.too_large(package));
+        }
+        remove_existing(package, dest)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dest)
+            .map_err(|source| write_error(package, dest, source))?;
+        // The header's size is what the tar reader yields, but bound the
+        // copy anyway so a lying header cannot write more than the budget.
+        let mut limited = entry.take(self.budget + 1);
+        let copied = copy(&mut limited, &mut file).map_err(|err| match err {
+            CopyError::Read(source) => ExtractError::Tar {
+                package: package.to_owned(),
+                source,
+            },
+            CopyError::Write(source) => write_error(package, dest, source),
+        })?;
+        if copied > self.budget {
+            return Err(self.too_large(package));
+        }
+        self.budget -= copied;
+        Ok(copied)
+    }
+
+    fn too_large(&self, package: &str) -> ExtractError {
+        ExtractError::TooLarge {
+            package: package.to_owned(),
+            limit: self.limit,
+        }
+    }
+
+    fn write_symlink<R: Read>(
+        &self,
+        package: &str,
+        raw_path: &str,
+        entry: &tar::Entry<'_, R>,
+        parent: &Path,
+        dest: &Path,
+    ) -> Result<(), ExtractError> {
+        let target = link_target(entry);
+        let refuse = |reason| ExtractError::RefusedLink {
+            package: package.to_owned(),
+            entry: raw_path.to_owned(),
+            target: target.clone(),
+            reason,
+        };
+        let parent_in_root = parent
+            .strip_prefix(&self.root)
+            .map_err(|_| refuse("its directory is outside the sysroot"))?;
+        let relative_target = safe_symlink_target(parent_in_root, &target).map_err(refuse)?;
+        remove_existing(package, dest)?;
+        make_symlink(&relative_target, dest).map_err(|source| write_error(package, dest, source))
+    }
+
+    fn write_hard_link<R: Read>(
+        &self,
+        package: &str,
+        raw_path: &str,
+        entry: &tar::Entry<'_, R>,
+        dest: &Path,
+    ) -> Result<(), ExtractError> {
+        let target = link_target(entry);
+        let refuse = |reason| ExtractError::RefusedLink {
+            package: package.to_owned(),
+            entry: raw_path.to_owned(),
+            target: target.clone(),
+            reason,
+        };
+        let relative = entry_path(&target)
+            .map_err(refuse)?
+            .ok_or_else(|| refuse("it names the sysroot itself"))?;
+        let source = self.root.join(&relative);
+        let source_parent = source
+            .parent()
+            .ok_or_else(|| refuse("it names the sysroot itself"))?;
+        let real_parent = source_parent
+            .canonicalize()
+            .map_err(|_| refuse("its target does not exist"))?;
+        if !real_parent.starts_with(&self.root) {
+            return Err(refuse("its target is outside the sysroot"));
+        }
+        let metadata =
+            fs::symlink_metadata(&source).map_err(|_| refuse("its target does not exist"))?;
+        if !metadata.is_file() {
+            return Err(refuse("its target is not a regular file"));
+        }
+        remove_existing(package, dest)?;
+        fs::hard_link(&source, dest).map_err(|source| write_error(package, dest, source))
+    }
+}
+
+/// The sysroot-relative path of an entry: `./usr/lib/x` → `usr/lib/x`.
+/// `None` for the root itself; an error for absolute or `..` paths.
+fn entry_path(raw: &str) -> Result<Option<PathBuf>, &'static str> {
+    if raw.starts_with('/') {
+        return Err("absolute path");
+    }
+    let mut relative = PathBuf::new();
+    for component in Path::new(raw).components() {
+        match component {
+            Component::CurDir => {}
+            Component::Normal(part) => relative.push(part),
+            Component::ParentDir => return Err("path contains `..`"),
+            Component::RootDir | Component::Prefix(_) => return Err("absolute path"),
+        }
+    }
+    Ok((!relative.as_os_str().is_empty()).then_some(relative))
+}
+
+/// Checks a symlink target written in the directory `parent` (relative to
+/// the sysroot) and returns the target to create: relative, staying inside
+/// the sysroot. Absolute targets are taken relative to the sysroot's root.
+///
+/// Only `..` components at the start are allowed: after a normal component
+/// a `..` would be resolved by the file system through whatever that
+/// component is (maybe another symlink), which a lexical check cannot follow.
+pub fn safe_symlink_target(parent: &Path, target: &str) -> Result<PathBuf, &'static str> {
+    if target.is_empty() {
+        return Err("empty target");
+    }
+    if let Some(absolute) = target.strip_prefix('/') {
+        let normal = normalise_absolute(absolute)?;
+        return Ok(relative_from(parent, &normal));
+    }
+    let depth = parent.components().count();
+    let mut ups = 0;
+    let mut seen_normal = false;
+    for component in Path::new(target).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if seen_normal => {
+                return Err("`..` after a directory name");
+            }
+            Component::ParentDir => ups += 1,
+            Component::Normal(_) => seen_normal = true,
+            Component::RootDir | Component::Prefix(_) => return Err("absolute target"),
+        }
+    }
+    if ups > depth {
+        return Err("it points outside the sysroot");
+    }
+    Ok(PathBuf::from(target))
+}
+
+/// Lexically normalises the components of an absolute target; `..` above
+/// the root is an error rather than being clamped.
+fn normalise_absolute(absolute: &str) -> Result<Vec<String>, &'static str> {
+    let mut parts: Vec<String> = Vec::new();
+    for component in Path::new(absolute).components() {
+        match component {
+            Component::CurDir | Component::RootDir => {}
+            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            Component::ParentDir => {
+                parts.pop().ok_or("it points outside the sysroot")?;
+            }
+            Component::Prefix(_) => return Err("absolute target"),
+        }
+    }
+    Ok(parts)
+}
+
+/// The relative path from directory `from` to `to`, both relative to the root.
+fn relative_from(from: &Path, to: &[String]) -> PathBuf {
+    let from: Vec<String> = from
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let common = from.iter().zip(to).take_while(|(a, b)| a == b).count();
+    let mut relative = PathBuf::new();
+    for _ in common..from.len() {
+        relative.push("..");
+    }
+    for part in &to[common..] {
+        relative.push(part);
+    }
+    if relative.as_os_str().is_empty() {
+        relative.push(".");
+    }
+    relative
+}
+
+fn link_target<R: Read>(entry: &tar::Entry<'_, R>) -> String {
+    entry
+        .link_name_bytes()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Removes whatever is at `path` (a later package overwriting an earlier
+/// one's file, as dpkg does), without following a symlink.
+fn remove_existing(package: &str, path: &Path) -> Result<(), ExtractError> {
+    match fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(_) => Ok(()),
+    }
+    .map_err(|source| write_error(package, path, source))
+}
+
+fn write_error(package: &str, path: &Path, source: io::Error) -> ExtractError {
+    ExtractError::Write {
+        package: package.to_owned(),
+        path: path.to_owned(),
+        source,
+    }
+}
+
+#[cfg(unix)]
+fn make_symlink(target: &Path, link: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(windows)]
+fn make_symlink(target: &Path, link: &Path) -> io::Result<()> {
+    std::os::windows::fs::symlink_file(target, link)
+}
+
+enum CopyError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+/// `io::copy`, but telling read errors (a corrupt archive) from write
+/// errors (a full disk).
+fn copy(reader: &mut impl Read, writer: &mut impl Write) -> Result<u64, CopyError> {
+    let mut buffer = [0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(CopyError::Read(err)),
+        };
+        writer.write_all(&buffer[..n]).map_err(CopyError::Write)?;
+        total += n as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_targets_become_relative() {
+        let cases = [
+            (
+                "lib64",
+                "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                "../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+            ),
+            (
+                "usr/lib/x86_64-linux-gnu",
+                "/usr/lib/x86_64-linux-gnu/libz.so.1",
+                "libz.so.1",
+            ),
+            ("", "/usr/bin/x", "usr/bin/x"),
+            ("usr/bin", "/usr", ".."),
+            ("a", "/a", "."),
+        ];
+        for (parent, target, expected) in cases {
+            assert_eq!(
+                safe_symlink_target(Path::new(parent), target),
+                Ok(PathBuf::from(expected)),
+                "{parent} {target}"
+            );
+        }
+    }
+
+    #[test]
+    fn escaping_targets_are_refused() {
+        for (parent, target) in [
+            ("", ".."),
+            ("usr", "../../etc/passwd"),
+            ("usr/lib", "x/../../../.."),
+            ("usr/lib", "/../etc"),
+            ("usr", ""),
+        ] {
+            assert!(
+                safe_symlink_target(Path::new(parent), target).is_err(),
+                "{parent} {target}"
+            );
+        }
+        assert_eq!(
+            safe_symlink_target(Path::new("usr/lib"), "../../lib/libz.so.1"),
+            Ok(PathBuf::from("../../lib/libz.so.1"))
+        );
+    }
+
+    #[test]
+    fn entry_paths() {
+        assert_eq!(entry_path("./"), Ok(None));
+        assert_eq!(entry_path("./usr/lib/"), Ok(Some(PathBuf::from("usr/lib"))));
+        assert!(entry_path("/etc/passwd").is_err());
+        assert!(entry_path("./usr/../../x").is_err());
+    }
+}

@@ -1,0 +1,177 @@
+//! HTTP downloads for the sysroot engine: retries, bounded parallelism,
+//! byte-level progress.
+//!
+//! reqwest with rustls and the operating system's certificate store, so a
+//! corporate TLS proxy whose CA is only in the OS store still works.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+
+/// How many times a download is attempted before giving up.
+const ATTEMPTS: u32 = 3;
+/// Downloads in flight at once.
+pub const PARALLEL_DOWNLOADS: usize = 6;
+
+/// Why a URL could not be fetched.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(String),
+    #[error("{url}: HTTP status {status}")]
+    Status { url: String, status: u16 },
+    #[error("{url}: {message}")]
+    Transfer { url: String, message: String },
+    #[error("{url}: got {got} bytes, expected {expected} (truncated download)")]
+    Truncated {
+        url: String,
+        got: u64,
+        expected: u64,
+    },
+}
+
+impl HttpError {
+    /// A 404: the file is not there (so try another name), not a failure
+    /// worth retrying.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            Self::Status {
+                status: 404 | 410,
+                ..
+            }
+        )
+    }
+
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Status { status, .. } => *status >= 500 || *status == 429,
+            Self::Transfer { .. } | Self::Truncated { .. } => true,
+            Self::Client(_) => false,
+        }
+    }
+}
+
+/// A shared HTTP client.
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+}
+
+impl Http {
+    pub fn new() -> Result<Self, HttpError> {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("crossport/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(15))
+            .read_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|err| HttpError::Client(err.to_string()))?;
+        Ok(Self { client })
+    }
+
+    /// Downloads `url` whole, retrying transient failures. `on_bytes` is
+    /// called with each chunk's length (and again, negated in effect, is
+    /// not: a retried attempt's bytes are simply counted again).
+    pub async fn get(
+        &self,
+        url: &str,
+        expected_size: Option<u64>,
+        on_bytes: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<Vec<u8>, HttpError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.get_once(url, expected_size, on_bytes).await {
+                Ok(bytes) => return Ok(bytes),
+                Err(err) if attempt < ATTEMPTS && err.is_retryable() => {
+                    tracing::debug!("retrying {url}: {err}");
+                    tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    async fn get_once(
+        &self,
+        url: &str,
+        expected_size: Option<u64>,
+        on_bytes: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<Vec<u8>, HttpError> {
+        let transfer = |err: reqwest::Error| HttpError::Transfer {
+            url: url.to_owned(),
+            message: error_chain(&err),
+        };
+        let response = self.client.get(url).send().await.map_err(transfer)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(HttpError::Status {
+                url: url.to_owned(),
+                status: status.as_u16(),
+            });
+        }
+        let declared = response.content_length();
+        let mut body = Vec::with_capacity(declared.or(expected_size).unwrap_or(0) as usize);
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(transfer)?;
+            on_bytes(chunk.len() as u64);
+            body.extend_from_slice(&chunk);
+        }
+        let got = body.len() as u64;
+        if let Some(expected) = declared.or(expected_size)
+            && got != expected
+        {
+            return Err(HttpError::Truncated {
+                url: url.to_owned(),
+                got,
+                expected,
+            });
+        }
+        Ok(body)
+    }
+}
+
+/// Runs `jobs` with at most [`PARALLEL_DOWNLOADS`] in flight and returns
+/// their results in input order.
+pub async fn bounded<T, F>(jobs: Vec<F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T>,
+{
+    let mut indexed: Vec<(usize, T)> = futures_util::stream::iter(
+        jobs.into_iter()
+            .enumerate()
+            .map(|(i, job)| async move { (i, job.await) }),
+    )
+    .buffer_unordered(PARALLEL_DOWNLOADS)
+    .collect()
+    .await;
+    indexed.sort_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, value)| value).collect()
+}
+
+/// Total bytes downloaded, shared between concurrent downloads.
+#[derive(Debug, Default)]
+pub struct ByteCounter(AtomicU64);
+
+impl ByteCounter {
+    pub fn add(&self, n: u64) -> u64 {
+        self.0.fetch_add(n, Ordering::Relaxed) + n
+    }
+
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}

@@ -1,0 +1,211 @@
+//! The sysroot lock file and the manifest inside each sysroot.
+//!
+//! The lock (format in docs/sysroot-lock.md) records exactly which package
+//! versions, files and SHA256s a sysroot was built from, without naming a
+//! mirror, so a teammate with another mirror gets the identical sysroot
+//! from `crossport sysroot sync`. The manifest
+//! (`<sysroot>/.crossport/manifest.json`) records which package owns each
+//! file; inspect and deploy read it to map sonames to runtime packages.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::cache::sha256_hex;
+
+/// Version of the lock format this build writes and reads.
+pub const LOCK_VERSION: u32 = 1;
+/// The lock file's name, at the project root.
+pub const LOCK_FILE_NAME: &str = "crossport-sysroot.lock";
+/// Where the manifest lives inside a sysroot.
+pub const MANIFEST_PATH: &str = ".crossport/manifest.json";
+
+/// The whole lock file: one entry per (target, release).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockFile {
+    pub version: u32,
+    pub sysroots: Vec<LockedSysroot>,
+}
+
+impl Default for LockFile {
+    fn default() -> Self {
+        Self {
+            version: LOCK_VERSION,
+            sysroots: Vec::new(),
+        }
+    }
+}
+
+/// One locked sysroot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockedSysroot {
+    /// Rust target triple.
+    pub target: String,
+    /// Debian codename.
+    pub release: String,
+    /// Debian architecture.
+    pub arch: String,
+    /// What was asked for (relation syntax), before the closure.
+    pub requested: Vec<String>,
+    /// Whether the linker base set was added.
+    pub base_set: bool,
+    /// The signed Release's `Date` (RFC 2822 text as in the file).
+    pub release_date: Option<String>,
+    /// SHA256 of the Packages index the closure was computed from.
+    pub packages_index_sha256: String,
+    /// The closure, sorted by name.
+    pub packages: Vec<LockedPackage>,
+}
+
+/// One package of a locked sysroot.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LockedPackage {
+    pub name: String,
+    pub version: String,
+    pub architecture: String,
+    /// Path relative to the mirror's base URI (`pool/main/o/openssl/…`).
+    pub filename: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl LockedSysroot {
+    /// A short hash of the package set, naming default sysroot
+    /// directories: the same set gives the same name on every machine.
+    pub fn set_hash(&self) -> String {
+        let mut text = format!("{}\n{}\n", self.target, self.release);
+        for package in &self.packages {
+            text.push_str(&package.sha256);
+            text.push('\n');
+        }
+        sha256_hex(text.as_bytes())[..12].to_owned()
+    }
+
+    /// The default directory name for this sysroot.
+    pub fn dir_name(&self) -> String {
+        format!("{}-{}-{}", self.target, self.release, self.set_hash())
+    }
+}
+
+/// Why a lock file or manifest could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a crossport sysroot lock file: {source}")]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{path}: lock format version {found} is newer than this crossport understands ({LOCK_VERSION})"
+    )]
+    Version { path: PathBuf, found: u32 },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl LockFile {
+    /// Reads a lock file; `Ok(None)` when it does not exist.
+    pub fn read(path: &Path) -> Result<Option<Self>, LockError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(LockError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        let lock: Self = serde_json::from_str(&text).map_err(|source| LockError::Parse {
+            path: path.to_owned(),
+            source,
+        })?;
+        if lock.version > LOCK_VERSION {
+            return Err(LockError::Version {
+                path: path.to_owned(),
+                found: lock.version,
+            });
+        }
+        Ok(Some(lock))
+    }
+
+    /// Writes the lock file atomically, entries sorted for stable diffs.
+    pub fn write(&self, path: &Path) -> Result<(), LockError> {
+        let mut sorted = self.clone();
+        sorted
+            .sysroots
+            .sort_by(|a, b| (&a.target, &a.release).cmp(&(&b.target, &b.release)));
+        let mut text = serde_json::to_string_pretty(&sorted).map_err(|err| LockError::Write {
+            path: path.to_owned(),
+            source: std::io::Error::other(err),
+        })?;
+        text.push('\n');
+        super::cache::write_atomically(path, text.as_bytes()).map_err(|source| LockError::Write {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// The entry for a target (and release, when given).
+    pub fn find(&self, target: &str, release: Option<&str>) -> Option<&LockedSysroot> {
+        self.sysroots
+            .iter()
+            .find(|s| s.target == target && release.is_none_or(|r| s.release == r))
+    }
+
+    /// Replaces (or adds) the entry for the same target and release.
+    pub fn upsert(&mut self, entry: LockedSysroot) {
+        self.sysroots
+            .retain(|s| !(s.target == entry.target && s.release == entry.release));
+        self.sysroots.push(entry);
+    }
+}
+
+/// `<sysroot>/.crossport/manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub target: String,
+    pub release: String,
+    pub arch: String,
+    pub packages: Vec<ManifestPackage>,
+    /// Sysroot-relative path (`/` separated) → owning package name.
+    pub files: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestPackage {
+    pub name: String,
+    pub version: String,
+    pub architecture: String,
+    pub sha256: String,
+}
+
+impl Manifest {
+    /// Reads a sysroot's manifest; `None` if it has none or it is unreadable
+    /// (the sysroot is then treated as not built by us).
+    pub fn read(sysroot: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(sysroot.join(MANIFEST_PATH)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Whether this manifest describes exactly the locked package set.
+    pub fn matches(&self, locked: &LockedSysroot) -> bool {
+        self.target == locked.target
+            && self.release == locked.release
+            && self.packages.len() == locked.packages.len()
+            && self
+                .packages
+                .iter()
+                .zip(&locked.packages)
+                .all(|(have, want)| have.name == want.name && have.sha256 == want.sha256)
+    }
+}

@@ -1,0 +1,90 @@
+//! Choosing the Debian mirror: `--mirror`, else `$CROSSPORT_MIRROR`, else
+//! the host's apt sources. No mirror host is built in.
+
+use std::path::Path;
+
+use crossport_formats::apt_sources::{
+    AptSource, debian_mirror_for_release, parse_deb822_sources, parse_one_line_sources,
+};
+
+/// Where the mirror came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mirror {
+    /// Base URI without trailing slash (`http://host/debian`).
+    pub uri: String,
+    pub origin: String,
+}
+
+/// Why no mirror could be chosen.
+#[derive(Debug, thiserror::Error)]
+pub enum MirrorError {
+    #[error(
+        "no Debian mirror for {release}: none given and none found in {searched}; \
+         pass --mirror http://<host>/debian or set CROSSPORT_MIRROR"
+    )]
+    NotFound { release: String, searched: String },
+    #[error("mirror {0:?} is not an http:// or https:// URL")]
+    BadUrl(String),
+}
+
+/// Picks the mirror for `release`.
+pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, MirrorError> {
+    if let Some(uri) = explicit {
+        return checked(uri, "--mirror");
+    }
+    if let Some(uri) = std::env::var("CROSSPORT_MIRROR")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        return checked(&uri, "CROSSPORT_MIRROR");
+    }
+    from_apt_sources(Path::new("/etc/apt"), release)
+}
+
+fn checked(uri: &str, origin: &str) -> Result<Mirror, MirrorError> {
+    if !(uri.starts_with("http://") || uri.starts_with("https://")) {
+        return Err(MirrorError::BadUrl(uri.to_owned()));
+    }
+    Ok(Mirror {
+        uri: uri.trim_end_matches('/').to_owned(),
+        origin: origin.to_owned(),
+    })
+}
+
+/// Reads `<apt_dir>/sources.list` and `<apt_dir>/sources.list.d/*.{list,sources}`.
+pub fn from_apt_sources(apt_dir: &Path, release: &str) -> Result<Mirror, MirrorError> {
+    let sources = read_apt_sources(apt_dir);
+    debian_mirror_for_release(&sources, release)
+        .map(|choice| Mirror {
+            uri: choice.uri.to_owned(),
+            origin: format!("{}:{}", choice.file, choice.line),
+        })
+        .ok_or_else(|| MirrorError::NotFound {
+            release: release.to_owned(),
+            searched: format!("{}/sources.list{{,.d/}}", apt_dir.display()),
+        })
+}
+
+fn read_apt_sources(apt_dir: &Path) -> Vec<AptSource> {
+    let mut files = vec![apt_dir.join("sources.list")];
+    if let Ok(entries) = std::fs::read_dir(apt_dir.join("sources.list.d")) {
+        let mut more: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        more.sort();
+        files.extend(more);
+    }
+    let mut sources = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let name = file.display().to_string();
+        // Unreadable lines are skipped, as apt would refuse them anyway.
+        let (found, _errors) = match file.extension().and_then(|e| e.to_str()) {
+            Some("sources") => parse_deb822_sources(&name, &text),
+            Some("list") => parse_one_line_sources(&name, &text),
+            _ => continue,
+        };
+        sources.extend(found);
+    }
+    sources
+}

@@ -1,0 +1,116 @@
+//! A loopback HTTP/1.1 file server for the test repository.
+//!
+//! It serves a directory, counts requests, and can be told to cut chosen
+//! files short (announcing the full Content-Length) to test truncated
+//! downloads.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+#[derive(Default)]
+struct State {
+    truncate: Mutex<HashSet<String>>,
+    requests: AtomicUsize,
+}
+
+/// A running server; it lives until the test process ends.
+pub struct Server {
+    pub port: u16,
+    state: Arc<State>,
+}
+
+impl Server {
+    /// Serves `root` on 127.0.0.1 at a free port.
+    pub fn start(root: PathBuf) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let port = listener.local_addr().expect("local addr").port();
+        let state = Arc::new(State::default());
+        let shared = Arc::clone(&state);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let root = root.clone();
+                let state = Arc::clone(&shared);
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &root, &state);
+                });
+            }
+        });
+        Self { port, state }
+    }
+
+    /// The mirror base URL.
+    pub fn mirror(&self) -> String {
+        format!("http://127.0.0.1:{}/debian", self.port)
+    }
+
+    /// From now on, send only half of every file whose path ends with `suffix`.
+    pub fn truncate(&self, suffix: &str) {
+        self.state
+            .truncate
+            .lock()
+            .expect("lock")
+            .insert(suffix.to_owned());
+    }
+
+    pub fn requests(&self) -> usize {
+        self.state.requests.load(Ordering::SeqCst)
+    }
+}
+
+fn serve(stream: TcpStream, root: &std::path::Path, state: &State) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
+            break;
+        }
+    }
+    state.requests.fetch_add(1, Ordering::SeqCst);
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .trim_start_matches('/')
+        .to_owned();
+    let mut stream = stream;
+    let file = root.join(&path);
+    let body = if path.contains("..") {
+        None
+    } else {
+        std::fs::read(&file).ok()
+    };
+    let Some(body) = body else {
+        let message = b"not found";
+        write!(
+            stream,
+            "HTTP/1.1 404 Not Found\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            message.len()
+        )?;
+        return stream.write_all(message);
+    };
+    let cut = state
+        .truncate
+        .lock()
+        .map(|set| set.iter().any(|suffix| path.ends_with(suffix.as_str())))
+        .unwrap_or(false);
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    let sent = if cut {
+        &body[..body.len() / 2]
+    } else {
+        &body[..]
+    };
+    stream.write_all(sent)?;
+    stream.flush()?;
+    // Closing early with a short body is the truncation.
+    stream.shutdown(std::net::Shutdown::Both)
+}
