@@ -22,11 +22,11 @@ const ROOT_CAUSE_ORDER: [Kind; 18] = [
     Kind::ZigbuildError,
     Kind::VendoredOpensslPerl,
     Kind::OpensslNotFound,
-    Kind::PkgConfigCross,
     Kind::CcToolNotFound,
     Kind::CcToolchainBroken,
     Kind::WrongCcForTarget,
     Kind::MissingHeader,
+    Kind::PkgConfigCross,
     Kind::MuslStatic,
     Kind::WrongArchLibrary,
     Kind::MissingLibraryAtLink,
@@ -39,6 +39,23 @@ fn rank(kind: Kind) -> usize {
         .iter()
         .position(|known| *known == kind)
         .unwrap_or(ROOT_CAUSE_ORDER.len())
+}
+
+/// The rank of one finding. A missing C runtime object (`crt1.o`) means the
+/// linker has no C library for the target at all; the incompatible host
+/// libraries it skipped on the way are a symptom, so it goes before them.
+fn finding_rank(finding: &Finding) -> usize {
+    let is_crt = finding.kind == Kind::MissingLibraryAtLink
+        && finding
+            .facts
+            .get("library")
+            .and_then(|library| library.as_str())
+            .is_some_and(|library| library.ends_with(".o"));
+    if is_crt {
+        rank(Kind::WrongArchLibrary)
+    } else {
+        rank(finding.kind)
+    }
 }
 
 /// Reads a log and explains it. `target_hint` is used when the log does
@@ -94,7 +111,15 @@ fn first_line(finding: &Finding) -> u32 {
 }
 
 fn order_root_cause_first(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by_key(|finding| (finding.severity, rank(finding.kind), first_line(finding)));
+    findings.sort_by_key(|finding| {
+        let after_crt = usize::from(finding.kind == Kind::WrongArchLibrary);
+        (
+            finding.severity,
+            finding_rank(finding),
+            after_crt,
+            first_line(finding),
+        )
+    });
     findings
 }
 

@@ -13,6 +13,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r#"failed to find tool "[^"]+""#,
     r"[Ff]ailed to find tool\. Is `[^`]+` installed\?",
     r"is `[^`]+` not installed\?",
+    r#"failed to execute \["[^"]+"[^\]]*\]: No such file or directory"#,
     r"(?:^|/)(?:ba)?sh(?:: \d+)?: [\w.+/-]+: (?:command )?not found",
     r"\b[\w.+-]*(?:gcc|g\+\+|clang|cc|ar|ranlib|cmake|nasm|protoc)\b: (?:command )?not found",
 ];
@@ -44,7 +45,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// The missing tool a line names; `perl` belongs to `vendored_openssl_perl`.
 fn tool_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"failed to find tool "([^"]+)"|[Ff]ailed to find tool\. Is `([^`]+)` installed|is `([^`]+)` not installed\?|(?:sh(?:: \d+)?: |^)([\w.+/-]+): (?:command )?not found"#
+        r#"failed to find tool "([^"]+)"|failed to execute \["([^"]+)"[^\]]*\]: No such file|[Ff]ailed to find tool\. Is `([^`]+)` installed|is `([^`]+)` not installed\?|(?:sh(?:: \d+)?: |^)([\w.+/-]+): (?:command )?not found"#
     );
     let tool = pattern
         .captures(content)?
@@ -138,6 +139,13 @@ Caused by:
         let finding = first_of_kind(log, Kind::CcToolNotFound);
         assert_eq!(fact(&finding, "tool"), Some("musl-gcc"));
         assert_eq!(fact(&finding, "debian_package"), Some("musl-tools"));
+    }
+
+    #[test]
+    fn gcc_crate_panic_of_2017() {
+        let log = "thread '<unnamed>' panicked at 'failed to execute [\"musl-gcc\" \"-O3\" \"-c\" \"x.c\"]: No such file or directory (os error 2)', build.rs:655\n";
+        let finding = first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(fact(&finding, "tool"), Some("musl-gcc"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub(super) const SUMMARY: &str =
 
 pub(super) const TRIGGERS: &[&str] = &[
     r"error trying to exec '[^']+'",
-    r"cannot execute '[^']+'",
+    r"cannot execute ['‘][^'’]+['’]",
     r"installation problem, cannot exec '[^']+'",
     r#"unable to execute command: Executable "[^"]+" doesn't exist"#,
     r"/(?:as|ld|ld\.bfd|ld\.gold|cc1|cc1plus|collect2|[\w.-]+-(?:as|ld|gcc|g\+\+)): error while loading shared libraries: ",
@@ -42,7 +42,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// (the program that failed, the part it could not run)
 fn broken_part(content: &str) -> Option<(Option<String>, String)> {
     let exec = regex!(
-        r#"(?:^|[\s=])([\w./+-]+?): (?:fatal )?error(?: trying to exec '([^']+)'|: cannot execute '([^']+)')|installation problem, cannot exec '([^']+)'|Executable "([^"]+)" doesn't exist|cannot execute '([^']+)'"#
+        r#"(?:^|[\s=])([\w./+-]+?): (?:fatal )?error(?: trying to exec ['‘]([^'’]+)['’]|: cannot execute ['‘]([^'’]+)['’])|installation problem, cannot exec '([^']+)'|Executable "([^"]+)" doesn't exist|cannot execute ['‘]([^'’]+)['’]"#
     );
     if let Some(captures) = exec.captures(content) {
         let compiler = captures.get(1).map(|m| base_name(m.as_str()).to_owned());
@@ -92,6 +92,13 @@ mod tests {
         assert_eq!(fact(&finding, "tool"), Some("aarch64-linux-gnu-gcc"));
         assert_eq!(fact(&finding, "missing_part"), Some("cc1"));
         assert_eq!(fact(&finding, "crate"), Some("ccx"));
+    }
+
+    #[test]
+    fn typographic_quotes() {
+        let log = "|   cargo:warning=gcc: fatal error: cannot execute ‘cc1plus’: execvp: No such file or directory\n";
+        let finding = first_of_kind(log, Kind::CcToolchainBroken);
+        assert_eq!(fact(&finding, "missing_part"), Some("cc1plus"));
     }
 
     #[test]

@@ -143,6 +143,16 @@ pub fn triggered_lines(cx: &Context<'_>) -> Vec<Vec<usize>> {
     hits
 }
 
+/// Whether a line matches a trigger of any rule other than `kind`'s.
+pub(crate) fn triggers_other_rule(content: &str, kind: Kind) -> bool {
+    let triggers = &*TRIGGERS;
+    triggers
+        .set
+        .matches(content)
+        .iter()
+        .any(|pattern| RULES[triggers.rule_of_pattern[pattern]].kind != kind)
+}
+
 /// Runs every rule; the findings are unordered and may repeat.
 pub fn run_all(cx: &Context<'_>) -> Vec<Finding> {
     let hits = triggered_lines(cx);

@@ -12,7 +12,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"cannot produce (?:proc-macro|cdylib|dylib) for `[^`]+` as the target `[^`]+` does not support these crate types",
     r"dropping unsupported crate type `\w+` for target `[^`]+`",
     r"Dynamic loading not supported",
-    r"undefined reference to `(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl)'",
+    r"undefined reference to (?:symbol )?[`'](?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|\w+@@?GLIBC_[\d.]+)'",
+    r"can't find crate for `proc_macro`",
     r"Error relocating \S+: \S+: symbol not found",
     r"in statically linked applications requires at runtime the shared libraries from the glibc version used for linking",
 ];
@@ -90,14 +91,27 @@ fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
             "Build for a -gnu target when a dynamic library is needed",
         ));
     }
-    let symbol =
-        regex!(r"undefined reference to `([^']+)'|Error relocating (\S+): (\S+): symbol not found")
-            .captures(content);
+    if content.contains("can't find crate for `proc_macro`") {
+        let mut finding = cx.finding(Kind::MuslStatic, "", index, index);
+        let for_target = cx.for_target(&finding);
+        finding.message = format!(
+            "proc-macros cannot be built{for_target}: the target has no `proc_macro` crate"
+        );
+        return Some(finding.with_fix(
+            fix::PASS_TARGET_FLAG,
+            "Pass --target explicitly so proc-macros are built for the host",
+        ));
+    }
+    let symbol = regex!(
+        r"undefined reference to (?:symbol )?[`']([^'@]+)[^']*'|Error relocating (\S+): (\S+): symbol not found"
+    )
+    .captures(content);
     if let Some(captures) = symbol {
         let is_relocating = captures.get(2).is_some();
         let symbol = captures.get(1).or(captures.get(3))?.as_str().to_owned();
         let musl_involved = is_relocating
             || cx.target_at(index).is_some_and(|t| t.contains("musl"))
+            || content.contains("-musl/")
             || cx
                 .linking_error(index)
                 .is_some_and(|(_, linker)| linker.contains("musl"));
@@ -190,6 +204,21 @@ mod tests {
     fn glibc_symbols_without_musl_are_not_this_rule() {
         let log = "  undefined reference to `__isoc23_sscanf'\n";
         assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn versioned_glibc_symbol_in_a_musl_target_dir() {
+        let log = " = note: /usr/mipsel-linux-gnu/bin/ld: /w/target/mipsel-unknown-linux-musl/release/deps/libopenssl_sys-1.rlib(cryptlib.o): undefined reference to symbol '__vfprintf_chk@@GLIBC_2.3.4'\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "symbol"), Some("__vfprintf_chk"));
+        assert_eq!(finding.target.as_deref(), Some("mipsel-unknown-linux-musl"));
+    }
+
+    #[test]
+    fn proc_macro_crate_missing() {
+        let log = "error[E0463]: can't find crate for `proc_macro`\n --> src/lib.rs:1:1\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fix_ids(&finding), ["pass_target_flag"]);
     }
 
     #[test]

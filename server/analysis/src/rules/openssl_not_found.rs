@@ -16,6 +16,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Package openssl was not found in the pkg-config search path",
     r"The system library `openssl` required by crate",
     r"failed to find OpenSSL development headers",
+    r"failed to run custom build command for `openssl-sys ",
 ];
 
 /// Diagnostic: openssl_not_found
@@ -40,6 +41,13 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut blocks_seen = Vec::new();
     for &index in hits {
         let block = cx.block(index);
+        if cx
+            .content(index)
+            .contains("failed to run custom build command")
+            && block.is_some_and(|block| other_cause_in_block(cx, block.lines.clone()))
+        {
+            continue;
+        }
         if let Some(block) = block {
             if block.crate_name != "openssl-sys" && !is_openssl_wording(cx.content(index)) {
                 continue;
@@ -52,6 +60,15 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         findings.push(describe(cx, index));
     }
     findings
+}
+
+/// A failed openssl-sys build script whose output is cut short (a pasted
+/// excerpt) still means OpenSSL was not found, unless the block shows a
+/// more specific failure that another rule reports.
+fn other_cause_in_block(cx: &Context<'_>, lines: std::ops::Range<usize>) -> bool {
+    lines
+        .into_iter()
+        .any(|i| super::triggers_other_rule(cx.content(i), Kind::OpensslNotFound))
 }
 
 /// Wordings that only openssl-sys prints, whatever block they are in.
@@ -156,6 +173,20 @@ Caused by:
     fn pkg_config_probe_inside_openssl_sys_is_not_reported_twice() {
         let findings = super::super::testing::explain(NEW_WORDING);
         assert_eq!(findings.len(), 1, "{findings:#?}");
+    }
+
+    #[test]
+    fn excerpt_cut_before_the_panic_text() {
+        let log = "error: failed to run custom build command for `openssl-sys v0.9.73`
+
+Caused by:
+  process didn't exit successfully: `/target/release/build/openssl-sys-0d/build-script-main` (exit status: 101)
+  --- stdout
+  cargo:rerun-if-env-changed=AARCH64_UNKNOWN_LINUX_GNU_OPENSSL_LIB_DIR
+  AARCH64_UNKNOWN_LINUX_GNU_OPENSSL_LIB_DIR unset
+";
+        let finding = first_of_kind(log, Kind::OpensslNotFound);
+        assert_eq!(fact(&finding, "crate_version"), Some("0.9.73"));
     }
 
     #[test]

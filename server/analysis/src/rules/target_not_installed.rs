@@ -12,7 +12,7 @@ pub(super) const SUMMARY: &str =
     "the target's standard library (rust-std) is not installed for the toolchain in use";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"can't find crate for `(?:core|std|alloc|compiler_builtins|proc_macro|test)`",
+    r"can't find crate for `(?:core|std|alloc|compiler_builtins|test)`",
     r"target may not be installed",
     r"target may not support the standard library",
     r"component 'rust-std' for target '[^']+' is unavailable",
@@ -64,7 +64,7 @@ pub(super) fn classify(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// `note:` follows, or a rustup error line.
 fn error_line(cx: &Context<'_>, index: usize) -> Option<usize> {
     let is_error = |content: &str| {
-        regex!(r"can't find crate for `(?:core|std|alloc|compiler_builtins|proc_macro|test)`")
+        regex!(r"can't find crate for `(?:core|std|alloc|compiler_builtins|test)`")
             .is_match(content)
             || content.contains("component 'rust-std' for target")
             || content.contains("does not contain component 'rust-std'")

@@ -11,7 +11,8 @@ pub(super) const SUMMARY: &str =
 
 pub(super) const TRIGGERS: &[&str] = &[
     r"\bld: unknown option: ",
-    r"(?:ld(?:64)?\.lld|rust-lld|ld\.lld|lld): error: unknown argument",
+    r"(?:ld64\.lld|ld\.lld|rust-lld|lld)(?:-\d+)?: error: unknown argument",
+    r"(?:ld64\.lld|ld64)(?:-\d+)?: error: must specify -arch",
     r"lld is a generic driver",
     r"unrecognised emulation mode: ",
     r"\bld: unrecognized option '-(?:arch|dylib|macosx_version_min|platform_version|syslibroot)",

@@ -13,7 +13,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"zigcc-[\w.-]+\.(?:sh|bat)",
     r"cargo-zigbuild",
     r"\bzig (?:cc|c\+\+|ld|build-exe|build-lib)\b",
-    r"(?:ld\.lld|lld): error: undefined symbol: (?:std::|__cxa_|__gxx_|vtable for __cxxabiv1|operator new|operator delete|typeinfo for std)",
+    r"(?:ld\.lld|lld): error: undefined symbol: ",
+    r"Failed to find zig",
 ];
 
 /// Diagnostic: zigbuild_error
@@ -35,33 +36,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
-        let content = cx.content(index);
-        let argument = regex!(r"unsupported linker arg: (\S+)")
-            .captures(content)
-            .map(|c| c[1].to_owned());
-        let symbol = regex!(r"undefined symbol: (.+)$")
-            .captures(content)
-            .map(|c| c[1].trim().to_owned());
-        if argument.is_none() && symbol.is_none() {
+        let Some(finding) = describe(cx, index) else {
             continue;
-        }
-        if symbol.is_some() && !zig_involved(cx, index) {
-            continue;
-        }
-        let start = cx.linking_error(index).map_or(index, |(header, _)| header);
-        let mut finding = cx.finding(Kind::ZigbuildError, "", start, index);
-        let linker = cx.linking_error(index).map(|(_, linker)| linker);
-        finding = text_fact(finding, "linker", linker.as_deref());
-        finding = text_fact(finding, "linker_arg", argument.as_deref());
-        finding = text_fact(finding, "symbol", symbol.as_deref());
-        finding.message = match (&argument, &symbol) {
-            (Some(argument), _) => {
-                format!("zig's linker does not support the argument `{argument}`")
-            }
-            (None, Some(symbol)) => {
-                format!("zig's libc++ does not provide the C++ symbol `{symbol}`")
-            }
-            (None, None) => continue,
         };
         if findings
             .iter()
@@ -69,16 +45,89 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         {
             continue;
         }
-        findings.push(
-            finding
-                .with_fix(fix::UPDATE_ZIGBUILD, "Update cargo-zigbuild and zig")
-                .with_fix(
-                    fix::CONFIGURE_LINKER,
-                    "Use a GNU cross toolchain or clang+lld with a Debian sysroot instead of zig",
-                ),
-        );
+        findings.push(finding);
     }
     findings
+}
+
+fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
+    let content = cx.content(index);
+    if content.contains("Failed to find zig") {
+        let finding = cx.finding(Kind::ZigbuildError, "", index, index);
+        return Some(
+            Finding {
+                message: "cargo-zigbuild cannot find the zig compiler".to_owned(),
+                ..finding
+            }
+            .with_fix(
+                fix::INSTALL_CC_TOOL,
+                "Install zig (e.g. `pip install ziglang`) or put it on PATH",
+            )
+            .with_fix(
+                fix::CONFIGURE_LINKER,
+                "Use a GNU cross toolchain or clang+lld with a Debian sysroot instead of zig",
+            ),
+        );
+    }
+    let argument = regex!(r"unsupported linker arg: (\S+)")
+        .captures(content)
+        .map(|c| c[1].to_owned());
+    let symbol = regex!(r"undefined symbol: (.+)$")
+        .captures(content)
+        .map(|c| c[1].trim().to_owned());
+    if argument.is_none() && (symbol.is_none() || !zig_involved(cx, index)) {
+        return None;
+    }
+    let (start, linker) = cx
+        .linking_error(index)
+        .map_or((index, None), |(header, linker)| (header, Some(linker)));
+    let glibc = linker.as_deref().and_then(|linker| {
+        regex!(r"zigcc-[\w-]+?\.(\d+\.\d+)")
+            .captures(linker)
+            .map(|c| c[1].to_owned())
+    });
+    let mut finding = cx.finding(Kind::ZigbuildError, "", start, index);
+    finding = text_fact(finding, "linker", linker.as_deref());
+    finding = text_fact(finding, "linker_arg", argument.as_deref());
+    finding = text_fact(finding, "symbol", symbol.as_deref());
+    finding = text_fact(finding, "glibc_version", glibc.as_deref());
+    let is_cxx = symbol.as_deref().is_some_and(|symbol| {
+        [
+            "std::",
+            "__cxa_",
+            "__gxx_",
+            "vtable for",
+            "typeinfo for",
+            "operator new",
+            "operator delete",
+        ]
+        .iter()
+        .any(|marker| symbol.contains(marker))
+    });
+    finding.message = match (&argument, &symbol, &glibc) {
+        (Some(argument), _, _) => {
+            format!("zig's linker does not support the argument `{argument}`")
+        }
+        (None, Some(symbol), _) if is_cxx => {
+            format!("zig's libc++ does not provide the C++ symbol `{symbol}`")
+        }
+        (None, Some(symbol), Some(glibc)) => {
+            format!("`{symbol}` is not in glibc {glibc}, the version cargo-zigbuild links against")
+        }
+        (None, Some(symbol), None) => format!("zig's C library does not provide `{symbol}`"),
+        (None, None, _) => return None,
+    };
+    Some(
+        finding
+            .with_fix(
+                fix::UPDATE_ZIGBUILD,
+                "Update cargo-zigbuild and zig, or target a newer glibc",
+            )
+            .with_fix(
+                fix::CONFIGURE_LINKER,
+                "Use a GNU cross toolchain or clang+lld with a Debian sysroot instead of zig",
+            ),
+    )
 }
 
 /// A linker error is zig's when its header or nearby lines name zig.
@@ -107,6 +156,27 @@ mod tests {
         assert_eq!(fact(&finding, "linker_arg"), Some("--no-undefined-version"));
         assert_eq!(finding.evidence.lines, Some([1, 2]));
         assert_eq!(fix_ids(&finding), ["update_zigbuild", "configure_linker"]);
+    }
+
+    #[test]
+    fn symbol_missing_from_an_old_glibc() {
+        let log = "error: linking with `/r/.cache/cargo-zigbuild/0.24.1/wrappers/7205/zigcc-aarch64-unknown-linux-gnu.2.17-aa8f.sh` failed: exit status: 1
+  = note: ld.lld: error: undefined symbol: arc4random
+";
+        let finding = first_of_kind(log, Kind::ZigbuildError);
+        assert_eq!(fact(&finding, "glibc_version"), Some("2.17"));
+        assert_eq!(
+            finding.message,
+            "`arc4random` is not in glibc 2.17, the version cargo-zigbuild links against"
+        );
+    }
+
+    #[test]
+    fn zig_not_installed() {
+        first_of_kind(
+            "Error: Failed to find zig\n\nCaused by:\n    cannot find binary path\n",
+            Kind::ZigbuildError,
+        );
     }
 
     #[test]
