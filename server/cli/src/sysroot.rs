@@ -319,6 +319,7 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         cache.root.join("debs"),
         cache.root.join("indexes"),
         cache.root.join("releases"),
+        cache.root.join("resolutions"),
         cache.sysroots_dir(),
     ] {
         if dir.exists() {

@@ -58,6 +58,11 @@ impl Cache {
         ))
     }
 
+    /// Where the closure computed for a request over an index is kept.
+    pub fn resolution_path(&self, key: &str) -> PathBuf {
+        self.root.join("resolutions").join(format!("{key}.json"))
+    }
+
     /// Where default sysroots are assembled.
     pub fn sysroots_dir(&self) -> PathBuf {
         self.root.join("sysroots")

@@ -234,6 +234,11 @@ impl Unpacker {
         Ok(copied)
     }
 
+    /// The uncompressed bytes still allowed.
+    pub fn budget(&self) -> u64 {
+        self.budget
+    }
+
     fn too_large(&self, package: &str) -> ExtractError {
         ExtractError::TooLarge {
             package: package.to_owned(),
@@ -299,6 +304,34 @@ impl Unpacker {
         remove_existing(package, dest)?;
         fs::hard_link(&source, dest).map_err(|source| write_error(package, dest, source))
     }
+}
+
+/// Decompresses the data.tar of a `.deb` into memory, refusing more than
+/// `limit` bytes (so decompression can run on another thread while the
+/// previous package is being written).
+pub fn decompress_data_tar(package: &str, deb: &[u8], limit: u64) -> Result<Vec<u8>, ExtractError> {
+    let deb_error = |source| ExtractError::Deb {
+        package: package.to_owned(),
+        source,
+    };
+    let member = crossport_formats::deb::data_tar(deb).map_err(deb_error)?;
+    let mut tar = Vec::new();
+    member
+        .decompressed()
+        .map_err(deb_error)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut tar)
+        .map_err(|source| ExtractError::Tar {
+            package: package.to_owned(),
+            source,
+        })?;
+    if tar.len() as u64 > limit {
+        return Err(ExtractError::TooLarge {
+            package: package.to_owned(),
+            limit,
+        });
+    }
+    Ok(tar)
 }
 
 /// The sysroot-relative path of an entry: `./usr/lib/x` → `usr/lib/x`.

@@ -22,7 +22,7 @@ use crossport_analysis::sysroot::{ResolveError, ResolveRequest, resolve};
 use crossport_formats::arch::{DebianArch, debian_arch_for_triple, debian_release};
 use crossport_formats::inrelease::{Keyring, SignatureError};
 use crossport_formats::packages::PackageIndex;
-use crossport_formats::release::Release;
+use crossport_formats::release::{FileHash, Release};
 use serde::Serialize;
 
 use cache::{Cache, sha256_hex};
@@ -291,29 +291,44 @@ pub async fn fetch(
 
     progress(ProgressEvent::Phase("index"));
     let phase = Instant::now();
-    let (index, index_sha) =
-        fetch_packages_index(&http, &plan, &mirror, &release, request.offline, &counter).await?;
-    timings.index_ms = millis(phase);
-
-    progress(ProgressEvent::Phase("resolve"));
-    let phase = Instant::now();
-    let mut resolve_request = ResolveRequest::new(plan.arch.name, &[]);
-    resolve_request.roots = requested.clone();
-    resolve_request.base_set = !request.no_base_set;
-    let resolution = resolve(&[&index], &resolve_request)?;
-    let mut packages: Vec<LockedPackage> = resolution
-        .packages
-        .iter()
-        .map(|entry| LockedPackage {
-            name: entry.package.name.clone(),
-            version: entry.package.version.to_string(),
-            architecture: entry.package.architecture.clone(),
-            filename: entry.package.filename.clone(),
-            size: entry.package.size,
-            sha256: entry.package.sha256.to_ascii_lowercase(),
-        })
-        .collect();
-    packages.sort();
+    let (entry, compression) = index_entry(&plan, &release)?;
+    let base_set = !request.no_base_set;
+    let resolution_path =
+        plan.cache
+            .resolution_path(&resolution_key(&entry.sha256, &plan, &requested, base_set));
+    // The closure depends only on the (hash-named) index and the request,
+    // so a cached closure saves decompressing and parsing the index.
+    let cached_resolution = read_cached(&resolution_path)
+        .and_then(|bytes| serde_json::from_slice::<Vec<LockedPackage>>(&bytes).ok());
+    let packages = match cached_resolution {
+        Some(packages) => {
+            timings.index_ms = millis(phase);
+            packages
+        }
+        None => {
+            let index = fetch_packages_index(
+                &http,
+                &plan,
+                &mirror,
+                &entry,
+                compression,
+                request.offline,
+                &counter,
+            )
+            .await?;
+            timings.index_ms = millis(phase);
+            progress(ProgressEvent::Phase("resolve"));
+            let phase = Instant::now();
+            let packages = resolve_packages(&index, &plan, &requested, base_set)?;
+            if let Ok(json) = serde_json::to_vec(&packages) {
+                // A cache write failure only costs time next run.
+                let _ = cache::write_atomically(&resolution_path, &json);
+            }
+            timings.resolve_ms = millis(phase);
+            packages
+        }
+    };
+    let index_sha = entry.sha256.clone();
     let locked = LockedSysroot {
         target: plan.target.clone(),
         release: plan.release.clone(),
@@ -324,7 +339,6 @@ pub async fn fetch(
         packages_index_sha256: index_sha,
         packages,
     };
-    timings.resolve_ms = millis(phase);
 
     let dir = request
         .dir
@@ -663,22 +677,20 @@ const INDEX_NAMES: &[(&str, crossport_formats::deb::Compression)] = &[
     ("Packages", crossport_formats::deb::Compression::None),
 ];
 
-async fn fetch_packages_index(
-    http: &Http,
+/// The Packages index the Release lists for the target architecture,
+/// best compression first.
+fn index_entry(
     plan: &Plan,
-    mirror: &Mirror,
     release: &VerifiedRelease,
-    offline: bool,
-    counter: &ByteCounter,
-) -> Result<(PackageIndex, String), SysrootError> {
+) -> Result<(FileHash, crossport_formats::deb::Compression), SysrootError> {
     let dir = format!("main/binary-{}", plan.arch.name);
-    let (entry, compression) = INDEX_NAMES
+    INDEX_NAMES
         .iter()
         .find_map(|(name, compression)| {
             release
                 .release
                 .sha256_entry(&format!("{dir}/{name}"))
-                .map(|entry| (entry, *compression))
+                .map(|entry| (entry.clone(), *compression))
         })
         .ok_or_else(|| SysrootError::Release {
             url: release.url.clone(),
@@ -686,7 +698,53 @@ async fn fetch_packages_index(
                 "lists no {dir}/Packages index (is {} in this archive?)",
                 plan.arch.name
             ),
-        })?;
+        })
+}
+
+fn resolution_key(index_sha: &str, plan: &Plan, requested: &[String], base_set: bool) -> String {
+    let text = format!(
+        "v1\n{index_sha}\n{}\n{base_set}\n{}",
+        plan.arch.name,
+        requested.join("\n")
+    );
+    sha256_hex(text.as_bytes())
+}
+
+fn resolve_packages(
+    index: &PackageIndex,
+    plan: &Plan,
+    requested: &[String],
+    base_set: bool,
+) -> Result<Vec<LockedPackage>, SysrootError> {
+    let mut resolve_request = ResolveRequest::new(plan.arch.name, &[]);
+    resolve_request.roots = requested.to_vec();
+    resolve_request.base_set = base_set;
+    let resolution = resolve(&[index], &resolve_request)?;
+    let mut packages: Vec<LockedPackage> = resolution
+        .packages
+        .iter()
+        .map(|entry| LockedPackage {
+            name: entry.package.name.clone(),
+            version: entry.package.version.to_string(),
+            architecture: entry.package.architecture.clone(),
+            filename: entry.package.filename.clone(),
+            size: entry.package.size,
+            sha256: entry.package.sha256.to_ascii_lowercase(),
+        })
+        .collect();
+    packages.sort();
+    Ok(packages)
+}
+
+async fn fetch_packages_index(
+    http: &Http,
+    plan: &Plan,
+    mirror: &Mirror,
+    entry: &FileHash,
+    compression: crossport_formats::deb::Compression,
+    offline: bool,
+    counter: &ByteCounter,
+) -> Result<PackageIndex, SysrootError> {
     let url = format!("{}/dists/{}/{}", mirror.uri, plan.release, entry.path);
     let cached = plan.cache.index_path(&entry.sha256);
     let bytes = match read_cached(&cached) {
@@ -714,7 +772,7 @@ async fn fetch_packages_index(
     for error in errors.iter().take(5) {
         tracing::debug!("{url}: skipped: {error}");
     }
-    Ok((index, entry.sha256.clone()))
+    Ok(index)
 }
 
 fn decompress_index(
@@ -845,20 +903,7 @@ fn assemble(
         .map_err(io_error(parent))?;
     let mut unpacker = Unpacker::new(staging.path(), limit.unwrap_or(DEFAULT_UNPACK_LIMIT))
         .map_err(io_error(staging.path()))?;
-    let total = locked.packages.len();
-    for (done, package) in locked.packages.iter().enumerate() {
-        let path = plan.cache.deb_path(&package.sha256);
-        let deb = std::fs::read(&path).map_err(io_error(&path))?;
-        // The cache holds only verified files, but a disk error or a
-        // hand-edited cache must not slip an unverified file through.
-        check_hash(&path.display().to_string(), &deb, &package.sha256, None)?;
-        unpacker.unpack_deb(&package.name, &deb)?;
-        progress(ProgressEvent::Unpacked {
-            package: package.name.clone(),
-            done: done + 1,
-            total,
-        });
-    }
+    unpack_all(plan, locked, &mut unpacker, progress)?;
     let manifest = Manifest {
         target: locked.target.clone(),
         release: locked.release.clone(),
@@ -882,6 +927,92 @@ fn assemble(
     })?;
     cache::write_atomically(&manifest_path, &json).map_err(io_error(&manifest_path))?;
     replace_dir(staging, dir)
+}
+
+/// How many packages may be decompressed ahead of the one being written.
+const DECOMPRESS_AHEAD: usize = 3;
+
+/// Unpacks every locked package in lock order. Decompression (the costly
+/// part) runs on worker threads, a few packages ahead; entries are written
+/// by this thread only, in order, so a later package overwrites an earlier
+/// one exactly as a sequential unpack would.
+fn unpack_all(
+    plan: &Plan,
+    locked: &LockedSysroot,
+    unpacker: &mut Unpacker,
+    progress: Progress<'_>,
+) -> Result<(), SysrootError> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let total = locked.packages.len();
+    let limit = unpacker.budget();
+    let next = AtomicUsize::new(0);
+    let written = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (next, written, stop) = (&next, &written, &stop);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= total || stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    while i > written.load(Ordering::SeqCst) + DECOMPRESS_AHEAD
+                        && !stop.load(Ordering::SeqCst)
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    let result = decompress_cached(plan, &locked.packages[i], limit);
+                    if sender.send((i, result)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut ready = BTreeMap::new();
+        let mut done = 0;
+        let outcome = (|| {
+            while done < total {
+                let Some(tar) = ready.remove(&done) else {
+                    let Ok((i, result)) = receiver.recv() else {
+                        break;
+                    };
+                    ready.insert(i, result);
+                    continue;
+                };
+                let package = &locked.packages[done];
+                unpacker.unpack_tar(&package.name, &tar?[..])?;
+                done += 1;
+                written.store(done, Ordering::SeqCst);
+                progress(ProgressEvent::Unpacked {
+                    package: package.name.clone(),
+                    done,
+                    total,
+                });
+            }
+            Ok(())
+        })();
+        stop.store(true, Ordering::SeqCst);
+        outcome
+    })
+}
+
+/// Reads a cached `.deb`, re-checks its hash, decompresses its data.tar.
+fn decompress_cached(
+    plan: &Plan,
+    package: &LockedPackage,
+    limit: u64,
+) -> Result<Vec<u8>, SysrootError> {
+    let path = plan.cache.deb_path(&package.sha256);
+    let deb = std::fs::read(&path).map_err(io_error(&path))?;
+    // The cache holds only verified files, but a disk error or a
+    // hand-edited cache must not slip an unverified file through.
+    check_hash(&path.display().to_string(), &deb, &package.sha256, None)?;
+    Ok(extract::decompress_data_tar(&package.name, &deb, limit)?)
 }
 
 /// Moves the staged sysroot to `dir`, replacing what was there.
