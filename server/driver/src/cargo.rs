@@ -1,1 +1,365 @@
 //! Runs cargo (metadata, build) and streams its output.
+//!
+//! `cargo metadata` gives preflight the resolved graph with `links` keys; it
+//! takes a second or more on a large workspace, so its result is cached in
+//! `target/crossport/cache/` keyed by the modification times of Cargo.lock
+//! and every path package's manifest. `cargo build` is run with
+//! `--message-format=json`, and both streams are read: a failing build
+//! script produces no JSON message, only text on stderr.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::UNIX_EPOCH;
+
+use cargo_metadata::{DependencyKind, Metadata, Package, TargetKind};
+use crossport_analysis::preflight::{GraphEdge, GraphPackage, ProjectGraph};
+use serde::{Deserialize, Serialize};
+
+/// Why cargo could not be run or understood.
+#[derive(Debug, thiserror::Error)]
+pub enum CargoError {
+    #[error("could not run cargo: {0}")]
+    Spawn(std::io::Error),
+    #[error("`cargo metadata` failed for {manifest}:\n{stderr}")]
+    Metadata { manifest: String, stderr: String },
+    #[error("could not read `cargo metadata` output: {0}")]
+    Parse(serde_json::Error),
+    #[error("no Cargo.toml in {0} or any parent directory")]
+    NoManifest(PathBuf),
+}
+
+/// The manifest cargo would use from `dir`: the nearest Cargo.toml upward.
+pub fn find_manifest(dir: &Path) -> Result<PathBuf, CargoError> {
+    dir.ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .find(|p| p.is_file())
+        .ok_or_else(|| CargoError::NoManifest(dir.to_owned()))
+}
+
+/// A cached graph and the files whose change invalidates it.
+#[derive(Debug, Serialize, Deserialize)]
+struct CachedGraph {
+    inputs: Vec<(PathBuf, u128)>,
+    graph: ProjectGraph,
+}
+
+/// Where the cached graph for a manifest lives: the user's cache directory
+/// (`$XDG_CACHE_HOME/crossport/metadata`, `~/.cache/crossport/metadata`),
+/// so doctor writes nothing into the project.
+fn cache_path(manifest: &Path, filter_platform: Option<&str>) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    manifest.hash(&mut hasher);
+    filter_platform.hash(&mut hasher);
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("crossport")
+        .join("metadata")
+        .join(format!("{:016x}.json", hasher.finish()))
+}
+
+fn mtime(path: &Path) -> u128 {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+fn read_cache(path: &Path) -> Option<ProjectGraph> {
+    let text = std::fs::read(path).ok()?;
+    let cached: CachedGraph = serde_json::from_slice(&text).ok()?;
+    let fresh = cached
+        .inputs
+        .iter()
+        .all(|(input, stamp)| mtime(input) == *stamp && *stamp != 0);
+    fresh.then_some(cached.graph)
+}
+
+/// The resolved graph for a manifest (and a target, with
+/// `--filter-platform`), from the cache when nothing changed.
+pub fn project_graph(
+    manifest: &Path,
+    filter_platform: Option<&str>,
+) -> Result<ProjectGraph, CargoError> {
+    let cache = cache_path(manifest, filter_platform);
+    if let Some(graph) = read_cache(&cache) {
+        return Ok(graph);
+    }
+    let metadata = run_metadata(manifest, filter_platform)?;
+    let graph = graph_from_metadata(&metadata);
+    let mut inputs: Vec<PathBuf> = vec![metadata.workspace_root.join("Cargo.lock").into()];
+    inputs.extend(
+        metadata
+            .packages
+            .iter()
+            .filter(|p| p.source.is_none())
+            .map(|p| p.manifest_path.clone().into()),
+    );
+    inputs.push(manifest.to_owned());
+    inputs.dedup();
+    let cached = CachedGraph {
+        inputs: inputs
+            .into_iter()
+            .map(|p| {
+                let stamp = mtime(&p);
+                (p, stamp)
+            })
+            .collect(),
+        graph,
+    };
+    // The cache is an optimisation: failing to write it is not an error.
+    if let Some(dir) = cache.parent()
+        && std::fs::create_dir_all(dir).is_ok()
+        && let Ok(bytes) = serde_json::to_vec(&cached)
+    {
+        let _ = crate::apply::write_atomically(&cache, &bytes);
+    }
+    Ok(cached.graph)
+}
+
+fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metadata, CargoError> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(manifest);
+    if let Some(target) = filter_platform {
+        command.args(["--filter-platform", target]);
+    }
+    if let Some(dir) = manifest.parent() {
+        command.current_dir(dir);
+    }
+    let output = command.output().map_err(CargoError::Spawn)?;
+    if !output.status.success() {
+        return Err(CargoError::Metadata {
+            manifest: manifest.display().to_string(),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        });
+    }
+    serde_json::from_slice(&output.stdout).map_err(CargoError::Parse)
+}
+
+/// Converts cargo's metadata into the graph preflight reads.
+pub fn graph_from_metadata(metadata: &Metadata) -> ProjectGraph {
+    let index: BTreeMap<&cargo_metadata::PackageId, usize> = metadata
+        .packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (&p.id, i))
+        .collect();
+    let mut packages: Vec<GraphPackage> = metadata.packages.iter().map(graph_package).collect();
+    let mut edges = vec![Vec::new(); packages.len()];
+    if let Some(resolve) = &metadata.resolve {
+        for node in &resolve.nodes {
+            let Some(&from) = index.get(&node.id) else {
+                continue;
+            };
+            packages[from].enabled_features = node.features.iter().map(|f| f.to_string()).collect();
+            for dep in &node.deps {
+                let Some(&to) = index.get(&dep.pkg) else {
+                    continue;
+                };
+                let mut edge = GraphEdge {
+                    to,
+                    ..GraphEdge::default()
+                };
+                for kind in &dep.dep_kinds {
+                    match kind.kind {
+                        DependencyKind::Normal => edge.normal = true,
+                        DependencyKind::Build => edge.build = true,
+                        DependencyKind::Development => edge.dev = true,
+                        _ => {}
+                    }
+                }
+                edges[from].push(edge);
+            }
+        }
+    }
+    ProjectGraph {
+        workspace_root: metadata.workspace_root.to_string(),
+        members: metadata
+            .workspace_members
+            .iter()
+            .filter_map(|id| index.get(id).copied())
+            .collect(),
+        packages,
+        edges,
+    }
+}
+
+fn graph_package(package: &Package) -> GraphPackage {
+    GraphPackage {
+        name: package.name.to_string(),
+        version: package.version.to_string(),
+        links: package.links.clone(),
+        manifest_path: package.manifest_path.to_string(),
+        proc_macro: package
+            .targets
+            .iter()
+            .any(|t| t.kind.contains(&TargetKind::ProcMacro)),
+        enabled_features: Vec::new(),
+        declared_features: package
+            .features
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
+/// What a running build reports.
+#[derive(Debug, Clone)]
+pub enum BuildEvent {
+    /// A crate finished compiling (`fresh`: nothing to do).
+    Compiled { package: String, fresh: bool },
+    /// A line cargo printed on stderr (progress, warnings, build-script output).
+    Stderr(String),
+}
+
+/// How a build ended.
+#[derive(Debug)]
+pub struct BuildOutcome {
+    pub success: bool,
+    /// Everything cargo printed, stdout's JSON and stderr's text, in the
+    /// order it was read: the input of the explain engine.
+    pub log: Vec<u8>,
+}
+
+/// Runs `cargo build --target <target> --message-format=json <args>` in
+/// `dir`, reporting progress as it goes.
+pub fn build(
+    dir: &Path,
+    target: &str,
+    args: &[String],
+    mut on_event: impl FnMut(BuildEvent),
+) -> Result<BuildOutcome, CargoError> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut child = Command::new(cargo)
+        .args([
+            "build",
+            "--target",
+            target,
+            "--message-format=json-diagnostic-rendered-ansi",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(CargoError::Spawn)?;
+    let (sender, receiver) = std::sync::mpsc::channel::<(bool, String)>();
+    let readers: Vec<_> = [
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+    ]
+    .into_iter()
+    .enumerate()
+    .filter_map(|(i, stream)| {
+        let stream = stream?;
+        let sender = sender.clone();
+        Some(std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if sender.send((i == 0, line)).is_err() {
+                    break;
+                }
+            }
+        }))
+    })
+    .collect();
+    drop(sender);
+    let mut log = Vec::new();
+    for (is_stdout, line) in receiver {
+        log.extend_from_slice(line.as_bytes());
+        log.push(b'\n');
+        if is_stdout {
+            if let Some(event) = compiled_event(&line) {
+                on_event(event);
+            }
+        } else {
+            on_event(BuildEvent::Stderr(line));
+        }
+    }
+    for reader in readers {
+        let _ = reader.join();
+    }
+    let status = child.wait().map_err(CargoError::Spawn)?;
+    Ok(BuildOutcome {
+        success: status.success(),
+        log,
+    })
+}
+
+fn compiled_event(line: &str) -> Option<BuildEvent> {
+    let value: serde_json::Value = serde_json::from_str(line).ok()?;
+    if value.get("reason")?.as_str()? != "compiler-artifact" {
+        return None;
+    }
+    let id = value.get("package_id")?.as_str()?;
+    Some(BuildEvent::Compiled {
+        package: package_name_from_id(id),
+        fresh: value
+            .get("fresh")
+            .and_then(|f| f.as_bool())
+            .unwrap_or(false),
+    })
+}
+
+/// `registry+https://…#openssl-sys@0.9.103` → `openssl-sys`; also the old
+/// `openssl-sys 0.9.103 (registry+…)` form.
+fn package_name_from_id(id: &str) -> String {
+    if let Some((_, fragment)) = id.rsplit_once('#') {
+        let name = fragment.split('@').next().unwrap_or(fragment);
+        // `path+file:///w/app#0.1.0` names the package by its directory.
+        if name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            let before = id.rsplit_once('#').map_or(id, |(b, _)| b);
+            return before.rsplit('/').next().unwrap_or(before).to_owned();
+        }
+        return name.to_owned();
+    }
+    id.split_whitespace().next().unwrap_or(id).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_from_ids() {
+        assert_eq!(
+            package_name_from_id(
+                "registry+https://github.com/rust-lang/crates.io-index#openssl-sys@0.9.103"
+            ),
+            "openssl-sys"
+        );
+        assert_eq!(package_name_from_id("path+file:///w/app#0.1.0"), "app");
+        assert_eq!(package_name_from_id("libc 0.2.1 (registry+x)"), "libc");
+    }
+
+    #[test]
+    fn the_graph_of_this_workspace_is_cached() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
+        let graph = project_graph(&manifest, None).expect("cargo metadata runs");
+        assert!(
+            graph
+                .packages
+                .iter()
+                .any(|p| p.links.as_deref() == Some("lzma"))
+        );
+        let cache = cache_path(&manifest, None);
+        assert!(
+            read_cache(&cache).is_some(),
+            "cache written to {}",
+            cache.display()
+        );
+    }
+}

@@ -20,7 +20,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use layout::{Layout, Scope};
-pub use toolchain::{Tool, Toolchain, choose_toolchain, install_hint, loader_for_multiarch};
+pub use toolchain::{
+    Tool, Toolchain, choose_toolchain, install_hint, loader_for_multiarch, toolchain_names,
+};
 
 use crate::preflight::{HostFacts, ProjectGraph};
 use crossport_formats::arch::DebianRelease;

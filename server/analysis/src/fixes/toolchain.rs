@@ -44,6 +44,38 @@ pub fn gcc_prefixes(target: &str) -> Vec<String> {
     prefixes
 }
 
+/// Every program name the planner may ask the host about, so the driver
+/// can look them all up on PATH once.
+pub fn toolchain_names() -> Vec<String> {
+    let mut names: Vec<String> = [
+        "clang",
+        "clang++",
+        "ld.lld",
+        "zig",
+        "llvm-ar",
+        "pkg-config",
+        "pkgconf",
+        "ld",
+    ]
+    .iter()
+    .map(|name| (*name).to_owned())
+    .collect();
+    for triple in crossport_formats::arch::triples_with_debian_sysroot() {
+        if let Some(arch) = debian_arch_for_triple(triple)
+            && !names.iter().any(|n| n == arch.qemu)
+        {
+            names.push(arch.qemu.to_owned());
+        }
+        for prefix in gcc_prefixes(triple) {
+            let gcc = format!("{prefix}-gcc");
+            if !names.contains(&gcc) {
+                names.push(gcc);
+            }
+        }
+    }
+    names
+}
+
 pub fn choose_toolchain(host: &HostFacts, target: &str) -> Toolchain {
     if host.has("clang") && host.has("ld.lld") {
         return Toolchain::ClangLld;
