@@ -1,11 +1,325 @@
 //! `crossport fix`: show (and with --apply, make) the changes that let a project build for a target.
+//!
+//! Plans the fixes for one target (by default: install std if missing,
+//! fetch a Debian sysroot and wire clang + lld, env names and a runner into
+//! the cargo config), prints them as commands and unified diffs, and with
+//! `--apply` runs the commands (rustup, the sysroot fetch) and writes every
+//! file atomically, refusing if a file changed since it was read.
 
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::Context;
+use crossport_analysis::fixes::{
+    FixContext, FixPlan, Layout, PlanCommand, PlanError, Workspace, default_fix_ids, files_touched,
+    merged_edits, plan_fix,
+};
+use crossport_driver::config::{FileScope, config_file_in};
+use crossport_formats::arch::debian_release;
+
+use crate::doctor::Project;
+use crate::output::{Format, InputError, print_json};
+
+/// The release used when `--release` is not given.
+const DEFAULT_RELEASE: &str = "bookworm";
 
 /// Show (and with --apply, make) the changes that let a project build for a target.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The package or workspace manifest (default: the nearest Cargo.toml).
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Target triple (default: `build.target`, else the host).
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+    /// Debian release whose libraries (and glibc) the sysroot has.
+    #[arg(long, value_name = "CODENAME", default_value = DEFAULT_RELEASE)]
+    pub release: String,
+    /// Plan only this fix (repeatable): add_target, configure_linker,
+    /// fetch_sysroot_and_wire, configure_runner, use_vendored_openssl,
+    /// use_rustls, use_bundled_sqlite.
+    #[arg(long = "only", value_name = "ID")]
+    pub only: Vec<String>,
+    /// Write to the user config ($CARGO_HOME/config.toml) instead of the
+    /// project's, so native builds on the target's own architecture keep
+    /// the default linker.
+    #[arg(long)]
+    pub user: bool,
+    /// Make the changes (default: only show them).
+    #[arg(long)]
+    pub apply: bool,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`crossport fix` is not available in this build yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let project = Project::load(args.manifest_path.as_deref())?;
+    let target = match &args.target {
+        Some(target) => target.clone(),
+        None => project.targets(&[]).remove(0),
+    };
+    let release = debian_release(&args.release).ok_or_else(|| {
+        InputError(format!(
+            "unknown Debian release `{}` (known: bullseye, bookworm, trixie)",
+            args.release
+        ))
+    })?;
+    let mut host = project.host.clone();
+    project.complete_host(&mut host, std::slice::from_ref(&target));
+    let graph = project.graph(&target)?;
+    let layout = layout(
+        &project,
+        &args,
+        &graph.workspace_root,
+        &target,
+        release.codename,
+    );
+    let lock = read_lock(&graph.workspace_root);
+    let mut files = read_files(&project, &graph, &layout, &target);
+    let cx = FixContext {
+        target: &target,
+        release,
+        host: &host,
+        graph: &graph,
+        lock: &lock,
+        layout: &layout,
+    };
+    let plans = plan(&cx, &args.only, &mut files)?;
+    match args.format {
+        Format::Json => print_json(&serde_json::json!({
+            "target": target,
+            "release": release.codename,
+            "applied": args.apply,
+            "plans": plans,
+        }))?,
+        Format::Human => print_plans(&plans, &layout, args.apply)?,
+    }
+    if args.apply {
+        apply(&plans, &layout, &graph.workspace_root)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn layout(project: &Project, args: &Args, root: &str, target: &str, release: &str) -> Layout {
+    if args.user {
+        let home = &project.configs.cargo_home;
+        let config = config_file_in(home);
+        return Layout::user(
+            &home.display().to_string(),
+            &config.display().to_string(),
+            target,
+            release,
+        );
+    }
+    // Edit the project file that already sets this target's linker, so the
+    // fix does not end up shadowed by it; else the workspace root's.
+    let config = project
+        .configs
+        .project_file_setting(target, "linker")
+        .filter(|file| file.scope == FileScope::Project)
+        .map(|file| file.path.clone())
+        .unwrap_or_else(|| config_file_in(&Path::new(root).join(".cargo")));
+    let base = config
+        .parent()
+        .and_then(Path::parent)
+        .map_or_else(|| root.to_owned(), |p| p.display().to_string());
+    Layout::project(&base, &config.display().to_string(), target, release)
+}
+
+fn read_lock(root: &str) -> Vec<crossport_formats::cargo_lock::LockedPackage> {
+    std::fs::read_to_string(Path::new(root).join("Cargo.lock"))
+        .ok()
+        .and_then(|text| crossport_formats::cargo_lock::parse_lock(&text).ok())
+        .unwrap_or_default()
+}
+
+fn read_files(
+    project: &Project,
+    graph: &crossport_analysis::preflight::ProjectGraph,
+    layout: &Layout,
+    target: &str,
+) -> Workspace {
+    let mut files: BTreeMap<String, Option<String>> = project
+        .manifests(graph)
+        .into_iter()
+        .map(|(p, t)| (p, Some(t)))
+        .collect();
+    for path in files_touched(layout, target) {
+        let text = std::fs::read_to_string(&path).ok();
+        files.insert(path, text);
+    }
+    Workspace::new(files)
+}
+
+fn plan(
+    cx: &FixContext<'_>,
+    only: &[String],
+    files: &mut Workspace,
+) -> anyhow::Result<Vec<FixPlan>> {
+    if only.is_empty() {
+        let mut plans = Vec::new();
+        for id in default_fix_ids(cx) {
+            match plan_fix(cx, id, files) {
+                Ok(plan) => plans.push(plan),
+                Err(PlanError::NotApplicable { .. }) => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+        return Ok(plans);
+    }
+    only.iter()
+        .map(|id| {
+            plan_fix(cx, id, files).map_err(|err| match err {
+                PlanError::UnknownFix { .. } | PlanError::NotApplicable { .. } => {
+                    InputError(err.to_string()).into()
+                }
+                other => anyhow::Error::from(other),
+            })
+        })
+        .collect()
+}
+
+fn display_path(path: &str, layout: &Layout) -> String {
+    path.strip_prefix(&layout.base)
+        .map(|rest| rest.trim_start_matches('/').to_owned())
+        .unwrap_or_else(|| path.to_owned())
+}
+
+fn print_plans(plans: &[FixPlan], layout: &Layout, applying: bool) -> std::io::Result<()> {
+    let mut out = anstream::stdout().lock();
+    let bold = anstyle::Style::new().bold();
+    let green = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Green.into()));
+    let red = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Red.into()));
+    if plans.is_empty() {
+        writeln!(out, "nothing to fix")?;
+        return Ok(());
+    }
+    for plan in plans {
+        writeln!(out, "{bold}fix `{}`{bold:#}: {}", plan.id, plan.title)?;
+        for command in &plan.commands {
+            let prefix = match command {
+                PlanCommand::Install { .. } => "install first",
+                _ => "run",
+            };
+            writeln!(out, "  {prefix}: {}", command.display())?;
+        }
+        for edit in &plan.edits {
+            let verb = if edit.old.is_some() { "edit" } else { "create" };
+            writeln!(out, "  {verb}: {}", display_path(&edit.path, layout))?;
+        }
+        for note in &plan.notes {
+            writeln!(out, "  note: {note}")?;
+        }
+    }
+    writeln!(out)?;
+    for edit in merged_edits(plans) {
+        for line in edit.unified_diff(&display_path(&edit.path, layout)).lines() {
+            if line.starts_with('+') && !line.starts_with("+++") {
+                writeln!(out, "{green}{line}{green:#}")?;
+            } else if line.starts_with('-') && !line.starts_with("---") {
+                writeln!(out, "{red}{line}{red:#}")?;
+            } else {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    if !applying {
+        writeln!(
+            out,
+            "\nthis was a dry run: add `--apply` to make these changes"
+        )?;
+    }
+    Ok(())
+}
+
+fn apply(plans: &[FixPlan], layout: &Layout, root: &str) -> anyhow::Result<()> {
+    for command in plans.iter().flat_map(|plan| &plan.commands) {
+        match command {
+            PlanCommand::AddTarget { target } => add_target(target, root)?,
+            PlanCommand::FetchSysroot {
+                target,
+                release,
+                packages,
+                dir,
+            } => fetch_sysroot(target, release, packages, dir, layout)?,
+            PlanCommand::Install { hint } => {
+                eprintln!("note: install the missing tool yourself: {hint}");
+            }
+        }
+    }
+    crossport_driver::apply::apply_edits(&merged_edits(plans))
+        .context("could not write the changes")?;
+    eprintln!("applied {} fix(es)", plans.len());
+    Ok(())
+}
+
+fn add_target(target: &str, root: &str) -> anyhow::Result<()> {
+    let status = std::process::Command::new("rustup")
+        .args(["target", "add", target])
+        .current_dir(root)
+        .status()
+        .context("could not run rustup")?;
+    if !status.success() {
+        anyhow::bail!("`rustup target add {target}` failed");
+    }
+    Ok(())
+}
+
+/// Where the sysroot lock goes: the project root (committed, so a teammate
+/// gets the same packages), or beside the user config.
+fn lock_path(layout: &Layout) -> PathBuf {
+    match layout.scope {
+        crossport_analysis::fixes::Scope::Project => {
+            Path::new(&layout.base).join(crossport_driver::sysroot::LOCK_FILE_NAME)
+        }
+        crossport_analysis::fixes::Scope::User => Path::new(&layout.base)
+            .join("crossport")
+            .join(crossport_driver::sysroot::LOCK_FILE_NAME),
+    }
+}
+
+fn fetch_sysroot(
+    target: &str,
+    release: &str,
+    packages: &[String],
+    dir: &str,
+    layout: &Layout,
+) -> anyhow::Result<()> {
+    let request = crossport_driver::sysroot::FetchRequest {
+        target: target.to_owned(),
+        release: release.to_owned(),
+        packages: packages.to_vec(),
+        dir: Some(PathBuf::from(dir)),
+        lock_file: Some(lock_path(layout)),
+        ..Default::default()
+    };
+    if let Some(parent) = Path::new(dir).parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("could not create {}", parent.display()))?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    let progress = |event: crossport_driver::sysroot::ProgressEvent| {
+        if let crossport_driver::sysroot::ProgressEvent::Phase(phase) = event {
+            eprintln!("sysroot: {phase}");
+        }
+    };
+    let outcome = runtime
+        .block_on(crossport_driver::sysroot::fetch(&request, &progress))
+        .with_context(|| format!("could not fetch the {release} sysroot for {target}"))?;
+    eprintln!(
+        "sysroot: {} ({} packages{})",
+        outcome.path.display(),
+        outcome.packages.len(),
+        if outcome.up_to_date {
+            ", up to date"
+        } else {
+            ""
+        }
+    );
+    Ok(())
 }

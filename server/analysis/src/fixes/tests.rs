@@ -110,14 +110,17 @@ fn wiring_a_sysroot_writes_relative_paths_only() {
         X86_64_UNKNOWN_LINUX_GNU_OPENSSL_INCLUDE_DIR = { value = "target/crossport/sysroots/x86_64-unknown-linux-gnu-bullseye/usr/include", relative = true }
     "#]]
     .assert_eq(files.text(CONFIG).unwrap_or_default());
-    expect![[r#"
+    expect![[r##"
         #!/bin/sh
         # Written by `crossport fix`; `crossport fix` rewrites it.
         # Runs x86_64-unknown-linux-gnu binaries with the Debian bullseye sysroot's loader and libraries.
+        # Sysroots are unpacked without permission bits, so the loader may need +x.
         here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
         sysroot="$here/../../target/crossport/sysroots/x86_64-unknown-linux-gnu-bullseye"
-        exec "$sysroot/lib64/ld-linux-x86-64.so.2" --library-path "$sysroot/lib/x86_64-linux-gnu:$sysroot/usr/lib/x86_64-linux-gnu" "$@"
-    "#]]
+        loader="$sysroot/lib64/ld-linux-x86-64.so.2"
+        [ -x "$loader" ] || chmod u+x "$loader"
+        exec "$loader" --library-path "$sysroot/lib/x86_64-linux-gnu:$sysroot/usr/lib/x86_64-linux-gnu" "$@"
+    "##]]
     .assert_eq(files.text("/w/app/.cargo/crossport/x86_64-unknown-linux-gnu-run").unwrap_or_default());
     assert_eq!(
         plans[0].commands[0].display(),

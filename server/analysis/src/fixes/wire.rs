@@ -173,8 +173,11 @@ pub(super) fn fetch_sysroot_and_wire(
     edit_config_file(cx, files, &edits, &mut plan)?;
     if cx.layout.scope == Scope::Project {
         plan.notes.push(format!(
-            "the sysroot lives in {} (not committed); a teammate recreates it with `crossport sysroot sync`",
-            cx.layout.config_path_value(&cx.layout.sysroot_dir).0
+            "the sysroot lives in {dir} (not committed) and its packages are pinned in {lock}; on a fresh clone `crossport fix --target {target} --release {release} --apply` recreates it from the lock and changes no committed file",
+            dir = cx.layout.config_path_value(&cx.layout.sysroot_dir).0,
+            lock = "crossport-sysroot.lock",
+            target = cx.target,
+            release = cx.release.codename,
         ));
     }
     Ok(plan)
@@ -317,7 +320,7 @@ pub(super) fn configure_runner(
         );
         let m = arch.multiarch;
         format!(
-            "# Runs {target} binaries with the Debian {release} sysroot's loader and libraries.\nsysroot=\"{sysroot}\"\nexec \"$sysroot/{loader}\" --library-path \"$sysroot/lib/{m}:$sysroot/usr/lib/{m}\" \"$@\"\n",
+            "# Runs {target} binaries with the Debian {release} sysroot's loader and libraries.\n# Sysroots are unpacked without permission bits, so the loader may need +x.\nsysroot=\"{sysroot}\"\nloader=\"$sysroot/{loader}\"\n[ -x \"$loader\" ] || chmod u+x \"$loader\"\nexec \"$loader\" --library-path \"$sysroot/lib/{m}:$sysroot/usr/lib/{m}\" \"$@\"\n",
             target = cx.target,
             release = cx.release.codename
         )
