@@ -67,10 +67,11 @@ async function openFile(page, name) {
   await page.locator('.tab.active', { hasText: name }).waitFor();
 }
 
-function readWorkspaceSettings() {
-  const file = path.join(WS, '.vscode', 'settings.json');
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
+const serverStarts = () =>
+  (fs.readFileSync(env.CROSSPORT_LSP_LOG_FILE, 'utf8').match(/initializing client=/g) ?? []).length;
+const settingsFile = () => path.join(WS, '.vscode', 'settings.json');
+const readWorkspaceSettings = () => JSON.parse(fs.readFileSync(settingsFile(), 'utf8'));
+const writeWorkspaceSettings = (settings) => fs.writeFileSync(settingsFile(), `${JSON.stringify(settings, null, 2)}\n`);
 
 async function steps(page) {
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}`);
@@ -118,6 +119,30 @@ async function steps(page) {
   log(`doctor: "${(await doctor.innerText()).replace(/\s+/g, ' ').trim()}"`);
   await screenshot(page, 'doctor');
   await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+
+  // A wrong `crossport.server.path` restarts the client and says what to do;
+  // "Crossport: Restart Server" after fixing it brings the server back.
+  const settings = readWorkspaceSettings();
+  const serverPath = settings['crossport.server.path'];
+  writeWorkspaceSettings({ ...settings, 'crossport.server.path': '/bin/echo' });
+  const refused = page.locator('.notification-toast', { hasText: 'cargo install' }).first();
+  await refused.waitFor({ timeout: 30_000 });
+  log(`wrong server refused: "${(await refused.innerText()).replace(/\s+/g, ' ').trim()}"`);
+  await page.locator('.statusbar-item', { hasText: `${PICK_TARGET}: stopped` }).first().waitFor({ timeout: 10_000 });
+  await screenshot(page, 'wrong-server');
+  writeWorkspaceSettings({ ...settings, 'crossport.server.path': serverPath });
+  const running = page.locator('.statusbar-item', { hasText: new RegExp(`${PICK_TARGET}: (ok|\\d+ problems?)`) }).first();
+  await running.waitFor({ timeout: 30_000 });
+  await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+  // The server logs one "initializing" line per start.
+  const starts = serverStarts();
+  await runPaletteCommand(page, 'Crossport: Restart Server');
+  for (let i = 0; serverStarts() <= starts; i++) {
+    if (i > 150) throw new Error('"Crossport: Restart Server" did not start a new server within 30 s');
+    await sleep(200);
+  }
+  await running.waitFor({ timeout: 30_000 });
+  log(`server restarted from the palette (start ${serverStarts()})`);
   if (env.SKIP_DIAGNOSTICS === '1') return;
 
   await openFile(page, 'Cargo.toml');

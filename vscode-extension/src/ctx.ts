@@ -27,6 +27,8 @@ export class Ctx implements vscode.Disposable {
   private server: Server | undefined;
   private state: ServerState = { kind: 'starting' };
   private progressCounter = 0;
+  /** The last queued start/stop; see `restart`. */
+  private lifecycle: Promise<void> = Promise.resolve();
 
   constructor(private readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Crossport');
@@ -43,13 +45,41 @@ export class Ctx implements vscode.Disposable {
     this.render();
   }
 
-  /** The running client, or an error message for the user when there is none. */
+  /** The client when it is running. */
   get runningClient(): lc.LanguageClient | undefined {
     return this.client?.isRunning() ? this.client : undefined;
   }
 
+  /** Starts the client (queued like every lifecycle change). */
+  start(): Promise<void> {
+    return this.queue(() => this.launch());
+  }
+
+  /** Stops the client and the server process. */
+  stop(): Promise<void> {
+    return this.queue(() => this.shutdown());
+  }
+
+  /**
+   * The one restart path: stop, find the server again (the setting may have
+   * changed), start. Lifecycle changes queue behind each other, so a
+   * settings change and "Restart Server" in quick succession cannot run two
+   * clients at once.
+   */
+  restart(): Promise<void> {
+    return this.queue(async () => {
+      await this.shutdown();
+      await this.launch();
+    });
+  }
+
+  private queue(change: () => Promise<void>): Promise<void> {
+    this.lifecycle = this.lifecycle.then(change, change);
+    return this.lifecycle;
+  }
+
   /** Finds the server and starts the client. Failures become a message, not a rejected activation. */
-  async start(): Promise<void> {
+  private async launch(): Promise<void> {
     this.setState({ kind: 'starting' });
     try {
       this.server = await findServer({
@@ -86,8 +116,7 @@ export class Ctx implements vscode.Disposable {
     this.refreshProblems();
   }
 
-  /** Stops the client and the server process. */
-  async stop(): Promise<void> {
+  private async shutdown(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     this.progress?.dispose();
@@ -99,11 +128,6 @@ export class Ctx implements vscode.Disposable {
     this.setState({ kind: 'stopped', reason: 'The language server was stopped.' });
   }
 
-  /** The one restart path: stop, find the server again (the setting may have changed), start. */
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
-  }
 
   /**
    * Runs a server command. It passes a progress token of the client's own
