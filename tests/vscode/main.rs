@@ -89,6 +89,61 @@ fn lsp_ext_mirrors_the_server_commands() {
 }
 
 #[test]
+fn every_palette_command_is_contributed_and_titled() {
+    let commands_ts = read_extension_file("src/commands.ts");
+    let registered: Vec<String> = quoted_after(&commands_ts, "\n  '")
+        .into_iter()
+        .filter(|id| id.starts_with("crossport."))
+        .collect();
+    assert!(
+        registered.len() >= 9,
+        "PALETTE in commands.ts: {registered:?}"
+    );
+    let text = std::fs::read_to_string(repo_root().join("vscode-extension/package.json"))
+        .expect("package.json is readable");
+    let package: Value = serde_json::from_str(&text).expect("package.json is JSON");
+    let contributed: Vec<(&str, &str)> = package["contributes"]["commands"]
+        .as_array()
+        .expect("contributes.commands is an array")
+        .iter()
+        .map(|command| {
+            let id = command["command"].as_str().unwrap_or_default();
+            let title = command["title"].as_str().unwrap_or_default();
+            assert_eq!(command["category"], "Crossport", "{id}");
+            (id, title)
+        })
+        .collect();
+    let ids: Vec<&str> = contributed.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        ids, registered,
+        "package.json commands vs PALETTE in commands.ts"
+    );
+    let titles: Vec<&str> = contributed.iter().map(|(_, title)| *title).collect();
+    assert_eq!(
+        titles,
+        [
+            "Select Target",
+            "Doctor",
+            "Build for Target",
+            "Fetch Sysroot",
+            "Apply All Fixes",
+            "Inspect Binary",
+            "Deploy",
+            "Restart Server",
+            "Show Output"
+        ]
+    );
+    // The language client registers the server's command names itself; a
+    // palette command with the same id would fail to register.
+    for id in &ids {
+        assert!(
+            !crossport_lsp::commands::ALL.contains(id),
+            "palette command `{id}` collides with the server command of that name"
+        );
+    }
+}
+
+#[test]
 fn replace_value_keeps_the_rest_of_the_file() {
     let text = "{\n  \"a\": {\n    \"configuration\": {\"x\": \"}\\\"{\"},\n    \"b\": 1\n  }\n}\n";
     let updated = replace_value(text, "configuration", &json!({ "y": [1] }), 4).expect("found");
