@@ -71,7 +71,9 @@ pub fn explain_log(log: &CargoLog, target_hint: Option<&str>) -> Vec<Finding> {
     order_root_cause_first(merge_repeats(findings))
 }
 
-/// Keeps the first of findings that say the same thing about the same target.
+/// Keeps one of findings that say the same thing about the same target: the
+/// one with the most facts (a build script's block beats the `warning:`
+/// line cargo printed before it), else the earliest.
 fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
     for finding in findings {
@@ -82,7 +84,10 @@ fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
         });
         match repeat {
             Some(known) => {
-                if first_line(&finding) < first_line(known) {
+                let richer = finding.facts.len() > known.facts.len();
+                let as_rich_and_earlier = finding.facts.len() == known.facts.len()
+                    && first_line(&finding) < first_line(known);
+                if richer || as_rich_and_earlier {
                     *known = finding;
                 }
             }

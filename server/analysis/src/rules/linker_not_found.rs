@@ -47,6 +47,9 @@ fn describe(cx: &Context<'_>, index: usize) -> Finding {
     let last = next_note(cx, index);
     let mut finding = cx.finding(Kind::LinkerNotFound, "", index, last);
     let linker = named.as_deref().unwrap_or("cc");
+    if finding.target.is_none() {
+        finding.target = target_of_prefixed_linker(linker);
+    }
     finding = text_fact(finding, "linker", Some(linker));
     finding = text_fact(finding, "tool", Some(linker));
     if driver.as_deref() != Some(linker) {
@@ -60,6 +63,20 @@ fn describe(cx: &Context<'_>, index: usize) -> Finding {
             "Configure a linker this machine has for the target in .cargo/config.toml",
         )
         .with_fix(fix::INSTALL_CC_TOOL, format!("Install `{linker}`"))
+}
+
+/// A GNU cross linker is named after its Debian multiarch tuple
+/// (`aarch64-linux-gnu-gcc`); when the log names no triple, that names the
+/// target the linker was configured for.
+fn target_of_prefixed_linker(linker: &str) -> Option<String> {
+    let base = linker.rsplit('/').next().unwrap_or(linker);
+    let (prefix, _) = base.rsplit_once('-')?;
+    crossport_formats::arch::triples_with_debian_sysroot()
+        .find(|triple| {
+            crossport_formats::arch::debian_arch_for_triple(triple)
+                .is_some_and(|arch| arch.multiarch == prefix)
+        })
+        .map(str::to_owned)
 }
 
 /// rustc follows the error with `= note: No such file or directory`.
@@ -85,6 +102,7 @@ error: could not compile `nc` (bin \"nc\") due to 1 previous error
         let finding = first_of_kind(log, Kind::LinkerNotFound);
         assert_eq!(fact(&finding, "linker"), Some("aarch64-linux-gnu-gcc"));
         assert_eq!(fact(&finding, "crate"), Some("nc"));
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
         assert_eq!(finding.evidence.lines, Some([1, 3]));
         assert_eq!(fix_ids(&finding), ["configure_linker", "install_cc_tool"]);
     }

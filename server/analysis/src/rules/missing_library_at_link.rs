@@ -1,7 +1,7 @@
 //! Detects `missing_library_at_link`: the linker found no library or C
 //! runtime object for the target.
 
-use super::context::{one_hit_per_key, text_fact};
+use super::context::text_fact;
 use super::{Context, fix, packages, regex};
 use crate::finding::{Finding, Kind};
 
@@ -36,9 +36,27 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// feature (`use_bundled_sqlite`), for OpenSSL the `vendored` feature
 /// (`use_vendored_openssl`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    one_hit_per_key(cx, hits, |index| library_named(cx.content(index)))
+    // One finding per link error, naming every library it missed.
+    let mut groups: Vec<(usize, Vec<(String, usize)>)> = Vec::new();
+    for &index in hits {
+        let Some(library) = library_named(cx.content(index)) else {
+            continue;
+        };
+        let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+        let group = match groups.iter_mut().find(|(known, _)| *known == start) {
+            Some((_, group)) => group,
+            None => {
+                groups.push((start, Vec::new()));
+                &mut groups.last_mut().expect("just pushed").1
+            }
+        };
+        if !group.iter().any(|(known, _)| *known == library) {
+            group.push((library, index));
+        }
+    }
+    groups
         .into_iter()
-        .map(|(library, index)| describe(cx, index, &library))
+        .map(|(start, missed)| describe(cx, start, &missed))
         .collect()
 }
 
@@ -56,34 +74,48 @@ pub(super) fn is_crt_object(library: &str) -> bool {
     library.ends_with(".o")
 }
 
-fn describe(cx: &Context<'_>, index: usize, library: &str) -> Finding {
-    let (start, linker) = cx
-        .linking_error(index)
-        .map_or((index, None), |(header, linker)| (header, Some(linker)));
-    let mut finding = cx.finding(Kind::MissingLibraryAtLink, "", start, index);
+fn describe(cx: &Context<'_>, start: usize, missed: &[(String, usize)]) -> Finding {
+    let (library, _) = &missed[0];
+    let last = missed
+        .iter()
+        .map(|(_, index)| *index)
+        .max()
+        .unwrap_or(start);
+    let linker = cx.linking_error(last).map(|(_, linker)| linker);
+    let mut finding = cx.finding(Kind::MissingLibraryAtLink, "", start, last);
     let package = packages::for_library(library);
     finding = text_fact(finding, "library", Some(library));
     finding = text_fact(finding, "debian_package", package);
     finding = text_fact(finding, "linker", linker.as_deref());
+    if missed.len() > 1 {
+        let all: Vec<&str> = missed.iter().map(|(name, _)| name.as_str()).collect();
+        finding = finding.with_fact("libraries", serde_json::json!(all));
+    }
     let for_target = cx.for_target(&finding);
     let what = if is_crt_object(library) {
         format!("the C runtime object `{library}`")
     } else {
         format!("the library `{library}`")
     };
-    finding.message = format!("the linker cannot find {what}{for_target}");
+    let more = match missed.len() {
+        1 => String::new(),
+        2 => " and 1 more".to_owned(),
+        n => format!(" and {} more", n - 1),
+    };
+    finding.message = format!("the linker cannot find {what}{more}{for_target}");
     let wanted = package.unwrap_or("the library's -dev package");
     let mut finding = finding.with_fix(
         fix::FETCH_SYSROOT_AND_WIRE,
         format!("Fetch a Debian sysroot with {wanted} for the target and link against it"),
     );
-    if library == "sqlite3" {
+    let names: Vec<&str> = missed.iter().map(|(name, _)| name.as_str()).collect();
+    if names.contains(&"sqlite3") {
         finding = finding.with_fix(
             fix::USE_BUNDLED_SQLITE,
             "Build SQLite from source with rusqlite's `bundled` feature",
         );
     }
-    if library == "ssl" || library == "crypto" {
+    if names.contains(&"ssl") || names.contains(&"crypto") {
         finding = finding.with_fix(
             fix::USE_VENDORED_OPENSSL,
             "Build OpenSSL from source with the openssl crate's `vendored` feature",
@@ -115,6 +147,27 @@ mod tests {
             fix_ids(&finding),
             ["fetch_sysroot_and_wire", "use_bundled_sqlite"]
         );
+    }
+
+    #[test]
+    fn one_finding_per_link_error() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  = note: /usr/bin/ld: cannot find Scrt1.o: No such file or directory
+          /usr/bin/ld: cannot find crti.o: No such file or directory
+          /usr/bin/ld: cannot find -lc: No such file or directory
+          /usr/bin/ld: cannot find crti.o: No such file or directory
+";
+        let findings = super::super::testing::explain(log);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(
+            findings[0].facts["libraries"],
+            serde_json::json!(["Scrt1.o", "crti.o", "c"])
+        );
+        assert_eq!(
+            findings[0].message,
+            "the linker cannot find the C runtime object `Scrt1.o` and 2 more"
+        );
+        assert_eq!(findings[0].evidence.lines, Some([1, 4]));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! `/// Diagnostic: <kind>` doc comment is the source of docs/diagnostics.md.
 
 mod context;
+pub mod docs;
 mod packages;
 pub mod targets;
 

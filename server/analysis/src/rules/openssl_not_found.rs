@@ -37,29 +37,37 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// or build OpenSSL from source with the `openssl` crate's `vendored` feature
 /// (`use_vendored_openssl`); or drop OpenSSL for rustls (`use_rustls`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut blocks_seen = Vec::new();
+    // One finding per target; the best evidence is openssl-sys's own words
+    // inside its build-script block, then the block's header, then the
+    // `warning:` copy cargo prints before the block.
+    let mut best: Vec<(Option<String>, usize, u8)> = Vec::new();
     for &index in hits {
-        let block = cx.block(index);
-        if cx
-            .content(index)
-            .contains("failed to run custom build command")
-            && block.is_some_and(|block| other_cause_in_block(cx, block.lines.clone()))
-        {
+        let Some(score) = evidence_score(cx, index) else {
             continue;
+        };
+        let target = cx.target_at(index);
+        match best.iter_mut().find(|(known, ..)| *known == target) {
+            Some(entry) if score > entry.2 => *entry = (target, index, score),
+            Some(_) => {}
+            None => best.push((target, index, score)),
         }
-        if let Some(block) = block {
-            if block.crate_name != "openssl-sys" && !is_openssl_wording(cx.content(index)) {
-                continue;
-            }
-            if blocks_seen.contains(&block.lines.start) {
-                continue;
-            }
-            blocks_seen.push(block.lines.start);
-        }
-        findings.push(describe(cx, index));
     }
-    findings
+    best.into_iter()
+        .map(|(_, index, _)| describe(cx, index))
+        .collect()
+}
+
+/// How good a hit is as evidence, or `None` when it is not this rule's.
+fn evidence_score(cx: &Context<'_>, index: usize) -> Option<u8> {
+    let content = cx.content(index);
+    let is_header = content.contains("failed to run custom build command");
+    match cx.block(index) {
+        Some(block) if is_header => (!other_cause_in_block(cx, block.lines.clone())).then_some(1),
+        Some(block) => {
+            (block.crate_name == "openssl-sys" || is_openssl_wording(content)).then_some(2)
+        }
+        None => Some(0),
+    }
 }
 
 /// A failed openssl-sys build script whose output is cut short (a pasted

@@ -2,7 +2,7 @@
 //! rustup cannot supply it for. The detection is shared with
 //! `target_not_installed` (see `target_not_installed::classify`).
 
-use super::{Context, target_not_installed};
+use super::{Context, fix, target_not_installed};
 use crate::finding::{Finding, Kind};
 
 pub(super) const SUMMARY: &str =
@@ -32,6 +32,17 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     target_not_installed::classify(cx, hits)
         .into_iter()
         .filter(|finding| finding.kind == Kind::StdUnavailableForTarget)
+        .map(|finding| {
+            finding
+                .with_fix(
+                    fix::USE_NO_STD,
+                    "Make the crate `#![no_std]` (bare-metal targets have only `core` and `alloc`)",
+                )
+                .with_fix(
+                    fix::USE_BUILD_STD,
+                    "Build the standard library from source with nightly `-Zbuild-std`",
+                )
+        })
         .collect()
 }
 

@@ -37,6 +37,16 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     classify(cx, hits)
         .into_iter()
         .filter(|finding| finding.kind == Kind::TargetNotInstalled)
+        .map(|finding| {
+            let target = finding
+                .target
+                .clone()
+                .unwrap_or_else(|| "<target>".to_owned());
+            finding.with_fix(
+                fix::ADD_TARGET,
+                format!("Install it with `rustup target add {target}`"),
+            )
+        })
         .collect()
 }
 
@@ -122,10 +132,6 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
         .unwrap_or_else(|| "<target>".to_owned());
     if rustup_can {
         finding.message = format!("the standard library for {target} is not installed");
-        finding.with_fix(
-            fix::ADD_TARGET,
-            format!("Install it with `rustup target add {target}`"),
-        )
     } else {
         finding.kind = Kind::StdUnavailableForTarget;
         finding.message = if missing == "core" || missing == "alloc" {
@@ -133,16 +139,8 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
         } else {
             format!("{target} has no prebuilt `{missing}`: rustup cannot install it")
         };
-        finding
-            .with_fix(
-                fix::USE_NO_STD,
-                "Make the crate `#![no_std]` (bare-metal targets have only `core` and `alloc`)",
-            )
-            .with_fix(
-                fix::USE_BUILD_STD,
-                "Build the standard library from source with nightly `-Zbuild-std`",
-            )
     }
+    finding
 }
 
 #[cfg(test)]

@@ -34,9 +34,7 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// the right cross compiler if it is missing (`install_cc_tool`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let groups = one_hit_per_key(cx, hits, |index| {
-        let block = cx.block(index).map(|b| b.lines.start);
-        let compiler = compiler_and_option(cx.content(index)).0;
-        Some((block, compiler))
+        Some(compiler_and_option(cx.content(index)).0)
     });
     groups
         .into_iter()
