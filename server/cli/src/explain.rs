@@ -122,14 +122,7 @@ fn write_finding(out: &mut impl Write, log: &CargoLog, finding: &Finding) -> std
     for (key, value) in &finding.facts {
         let value = match value {
             serde_json::Value::String(text) => text.clone(),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .map(|item| {
-                    item.as_str()
-                        .map_or_else(|| item.to_string(), str::to_owned)
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
+            serde_json::Value::Array(items) => list(items),
             other => other.to_string(),
         };
         writeln!(out, "  {dim}={dim:#} {key}: {value}")?;
@@ -145,6 +138,25 @@ fn write_finding(out: &mut impl Write, log: &CargoLog, finding: &Finding) -> std
         )?;
     }
     Ok(())
+}
+
+/// Lists at most a handful of values; env var lists run to dozens.
+fn list(items: &[serde_json::Value]) -> String {
+    const SHOWN: usize = 6;
+    let names: Vec<String> = items
+        .iter()
+        .take(SHOWN)
+        .map(|item| {
+            item.as_str()
+                .map_or_else(|| item.to_string(), str::to_owned)
+        })
+        .collect();
+    let joined = names.join(", ");
+    if items.len() > SHOWN {
+        format!("{joined} … ({} in all)", items.len())
+    } else {
+        joined
+    }
 }
 
 /// Quotes the log's lines `first..=last` (original numbering), eliding the
@@ -173,12 +185,17 @@ fn write_evidence(
         }
         return Ok(());
     }
-    for line in quoted.iter().take(2) {
-        show(out, *line)?;
-    }
+    show(out, quoted[0])?;
     writeln!(out, "  {dim}{:>width$} |{dim:#} …", "")?;
-    for line in quoted.iter().skip(quoted.len() - 3) {
-        show(out, *line)?;
+    let tail: Vec<(u32, &str)> = quoted[1..]
+        .iter()
+        .rev()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .take(3)
+        .copied()
+        .collect();
+    for line in tail.into_iter().rev() {
+        show(out, line)?;
     }
     Ok(())
 }
