@@ -50,6 +50,11 @@ pub struct Args {
     /// Make the changes (default: only show them).
     #[arg(long)]
     pub apply: bool,
+    /// With --apply, write the file changes but run no command (rustup,
+    /// the sysroot fetch): for a sysroot you fetch yourself, or one that is
+    /// already in place.
+    #[arg(long, requires = "apply")]
+    pub edits_only: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
@@ -97,7 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Human => print_plans(&plans, &layout, args.apply)?,
     }
     if args.apply {
-        apply(&plans, &layout, &graph.workspace_root)?;
+        apply(&plans, &layout, &graph.workspace_root, args.edits_only)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -234,8 +239,9 @@ fn print_plans(plans: &[FixPlan], layout: &Layout, applying: bool) -> std::io::R
     Ok(())
 }
 
-fn apply(plans: &[FixPlan], layout: &Layout, root: &str) -> anyhow::Result<()> {
-    for command in plans.iter().flat_map(|plan| &plan.commands) {
+fn apply(plans: &[FixPlan], layout: &Layout, root: &str, edits_only: bool) -> anyhow::Result<()> {
+    let commands = plans.iter().flat_map(|plan| &plan.commands);
+    for command in commands.filter(|_| !edits_only) {
         match command {
             PlanCommand::AddTarget { target } => add_target(target, root)?,
             PlanCommand::FetchSysroot {

@@ -1,0 +1,117 @@
+//! Black-box tests of `crossport doctor`, `fix` and `build`.
+//!
+//! `edits`: every directory under `fixtures/doctor/` is a case: `args` (the
+//! command line after `crossport`), `in/` (the project before) and `out/`
+//! (the project after), compared whole. The command runs with a PATH that
+//! holds only cargo/rustc and stand-ins for clang and ld.lld, so the plan
+//! does not depend on what else this machine has installed. Set
+//! `CROSSPORT_BLESS=1` to rewrite the `out/` folders.
+//!
+//! `end_to_end` (CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1): the openssl-sqlite
+//! fixture crate is diagnosed, fixed for x86_64 against Debian bullseye
+//! with a real sysroot, built and run through the configured runner.
+
+mod support;
+
+use std::path::Path;
+
+use support::{TreeDiff, crossport, fixtures_dir, run_case};
+
+#[test]
+fn edits() {
+    let cases = fixtures_dir().join("doctor");
+    let mut entries: Vec<_> = std::fs::read_dir(&cases)
+        .expect("fixtures/doctor exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("args").is_file())
+        .collect();
+    entries.sort();
+    assert!(
+        entries.len() >= 5,
+        "expected the edit cases, found {entries:?}"
+    );
+    let mut failures = Vec::new();
+    for case in &entries {
+        match run_case(case) {
+            TreeDiff::Same => {}
+            diff => failures.push(format!("{}: {diff}", case.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "cases differ:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn doctor_points_at_the_dependency_that_pulls_a_native_library_in() {
+    let project = support::copy_fixture_crate("openssl-sqlite");
+    let output = crossport(project.path())
+        .args([
+            "doctor",
+            "--target",
+            "aarch64-unknown-linux-gnu",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("crossport runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json output");
+    let findings = json["findings"].as_array().expect("findings");
+    let openssl = findings
+        .iter()
+        .find(|f| f["kind"] == "openssl_not_found")
+        .expect("openssl reported");
+    assert_eq!(openssl["severity"], "error");
+    assert_eq!(
+        openssl["facts"]["dependency_path"],
+        serde_json::json!(["openssl-sqlite", "openssl", "openssl-sys"])
+    );
+    let span = &openssl["evidence"]["file"];
+    let manifest = std::fs::read_to_string(project.path().join("Cargo.toml")).expect("manifest");
+    let (start, end) = (
+        span["start"].as_u64().unwrap_or(0) as usize,
+        span["end"].as_u64().unwrap_or(0) as usize,
+    );
+    assert_eq!(&manifest[start..end], "openssl = \"0.10\"");
+    assert!(findings.iter().any(
+        |f| f["kind"] == "pkg_config_cross" && f["facts"]["debian_package"] == "libsqlite3-dev"
+    ));
+}
+
+#[test]
+fn fix_refuses_unknown_fixes_and_releases() {
+    let project = support::copy_fixture_crate("openssl-sqlite");
+    for args in [
+        &["fix", "--only", "make_it_work"][..],
+        &["fix", "--release", "sid"][..],
+    ] {
+        let output = crossport(project.path())
+            .args(args)
+            .output()
+            .expect("crossport runs");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn end_to_end() {
+    if std::env::var_os("CROSSPORT_SLOW").is_none() || std::env::var_os("CROSSPORT_LIVE").is_none()
+    {
+        eprintln!("skipped: set CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1");
+        return;
+    }
+    support::end_to_end(Path::new("x86_64-unknown-linux-gnu"));
+}
