@@ -33,8 +33,21 @@ pub struct NativeNeed {
 
 /// Crates whose library is compiled from source unless a feature asks for
 /// the system's, or that build from source when the system has none.
-const SOURCE_UNLESS_FEATURE: &[(&str, &str)] = &[("zstd-sys", "pkg-config")];
-const SOURCE_FALLBACK: &[&str] = &["libz-sys", "libgit2-sys", "curl-sys", "libssh2-sys"];
+const SOURCE_UNLESS_FEATURE: &[(&str, &str)] = &[
+    ("zstd-sys", "pkg-config"),
+    ("rdkafka-sys", "dynamic-linking"),
+];
+const SOURCE_FALLBACK: &[&str] = &[
+    "libz-sys",
+    "libgit2-sys",
+    "curl-sys",
+    "libssh2-sys",
+    "lzma-sys",
+    "liblzma-sys",
+    "bzip2-sys",
+    "lz4-sys",
+    "libnghttp2-sys",
+];
 /// Features that make a crate build its library from source.
 const SOURCE_FEATURES: &[&str] = &[
     "vendored",
