@@ -107,6 +107,74 @@ fn fix_refuses_unknown_fixes_and_releases() {
 }
 
 #[test]
+fn fix_is_a_dry_run_by_default() {
+    let project = support::copy_fixture_crate("openssl-sqlite");
+    let output = crossport(project.path())
+        .args([
+            "fix",
+            "--target",
+            "aarch64-unknown-linux-gnu",
+            "--release",
+            "bullseye",
+        ])
+        .output()
+        .expect("crossport runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("--- /dev/null\n+++ b/.cargo/config.toml\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("libssl-dev libsqlite3-dev"), "{stdout}");
+    assert!(stdout.contains("this was a dry run"), "{stdout}");
+    assert!(
+        !project.path().join(".cargo").exists(),
+        "a dry run wrote files"
+    );
+}
+
+#[test]
+fn build_explains_a_failed_link() {
+    let project = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(project.path().join("src")).expect("mkdir");
+    std::fs::write(
+        project.path().join("Cargo.toml"),
+        "[package]\nname = \"tiny\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .expect("write");
+    std::fs::write(project.path().join("src/main.rs"), "fn main() {}\n").expect("write");
+    let host = support::host_triple();
+    let linker_var = format!(
+        "CARGO_TARGET_{}_LINKER",
+        host.to_uppercase().replace('-', "_")
+    );
+    let output = crossport(project.path())
+        .args(["build", "--target", &host, "--format", "json"])
+        .env(linker_var, "crossport-no-such-linker")
+        .output()
+        .expect("crossport runs");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json output");
+    assert_eq!(json["success"], false);
+    let kinds: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"linker_not_found"), "{json:#}");
+}
+
+#[test]
 fn end_to_end() {
     if std::env::var_os("CROSSPORT_SLOW").is_none() || std::env::var_os("CROSSPORT_LIVE").is_none()
     {

@@ -220,6 +220,17 @@ fn compare(expected: &BTreeMap<String, String>, actual: &BTreeMap<String, String
     TreeDiff::Same
 }
 
+/// rustc's host triple.
+pub fn host_triple() -> String {
+    let output = run_ok(Command::new("rustc").arg("-vV"));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .expect("rustc -vV prints the host")
+        .trim()
+        .to_owned()
+}
+
 fn run_ok(command: &mut Command) -> std::process::Output {
     let output = command.output().expect("command runs");
     assert!(

@@ -239,12 +239,7 @@ pub fn build(
 ) -> Result<BuildOutcome, CargoError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut child = Command::new(cargo)
-        .args([
-            "build",
-            "--target",
-            target,
-            "--message-format=json-diagnostic-rendered-ansi",
-        ])
+        .args(["build", "--target", target, "--message-format=json"])
         .args(args)
         .current_dir(dir)
         .stdout(Stdio::piped())
