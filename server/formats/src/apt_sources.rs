@@ -386,4 +386,26 @@ deb https://new.example/debian-mirror trixie main
             Some("http://corp.example/mirrors/debian")
         );
     }
+
+    #[test]
+    fn reads_the_fixture_sources_in_both_formats() {
+        let (deb822, errors) = parse_sources_file(
+            "debian.sources",
+            include_str!("../../../fixtures/debian/debian.sources"),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let (one_line, errors) = parse_sources_file(
+            "sources.list",
+            include_str!("../../../fixtures/debian/sources.list"),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(deb822.len(), 2);
+        assert_eq!(one_line.len(), 4);
+        for sources in [&deb822, &one_line] {
+            let choice = debian_mirror_for_release(sources, "bookworm").expect("a mirror");
+            assert_eq!(choice.uri, "http://mirror.example/debian");
+        }
+        assert_eq!(one_line[2].architectures, ["amd64", "arm64"]);
+        assert_eq!(one_line[3].types, [SourceType::DebSrc]);
+    }
 }

@@ -164,7 +164,11 @@ impl<'a> Paragraphs<'a> {
     }
 
     fn read_paragraph(&mut self) -> Option<Paragraph<'a>> {
-        let mut paragraph = Paragraph::default();
+        // Packages stanzas have about 20 fields: one allocation each.
+        let mut paragraph = Paragraph {
+            fields: Vec::with_capacity(24),
+            line: 0,
+        };
         // Start (byte offset) of the current field's value and the end of
         // its last line, so the raw value is one slice of the input.
         let mut open: Option<(usize, usize)> = None;

@@ -11,7 +11,6 @@
 //! A stanza that lacks what a sysroot needs (or has a malformed version,
 //! size or hash) is skipped and reported; the rest of the index is kept.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use crate::deb822;
@@ -133,11 +132,17 @@ pub struct PackagesError {
 }
 
 /// A parsed Packages file with lookups by name and by provided name.
+///
+/// Lookups use sorted position lists rather than hash maps: building them is
+/// one sort after parsing, with no per-name allocation.
 #[derive(Debug, Clone, Default)]
 pub struct PackageIndex {
     packages: Vec<Package>,
-    by_name: HashMap<String, Vec<usize>>,
-    providers: HashMap<String, Vec<Provider>>,
+    /// Positions into `packages`, sorted by (name, position).
+    by_name: Vec<usize>,
+    /// Provided names, sorted, parallel to `provider_entries`.
+    provided_names: Vec<String>,
+    provider_entries: Vec<Provider>,
 }
 
 impl PackageIndex {
@@ -146,58 +151,79 @@ impl PackageIndex {
     pub fn parse(text: &str) -> (Self, Vec<PackagesError>) {
         let mut index = Self::default();
         let mut errors = Vec::new();
+        let mut provided = Vec::new();
         for item in deb822::paragraphs(text) {
-            match item {
-                Ok(paragraph) => match package_from(&paragraph) {
-                    Ok((package, provides_error)) => {
-                        if let Some(kind) = provides_error {
-                            errors.push(PackagesError {
-                                line: package.line,
-                                package: Some(package.name.clone()),
-                                kind,
-                            });
+            let paragraph = match item {
+                Ok(paragraph) => paragraph,
+                Err(error) => {
+                    errors.push(PackagesError {
+                        line: error.line,
+                        package: None,
+                        kind: PackagesErrorKind::Syntax(error.kind),
+                    });
+                    continue;
+                }
+            };
+            match package_from(&paragraph) {
+                Ok(package) => {
+                    let position = index.packages.len();
+                    match provides_of(&package.provides_raw) {
+                        Ok(provides) => {
+                            provided.extend(provides.into_iter().map(|(name, version)| {
+                                (
+                                    name,
+                                    Provider {
+                                        package: position,
+                                        version,
+                                    },
+                                )
+                            }))
                         }
-                        index.push(package);
+                        Err(error) => errors.push(PackagesError {
+                            line: package.line,
+                            package: Some(package.name.clone()),
+                            kind: PackagesErrorKind::BadProvides(error),
+                        }),
                     }
-                    Err(error) => errors.push(error),
-                },
-                Err(error) => errors.push(PackagesError {
-                    line: error.line,
-                    package: None,
-                    kind: PackagesErrorKind::Syntax(error.kind),
-                }),
+                    index.packages.push(package);
+                }
+                Err(error) => errors.push(error),
             }
         }
+        index.build_lookups(provided);
         (index, errors)
     }
 
-    /// Adds a package, indexing its name and what it provides.
+    /// Adds a package, indexing its name and what it provides. A package
+    /// with an unreadable Provides field provides nothing.
     pub fn push(&mut self, package: Package) {
         let position = self.packages.len();
-        // Provides were validated when the package was read; a package
-        // built by hand with a bad field simply provides nothing.
-        for group in debrelation::parse_relations(&package.provides_raw).unwrap_or_default() {
-            for relation in group {
-                let version = relation
-                    .constraint
-                    .filter(|constraint| constraint.op == Op::Equal)
-                    .map(|constraint| constraint.version);
-                self.providers
-                    .entry(relation.name)
-                    .or_default()
-                    .push(Provider {
-                        package: position,
-                        version,
-                    });
-            }
-        }
-        match self.by_name.get_mut(package.name.as_str()) {
-            Some(positions) => positions.push(position),
-            None => {
-                self.by_name.insert(package.name.clone(), vec![position]);
-            }
-        }
+        let provided = provides_of(&package.provides_raw).unwrap_or_default();
+        let mut entries: Vec<(String, Provider)> = self
+            .provided_names
+            .drain(..)
+            .zip(self.provider_entries.drain(..))
+            .collect();
+        entries.extend(provided.into_iter().map(|(name, version)| {
+            (
+                name,
+                Provider {
+                    package: position,
+                    version,
+                },
+            )
+        }));
         self.packages.push(package);
+        self.build_lookups(entries);
+    }
+
+    fn build_lookups(&mut self, mut provided: Vec<(String, Provider)>) {
+        let packages = &self.packages;
+        self.by_name = (0..packages.len()).collect();
+        self.by_name
+            .sort_by(|&a, &b| packages[a].name.cmp(&packages[b].name).then(a.cmp(&b)));
+        provided.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.package.cmp(&b.1.package)));
+        (self.provided_names, self.provider_entries) = provided.into_iter().unzip();
     }
 
     /// Every package, in index order.
@@ -210,9 +236,13 @@ impl PackageIndex {
         self.packages.get(position)
     }
 
-    /// Positions of the packages with this exact name (any version, any architecture).
+    /// Positions of the packages with this exact name (any version, any
+    /// architecture), in index order.
     pub fn positions(&self, name: &str) -> &[usize] {
-        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+        let key = |position: &usize| self.packages[*position].name.as_str();
+        let start = self.by_name.partition_point(|p| key(p) < name);
+        let end = start + self.by_name[start..].partition_point(|p| key(p) == name);
+        &self.by_name[start..end]
     }
 
     /// The packages with this exact name (any version, any architecture).
@@ -224,7 +254,12 @@ impl PackageIndex {
 
     /// Who provides `name` (virtual or not).
     pub fn providers(&self, name: &str) -> &[Provider] {
-        self.providers.get(name).map(Vec::as_slice).unwrap_or(&[])
+        let start = self
+            .provided_names
+            .partition_point(|provided| provided.as_str() < name);
+        let end = start
+            + self.provided_names[start..].partition_point(|provided| provided.as_str() == name);
+        &self.provider_entries[start..end]
     }
 
     pub fn len(&self) -> usize {
@@ -236,64 +271,131 @@ impl PackageIndex {
     }
 }
 
-/// Builds a package from a stanza; the second value reports a bad Provides
-/// field (the package is still usable).
-fn package_from(
-    paragraph: &deb822::Paragraph<'_>,
-) -> Result<(Package, Option<PackagesErrorKind>), PackagesError> {
-    let name = paragraph.get("Package");
+/// The names a Provides field provides, with the version of a versioned
+/// provide (`foo (= 1.2)`).
+fn provides_of(raw: &str) -> Result<Vec<(String, Option<Version>)>, RelationError> {
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    let groups = debrelation::parse_relations(raw)?;
+    Ok(groups
+        .into_iter()
+        .flatten()
+        .map(|relation| {
+            let version = relation
+                .constraint
+                .filter(|constraint| constraint.op == Op::Equal)
+                .map(|constraint| constraint.version);
+            (relation.name, version)
+        })
+        .collect())
+}
+
+/// The fields of a stanza the index keeps, found in one pass.
+#[derive(Default)]
+struct Wanted<'a> {
+    package: Option<&'a str>,
+    version: Option<&'a str>,
+    architecture: Option<&'a str>,
+    multi_arch: Option<&'a str>,
+    depends: Option<&'a str>,
+    pre_depends: Option<&'a str>,
+    provides: Option<&'a str>,
+    filename: Option<&'a str>,
+    size: Option<&'a str>,
+    sha256: Option<&'a str>,
+    source: Option<&'a str>,
+    essential: Option<&'a str>,
+    priority: Option<&'a str>,
+}
+
+impl<'a> Wanted<'a> {
+    fn from(paragraph: &deb822::Paragraph<'a>) -> Self {
+        let mut wanted = Self::default();
+        for field in paragraph.fields() {
+            if let Some(slot) = wanted.slot(field.name)
+                && slot.is_none()
+            {
+                *slot = Some(field.value);
+            }
+        }
+        wanted
+    }
+
+    /// Where a field goes; the length test first keeps the comparisons few.
+    fn slot(&mut self, name: &str) -> Option<&mut Option<&'a str>> {
+        let is = |known: &str| known.eq_ignore_ascii_case(name);
+        Some(match name.len() {
+            4 if is("Size") => &mut self.size,
+            6 if is("SHA256") => &mut self.sha256,
+            6 if is("Source") => &mut self.source,
+            7 if is("Package") => &mut self.package,
+            7 if is("Version") => &mut self.version,
+            7 if is("Depends") => &mut self.depends,
+            8 if is("Filename") => &mut self.filename,
+            8 if is("Provides") => &mut self.provides,
+            8 if is("Priority") => &mut self.priority,
+            9 if is("Essential") => &mut self.essential,
+            10 if is("Multi-Arch") => &mut self.multi_arch,
+            11 if is("Pre-Depends") => &mut self.pre_depends,
+            12 if is("Architecture") => &mut self.architecture,
+            _ => return None,
+        })
+    }
+}
+
+/// Builds a package from a stanza. Its Provides field is checked by the caller.
+fn package_from(paragraph: &deb822::Paragraph<'_>) -> Result<Package, PackagesError> {
+    let wanted = Wanted::from(paragraph);
     let fail = |kind| PackagesError {
         line: paragraph.line,
-        package: name.map(str::to_owned),
+        package: wanted.package.map(str::to_owned),
         kind,
     };
-    let required = |field: &'static str| {
-        paragraph
-            .get(field)
+    let need = |value: Option<&str>, field: &'static str| {
+        value
             .filter(|value| !value.is_empty())
+            .map(str::to_owned)
             .ok_or_else(|| fail(PackagesErrorKind::MissingField(field)))
     };
-    let name = required("Package")?;
-    let version = required("Version")?
+    let name = need(wanted.package, "Package")?;
+    let version_text = need(wanted.version, "Version")?;
+    let version = version_text
         .parse::<Version>()
         .map_err(|error| fail(PackagesErrorKind::BadVersion(error)))?;
-    let architecture = required("Architecture")?;
-    let filename = required("Filename")?;
-    let size_text = required("Size")?;
+    let architecture = need(wanted.architecture, "Architecture")?;
+    let filename = need(wanted.filename, "Filename")?;
+    let size_text = need(wanted.size, "Size")?;
     let size = size_text
         .parse::<u64>()
-        .map_err(|_| fail(PackagesErrorKind::BadSize(size_text.to_owned())))?;
-    let sha256 = required("SHA256")?;
+        .map_err(|_| fail(PackagesErrorKind::BadSize(size_text.clone())))?;
+    let mut sha256 = need(wanted.sha256, "SHA256")?;
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(fail(PackagesErrorKind::BadSha256(sha256.to_owned())));
+        return Err(fail(PackagesErrorKind::BadSha256(sha256)));
     }
-    let provides_raw = paragraph.get("Provides").unwrap_or("");
-    let (provides_raw, provides_error) = match debrelation::parse_relations(provides_raw) {
-        Ok(_) => (provides_raw, None),
-        Err(error) => ("", Some(PackagesErrorKind::BadProvides(error))),
-    };
-    let package = Package {
-        name: name.to_owned(),
+    sha256.make_ascii_lowercase();
+    let owned = |value: Option<&str>| value.unwrap_or("").to_owned();
+    Ok(Package {
+        name,
         version,
-        architecture: architecture.to_owned(),
-        multi_arch: MultiArch::parse(paragraph.get("Multi-Arch")),
-        depends_raw: paragraph.get("Depends").unwrap_or("").to_owned(),
-        pre_depends_raw: paragraph.get("Pre-Depends").unwrap_or("").to_owned(),
-        provides_raw: provides_raw.to_owned(),
-        filename: filename.to_owned(),
+        architecture,
+        multi_arch: MultiArch::parse(wanted.multi_arch),
+        depends_raw: owned(wanted.depends),
+        pre_depends_raw: owned(wanted.pre_depends),
+        provides_raw: owned(wanted.provides),
+        filename,
         size,
-        sha256: sha256.to_ascii_lowercase(),
-        source: paragraph
-            .get("Source")
+        sha256,
+        source: wanted
+            .source
             .and_then(|source| source.split_whitespace().next())
             .map(str::to_owned),
-        essential: paragraph
-            .get("Essential")
+        essential: wanted
+            .essential
             .is_some_and(|value| value.eq_ignore_ascii_case("yes")),
-        priority: paragraph.get("Priority").map(str::to_owned),
+        priority: wanted.priority.map(str::to_owned),
         line: paragraph.line,
-    };
-    Ok((package, provides_error))
+    })
 }
 
 #[cfg(test)]
@@ -370,6 +472,53 @@ mod tests {
         assert_eq!(
             errors[0].to_string(),
             "line 1 (package nofile): missing field Filename"
+        );
+    }
+
+    #[test]
+    fn reads_real_packages_excerpts() {
+        for (text, count) in [
+            (
+                include_str!("../../../fixtures/debian/bookworm-main-arm64-Packages"),
+                45,
+            ),
+            (
+                include_str!("../../../fixtures/debian/trixie-main-arm64-Packages"),
+                30,
+            ),
+        ] {
+            let (index, errors) = PackageIndex::parse(text);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(index.len(), count);
+        }
+        let (bookworm, _) = PackageIndex::parse(include_str!(
+            "../../../fixtures/debian/bookworm-main-arm64-Packages"
+        ));
+        let libc6 = bookworm.get("libc6").next().expect("libc6");
+        assert_eq!(libc6.architecture, "arm64");
+        assert_eq!(libc6.multi_arch, MultiArch::Same);
+        assert!(libc6.filename.starts_with("pool/main/g/glibc/libc6_2.36-9"));
+        assert_eq!(libc6.source.as_deref(), Some("glibc"));
+        assert_eq!(bookworm.providers("awk").len(), 1);
+        let perl = bookworm.get("perl").next().expect("perl");
+        assert_eq!(perl.multi_arch, MultiArch::Allowed);
+        // perl's long Provides list carries versions.
+        let provider = &bookworm.providers("libhttp-tiny-perl")[0];
+        assert_eq!(
+            provider
+                .version
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("0.080")
+        );
+        let (trixie, _) = PackageIndex::parse(include_str!(
+            "../../../fixtures/debian/trixie-main-arm64-Packages"
+        ));
+        let t64 = &trixie.providers("libssl3")[0];
+        assert_eq!(
+            trixie.package(t64.package).map(|p| p.name.as_str()),
+            Some("libssl3t64")
         );
     }
 }

@@ -332,4 +332,46 @@ SHA256:
             Err(ReleaseError::BadHashLine { line: 3, .. })
         ));
     }
+
+    /// The signed text of a clearsigned file: after the armor header.
+    fn signed_text(inrelease: &str) -> &str {
+        inrelease.split_once("\n\n").map_or("", |(_, body)| body)
+    }
+
+    #[test]
+    fn reads_real_release_headers() {
+        let bookworm = Release::parse(signed_text(include_str!(
+            "../../../fixtures/debian/bookworm-InRelease-head"
+        )))
+        .expect("bookworm parses");
+        assert_eq!(bookworm.codename.as_deref(), Some("bookworm"));
+        assert_eq!(bookworm.origin.as_deref(), Some("Debian"));
+        assert_eq!(
+            bookworm.date,
+            parse_rfc2822("Sat, 11 Jul 2026 10:16:37 UTC")
+        );
+        assert_eq!(bookworm.valid_until, None);
+        assert!(bookworm.acquire_by_hash);
+        assert!(bookworm.architectures.iter().any(|arch| arch == "mips64el"));
+        let xz = bookworm
+            .sha256_entry("main/binary-arm64/Packages.xz")
+            .expect("arm64 Packages.xz listed");
+        assert_eq!(xz.size, 8_689_464);
+        assert_eq!(
+            xz.sha256,
+            "2ddb1737692e8c45c53e8d57c0ce4cd21c78c5703b830c3226b1423566a06c00"
+        );
+        assert_eq!(bookworm.sha256.len(), 12);
+        let trixie = Release::parse(signed_text(include_str!(
+            "../../../fixtures/debian/trixie-InRelease-head"
+        )))
+        .expect("trixie parses");
+        assert_eq!(trixie.codename.as_deref(), Some("trixie"));
+        assert!(trixie.architectures.iter().any(|arch| arch == "riscv64"));
+        assert!(
+            trixie
+                .sha256_entry("main/binary-armhf/Packages.xz")
+                .is_some()
+        );
+    }
 }

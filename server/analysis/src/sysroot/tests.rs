@@ -372,3 +372,103 @@ fn bad_relation_fields_name_the_package() {
         "bad Depends of package `app`: bad version in `libc6 (>= )`: empty version"
     );
 }
+
+/// `name version arch` lines of a closure, for snapshots.
+fn listing(resolution: &Resolution<'_>) -> String {
+    resolution
+        .packages
+        .iter()
+        .map(|entry| {
+            format!(
+                "{} {} {}\n",
+                entry.package.name, entry.package.version, entry.package.architecture
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn real_bookworm_closure_of_libssl_dev() {
+    let (packages, errors) = PackageIndex::parse(include_str!(
+        "../../../../fixtures/debian/bookworm-main-arm64-Packages"
+    ));
+    assert!(errors.is_empty(), "{errors:?}");
+    let resolution =
+        resolve(&[&packages], &ResolveRequest::new("arm64", &["libssl-dev"])).expect("resolves");
+    // The same 33 names `apt-get install -s --no-install-recommends` picks
+    // on an empty system for amd64 (checked by the live test).
+    expect_test::expect![[r#"
+        gcc-12-base 12.2.0-14+deb12u1 arm64
+        libasan8 12.2.0-14+deb12u1 arm64
+        libatomic1 12.2.0-14+deb12u1 arm64
+        libc-dev-bin 2.36-9+deb12u14 arm64
+        libc6 2.36-9+deb12u14 arm64
+        libc6-dev 2.36-9+deb12u14 arm64
+        libcom-err2 1.47.0-2+b2 arm64
+        libcrypt-dev 1:4.4.33-2 arm64
+        libcrypt1 1:4.4.33-2 arm64
+        libgcc-12-dev 12.2.0-14+deb12u1 arm64
+        libgcc-s1 12.2.0-14+deb12u1 arm64
+        libgomp1 12.2.0-14+deb12u1 arm64
+        libgssapi-krb5-2 1.20.1-2+deb12u5 arm64
+        libhwasan0 12.2.0-14+deb12u1 arm64
+        libitm1 12.2.0-14+deb12u1 arm64
+        libk5crypto3 1.20.1-2+deb12u5 arm64
+        libkeyutils1 1.6.3-2 arm64
+        libkrb5-3 1.20.1-2+deb12u5 arm64
+        libkrb5support0 1.20.1-2+deb12u5 arm64
+        liblsan0 12.2.0-14+deb12u1 arm64
+        libnsl-dev 1.3.0-2 arm64
+        libnsl2 1.3.0-2 arm64
+        libssl-dev 3.0.20-1~deb12u2 arm64
+        libssl3 3.0.20-1~deb12u2 arm64
+        libstdc++-12-dev 12.2.0-14+deb12u1 arm64
+        libstdc++6 12.2.0-14+deb12u1 arm64
+        libtirpc-common 1.3.3+ds-1 all
+        libtirpc-dev 1.3.3+ds-1 arm64
+        libtirpc3 1.3.3+ds-1 arm64
+        libtsan2 12.2.0-14+deb12u1 arm64
+        libubsan1 12.2.0-14+deb12u1 arm64
+        linux-libc-dev 6.1.176-1 arm64
+        rpcsvc-proto 1.4.3-1 arm64
+    "#]]
+    .assert_eq(&listing(&resolution));
+    let ssl3 = resolution.get("libssl3").expect("libssl3");
+    assert_eq!(ssl3.path, ["libssl-dev", "libssl3"]);
+}
+
+#[test]
+fn real_trixie_closure_follows_the_t64_rename() {
+    let (packages, errors) = PackageIndex::parse(include_str!(
+        "../../../../fixtures/debian/trixie-main-arm64-Packages"
+    ));
+    assert!(errors.is_empty(), "{errors:?}");
+    let resolution = resolve(
+        &[&packages],
+        &ResolveRequest::new("arm64", &["libssl-dev", "libssl3"]),
+    )
+    .expect("resolves");
+    assert_eq!(
+        resolution.base_set,
+        [
+            "libc6-dev",
+            "linux-libc-dev",
+            "libgcc-14-dev",
+            "libstdc++-14-dev"
+        ]
+    );
+    // `libssl3` is only provided (by libssl3t64) in trixie.
+    assert!(resolution.get("libssl3").is_none());
+    assert_eq!(
+        resolution
+            .get("libssl3t64")
+            .map(|p| p.package.version.to_string()),
+        Some("3.5.9-1~deb13u1".to_owned())
+    );
+    assert_eq!(
+        resolution
+            .get("linux-libc-dev")
+            .map(|p| p.package.architecture.as_str()),
+        Some("all")
+    );
+}
