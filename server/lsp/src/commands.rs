@@ -1,0 +1,48 @@
+//! The commands the server runs for `workspace/executeCommand`.
+//!
+//! Each takes one JSON object argument; docs/lsp-extensions.md lists them.
+//! The names are the same in the VS Code extension's command palette.
+
+use std::path::PathBuf;
+
+use crossport_analysis::finding::Finding;
+use serde::Deserialize;
+
+pub const BUILD: &str = "crossport.build";
+pub const FETCH_SYSROOT: &str = "crossport.fetchSysroot";
+pub const ADD_TARGET: &str = "crossport.addTarget";
+pub const APPLY_FIX: &str = "crossport.applyFix";
+pub const DOCTOR: &str = "crossport.doctor";
+pub const INSPECT: &str = "crossport.inspect";
+pub const DEPLOY: &str = "crossport.deploy";
+
+/// Every command, in the order the server advertises them.
+pub const ALL: [&str; 7] = [
+    BUILD,
+    FETCH_SYSROOT,
+    ADD_TARGET,
+    APPLY_FIX,
+    DOCTOR,
+    INSPECT,
+    DEPLOY,
+];
+
+/// `crossport.applyFix`: a finding (as in a diagnostic's `data`) and the
+/// id of one of its fixes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApplyFixArgs {
+    pub manifest: PathBuf,
+    pub finding: Finding,
+    pub fix: String,
+}
+
+/// Arguments of `crossport.build`, `crossport.doctor`, `crossport.addTarget`
+/// and `crossport.fetchSysroot`. Either `manifest` or `uri` (any file of the
+/// project) names the project; without a target the configured ones apply.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProjectArgs {
+    pub manifest: Option<PathBuf>,
+    pub uri: Option<async_lsp::lsp_types::Url>,
+    pub target: Option<String>,
+    pub release: Option<String>,
+}

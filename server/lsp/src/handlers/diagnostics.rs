@@ -1,0 +1,196 @@
+//! Preflight diagnostics: when to run the engine, and publishing results.
+//!
+//! The engine runs on a blocking thread; its result comes back as an event,
+//! which async-lsp handles in order with the notifications, so the spans
+//! are converted against the latest document text and a result older than
+//! the newest run is dropped.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::ControlFlow;
+
+use async_lsp::lsp_types::{PublishDiagnosticsParams, Url, notification::PublishDiagnostics};
+use crossport_analysis::finding::Finding;
+
+use crate::engine::Project;
+use crate::handlers::text_document::{is_watched, project_of};
+use crate::state::{Published, ServerState};
+use crate::to_proto::{FileTexts, diagnostic};
+
+/// A finished preflight run.
+pub struct DiagnosticsReady {
+    pub project: Project,
+    pub generation: u64,
+    pub result: Result<Vec<Finding>, String>,
+}
+
+/// Asks for a fresh preflight run (after a command changed the project).
+pub struct Rediagnose {
+    pub project: Option<Project>,
+}
+
+/// Findings from a `crossport.build` run, shown until the next build.
+pub struct BuildFindings {
+    pub project: Project,
+    pub findings: Vec<Finding>,
+}
+
+pub fn schedule_for(state: &mut ServerState, uri: &Url) {
+    match project_of(uri) {
+        Some(project) => schedule(state, project),
+        None => tracing::info!(%uri, "no Cargo.toml at or above this file; nothing to diagnose"),
+    }
+}
+
+/// Runs preflight for every project with an open document.
+pub fn schedule_all(state: &mut ServerState) {
+    let projects: BTreeSet<Project> = state
+        .docs
+        .keys()
+        .filter(|uri| is_watched(uri))
+        .filter_map(project_of)
+        .chain(state.projects.keys().cloned())
+        .collect();
+    for project in projects {
+        schedule(state, project);
+    }
+}
+
+pub fn schedule(state: &mut ServerState, project: Project) {
+    let entry = state.projects.entry(project.clone()).or_default();
+    entry.generation += 1;
+    let generation = entry.generation;
+    if !state.settings.diagnostics_enable {
+        let _ = state.client.emit(DiagnosticsReady {
+            project,
+            generation,
+            result: Ok(Vec::new()),
+        });
+        return;
+    }
+    let engine = state.engine.clone();
+    let client = state.client.clone();
+    let configured = state.settings.targets.clone();
+    tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let targets = match configured.is_empty() {
+                true => engine.configured_targets(&project)?,
+                false => configured,
+            };
+            engine.diagnose(&project, &targets)
+        }));
+        let result = match result {
+            Ok(Ok(findings)) => Ok(findings),
+            Ok(Err(error)) => Err(format!("{error:#}")),
+            Err(_) => Err("the preflight engine panicked".to_owned()),
+        };
+        tracing::debug!(elapsed = ?started.elapsed(), manifest = %project.manifest.display(), "preflight done");
+        let _ = client.emit(DiagnosticsReady {
+            project,
+            generation,
+            result,
+        });
+    });
+}
+
+pub fn on_ready(
+    state: &mut ServerState,
+    ready: DiagnosticsReady,
+) -> ControlFlow<async_lsp::Result<()>> {
+    let current = state.projects.get(&ready.project).map(|p| p.generation);
+    if current != Some(ready.generation) {
+        return ControlFlow::Continue(());
+    }
+    let findings = ready.result.unwrap_or_else(|error| {
+        tracing::warn!(manifest = %ready.project.manifest.display(), "preflight failed: {error}");
+        Vec::new()
+    });
+    let by_file = to_published(state, &ready.project, &findings);
+    if let Some(entry) = state.projects.get_mut(&ready.project) {
+        entry.preflight = by_file;
+    }
+    publish(state, &ready.project);
+    ControlFlow::Continue(())
+}
+
+pub fn on_rediagnose(
+    state: &mut ServerState,
+    event: Rediagnose,
+) -> ControlFlow<async_lsp::Result<()>> {
+    match event.project {
+        Some(project) => schedule(state, project),
+        None => schedule_all(state),
+    }
+    ControlFlow::Continue(())
+}
+
+pub fn on_build_findings(
+    state: &mut ServerState,
+    event: BuildFindings,
+) -> ControlFlow<async_lsp::Result<()>> {
+    let by_file = to_published(state, &event.project, &event.findings);
+    state
+        .projects
+        .entry(event.project.clone())
+        .or_default()
+        .build = by_file;
+    publish(state, &event.project);
+    ControlFlow::Continue(())
+}
+
+fn to_published(
+    state: &ServerState,
+    project: &Project,
+    findings: &[Finding],
+) -> HashMap<Url, Vec<Published>> {
+    let open = |uri: &Url| state.docs.get(uri).map(|doc| doc.text.to_string());
+    let mut texts = FileTexts::new(&open);
+    let mut by_file: HashMap<Url, Vec<Published>> = HashMap::new();
+    for finding in findings {
+        let (uri, diagnostic) = diagnostic(finding, project, &mut texts);
+        by_file.entry(uri).or_default().push(Published {
+            diagnostic,
+            finding: finding.clone(),
+            project: project.clone(),
+        });
+    }
+    by_file
+}
+
+/// Publishes the current diagnostics of every file of a project, including
+/// an empty list for files whose diagnostics are gone.
+fn publish(state: &mut ServerState, project: &Project) {
+    let Some(entry) = state.projects.get_mut(project) else {
+        return;
+    };
+    let current: BTreeSet<Url> = entry
+        .preflight
+        .keys()
+        .chain(entry.build.keys())
+        .cloned()
+        .collect();
+    let files: Vec<Url> = entry.files.union(&current).cloned().collect();
+    entry.files = current;
+    for uri in files {
+        let diagnostics = state
+            .projects
+            .values()
+            .flat_map(|p| {
+                p.preflight
+                    .get(&uri)
+                    .into_iter()
+                    .chain(p.build.get(&uri))
+                    .flatten()
+            })
+            .map(|published| published.diagnostic.clone())
+            .collect();
+        let version = state.docs.get(&uri).map(|doc| doc.version);
+        let _ = state
+            .client
+            .notify::<PublishDiagnostics>(PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version,
+            });
+    }
+}

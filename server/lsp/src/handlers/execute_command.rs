@@ -1,0 +1,394 @@
+//! `workspace/executeCommand`: the process work behind fixes and the
+//! editor's crossport commands.
+//!
+//! Each command reports `$/progress` (cancellable from the editor), ends
+//! with a `window/showMessage` saying what happened, answers with a JSON
+//! summary, and asks for fresh diagnostics when it changed the project.
+
+use std::future::Future;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use async_lsp::lsp_types::{
+    ApplyWorkspaceEditParams, ExecuteCommandParams, MessageType, NumberOrString, ShowMessageParams,
+    WorkDoneProgressCancelParams, notification::ShowMessage, request::ApplyWorkspaceEdit,
+};
+use async_lsp::{ClientSocket, ErrorCode, ResponseError};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use crate::commands::{self, ApplyFixArgs, ProjectArgs};
+use crate::engine::{self, Engine, FixOptions, FixPlan, Project, Step};
+use crate::handlers::diagnostics::{BuildFindings, Rediagnose};
+use crate::process::{ProgressReporter, run_step};
+use crate::state::{ClientCaps, ServerState};
+use crate::to_proto::workspace_edit;
+
+/// Sent when a command ends, to forget its cancel handle.
+pub struct TrackProgress {
+    pub token: NumberOrString,
+}
+
+type Reply = Result<Option<Value>, ResponseError>;
+
+/// What a running command needs from the state, copied out of it.
+struct Context {
+    client: ClientSocket,
+    engine: Arc<dyn Engine>,
+    caps: ClientCaps,
+    options: FixOptions,
+    targets: Vec<String>,
+    token: NumberOrString,
+    cancel: CancellationToken,
+    versions: std::collections::HashMap<async_lsp::lsp_types::Url, i32>,
+    open_projects: Vec<Project>,
+}
+
+pub fn execute_command(
+    state: &mut ServerState,
+    params: ExecuteCommandParams,
+) -> impl Future<Output = Reply> + use<> {
+    state.next_token += 1;
+    let token = NumberOrString::String(format!("crossport/{}", state.next_token));
+    let cancel = CancellationToken::new();
+    state.progress.insert(token.clone(), cancel.clone());
+    let context = Context {
+        client: state.client.clone(),
+        engine: state.engine.clone(),
+        caps: state.caps,
+        options: FixOptions {
+            sysroot_release: state.settings.sysroot_release.clone(),
+            crossport_exe: state.crossport_exe.clone(),
+        },
+        targets: state.settings.targets.clone(),
+        token: token.clone(),
+        cancel,
+        versions: state
+            .docs
+            .iter()
+            .map(|(u, d)| (u.clone(), d.version))
+            .collect(),
+        open_projects: state.projects.keys().cloned().collect(),
+    };
+    async move {
+        let client = context.client.clone();
+        let result = run(&context, params).await;
+        let _ = client.emit(TrackProgress { token });
+        if let Err(error) = &result {
+            show(
+                &client,
+                MessageType::ERROR,
+                &format!("crossport: {}", error.message),
+            );
+        }
+        result
+    }
+}
+
+async fn run(context: &Context, params: ExecuteCommandParams) -> Reply {
+    let argument = params.arguments.into_iter().next().unwrap_or(Value::Null);
+    match params.command.as_str() {
+        commands::APPLY_FIX => apply_fix(context, parse(argument)?).await,
+        commands::ADD_TARGET => {
+            let (project, target) = project_and_target(context, parse(argument)?).await?;
+            let step = engine::add_target_step(&project, &target);
+            run_steps(
+                context,
+                &format!("add target {target}"),
+                &project,
+                vec![step],
+            )
+            .await
+        }
+        commands::FETCH_SYSROOT => {
+            let args: ProjectArgs = parse(argument)?;
+            let release = args
+                .release
+                .clone()
+                .unwrap_or_else(|| context.options.sysroot_release.clone());
+            let (project, target) = project_and_target(context, args).await?;
+            let step = engine::fetch_sysroot_step(
+                &project,
+                &target,
+                &release,
+                &context.options.crossport_exe,
+            );
+            run_steps(context, &step.title.clone(), &project, vec![step]).await
+        }
+        commands::BUILD => build(context, parse(argument)?).await,
+        commands::DOCTOR => doctor(context, parse(argument)?).await,
+        commands::INSPECT | commands::DEPLOY => Err(ResponseError::new(
+            ErrorCode::REQUEST_FAILED,
+            format!("`{}` is not available yet", params.command),
+        )),
+        other => Err(ResponseError::new(
+            ErrorCode::INVALID_PARAMS,
+            format!("unknown command `{other}`"),
+        )),
+    }
+}
+
+/// The command's argument; a missing one means all defaults.
+fn parse<T: DeserializeOwned>(argument: Value) -> Result<T, ResponseError> {
+    let argument = if argument.is_null() {
+        json!({})
+    } else {
+        argument
+    };
+    serde_json::from_value(argument).map_err(|error| {
+        ResponseError::new(
+            ErrorCode::INVALID_PARAMS,
+            format!("invalid command argument: {error}"),
+        )
+    })
+}
+
+fn failed(message: impl std::fmt::Display) -> ResponseError {
+    ResponseError::new(ErrorCode::REQUEST_FAILED, message)
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, ResponseError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(failed(format!("{error:#}"))),
+        Err(error) => Err(ResponseError::new(
+            ErrorCode::INTERNAL_ERROR,
+            format!("{error}"),
+        )),
+    }
+}
+
+async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
+    let project = Project::new(args.manifest.clone());
+    let engine = context.engine.clone();
+    let options = context.options.clone();
+    let plan: FixPlan = {
+        let project = project.clone();
+        blocking(move || engine.plan_fix(&project, &args.finding, &args.fix, &options)).await?
+    };
+    let mut edited = Vec::new();
+    if !plan.edits.is_empty() {
+        let version = |uri: &async_lsp::lsp_types::Url| context.versions.get(uri).copied();
+        let edit = workspace_edit(&plan.edits, context.caps, &version).map_err(failed)?;
+        let response = context
+            .client
+            .request::<ApplyWorkspaceEdit>(ApplyWorkspaceEditParams {
+                label: Some(plan.title.clone()),
+                edit,
+            })
+            .await
+            .map_err(|error| failed(format!("the editor did not apply the edit: {error}")))?;
+        if !response.applied {
+            let reason = response.failure_reason.unwrap_or_default();
+            return Err(failed(
+                format!("the editor refused the edit {reason}")
+                    .trim_end()
+                    .to_owned(),
+            ));
+        }
+        edited = plan.edits.iter().map(|edit| edit.path.clone()).collect();
+    }
+    let mut summary = run_steps(context, &plan.title, &project, plan.steps)
+        .await?
+        .unwrap_or(json!({}));
+    summary["fix"] = json!(plan.fix_id);
+    summary["edited"] = json!(edited);
+    Ok(Some(summary))
+}
+
+/// Runs steps in order under one progress, stopping at the first failure.
+async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec<Step>) -> Reply {
+    let progress = ProgressReporter::begin(
+        &context.client,
+        context.token.clone(),
+        context.caps.work_done_progress,
+        title,
+    )
+    .await;
+    let mut done = Vec::new();
+    for step in &steps {
+        let output = match run_step(step, &progress, &context.cancel).await {
+            Ok(output) => output,
+            Err(error) => {
+                progress.end("failed");
+                return Err(failed(format!("{error:#}")));
+            }
+        };
+        if output.cancelled {
+            progress.end("cancelled");
+            show(
+                &context.client,
+                MessageType::WARNING,
+                &format!("crossport: {} was cancelled", step.title),
+            );
+            return Err(ResponseError::new(
+                ErrorCode::REQUEST_CANCELLED,
+                format!("{} was cancelled", step.title),
+            ));
+        }
+        done.push(json!({ "title": step.title, "success": output.success }));
+        if !output.success {
+            progress.end("failed");
+            let last = output
+                .stderr
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim();
+            return Err(failed(format!("{} failed: {last}", step.title)));
+        }
+    }
+    progress.end("done");
+    let _ = context.client.emit(Rediagnose {
+        project: Some(project.clone()),
+    });
+    show(
+        &context.client,
+        MessageType::INFO,
+        &format!("crossport: {title}: done"),
+    );
+    Ok(Some(json!({ "steps": done })))
+}
+
+async fn project_and_target(
+    context: &Context,
+    args: ProjectArgs,
+) -> Result<(Project, String), ResponseError> {
+    let project = project_of(context, &args)?;
+    if let Some(target) = args.target.or_else(|| context.targets.first().cloned()) {
+        return Ok((project, target));
+    }
+    let engine = context.engine.clone();
+    let lookup = project.clone();
+    let configured = blocking(move || engine.configured_targets(&lookup)).await?;
+    let target = configured
+        .into_iter()
+        .next()
+        .ok_or_else(|| failed("no target: pass one, set `crossport.targets`, or set `[build] target` in .cargo/config.toml"))?;
+    Ok((project, target))
+}
+
+fn project_of(context: &Context, args: &ProjectArgs) -> Result<Project, ResponseError> {
+    let from_args = match (&args.manifest, &args.uri) {
+        (Some(manifest), _) => Some(Project::new(manifest.clone())),
+        (None, Some(uri)) => uri
+            .to_file_path()
+            .ok()
+            .and_then(|path| Project::containing(&path)),
+        (None, None) => None,
+    };
+    from_args
+        .or_else(|| match context.open_projects.as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        })
+        .ok_or_else(|| failed("which project? pass `manifest` or `uri`"))
+}
+
+async fn build(context: &Context, args: ProjectArgs) -> Reply {
+    let (project, target) = project_and_target(context, args).await?;
+    let step = engine::build_step(&project, &target);
+    let progress = ProgressReporter::begin(
+        &context.client,
+        context.token.clone(),
+        context.caps.work_done_progress,
+        &step.title,
+    )
+    .await;
+    let output = run_step(&step, &progress, &context.cancel)
+        .await
+        .map_err(|e| failed(format!("{e:#}")));
+    let output = match output {
+        Ok(output) => output,
+        Err(error) => {
+            progress.end("failed");
+            return Err(error);
+        }
+    };
+    if output.cancelled {
+        progress.end("cancelled");
+        return Err(ResponseError::new(
+            ErrorCode::REQUEST_CANCELLED,
+            "the build was cancelled",
+        ));
+    }
+    let engine = context.engine.clone();
+    let text = format!("{}{}", output.stdout, output.stderr);
+    let explained = project.clone();
+    let findings = blocking(move || Ok(engine.explain_build(&explained, &target, &text))).await?;
+    let count = findings.len();
+    let _ = context.client.emit(BuildFindings { project, findings });
+    let message = match (output.success, count) {
+        (true, _) => "the build succeeded".to_owned(),
+        (false, 0) => "the build failed; crossport recognised no cause".to_owned(),
+        (false, n) => format!("the build failed: {n} finding(s) shown as diagnostics"),
+    };
+    progress.end(&message);
+    show(
+        &context.client,
+        if output.success {
+            MessageType::INFO
+        } else {
+            MessageType::WARNING
+        },
+        &format!("crossport: {message}"),
+    );
+    Ok(Some(
+        json!({ "success": output.success, "findings": count }),
+    ))
+}
+
+async fn doctor(context: &Context, args: ProjectArgs) -> Reply {
+    let project = project_of(context, &args)?;
+    let engine = context.engine.clone();
+    let explicit: Vec<String> = args
+        .target
+        .into_iter()
+        .chain(context.targets.clone())
+        .collect();
+    let checked = project.clone();
+    let findings = blocking(move || {
+        let targets = if explicit.is_empty() {
+            engine.configured_targets(&checked)?
+        } else {
+            explicit
+        };
+        engine.diagnose(&checked, &targets)
+    })
+    .await?;
+    let _ = context.client.emit(Rediagnose {
+        project: Some(project),
+    });
+    let message = match findings.len() {
+        0 => "crossport: no problems found".to_owned(),
+        n => format!("crossport: {n} problem(s) found"),
+    };
+    show(&context.client, MessageType::INFO, &message);
+    Ok(Some(json!({ "findings": findings })))
+}
+
+fn show(client: &ClientSocket, typ: MessageType, message: &str) {
+    let _ = client.notify::<ShowMessage>(ShowMessageParams {
+        typ,
+        message: message.to_owned(),
+    });
+}
+
+pub fn cancel_progress(state: &mut ServerState, params: WorkDoneProgressCancelParams) {
+    if let Some(cancel) = state.progress.get(&params.token) {
+        tracing::info!(token = ?params.token, "cancelling at the client's request");
+        cancel.cancel();
+    }
+}
+
+pub fn on_track_progress(
+    state: &mut ServerState,
+    event: TrackProgress,
+) -> ControlFlow<async_lsp::Result<()>> {
+    state.progress.remove(&event.token);
+    ControlFlow::Continue(())
+}

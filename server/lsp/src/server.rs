@@ -1,0 +1,145 @@
+//! Builds the service: async-lsp's layers around the routing table, plus
+//! a guard that keeps protocol mistakes from ending the session.
+
+use std::ops::ControlFlow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+
+use async_lsp::client_monitor::ClientProcessMonitorLayer;
+use async_lsp::concurrency::ConcurrencyLayer;
+use async_lsp::panic::CatchUnwindLayer;
+use async_lsp::router::Router;
+use async_lsp::server::LifecycleLayer;
+use async_lsp::tracing::TracingLayer;
+use async_lsp::{AnyEvent, AnyNotification, AnyRequest, LspService, MainLoop};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_util::compat::{TokioAsyncReadCompatExt, TokioAsyncWriteCompatExt};
+use tower::{Layer, Service, ServiceBuilder};
+
+use crate::engine::Engine;
+use crate::state::ServerState;
+
+/// How the session ended, for the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// `exit` after `shutdown`: exit code 0.
+    Clean,
+    /// `exit` without `shutdown`, or the input closed: exit code 1.
+    Abrupt,
+}
+
+/// Serves one client on `input`/`output` until `exit` or end of input.
+pub async fn serve(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin,
+    engine: Arc<dyn Engine>,
+) -> anyhow::Result<ExitStatus> {
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let (main_loop, client) = MainLoop::new_server(|client| {
+        let state = ServerState::new(client.clone(), engine, shutdown.clone());
+        let mut router = Router::new(state);
+        crate::handlers::register(&mut router);
+        ServiceBuilder::new()
+            .layer(TracingLayer::default())
+            .layer(GuardLayer)
+            .layer(LifecycleLayer::default())
+            .layer(CatchUnwindLayer::default())
+            .layer(ConcurrencyLayer::default())
+            .layer(ClientProcessMonitorLayer::new(client))
+            .service(router)
+    });
+    crate::client_log::connect(Some(client));
+    let input = crate::framing::sanitize(input).compat();
+    let result = main_loop.run_buffered(input, output.compat_write()).await;
+    crate::client_log::connect(None);
+    match result {
+        Ok(()) if shutdown.load(Ordering::SeqCst) => Ok(ExitStatus::Clean),
+        Ok(()) | Err(async_lsp::Error::Eof) => Ok(ExitStatus::Abrupt),
+        Err(error) => Err(anyhow::Error::new(error).context("the language server stopped")),
+    }
+}
+
+/// Serves stdin/stdout on a fresh runtime.
+pub fn serve_stdio(engine: Arc<dyn Engine>) -> anyhow::Result<ExitStatus> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let status = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), engine));
+    // Dropping the runtime would wait for the thread blocked reading stdin,
+    // which a client may keep open after `exit`.
+    runtime.shutdown_background();
+    status
+}
+
+/// Keeps a session alive through client mistakes async-lsp treats as fatal:
+/// a stray or repeated `initialized`, and a panic in a notification handler.
+#[derive(Debug, Clone, Copy)]
+struct GuardLayer;
+
+impl<S> Layer<S> for GuardLayer {
+    type Service = Guard<S>;
+
+    fn layer(&self, service: S) -> Guard<S> {
+        Guard {
+            service,
+            initialize_seen: false,
+            initialized_seen: false,
+        }
+    }
+}
+
+struct Guard<S> {
+    service: S,
+    initialize_seen: bool,
+    initialized_seen: bool,
+}
+
+impl<S: LspService> Service<AnyRequest> for Guard<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.service.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: AnyRequest) -> Self::Future {
+        if request.method == "initialize" {
+            self.initialize_seen = true;
+        }
+        self.service.call(request)
+    }
+}
+
+impl<S: LspService> LspService for Guard<S> {
+    fn notify(&mut self, notification: AnyNotification) -> ControlFlow<async_lsp::Result<()>> {
+        if notification.method == "initialized" {
+            if !self.initialize_seen || self.initialized_seen {
+                tracing::warn!("ignored an `initialized` notification out of order");
+                return ControlFlow::Continue(());
+            }
+            self.initialized_seen = true;
+        }
+        let method = notification.method.clone();
+        match catch_unwind(AssertUnwindSafe(|| self.service.notify(notification))) {
+            Ok(flow) => flow,
+            Err(_) => {
+                tracing::error!(%method, "a notification handler panicked; the server keeps running");
+                ControlFlow::Continue(())
+            }
+        }
+    }
+
+    fn emit(&mut self, event: AnyEvent) -> ControlFlow<async_lsp::Result<()>> {
+        match catch_unwind(AssertUnwindSafe(|| self.service.emit(event))) {
+            Ok(flow) => flow,
+            Err(_) => {
+                tracing::error!("an internal event handler panicked; the server keeps running");
+                ControlFlow::Continue(())
+            }
+        }
+    }
+}

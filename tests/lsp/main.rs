@@ -1,0 +1,7 @@
+//! Protocol tests of `crossport lsp`: the real binary over its stdio,
+//! whole responses compared with expect-test snapshots
+//! (`UPDATE_EXPECT=1 cargo test -p crossport --test lsp` rewrites them).
+
+mod lifecycle;
+mod robustness;
+mod support;
