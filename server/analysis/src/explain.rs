@@ -97,16 +97,35 @@ fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
     drop_explained_symptoms(kept)
 }
 
-/// openssl-sys probes pkg-config before giving up; when the OpenSSL
-/// finding is there, a pkg-config finding about openssl-sys says nothing new.
+/// Drops findings that a more specific one explains: openssl-sys probes
+/// pkg-config before giving up, and a build script that got as far as
+/// compiling C (a bundled fallback) was not stopped by pkg-config.
 fn drop_explained_symptoms(findings: Vec<Finding>) -> Vec<Finding> {
     let has_openssl = findings.iter().any(|f| f.kind == Kind::OpensslNotFound);
+    let c_compile_blocks: Vec<u32> = findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                Kind::CcToolNotFound
+                    | Kind::CcToolchainBroken
+                    | Kind::WrongCcForTarget
+                    | Kind::MissingHeader
+            )
+        })
+        .map(first_line)
+        .collect();
     findings
         .into_iter()
         .filter(|finding| {
-            !(has_openssl
-                && finding.kind == Kind::PkgConfigCross
-                && finding.facts.get("crate").and_then(|c| c.as_str()) == Some("openssl-sys"))
+            if finding.kind != Kind::PkgConfigCross {
+                return true;
+            }
+            let about_openssl =
+                finding.facts.get("crate").and_then(|c| c.as_str()) == Some("openssl-sys");
+            let explained_by_openssl = has_openssl && about_openssl;
+            let script_got_past_it = c_compile_blocks.contains(&first_line(finding));
+            !explained_by_openssl && !script_got_past_it
         })
         .collect()
 }
@@ -145,6 +164,23 @@ mod tests {
     fn nothing_to_explain_gives_no_findings() {
         assert!(explain(b"", None).is_empty());
         assert!(explain(b"   Compiling foo v0.1.0\n    Finished dev\n", None).is_empty());
+    }
+
+    #[test]
+    fn a_pkg_config_probe_the_script_got_past_is_not_reported() {
+        let log = "error: failed to run custom build command for `libz-sys v1.1.31`
+Caused by:
+  process didn't exit successfully: `/w/target/debug/build/libz-sys-1/build-script-build` (exit status: 1)
+  --- stdout
+  cargo:warning=Could not find zlib include paths via pkg-config: pkg-config has not been configured to support cross-compilation.
+  --- stderr
+  error occurred in cc-rs: failed to find tool \"riscv64-linux-gnu-gcc\": No such file or directory (os error 2)
+";
+        let kinds: Vec<Kind> = explain(log.as_bytes(), None)
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert_eq!(kinds, [Kind::CcToolNotFound]);
     }
 
     #[test]

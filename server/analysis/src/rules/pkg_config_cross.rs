@@ -80,7 +80,11 @@ fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
 fn describe(cx: &Context<'_>, index: usize, library: Option<String>) -> Finding {
     let start = cx.evidence_start(index);
     let mut finding = cx.finding(Kind::PkgConfigCross, "", start, index);
-    let package = library.as_deref().and_then(packages::for_pkg_config);
+    let suggested = suggested_package(cx, index);
+    let package = library
+        .as_deref()
+        .and_then(packages::for_pkg_config)
+        .or(suggested);
     finding = text_fact(finding, "library", library.as_deref());
     finding = text_fact(finding, "debian_package", package);
     let crate_name = finding
@@ -89,12 +93,13 @@ fn describe(cx: &Context<'_>, index: usize, library: Option<String>) -> Finding 
         .and_then(|c| c.as_str())
         .unwrap_or("a build script")
         .to_owned();
-    let what = library.as_deref().map_or_else(
-        || "its C library".to_owned(),
-        |library| format!("`{library}`"),
-    );
     let for_target = cx.for_target(&finding);
-    finding.message = format!("pkg-config found no {what}{for_target} for {crate_name}");
+    finding.message = match library.as_deref() {
+        Some(library) => {
+            format!("pkg-config found no `{library}`{for_target} (needed by {crate_name})")
+        }
+        None => format!("pkg-config could not look up {crate_name}'s C library{for_target}"),
+    };
     let wanted = package.unwrap_or("the library's -dev package");
     finding
         .with_fix(
@@ -105,6 +110,19 @@ fn describe(cx: &Context<'_>, index: usize, library: Option<String>) -> Finding 
             fix::CONFIGURE_PKG_CONFIG,
             "Set PKG_CONFIG_SYSROOT_DIR and PKG_CONFIG_LIBDIR for the target to an existing sysroot",
         )
+}
+
+/// Some build scripts name the Debian package they want (libdbus-sys:
+/// "check whether packages 'libdbus-1-dev' and 'pkg-config' are installed").
+fn suggested_package<'a>(cx: &Context<'a>, index: usize) -> Option<&'a str> {
+    let range = cx
+        .block(index)
+        .map_or(index..index + 1, |b| b.lines.clone());
+    let pattern = regex!(r"'([\w.+-]+-dev)' and 'pkg-config'");
+    range.into_iter().find_map(|i| {
+        let captures = pattern.captures(cx.content(i))?;
+        captures.get(1).map(|m| m.as_str())
+    })
 }
 
 #[cfg(test)]
@@ -128,6 +146,24 @@ Caused by:
         assert_eq!(fact(&finding, "library"), Some("dbus-1"));
         assert_eq!(fact(&finding, "debian_package"), Some("libdbus-1-dev"));
         assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+    }
+
+    #[test]
+    fn package_the_build_script_suggests() {
+        let log = "error: failed to run custom build command for `libdbus-sys v0.2.7`
+Caused by:
+  process didn't exit successfully: `/w/target/debug/build/libdbus-sys-1/build-script-build` (exit status: 101)
+  --- stderr
+  pkg_config failed: pkg-config has not been configured to support cross-compilation.
+  One possible solution is to check whether packages
+  'libdbus-1-dev' and 'pkg-config' are installed:
+";
+        let finding = first_of_kind(log, Kind::PkgConfigCross);
+        assert_eq!(fact(&finding, "debian_package"), Some("libdbus-1-dev"));
+        assert_eq!(
+            finding.message,
+            "pkg-config could not look up libdbus-sys's C library"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"\bzig (?:cc|c\+\+|ld|build-exe|build-lib)\b",
     r"(?:ld\.lld|lld): error: undefined symbol: ",
     r"Failed to find zig",
+    r"(?:static|dynamic) library '[^']+' not found\. search paths:",
 ];
 
 /// Diagnostic: zigbuild_error
@@ -34,64 +35,81 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// cross toolchain or clang with a Debian sysroot as the linker instead
 /// (`configure_linker`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = Vec::new();
+    // zig prints one line per rejected argument; one finding per link error.
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
     for &index in hits {
-        let Some(finding) = describe(cx, index) else {
-            continue;
-        };
-        if findings
-            .iter()
-            .any(|known| known.message == finding.message)
-        {
-            continue;
+        let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+        let start = groups
+            .last()
+            .filter(|(_, lines)| lines.last().is_some_and(|&last| index <= last + 3))
+            .map_or(start, |(known, _)| *known);
+        match groups.iter_mut().find(|(known, _)| *known == start) {
+            Some((_, lines)) => lines.push(index),
+            None => groups.push((start, vec![index])),
         }
-        findings.push(finding);
+    }
+    let mut findings: Vec<Finding> = Vec::new();
+    for (start, lines) in groups {
+        if let Some(finding) = describe(cx, start, &lines)
+            && !findings
+                .iter()
+                .any(|known| known.message == finding.message)
+        {
+            findings.push(finding);
+        }
     }
     findings
 }
 
-fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
-    let content = cx.content(index);
-    if content.contains("Failed to find zig") {
-        let finding = cx.finding(Kind::ZigbuildError, "", index, index);
-        return Some(
-            Finding {
-                message: "cargo-zigbuild cannot find the zig compiler".to_owned(),
-                ..finding
-            }
-            .with_fix(
-                fix::INSTALL_CC_TOOL,
-                "Install zig (e.g. `pip install ziglang`) or put it on PATH",
-            )
-            .with_fix(
-                fix::CONFIGURE_LINKER,
-                "Use a GNU cross toolchain or clang+lld with a Debian sysroot instead of zig",
-            ),
-        );
+/// What went wrong in one group of zig lines.
+#[derive(Default)]
+struct ZigFailure {
+    zig_missing: bool,
+    arguments: Vec<String>,
+    symbol: Option<String>,
+    library: Option<String>,
+}
+
+fn read_failure(cx: &Context<'_>, lines: &[usize]) -> ZigFailure {
+    let mut failure = ZigFailure::default();
+    for &index in lines {
+        let content = cx.content(index);
+        failure.zig_missing |= content.contains("Failed to find zig");
+        if let Some(c) = regex!(r"unsupported linker arg: (\S+)").captures(content) {
+            failure.arguments.push(c[1].to_owned());
+        }
+        if let Some(c) = regex!(r"(?:static|dynamic) library '([^']+)' not found\. search paths:")
+            .captures(content)
+        {
+            failure.library.get_or_insert_with(|| c[1].to_owned());
+        }
+        if let Some(c) = regex!(r"undefined symbol: (.+)$").captures(content)
+            && zig_involved(cx, index)
+        {
+            failure.symbol.get_or_insert_with(|| c[1].trim().to_owned());
+        }
     }
-    let argument = regex!(r"unsupported linker arg: (\S+)")
-        .captures(content)
-        .map(|c| c[1].to_owned());
-    let symbol = regex!(r"undefined symbol: (.+)$")
-        .captures(content)
-        .map(|c| c[1].trim().to_owned());
-    if argument.is_none() && (symbol.is_none() || !zig_involved(cx, index)) {
-        return None;
-    }
-    let (start, linker) = cx
-        .linking_error(index)
-        .map_or((index, None), |(header, linker)| (header, Some(linker)));
+    failure
+}
+
+fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Option<Finding> {
+    let failure = read_failure(cx, lines);
+    let last = *lines.last()?;
+    let linker = cx.linking_error(last).map(|(_, linker)| linker);
     let glibc = linker.as_deref().and_then(|linker| {
         regex!(r"zigcc-[\w-]+?\.(\d+\.\d+)")
             .captures(linker)
             .map(|c| c[1].to_owned())
     });
-    let mut finding = cx.finding(Kind::ZigbuildError, "", start, index);
+    let mut finding = cx.finding(Kind::ZigbuildError, "", start, last);
     finding = text_fact(finding, "linker", linker.as_deref());
-    finding = text_fact(finding, "linker_arg", argument.as_deref());
-    finding = text_fact(finding, "symbol", symbol.as_deref());
+    finding = text_fact(finding, "symbol", failure.symbol.as_deref());
+    finding = text_fact(finding, "library", failure.library.as_deref());
     finding = text_fact(finding, "glibc_version", glibc.as_deref());
-    let is_cxx = symbol.as_deref().is_some_and(|symbol| {
+    if !failure.arguments.is_empty() {
+        finding = finding.with_fact("linker_args", serde_json::json!(failure.arguments));
+    }
+    let is_cxx = failure.symbol.as_deref().is_some_and(|symbol| {
         [
             "std::",
             "__cxa_",
@@ -104,19 +122,35 @@ fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
         .iter()
         .any(|marker| symbol.contains(marker))
     });
-    finding.message = match (&argument, &symbol, &glibc) {
-        (Some(argument), _, _) => {
-            format!("zig's linker does not support the argument `{argument}`")
+    finding.message = if failure.zig_missing {
+        "cargo-zigbuild cannot find the zig compiler".to_owned()
+    } else if let Some(library) = &failure.library {
+        format!("zig's linker cannot find the static library `{library}`")
+    } else if let Some(symbol) = &failure.symbol {
+        match &glibc {
+            _ if is_cxx => format!("zig's libc++ does not provide the C++ symbol `{symbol}`"),
+            Some(glibc) => format!(
+                "`{symbol}` is not in glibc {glibc}, the version cargo-zigbuild links against"
+            ),
+            None => format!("zig's C library does not provide `{symbol}`"),
         }
-        (None, Some(symbol), _) if is_cxx => {
-            format!("zig's libc++ does not provide the C++ symbol `{symbol}`")
-        }
-        (None, Some(symbol), Some(glibc)) => {
-            format!("`{symbol}` is not in glibc {glibc}, the version cargo-zigbuild links against")
-        }
-        (None, Some(symbol), None) => format!("zig's C library does not provide `{symbol}`"),
-        (None, None, _) => return None,
+    } else {
+        let argument = failure.arguments.first()?;
+        format!("zig's linker does not support the argument `{argument}`")
     };
+    if failure.zig_missing {
+        return Some(
+            finding
+                .with_fix(
+                    fix::INSTALL_CC_TOOL,
+                    "Install zig (e.g. `pip install ziglang`) or put it on PATH",
+                )
+                .with_fix(
+                    fix::CONFIGURE_LINKER,
+                    "Use a GNU cross toolchain or clang+lld with a Debian sysroot instead of zig",
+                ),
+        );
+    }
     Some(
         finding
             .with_fix(
@@ -153,7 +187,10 @@ mod tests {
   = note: error: unsupported linker arg: --no-undefined-version
 ";
         let finding = first_of_kind(log, Kind::ZigbuildError);
-        assert_eq!(fact(&finding, "linker_arg"), Some("--no-undefined-version"));
+        assert_eq!(
+            finding.facts["linker_args"],
+            serde_json::json!(["--no-undefined-version"])
+        );
         assert_eq!(finding.evidence.lines, Some([1, 2]));
         assert_eq!(fix_ids(&finding), ["update_zigbuild", "configure_linker"]);
     }
@@ -168,6 +205,26 @@ mod tests {
         assert_eq!(
             finding.message,
             "`arc4random` is not in glibc 2.17, the version cargo-zigbuild links against"
+        );
+    }
+
+    #[test]
+    fn warnings_then_a_missing_static_library_make_one_finding() {
+        let log = "warning: unsupported linker arg: -znoexecstack
+          warning: unsupported linker arg: -zrelro
+          error: static library 'unwind' not found. search paths:
+           G:\\w\\target\\x86_64-unknown-linux-musl\\debug\\deps\\libunwind.a
+";
+        let findings = super::super::testing::explain(log);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(fact(&findings[0], "library"), Some("unwind"));
+        assert_eq!(
+            findings[0].target.as_deref(),
+            Some("x86_64-unknown-linux-musl")
+        );
+        assert_eq!(
+            findings[0].facts["linker_args"],
+            serde_json::json!(["-znoexecstack", "-zrelro"])
         );
     }
 
