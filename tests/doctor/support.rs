@@ -342,4 +342,30 @@ pub fn end_to_end(target: &Path) {
     let built = run_ok(crossport(dir).args(["build", "--target", target, "--format", "json"]));
     let built: serde_json::Value = serde_json::from_slice(&built.stdout).expect("json");
     assert_eq!(built["success"], true);
+
+    // A teammate's fresh clone: no sysroot yet. `fix --apply` recreates it
+    // from the lock and changes no committed file.
+    let mut committed = BTreeMap::new();
+    read_tree(dir, dir, &mut committed);
+    std::fs::remove_dir_all(dir.join("target/crossport/sysroots")).expect("remove sysroot");
+    run_ok(crossport(dir).args([
+        "fix",
+        "--target",
+        target,
+        "--release",
+        "bullseye",
+        "--apply",
+    ]));
+    let mut after = BTreeMap::new();
+    read_tree(dir, dir, &mut after);
+    assert!(
+        committed == after,
+        "fix on a fresh clone changed committed files"
+    );
+    let run = run_ok(
+        Command::new("cargo")
+            .args(["run", "-q", "--target", target])
+            .current_dir(dir),
+    );
+    assert!(String::from_utf8_lossy(&run.stdout).contains("OpenSSL 1.1.1"));
 }

@@ -255,9 +255,20 @@ fn apply(plans: &[FixPlan], layout: &Layout, root: &str, edits_only: bool) -> an
             }
         }
     }
-    crossport_driver::apply::apply_edits(&merged_edits(plans))
-        .context("could not write the changes")?;
-    eprintln!("applied {} fix(es)", plans.len());
+    let edits = merged_edits(plans);
+    crossport_driver::apply::apply_edits(&edits).context("could not write the changes")?;
+    if edits.is_empty() {
+        eprintln!(
+            "applied {} fix(es); every file was already up to date",
+            plans.len()
+        );
+    } else {
+        eprintln!(
+            "applied {} fix(es), wrote {} file(s)",
+            plans.len(),
+            edits.len()
+        );
+    }
     Ok(())
 }
 
@@ -284,6 +295,24 @@ fn lock_path(layout: &Layout) -> PathBuf {
             .join("crossport")
             .join(crossport_driver::sysroot::LOCK_FILE_NAME),
     }
+}
+
+/// Whether the lock file already pins this exact request (same target,
+/// release and packages): then the sysroot is synced from it, so every
+/// machine gets the identical packages, instead of re-resolved.
+fn lock_pins(request: &crossport_driver::sysroot::FetchRequest) -> bool {
+    let Ok((locked, _, _)) = crossport_driver::sysroot::locked_sysroot(
+        &request.target,
+        Some(&request.release),
+        request.cache_dir.as_deref(),
+        request.lock_file.as_deref(),
+    ) else {
+        return false;
+    };
+    let mut wanted = request.packages.clone();
+    wanted.sort();
+    wanted.dedup();
+    locked.requested == wanted && locked.base_set
 }
 
 fn fetch_sysroot(
@@ -314,9 +343,25 @@ fn fetch_sysroot(
             eprintln!("sysroot: {phase}");
         }
     };
-    let outcome = runtime
-        .block_on(crossport_driver::sysroot::fetch(&request, &progress))
-        .with_context(|| format!("could not fetch the {release} sysroot for {target}"))?;
+    let outcome = if lock_pins(&request) {
+        // A teammate's clone: recreate exactly what the lock pins.
+        let sync = crossport_driver::sysroot::SyncRequest {
+            target: request.target.clone(),
+            release: Some(request.release.clone()),
+            dir: request.dir.clone(),
+            lock_file: request.lock_file.clone(),
+            ..Default::default()
+        };
+        runtime
+            .block_on(crossport_driver::sysroot::sync(&sync, &progress))
+            .with_context(|| {
+                format!("could not recreate the locked {release} sysroot for {target}")
+            })?
+    } else {
+        runtime
+            .block_on(crossport_driver::sysroot::fetch(&request, &progress))
+            .with_context(|| format!("could not fetch the {release} sysroot for {target}"))?
+    };
     eprintln!(
         "sysroot: {} ({} packages{})",
         outcome.path.display(),

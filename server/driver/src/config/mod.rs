@@ -311,4 +311,34 @@ mod tests {
         assert_eq!(target.linker_found, Some(true));
         assert_eq!(target.runner.map(|r| r.value), Some("r".into()));
     }
+
+    #[test]
+    fn environment_variables_override_files() {
+        let root = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(root.path().join(".cargo")).expect("mkdir");
+        std::fs::write(
+            root.path().join(".cargo/config.toml"),
+            "[build]\ntarget = \"x\"\n[target.x]\nlinker = \"sh\"\n[env]\nCC_x = { value = \"a\", relative = true }\n",
+        )
+        .expect("write");
+        let mut configs = discover(root.path()).expect("reads");
+        configs.env.clear();
+        assert_eq!(configs.build_targets(), ["x"]);
+        assert_eq!(configs.target_config("x").env["CC_x"].as_str(), Some("a"));
+        configs.env.insert(
+            "CARGO_TARGET_X_LINKER".into(),
+            "crossport-no-such-linker".into(),
+        );
+        configs.env.insert("CARGO_BUILD_TARGET".into(), "y".into());
+        let target = configs.target_config("x");
+        let linker = target.linker.expect("linker set");
+        assert_eq!(
+            linker.origin,
+            Origin::Env {
+                var: "CARGO_TARGET_X_LINKER".into()
+            }
+        );
+        assert_eq!(target.linker_found, Some(false));
+        assert_eq!(configs.build_targets(), ["y"]);
+    }
 }
