@@ -176,7 +176,10 @@ async function steps(page) {
   await page.keyboard.press('Control+S');
   log('quick fix applied and saved');
   await problem.waitFor({ state: 'detached', timeout: 30_000 });
-  log('the problem is gone');
+  const manifest = fs.readFileSync(path.join(WS, 'Cargo.toml'), 'utf8');
+  const openssl = manifest.split('\n').find((line) => line.startsWith('openssl'));
+  if (!FIX_TITLE.test(openssl ?? '')) throw new Error(`Cargo.toml on disk has no ${FIX_TITLE} fix: ${openssl}`);
+  log(`the problem is gone; Cargo.toml now says: ${openssl}`);
   await screenshot(page, 'problem-fixed');
 }
 

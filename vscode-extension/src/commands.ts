@@ -17,12 +17,12 @@ type Handler = (ctx: Ctx) => Promise<unknown>;
 /** Palette command id → handler. package.json's `contributes.commands` lists the same ids. */
 export const PALETTE: Record<string, Handler> = {
   'crossport.selectTarget': selectTarget,
-  'crossport.runDoctor': (ctx) => runAndLog(ctx, ServerCommand.doctor, projectArgs(ctx)),
-  'crossport.buildForTarget': (ctx) => runAndLog(ctx, ServerCommand.build, projectArgs(ctx)),
-  'crossport.fetchSysrootForTarget': (ctx) => runAndLog(ctx, ServerCommand.fetchSysroot, projectArgs(ctx)),
+  'crossport.runDoctor': (ctx) => runAndLog(ctx, ServerCommand.doctor, projectArgs()),
+  'crossport.buildForTarget': (ctx) => runAndLog(ctx, ServerCommand.build, projectArgs()),
+  'crossport.fetchSysrootForTarget': (ctx) => runAndLog(ctx, ServerCommand.fetchSysroot, projectArgs()),
   'crossport.applyAllFixes': applyAllFixes,
   'crossport.inspectBinary': inspectBinary,
-  'crossport.deployBinary': (ctx) => runAndLog(ctx, ServerCommand.deploy, projectArgs(ctx)),
+  'crossport.deployBinary': (ctx) => runAndLog(ctx, ServerCommand.deploy, projectArgs()),
   'crossport.restartServer': (ctx) => ctx.restart(),
   'crossport.showOutput': async (ctx) => ctx.output.show(true),
 };
@@ -41,15 +41,17 @@ export function registerPalette(ctx: Ctx): vscode.Disposable[] {
   );
 }
 
-/** The project a command acts on: the active file's, else the first folder's. */
-function projectArgs(ctx: Ctx): ProjectArgs {
+/**
+ * The project a command acts on: the active file's, else the first
+ * folder's. No target: the server already has `crossport.targets` (or the
+ * cargo config's), and naming one here too would check it twice.
+ */
+function projectArgs(): ProjectArgs {
   const args: ProjectArgs = {};
   const active = vscode.window.activeTextEditor?.document.uri;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (active?.scheme === 'file') args.uri = active.toString();
   else if (folder) args.manifest = vscode.Uri.joinPath(folder, 'Cargo.toml').fsPath;
-  const [target] = ctx.config.targets;
-  if (target !== undefined) args.target = target;
   return args;
 }
 
@@ -175,5 +177,5 @@ async function inspectBinary(ctx: Ctx): Promise<void> {
   if (folder) options.defaultUri = vscode.Uri.joinPath(folder, 'target');
   const [binary] = (await vscode.window.showOpenDialog(options)) ?? [];
   if (!binary) return;
-  await runAndLog(ctx, ServerCommand.inspect, { ...projectArgs(ctx), binary: binary.fsPath });
+  await runAndLog(ctx, ServerCommand.inspect, { ...projectArgs(), binary: binary.fsPath });
 }
