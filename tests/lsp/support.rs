@@ -113,12 +113,6 @@ impl Client {
         }
     }
 
-    pub fn notification(&mut self, method: &str) -> Value {
-        self.wait_for(|message| {
-            message.get("method") == Some(&json!(method)) && message.get("id").is_none()
-        })
-    }
-
     pub fn initialize(&mut self, root: &Path, options: Value) -> Value {
         let uri = format!("file://{}", root.display());
         let response = self.request(

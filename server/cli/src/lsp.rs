@@ -28,7 +28,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     init_logging(args.log_file.as_deref())?;
-    let status = crossport_lsp::serve_stdio(Arc::new(CrossportEngine))?;
+    let status = crossport_lsp::serve_stdio(Arc::new(CrossportEngine::new()))?;
     let code = match status {
         ExitStatus::Clean => 0,
         ExitStatus::Abrupt => 1,

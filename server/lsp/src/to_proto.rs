@@ -179,11 +179,12 @@ pub fn workspace_edit(
     let mut changes = HashMap::new();
     let mut operations = Vec::new();
     for edit in edits {
-        let uri = file_uri(&edit.path)
-            .ok_or_else(|| anyhow::anyhow!("{} is not an absolute path", edit.path.display()))?;
-        let text_edit = text_edit(&edit.old, &edit.new);
+        let path = Path::new(&edit.path);
+        let uri = file_uri(path)
+            .ok_or_else(|| anyhow::anyhow!("{} is not an absolute path", edit.path))?;
+        let text_edit = text_edit(edit.old.as_deref().unwrap_or(""), &edit.new);
         if caps.document_changes {
-            if !edit.path.exists() && caps.create_files {
+            if edit.old.is_none() && caps.create_files {
                 operations.push(DocumentChangeOperation::Op(ResourceOp::Create(
                     CreateFile {
                         uri: uri.clone(),

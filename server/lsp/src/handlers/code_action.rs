@@ -146,7 +146,10 @@ fn actions(
                 is_preferred: Some(rank == 0),
                 ..CodeAction::default()
             };
-            if plan.steps.is_empty() && !plan.edits.is_empty() {
+            if plan.steps.is_empty()
+                && !plan.edits.is_empty()
+                && plan.edits.iter().all(|e| !e.executable)
+            {
                 let version = |uri: &Url| versions.get(uri).copied();
                 match workspace_edit(&plan.edits, caps, &version) {
                     Ok(edit) => action.edit = Some(edit),

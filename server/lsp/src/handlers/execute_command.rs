@@ -10,8 +10,8 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use async_lsp::lsp_types::{
-    ApplyWorkspaceEditParams, ExecuteCommandParams, MessageType, NumberOrString, ShowMessageParams,
-    WorkDoneProgressCancelParams, notification::ShowMessage, request::ApplyWorkspaceEdit,
+    ExecuteCommandParams, MessageType, NumberOrString, ShowMessageParams,
+    WorkDoneProgressCancelParams, notification::ShowMessage,
 };
 use async_lsp::{ClientSocket, ErrorCode, ResponseError};
 use serde::de::DeserializeOwned;
@@ -23,7 +23,6 @@ use crate::engine::{self, Engine, FixOptions, FixPlan, Project, Step};
 use crate::handlers::diagnostics::{BuildFindings, Rediagnose};
 use crate::process::{ProgressReporter, run_step};
 use crate::state::{ClientCaps, ServerState};
-use crate::to_proto::workspace_edit;
 
 /// Sent when a command ends, to forget its cancel handle.
 pub struct TrackProgress {
@@ -41,7 +40,6 @@ struct Context {
     targets: Vec<String>,
     token: NumberOrString,
     cancel: CancellationToken,
-    versions: std::collections::HashMap<async_lsp::lsp_types::Url, i32>,
     open_projects: Vec<Project>,
 }
 
@@ -64,11 +62,6 @@ pub fn execute_command(
         targets: state.settings.targets.clone(),
         token: token.clone(),
         cancel,
-        versions: state
-            .docs
-            .iter()
-            .map(|(u, d)| (u.clone(), d.version))
-            .collect(),
         open_projects: state.projects.keys().cloned().collect(),
     };
     async move {
@@ -169,27 +162,20 @@ async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
         let project = project.clone();
         blocking(move || engine.plan_fix(&project, &args.finding, &args.fix, &options)).await?
     };
-    let mut edited = Vec::new();
+    let edited: Vec<String> = plan.edits.iter().map(|edit| edit.path.clone()).collect();
     if !plan.edits.is_empty() {
-        let version = |uri: &async_lsp::lsp_types::Url| context.versions.get(uri).copied();
-        let edit = workspace_edit(&plan.edits, context.caps, &version).map_err(failed)?;
-        let response = context
-            .client
-            .request::<ApplyWorkspaceEdit>(ApplyWorkspaceEditParams {
-                label: Some(plan.title.clone()),
-                edit,
-            })
-            .await
-            .map_err(|error| failed(format!("the editor did not apply the edit: {error}")))?;
-        if !response.applied {
-            let reason = response.failure_reason.unwrap_or_default();
-            return Err(failed(
-                format!("the editor refused the edit {reason}")
-                    .trim_end()
-                    .to_owned(),
-            ));
-        }
-        edited = plan.edits.iter().map(|edit| edit.path.clone()).collect();
+        // The steps that follow (and the fresh diagnostics) read the files
+        // from disk, so a fix with steps writes its edits there, atomically,
+        // refusing if a file changed since planning; editors reload them.
+        let edits = plan.edits.clone();
+        blocking(move || Ok(crossport_driver::apply::apply_edits(&edits)?)).await?;
+    }
+    for note in &plan.notes {
+        show(
+            &context.client,
+            MessageType::INFO,
+            &format!("crossport: {note}"),
+        );
     }
     let mut summary = run_steps(context, &plan.title, &project, plan.steps)
         .await?

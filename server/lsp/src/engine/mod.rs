@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 
 use crossport_analysis::finding::Finding;
 
+mod crossport;
+
+pub use crossport::CrossportEngine;
+
 /// A cargo project, named by the absolute path of its `Cargo.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Project {
@@ -39,15 +43,9 @@ impl Project {
     }
 }
 
-/// A file edit as the engine computes it: the whole old text and the whole
-/// new text. The protocol layer turns it into the smallest `TextEdit`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileEdit {
-    pub path: PathBuf,
-    /// Empty when the file does not exist yet.
-    pub old: String,
-    pub new: String,
-}
+/// A file's old and new text, as the fix engine computes it. The protocol
+/// layer turns it into the smallest `TextEdit`.
+pub use crossport_analysis::fixes::FileEdit;
 
 /// A process a fix runs (rustup, a sysroot fetch, a build).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +63,8 @@ pub struct FixPlan {
     pub title: String,
     pub edits: Vec<FileEdit>,
     pub steps: Vec<Step>,
+    /// What the user should know or do by hand (e.g. a package to install).
+    pub notes: Vec<String>,
 }
 
 /// What the server asks of the engine. Calls may block (they run cargo and
@@ -95,69 +95,6 @@ pub struct FixOptions {
     pub sysroot_release: String,
     /// The `crossport` binary that runs sysroot fetches.
     pub crossport_exe: PathBuf,
-}
-
-/// The engine the CLI uses too.
-#[derive(Debug, Default, Clone)]
-pub struct CrossportEngine;
-
-impl Engine for CrossportEngine {
-    fn configured_targets(&self, project: &Project) -> anyhow::Result<Vec<String>> {
-        Ok(build_target_from_config(project.root()))
-    }
-
-    fn diagnose(&self, _project: &Project, _targets: &[String]) -> anyhow::Result<Vec<Finding>> {
-        Ok(Vec::new())
-    }
-
-    fn plan_fix(
-        &self,
-        project: &Project,
-        finding: &Finding,
-        fix_id: &str,
-        options: &FixOptions,
-    ) -> anyhow::Result<FixPlan> {
-        generic_plan(project, finding, fix_id, options)
-    }
-
-    fn explain_build(&self, _project: &Project, _target: &str, _output: &str) -> Vec<Finding> {
-        Vec::new()
-    }
-}
-
-/// Plans for the fixes that are a process step whatever the finding.
-fn generic_plan(
-    project: &Project,
-    finding: &Finding,
-    fix_id: &str,
-    options: &FixOptions,
-) -> anyhow::Result<FixPlan> {
-    let title = finding
-        .fixes
-        .iter()
-        .find(|fix| fix.id == fix_id)
-        .map(|fix| fix.title.clone())
-        .unwrap_or_else(|| fix_id.to_owned());
-    let target = finding
-        .target
-        .clone()
-        .ok_or_else(|| anyhow::anyhow!("the finding names no target"))?;
-    let step = match fix_id {
-        "add_target" => add_target_step(project, &target),
-        "fetch_sysroot_and_wire" | "fetch_sysroot" => fetch_sysroot_step(
-            project,
-            &target,
-            &options.sysroot_release,
-            &options.crossport_exe,
-        ),
-        other => anyhow::bail!("no plan for fix `{other}` yet"),
-    };
-    Ok(FixPlan {
-        fix_id: fix_id.to_owned(),
-        title,
-        edits: Vec::new(),
-        steps: vec![step],
-    })
 }
 
 pub fn add_target_step(project: &Project, target: &str) -> Step {
@@ -198,68 +135,5 @@ pub fn build_step(project: &Project, target: &str) -> Step {
             project.manifest.display().to_string(),
         ],
         cwd: project.root().to_owned(),
-    }
-}
-
-/// `[build] target` from the nearest `.cargo/config.toml` (or legacy
-/// `.cargo/config`) at or above `dir`.
-fn build_target_from_config(dir: &Path) -> Vec<String> {
-    for dir in dir.ancestors() {
-        for name in ["config.toml", "config"] {
-            let path = dir.join(".cargo").join(name);
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                let targets = build_target_in(&text);
-                if !targets.is_empty() {
-                    return targets;
-                }
-            }
-        }
-    }
-    Vec::new()
-}
-
-/// A minimal reader for `[build] target = "…"` or `target = ["…", …]`.
-fn build_target_in(text: &str) -> Vec<String> {
-    let mut in_build = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_build = line.trim_start_matches('[').trim_end_matches(']').trim() == "build";
-            continue;
-        }
-        let dotted = line.strip_prefix("build.").filter(|_| !in_build);
-        let Some(rest) = dotted.or(in_build.then_some(line)) else {
-            continue;
-        };
-        let Some((key, value)) = rest.split_once('=') else {
-            continue;
-        };
-        if key.trim() == "target" {
-            return value
-                .split(['[', ']', ','])
-                .map(|item| item.trim().trim_matches('"').trim_matches('\''))
-                .filter(|item| !item.is_empty() && !item.starts_with('#'))
-                .map(str::to_owned)
-                .collect();
-        }
-    }
-    Vec::new()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn build_target_forms() {
-        assert_eq!(
-            build_target_in("[build]\ntarget = \"aarch64-unknown-linux-gnu\"\n"),
-            ["aarch64-unknown-linux-gnu"]
-        );
-        assert_eq!(
-            build_target_in("build.target = [\"a\", 'b']\n[target.x]\ntarget = \"no\""),
-            ["a", "b"]
-        );
-        assert!(build_target_in("[target.x]\ntarget = \"no\"").is_empty());
     }
 }
