@@ -366,6 +366,12 @@ fn verify_sync_and_offline_reproduce_the_locked_sysroot() {
             .path("offline/usr/include/openssl/opensslv.h")
             .is_file()
     );
+    // The edit above went through a hard link into the cache's unpacked
+    // tree; the cache noticed and unpacked the verified .deb again.
+    assert_eq!(
+        std::fs::read_to_string(world.path("offline/usr/include/stdio.h")).ok(),
+        Some("/* stdio */".to_owned())
+    );
 }
 
 #[test]
@@ -579,4 +585,28 @@ fn no_mirror_is_a_clear_error() {
         "{}",
         stderr(&unknown)
     );
+}
+
+#[test]
+fn links_that_escape_only_once_packages_are_combined_are_refused() {
+    // Each package is harmless on its own: `a/b -> ..` stays inside, and so
+    // does `a/b/c -> ../..` under a real a/b. Together, c would resolve two
+    // levels above the sysroot.
+    let first = Deb::new("evil-a", "1.0")
+        .entry(Entry::Dir("./a/"))
+        .entry(Entry::Symlink("./a/b", ".."));
+    let second = Deb::new("evil-b", "1.0")
+        .field("Depends", "evil-a")
+        .entry(Entry::Dir("./a/"))
+        .entry(Entry::Dir("./a/b/"))
+        .entry(Entry::Symlink("./a/b/c", "../.."));
+    let mut debs = standard_debs();
+    debs.extend([first, second]);
+    let world = World::new(&debs, Publish::new(archive_key()));
+    let message = failing_fetch(&world, &["evil-b", "--no-base-set"]);
+    assert!(
+        message.contains("evil-b: refused link \"a/b/c\" -> \"../..\""),
+        "{message}"
+    );
+    assert!(message.contains("points outside the sysroot"), "{message}");
 }

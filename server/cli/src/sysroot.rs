@@ -320,6 +320,7 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         cache.root.join("indexes"),
         cache.root.join("releases"),
         cache.root.join("resolutions"),
+        cache.root.join("unpacked"),
         cache.sysroots_dir(),
     ] {
         if dir.exists() {

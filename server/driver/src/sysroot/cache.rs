@@ -63,6 +63,12 @@ impl Cache {
         self.root.join("resolutions").join(format!("{key}.json"))
     }
 
+    /// Where a verified `.deb` is kept unpacked (`tree/` and `entries.json`),
+    /// for sysroots to hard-link from.
+    pub fn unpacked_dir(&self, sha256: &str) -> PathBuf {
+        self.root.join("unpacked").join(sha256)
+    }
+
     /// Where default sysroots are assembled.
     pub fn sysroots_dir(&self) -> PathBuf {
         self.root.join("sysroots")

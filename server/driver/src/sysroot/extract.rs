@@ -60,6 +60,37 @@ pub struct Unpacker {
     limit: u64,
     /// Relative path (with `/` separators) → package that put it there.
     pub files: BTreeMap<String, String>,
+    /// Every entry placed, in order, as the archive gave it (link targets
+    /// unrewritten), so the tree can be replayed into another root.
+    pub entries: Vec<Recorded>,
+}
+
+/// One placed entry, replayable by [`Unpacker::replay`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Recorded {
+    /// Sysroot-relative path, `/` separated.
+    pub path: String,
+    pub kind: RecordedKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum RecordedKind {
+    Dir,
+    /// A regular file; size and modification time (ns since the epoch)
+    /// are filled in when a cached tree is sealed, to notice later edits.
+    File {
+        size: u64,
+        mtime_ns: u128,
+    },
+    /// Target as the archive gave it.
+    Symlink {
+        target: String,
+    },
+    /// Target as the archive gave it.
+    HardLink {
+        target: String,
+    },
 }
 
 /// Totals of one unpacking, for reports.
@@ -78,6 +109,7 @@ impl Unpacker {
             budget: limit,
             limit,
             files: BTreeMap::new(),
+            entries: Vec::new(),
         })
     }
 
@@ -127,30 +159,150 @@ impl Unpacker {
             return Ok(0); // the archive's root directory, `./`
         };
         let kind = entry.header().entry_type();
-        if kind.is_dir() {
-            self.create_dir(package, &relative)?;
-            return Ok(0);
-        }
-        let parent = self.prepare_parent(package, &raw_path, &relative)?;
-        let file_name = relative
-            .file_name()
-            .ok_or_else(|| refuse("no file name"))?
-            .to_owned();
-        let dest = parent.join(&file_name);
-        let written = if kind.is_file() {
-            self.write_file(package, entry, &dest)?
+        let recorded = if kind.is_dir() {
+            RecordedKind::Dir
+        } else if kind.is_file() {
+            RecordedKind::File {
+                size: 0,
+                mtime_ns: 0,
+            }
         } else if kind.is_symlink() {
-            self.write_symlink(package, &raw_path, entry, &parent, &dest)?;
-            0
+            RecordedKind::Symlink {
+                target: link_target(entry),
+            }
         } else if kind.is_hard_link() {
-            self.write_hard_link(package, &raw_path, entry, &dest)?;
-            0
+            RecordedKind::HardLink {
+                target: link_target(entry),
+            }
         } else {
             // Device nodes and FIFOs have no place in a sysroot.
             return Ok(0);
         };
-        self.files.insert(slash_path(&relative), package.to_owned());
+        self.place(package, &raw_path, &relative, recorded, Source::Tar(entry))
+    }
+
+    /// Places one entry whose content comes from `source`.
+    fn place<R: Read>(
+        &mut self,
+        package: &str,
+        raw_path: &str,
+        relative: &Path,
+        kind: RecordedKind,
+        source: Source<'_, '_, R>,
+    ) -> Result<u64, ExtractError> {
+        if kind == RecordedKind::Dir {
+            self.create_dir(package, relative)?;
+            self.record(relative, kind);
+            return Ok(0);
+        }
+        let parent = self.prepare_parent(package, raw_path, relative)?;
+        let file_name = relative
+            .file_name()
+            .ok_or_else(|| ExtractError::Refused {
+                package: package.to_owned(),
+                entry: raw_path.to_owned(),
+                reason: "no file name",
+            })?
+            .to_owned();
+        let dest = parent.join(&file_name);
+        let written = match (&kind, source) {
+            (RecordedKind::File { .. }, Source::Tar(entry)) => {
+                self.write_file(package, entry, &dest)?
+            }
+            (RecordedKind::File { size, .. }, Source::Tree(tree)) => {
+                self.link_file(package, &tree.join(relative), *size, &dest)?
+            }
+            (RecordedKind::Symlink { target }, _) => {
+                self.write_symlink(package, raw_path, target, &parent, &dest)?;
+                0
+            }
+            (RecordedKind::HardLink { target }, _) => {
+                self.write_hard_link(package, raw_path, target, &dest)?;
+                0
+            }
+            (RecordedKind::Dir, _) => 0,
+        };
+        self.files.insert(slash_path(relative), package.to_owned());
+        self.record(relative, kind);
         Ok(written)
+    }
+
+    fn record(&mut self, relative: &Path, kind: RecordedKind) {
+        self.entries.push(Recorded {
+            path: slash_path(relative),
+            kind,
+        });
+    }
+
+    /// Replays entries recorded by another unpacker whose root was `tree`:
+    /// every check runs again against this root (a link that was harmless
+    /// in one package's tree may not be once packages are combined), and
+    /// regular files are hard-linked from `tree` (copied across devices).
+    pub fn replay(
+        &mut self,
+        package: &str,
+        tree: &Path,
+        entries: &[Recorded],
+    ) -> Result<u64, ExtractError> {
+        let mut written = 0;
+        for entry in entries {
+            let refuse = |reason| ExtractError::Refused {
+                package: package.to_owned(),
+                entry: entry.path.clone(),
+                reason,
+            };
+            let relative = entry_path(&entry.path)
+                .map_err(refuse)?
+                .ok_or_else(|| refuse("empty path"))?;
+            written += self.place::<std::io::Empty>(
+                package,
+                &entry.path,
+                &relative,
+                entry.kind.clone(),
+                Source::Tree(tree),
+            )?;
+        }
+        Ok(written)
+    }
+
+    /// Hard-links (or copies) a cached file into place, counting its size
+    /// against the budget.
+    fn link_file(
+        &mut self,
+        package: &str,
+        source: &Path,
+        size: u64,
+        dest: &Path,
+    ) -> Result<u64, ExtractError> {
+        if size > self.budget {
+            return Err(self.too_large(package));
+        }
+        remove_existing(package, dest)?;
+        if fs::hard_link(source, dest).is_err() {
+            fs::copy(source, dest).map_err(|err| write_error(package, dest, err))?;
+        }
+        self.budget -= size;
+        Ok(size)
+    }
+
+    /// Fills in size and modification time of every recorded file and
+    /// makes the files read-only: the tree is about to become a cache
+    /// entry that sysroots hard-link to.
+    pub fn seal(&mut self, package: &str) -> Result<(), ExtractError> {
+        for entry in &mut self.entries {
+            if let RecordedKind::File { size, mtime_ns } = &mut entry.kind {
+                let path = self.root.join(&entry.path);
+                let metadata =
+                    fs::symlink_metadata(&path).map_err(|err| write_error(package, &path, err))?;
+                let mut permissions = metadata.permissions();
+                permissions.set_readonly(true);
+                fs::set_permissions(&path, permissions)
+                    .map_err(|err| write_error(package, &path, err))?;
+                *size = metadata.len();
+                *mtime_ns = modified_ns(&metadata);
+            }
+        }
+        Ok(())
     }
 
     fn create_dir(&self, package: &str, relative: &Path) -> Result<(), ExtractError> {
@@ -246,44 +398,42 @@ impl Unpacker {
         }
     }
 
-    fn write_symlink<R: Read>(
+    fn write_symlink(
         &self,
         package: &str,
         raw_path: &str,
-        entry: &tar::Entry<'_, R>,
+        target: &str,
         parent: &Path,
         dest: &Path,
     ) -> Result<(), ExtractError> {
-        let target = link_target(entry);
         let refuse = |reason| ExtractError::RefusedLink {
             package: package.to_owned(),
             entry: raw_path.to_owned(),
-            target: target.clone(),
+            target: target.to_owned(),
             reason,
         };
         let parent_in_root = parent
             .strip_prefix(&self.root)
             .map_err(|_| refuse("its directory is outside the sysroot"))?;
-        let relative_target = safe_symlink_target(parent_in_root, &target).map_err(refuse)?;
+        let relative_target = safe_symlink_target(parent_in_root, target).map_err(refuse)?;
         remove_existing(package, dest)?;
         make_symlink(&relative_target, dest).map_err(|source| write_error(package, dest, source))
     }
 
-    fn write_hard_link<R: Read>(
+    fn write_hard_link(
         &self,
         package: &str,
         raw_path: &str,
-        entry: &tar::Entry<'_, R>,
+        target: &str,
         dest: &Path,
     ) -> Result<(), ExtractError> {
-        let target = link_target(entry);
         let refuse = |reason| ExtractError::RefusedLink {
             package: package.to_owned(),
             entry: raw_path.to_owned(),
-            target: target.clone(),
+            target: target.to_owned(),
             reason,
         };
-        let relative = entry_path(&target)
+        let relative = entry_path(target)
             .map_err(refuse)?
             .ok_or_else(|| refuse("it names the sysroot itself"))?;
         let source = self.root.join(&relative);
@@ -304,6 +454,22 @@ impl Unpacker {
         remove_existing(package, dest)?;
         fs::hard_link(&source, dest).map_err(|source| write_error(package, dest, source))
     }
+}
+
+/// Where a placed file's bytes come from.
+enum Source<'e, 'a, R: Read> {
+    Tar(&'e mut tar::Entry<'a, R>),
+    /// A sealed tree of the same package (see [`Unpacker::replay`]).
+    Tree(&'e Path),
+}
+
+/// A file's modification time in nanoseconds since the epoch (0 if unknown).
+pub fn modified_ns(metadata: &fs::Metadata) -> u128 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |duration| duration.as_nanos())
 }
 
 /// Decompresses the data.tar of a `.deb` into memory, refusing more than

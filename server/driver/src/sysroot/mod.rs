@@ -929,90 +929,141 @@ fn assemble(
     replace_dir(staging, dir)
 }
 
-/// How many packages may be decompressed ahead of the one being written.
-const DECOMPRESS_AHEAD: usize = 3;
-
-/// Unpacks every locked package in lock order. Decompression (the costly
-/// part) runs on worker threads, a few packages ahead; entries are written
-/// by this thread only, in order, so a later package overwrites an earlier
-/// one exactly as a sequential unpack would.
+/// Unpacks every locked package in lock order.
+///
+/// Each package is first unpacked on its own into the cache
+/// (`unpacked/<sha256>/`), in parallel, since the trees are independent;
+/// then the trees are replayed into the sysroot one package after another
+/// (hard links, so a warm fetch costs no decompression), with every path
+/// and link check run again on the combined tree and later packages
+/// overwriting earlier ones as dpkg would.
 fn unpack_all(
     plan: &Plan,
     locked: &LockedSysroot,
     unpacker: &mut Unpacker,
     progress: Progress<'_>,
 ) -> Result<(), SysrootError> {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let total = locked.packages.len();
     let limit = unpacker.budget();
+    let trees = unpacked_trees(plan, &locked.packages, limit)?;
+    let total = locked.packages.len();
+    for (done, (package, entries)) in locked.packages.iter().zip(&trees).enumerate() {
+        let tree = plan.cache.unpacked_dir(&package.sha256).join("tree");
+        unpacker.replay(&package.name, &tree, entries)?;
+        progress(ProgressEvent::Unpacked {
+            package: package.name.clone(),
+            done: done + 1,
+            total,
+        });
+    }
+    Ok(())
+}
+
+/// The recorded entries of each package's unpacked tree, unpacking (in
+/// parallel) those not yet in the cache or changed since.
+fn unpacked_trees(
+    plan: &Plan,
+    packages: &[LockedPackage],
+    limit: u64,
+) -> Result<Vec<Vec<extract::Recorded>>, SysrootError> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    type Slot = Mutex<Option<Result<Vec<extract::Recorded>, SysrootError>>>;
+    let results: Vec<Slot> = packages.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let written = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::channel();
         for _ in 0..workers {
-            let sender = sender.clone();
-            let (next, written, stop) = (&next, &written, &stop);
-            scope.spawn(move || {
+            scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
-                    if i >= total || stop.load(Ordering::SeqCst) {
+                    let Some(package) = packages.get(i) else {
                         return;
-                    }
-                    while i > written.load(Ordering::SeqCst) + DECOMPRESS_AHEAD
-                        && !stop.load(Ordering::SeqCst)
-                    {
-                        std::thread::sleep(std::time::Duration::from_millis(1));
-                    }
-                    let result = decompress_cached(plan, &locked.packages[i], limit);
-                    if sender.send((i, result)).is_err() {
-                        return;
+                    };
+                    let result = cached_tree(plan, package)
+                        .map_or_else(|| unpack_to_cache(plan, package, limit), Ok);
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(result);
                     }
                 }
             });
         }
-        drop(sender);
-        let mut ready = BTreeMap::new();
-        let mut done = 0;
-        let outcome = (|| {
-            while done < total {
-                let Some(tar) = ready.remove(&done) else {
-                    let Ok((i, result)) = receiver.recv() else {
-                        break;
-                    };
-                    ready.insert(i, result);
-                    continue;
-                };
-                let package = &locked.packages[done];
-                unpacker.unpack_tar(&package.name, &tar?[..])?;
-                done += 1;
-                written.store(done, Ordering::SeqCst);
-                progress(ProgressEvent::Unpacked {
-                    package: package.name.clone(),
-                    done,
-                    total,
-                });
-            }
-            Ok(())
-        })();
-        stop.store(true, Ordering::SeqCst);
-        outcome
-    })
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(SysrootError::Io {
+                    path: plan.cache.root.clone(),
+                    source: std::io::Error::other("an unpack worker stopped"),
+                })
+            })
+        })
+        .collect()
 }
 
-/// Reads a cached `.deb`, re-checks its hash, decompresses its data.tar.
-fn decompress_cached(
+/// A package's cached tree, if present and unchanged (every file still has
+/// the size and modification time recorded when it was sealed).
+fn cached_tree(plan: &Plan, package: &LockedPackage) -> Option<Vec<extract::Recorded>> {
+    let dir = plan.cache.unpacked_dir(&package.sha256);
+    let entries: Vec<extract::Recorded> =
+        serde_json::from_slice(&std::fs::read(dir.join("entries.json")).ok()?).ok()?;
+    let tree = dir.join("tree");
+    let intact = entries.iter().all(|entry| match &entry.kind {
+        extract::RecordedKind::File { size, mtime_ns } => {
+            std::fs::symlink_metadata(tree.join(&entry.path)).is_ok_and(|metadata| {
+                metadata.is_file()
+                    && metadata.len() == *size
+                    && extract::modified_ns(&metadata) == *mtime_ns
+            })
+        }
+        _ => true,
+    });
+    intact.then_some(entries)
+}
+
+/// Unpacks a cached, verified `.deb` into `unpacked/<sha256>/` (built in a
+/// temp dir and renamed) and returns its entries.
+fn unpack_to_cache(
     plan: &Plan,
     package: &LockedPackage,
     limit: u64,
-) -> Result<Vec<u8>, SysrootError> {
+) -> Result<Vec<extract::Recorded>, SysrootError> {
     let path = plan.cache.deb_path(&package.sha256);
     let deb = std::fs::read(&path).map_err(io_error(&path))?;
     // The cache holds only verified files, but a disk error or a
     // hand-edited cache must not slip an unverified file through.
     check_hash(&path.display().to_string(), &deb, &package.sha256, None)?;
-    Ok(extract::decompress_data_tar(&package.name, &deb, limit)?)
+    let dest = plan.cache.unpacked_dir(&package.sha256);
+    let parent = dest.parent().unwrap_or(&plan.cache.root);
+    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempdir_in(parent)
+        .map_err(io_error(parent))?;
+    let tree = staging.path().join("tree");
+    std::fs::create_dir(&tree).map_err(io_error(&tree))?;
+    let mut unpacker = Unpacker::new(&tree, limit).map_err(io_error(&tree))?;
+    unpacker.unpack_deb(&package.name, &deb)?;
+    unpacker.seal(&package.name)?;
+    let entries = std::mem::take(&mut unpacker.entries);
+    let json = serde_json::to_vec(&entries).map_err(|err| SysrootError::Io {
+        path: dest.clone(),
+        source: std::io::Error::other(err),
+    })?;
+    let entries_path = staging.path().join("entries.json");
+    std::fs::write(&entries_path, json).map_err(io_error(&entries_path))?;
+    if dest.exists() {
+        std::fs::remove_dir_all(&dest).map_err(io_error(&dest))?;
+    }
+    let staged = staging.keep();
+    std::fs::rename(&staged, &dest).map_err(|source| {
+        let _ = std::fs::remove_dir_all(&staged);
+        SysrootError::Io {
+            path: dest.clone(),
+            source,
+        }
+    })?;
+    Ok(entries)
 }
 
 /// Moves the staged sysroot to `dir`, replacing what was there.
