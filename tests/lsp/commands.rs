@@ -1,0 +1,139 @@
+//! workspace/executeCommand: applyFix through the command path, progress,
+//! cancellation, and fresh diagnostics afterwards.
+
+use expect_test::expect;
+use serde_json::{Value, json};
+
+use crate::diagnostics::fixture_copy;
+use crate::support::{Client, file_uri, pretty};
+
+fn progress_kinds(client: &Client) -> Vec<String> {
+    client
+        .seen
+        .iter()
+        .filter(|m| m["method"] == json!("$/progress"))
+        .map(|m| {
+            m["params"]["value"]["kind"]
+                .as_str()
+                .unwrap_or("?")
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn apply_fix_writes_the_edit_reports_progress_and_refreshes_diagnostics() {
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, Value::Null);
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": file_uri(&manifest), "languageId": "toml", "version": 1, "text": text } }),
+    );
+    let uri = json!(file_uri(&manifest));
+    let published = client.wait_for(|m| {
+        m["method"] == json!("textDocument/publishDiagnostics") && m["params"]["uri"] == uri
+    });
+    let diagnostic = published["params"]["diagnostics"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["code"] == json!("openssl_not_found")))
+        .cloned()
+        .unwrap_or_else(|| panic!("no openssl_not_found: {published:#}"));
+    let data = &diagnostic["data"];
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({
+            "command": "crossport.applyFix",
+            "arguments": [{ "manifest": data["manifest"], "finding": data["finding"], "fix": "use_vendored_openssl" }]
+        }),
+    );
+    let anonymised = pretty(&response).replace(&root.display().to_string(), "$ROOT");
+    expect![[r#"
+        {
+          "id": 2,
+          "jsonrpc": "2.0",
+          "result": {
+            "edited": [
+              "$ROOT/Cargo.toml"
+            ],
+            "fix": "use_vendored_openssl",
+            "steps": []
+          }
+        }"#]]
+    .assert_eq(&anonymised);
+    let written = std::fs::read_to_string(&manifest).expect("manifest");
+    assert!(
+        written.contains("openssl = { version = \"0.10\", features = [\"vendored\"] }"),
+        "{written}"
+    );
+    let refreshed = client.wait_for(|m| {
+        m["method"] == json!("textDocument/publishDiagnostics") && m["params"]["uri"] == uri
+    });
+    let codes: Vec<_> = refreshed["params"]["diagnostics"]
+        .as_array()
+        .map(|all| all.iter().map(|d| d["code"].clone()).collect())
+        .unwrap_or_default();
+    assert!(
+        !codes.contains(&json!("openssl_not_found")),
+        "{refreshed:#}"
+    );
+    assert_eq!(progress_kinds(&client), ["begin", "end"]);
+    // The plan's note (a C compiler for the target is still needed), then the result.
+    let note = client.wait_for(|m| m["method"] == json!("window/showMessage"));
+    assert!(
+        note["params"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("openssl-src")),
+        "{note}"
+    );
+    let done = client.wait_for(|m| m["method"] == json!("window/showMessage"));
+    assert!(
+        done["params"]["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with(": done")),
+        "{done}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+#[test]
+fn a_build_is_cancelled_from_its_progress_and_the_request_says_so() {
+    let (_dir, root) = fixture_copy();
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, Value::Null);
+    client.send(&json!({
+        "jsonrpc": "2.0", "id": "build", "method": "workspace/executeCommand",
+        "params": { "command": "crossport.build", "arguments": [{ "manifest": root.join("Cargo.toml") }] }
+    }));
+    let begin = client.wait_for(|m| {
+        m["method"] == json!("$/progress") && m["params"]["value"]["kind"] == json!("begin")
+    });
+    assert_eq!(
+        begin["params"]["value"]["cancellable"],
+        json!(true),
+        "{begin}"
+    );
+    assert_eq!(
+        begin["params"]["value"]["title"],
+        json!("cargo build --target aarch64-unknown-linux-gnu")
+    );
+    client.notify(
+        "window/workDoneProgress/cancel",
+        json!({ "token": begin["params"]["token"] }),
+    );
+    let response = client.response_str("build");
+    expect![[r#"
+        {
+          "error": {
+            "code": -32800,
+            "data": null,
+            "message": "the build was cancelled"
+          },
+          "id": "build",
+          "jsonrpc": "2.0"
+        }"#]]
+    .assert_eq(&pretty(&response));
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
