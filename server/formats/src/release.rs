@@ -204,9 +204,10 @@ fn month_number(name: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
+    let prefix = name.get(..3)?;
     let position = MONTHS
         .iter()
-        .position(|month| name.len() >= 3 && name[..3].eq_ignore_ascii_case(month))?;
+        .position(|month| prefix.eq_ignore_ascii_case(month))?;
     u32::try_from(position + 1).ok()
 }
 
@@ -313,6 +314,7 @@ SHA256:
         );
         assert_eq!(parse_rfc2822("Sat, 11 Foo 2026 10:16:37 UTC"), None);
         assert_eq!(parse_rfc2822("yesterday"), None);
+        assert_eq!(parse_rfc2822("Sat, 11 Jü 2026 10:16:37 UTC"), None);
         assert_eq!(parse_rfc2822("Sat, 11 Jul 2026 25:16:37 UTC"), None);
     }
 
