@@ -181,6 +181,28 @@ async function steps(page) {
   if (!FIX_TITLE.test(openssl ?? '')) throw new Error(`Cargo.toml on disk has no ${FIX_TITLE} fix: ${openssl}`);
   log(`the problem is gone; Cargo.toml now says: ${openssl}`);
   await screenshot(page, 'problem-fixed');
+
+  // "Crossport: Build for Target" runs cargo in the server; the status bar
+  // follows its progress. Record every status bar text while it runs.
+  await page.evaluate(() => {
+    window.crossportStatusSeen = new Set();
+    const record = () => {
+      for (const item of document.querySelectorAll('.statusbar-item')) window.crossportStatusSeen.add(item.innerText);
+    };
+    new MutationObserver(record).observe(document.querySelector('.part.statusbar'), {
+      subtree: true, childList: true, characterData: true, attributes: true,
+    });
+  });
+  await runPaletteCommand(page, 'Crossport: Build for Target');
+  const built = page.locator('.notification-toast', { hasText: /the build (succeeded|failed)/ }).first();
+  await built.waitFor({ timeout: 240_000 });
+  log(`build: "${(await built.innerText()).replace(/\s+/g, ' ').trim()}"`);
+  const seen = await page.evaluate(() => [...window.crossportStatusSeen]);
+  const building = seen.find((text) => text.includes(`${PICK_TARGET}: cargo build`));
+  if (!building) throw new Error(`the status bar never showed the build: ${JSON.stringify(seen)}`);
+  log(`status bar while building: "${building.replace(/\s+/g, ' ').trim()}"`);
+  await page.locator('.statusbar-item', { hasText: new RegExp(`${PICK_TARGET}: (ok|\\d+ problems?)`) }).first().waitFor({ timeout: 15_000 });
+  await screenshot(page, 'built');
 }
 
 const codeServer = spawn(
