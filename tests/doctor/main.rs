@@ -107,6 +107,32 @@ fn fix_refuses_unknown_fixes_and_releases() {
 }
 
 #[test]
+fn a_broken_config_is_reported_with_its_line_and_left_alone() {
+    let project = support::copy_fixture_crate("openssl-sqlite");
+    let config = project.path().join(".cargo/config.toml");
+    std::fs::create_dir_all(project.path().join(".cargo")).expect("mkdir");
+    let broken = "# ours\n[target.aarch64-unknown-linux-gnu\nlinker = \"x\"\n";
+    std::fs::write(&config, broken).expect("write");
+    let output = crossport(project.path())
+        .args([
+            "fix",
+            "--target",
+            "aarch64-unknown-linux-gnu",
+            "--apply",
+            "--edits-only",
+        ])
+        .output()
+        .expect("crossport runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(".cargo/config.toml:2:"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&config).ok().as_deref(),
+        Some(broken)
+    );
+}
+
+#[test]
 fn fix_is_a_dry_run_by_default() {
     let project = support::copy_fixture_crate("openssl-sqlite");
     let output = crossport(project.path())

@@ -112,12 +112,18 @@ impl Project {
     }
 
     pub fn graph(&self, target: &str) -> anyhow::Result<ProjectGraph> {
-        crossport_driver::cargo::project_graph(&self.manifest, Some(target)).with_context(|| {
-            format!(
-                "could not read the dependency graph of {}",
-                self.manifest.display()
-            )
-        })
+        crossport_driver::cargo::project_graph(&self.manifest, Some(target)).map_err(
+            |err| match err {
+                // cargo refusing the manifest is the user's input, not a crash.
+                crossport_driver::cargo::CargoError::Metadata { .. } => {
+                    InputError(err.to_string()).into()
+                }
+                other => anyhow::Error::from(other).context(format!(
+                    "could not read the dependency graph of {}",
+                    self.manifest.display()
+                )),
+            },
+        )
     }
 
     pub fn target_config(&self, target: &str) -> TargetConfig {

@@ -23,8 +23,13 @@ pub enum ConfigLoadError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: {source}")]
-    Parse { path: PathBuf, source: ConfigError },
+    #[error("{}:{line}:{column}: {source}", path.display())]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        source: ConfigError,
+    },
 }
 
 /// Whether a file belongs to a project or to the user.
@@ -128,9 +133,20 @@ fn load(path: &Path, scope: FileScope) -> Result<ConfigFile, ConfigLoadError> {
         path: path.to_owned(),
         source,
     })?;
-    let config = CargoConfig::parse(&text).map_err(|source| ConfigLoadError::Parse {
-        path: path.to_owned(),
-        source,
+    let config = CargoConfig::parse(&text).map_err(|source| {
+        let offset = match &source {
+            ConfigError::Parse {
+                span: Some(span), ..
+            } => span.start,
+            _ => 0,
+        };
+        let before = text.get(..offset).unwrap_or_default();
+        ConfigLoadError::Parse {
+            path: path.to_owned(),
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            source,
+        }
     })?;
     Ok(ConfigFile {
         path: path.to_owned(),
