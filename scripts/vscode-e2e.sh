@@ -40,6 +40,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
+for tool in node npm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "vscode-e2e: \`$tool\` not found: install Node 20 with npm (Debian 12's own nodejs is 18, too old for code-server 4.100.3)" >&2
+    exit 1
+  fi
+done
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" != 20 ]; then
   echo "vscode-e2e: code-server 4.100.3 installs only on Node 20; this is Node $(node --version)" >&2
