@@ -87,12 +87,10 @@ proptest! {
 
     #[test]
     fn deb822_paragraph_reader(text in debianish()) {
-        for item in deb822::paragraphs(&text) {
-            if let Ok(paragraph) = item {
-                for field in paragraph.fields() {
-                    let _ = paragraph.lines(field.name).count();
-                    let _ = paragraph.get_folded(field.name);
-                }
+        for paragraph in deb822::paragraphs(&text).flatten() {
+            for field in paragraph.fields() {
+                let _ = paragraph.lines(field.name).count();
+                let _ = paragraph.get_folded(field.name);
             }
         }
     }
