@@ -204,6 +204,12 @@ pub enum ManifestEdit {
         key: String,
         features: Vec<String>,
     },
+    /// Removes features from a declared dependency, where present.
+    RemoveFeatures {
+        table: Vec<String>,
+        key: String,
+        features: Vec<String>,
+    },
     /// Sets `default-features` on a declared dependency.
     SetDefaultFeatures {
         table: Vec<String>,
@@ -238,6 +244,19 @@ fn apply_edit(document: &mut DocumentMut, edit: &ManifestEdit) -> Result<(), Man
         } => {
             let section = section_mut(document, table)?;
             edit_dependency(section, table, key, |dep| add_features(dep, features))?;
+        }
+        ManifestEdit::RemoveFeatures {
+            table,
+            key,
+            features,
+        } => {
+            let section = section_mut(document, table)?;
+            edit_dependency(section, table, key, |dep| {
+                if let Some(Item::Value(Value::Array(existing))) = dep.get_mut("features") {
+                    existing
+                        .retain(|v| !v.as_str().is_some_and(|f| features.iter().any(|r| r == f)));
+                }
+            })?;
         }
         ManifestEdit::SetDefaultFeatures {
             table,

@@ -133,7 +133,18 @@ pub(super) fn use_rustls(cx: &FixContext<'_>, files: &mut Workspace) -> Result<F
         .collect();
     features.push(backend.to_owned());
     let (table, key) = edit_location(&reqwest_decl);
+    let native_tls: Vec<String> = reqwest_decl
+        .features
+        .iter()
+        .filter(|f| f.contains("native-tls") || *f == "default-tls")
+        .cloned()
+        .collect();
     let edits = [
+        ManifestEdit::RemoveFeatures {
+            table: table.clone(),
+            key: key.clone(),
+            features: native_tls,
+        },
         ManifestEdit::SetDefaultFeatures {
             table: table.clone(),
             key: key.clone(),

@@ -185,3 +185,83 @@ fn diffs_show_new_files_from_dev_null() {
     "#]]
     .assert_eq(&edit.unified_diff("x"));
 }
+
+#[test]
+fn rustls_by_the_locked_reqwest_version() {
+    let edge = |to| GraphEdge {
+        to,
+        normal: true,
+        ..GraphEdge::default()
+    };
+    let reqwest = GraphPackage {
+        name: "reqwest".into(),
+        version: "0.13.1".into(),
+        manifest_path: "/r/reqwest/Cargo.toml".into(),
+        declared_features: [
+            (
+                "default",
+                vec!["rustls", "charset", "http2", "system-proxy"],
+            ),
+            ("rustls", vec![]),
+            ("native-tls", vec!["dep:hyper-tls"]),
+            ("charset", vec![]),
+            ("http2", vec![]),
+            ("system-proxy", vec![]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+        .collect(),
+        ..GraphPackage::default()
+    };
+    let graph = ProjectGraph {
+        workspace_root: ROOT.into(),
+        packages: vec![
+            GraphPackage {
+                name: "app".into(),
+                manifest_path: MANIFEST.into(),
+                ..GraphPackage::default()
+            },
+            reqwest,
+            GraphPackage {
+                name: "openssl-sys".into(),
+                version: "0.9.100".into(),
+                links: Some("openssl".into()),
+                ..GraphPackage::default()
+            },
+        ],
+        members: vec![0],
+        edges: vec![vec![edge(1)], vec![edge(2)], vec![]],
+    };
+    let host = host();
+    let release = debian_release("bookworm").expect("known release");
+    let target = "aarch64-unknown-linux-gnu";
+    let layout = Layout::project(ROOT, CONFIG, target, "bookworm");
+    let lock = [crossport_formats::cargo_lock::LockedPackage {
+        name: "reqwest".into(),
+        version: "0.13.1".into(),
+        source: None,
+    }];
+    let cx = FixContext {
+        target,
+        release,
+        host: &host,
+        graph: &graph,
+        lock: &lock,
+        layout: &layout,
+    };
+    let mut files = Workspace::new(BTreeMap::from([(
+        MANIFEST.to_owned(),
+        Some(
+            "[dependencies]\nreqwest = { version = \"0.13\", features = [\"native-tls\"] }\n"
+                .to_owned(),
+        ),
+    )]));
+    let plan = plan_fix(&cx, "use_rustls", &mut files).expect("plans");
+    expect![[r#"
+        [dependencies]
+        reqwest = { version = "0.13", features = ["charset", "http2", "system-proxy", "rustls"], default-features = false }
+    "#]]
+    .assert_eq(files.text(MANIFEST).unwrap_or_default());
+    assert!(plan.notes[0].contains("aws-lc-rs"), "{:?}", plan.notes);
+    assert!(plan.notes[0].contains("ring"), "{:?}", plan.notes);
+}
