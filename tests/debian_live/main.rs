@@ -9,9 +9,9 @@
 //! - the closure of libssl-dev holds libssl3 (bookworm) or libssl3t64
 //!   (trixie), libc6-dev and the base set;
 //! - every `-dev` package of the links table exists in both releases;
-//! - on an amd64 Debian host, our closure of libssl-dev plus the base set
-//!   names exactly the packages `apt-get install -s` would install on an
-//!   empty system.
+//! - on an amd64 bookworm host, our closures (libssl-dev, libgtk-3-dev and
+//!   sets of common `-dev` packages, each with the base set) name exactly
+//!   the packages `apt-get install -s` would install on an empty system.
 
 use std::io::Read;
 use std::path::Path;
@@ -228,18 +228,39 @@ fn amd64_closure_matches_apt() {
         return;
     }
     let index = packages(&mirror("bookworm"), "bookworm", "amd64");
-    let resolution = resolve(&[&index], &ResolveRequest::new("amd64", &["libssl-dev"]))
-        .expect("libssl-dev resolves");
-    let mut roots = resolution.base_set.clone();
-    roots.push("libssl-dev".to_owned());
-    let Some(apt) = apt_would_install(&roots) else {
-        eprintln!("skipped: apt-get could not simulate (run apt-get update first)");
-        return;
-    };
-    let ours: Vec<String> = resolution
-        .packages
-        .iter()
-        .map(|p| p.package.name.clone())
-        .collect();
-    assert_eq!(ours, apt);
+    let root_sets: &[&[&str]] = &[
+        &["libssl-dev"],
+        // 349 packages: alternatives, virtual packages and Multi-Arch all over.
+        &["libgtk-3-dev"],
+        &[
+            "libpq-dev",
+            "libdbus-1-dev",
+            "libcurl4-openssl-dev",
+            "libgit2-dev",
+        ],
+        &[
+            "default-libmysqlclient-dev",
+            "libasound2-dev",
+            "libfontconfig-dev",
+            "libudev-dev",
+            "libsqlite3-dev",
+            "zlib1g-dev",
+        ],
+    ];
+    for roots in root_sets {
+        let resolution =
+            resolve(&[&index], &ResolveRequest::new("amd64", roots)).expect("roots resolve");
+        let mut requested = resolution.base_set.clone();
+        requested.extend(roots.iter().map(|root| (*root).to_owned()));
+        let Some(apt) = apt_would_install(&requested) else {
+            eprintln!("skipped: apt-get could not simulate (run apt-get update first)");
+            return;
+        };
+        let ours: Vec<String> = resolution
+            .packages
+            .iter()
+            .map(|p| p.package.name.clone())
+            .collect();
+        assert_eq!(ours, apt, "closure of {roots:?}");
+    }
 }
