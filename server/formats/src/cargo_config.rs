@@ -488,6 +488,19 @@ mod tests {
     }
 
     #[test]
+    fn build_target_goes_into_an_existing_build_table() {
+        let text = "[build]\njobs = 2\n\n[env]\nA = \"b\"\n";
+        let edit = ConfigEdit::SetBuildTarget {
+            value: EditValue::List(vec!["x".into(), "y".into()]),
+        };
+        let out = edit_config(text, &[edit]).expect("edit applies");
+        assert_eq!(
+            out,
+            "[build]\njobs = 2\ntarget = [\"x\", \"y\"]\n\n[env]\nA = \"b\"\n"
+        );
+    }
+
+    #[test]
     fn broken_toml_is_an_error_with_a_span() {
         let err = edit_config("[target\n", &[]).expect_err("invalid");
         assert!(matches!(err, ConfigError::Parse { span: Some(_), .. }));

@@ -1,3 +1,6 @@
+//! Fix plans over a small project: the config and scripts they write, the
+//! manifest edits, and the diffs shown for them.
+
 use std::collections::BTreeMap;
 
 use expect_test::expect;

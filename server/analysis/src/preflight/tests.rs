@@ -1,3 +1,6 @@
+//! Preflight over small hand-built graphs: root cause first, spans on the
+//! manifest line, and what counts as already supplied.
+
 use std::collections::BTreeMap;
 
 use super::*;
