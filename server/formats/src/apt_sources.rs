@@ -75,9 +75,10 @@ pub fn parse_deb822_sources(name: &str, text: &str) -> (Vec<AptSource>, Vec<AptS
         };
         let words = |field: &str| -> Vec<String> {
             paragraph
-                .get(field)
-                .map(|value| value.split_whitespace().map(str::to_owned).collect())
-                .unwrap_or_default()
+                .lines(field)
+                .flat_map(str::split_whitespace)
+                .map(str::to_owned)
+                .collect()
         };
         let mut types = Vec::new();
         for word in words("Types") {

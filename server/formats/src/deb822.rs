@@ -55,11 +55,17 @@ impl<'a> Paragraph<'a> {
 
     /// The value's lines, each trimmed, empty lines dropped. The first item
     /// is the text on the field's own line when it has any.
+    ///
+    /// A comment line inside a multi-line value (`#` in the first column,
+    /// which a continuation line never has) is skipped, as apt does.
     pub fn lines(&self, name: &str) -> impl Iterator<Item = &'a str> + use<'a> {
         self.get(name)
             .unwrap_or("")
             .split('\n')
-            .map(str::trim)
+            .enumerate()
+            // The first piece is the text after the colon, never a comment.
+            .filter(|(index, line)| *index == 0 || !line.starts_with('#'))
+            .map(|(_, line)| line.trim())
             .filter(|line| !line.is_empty())
     }
 
@@ -67,7 +73,7 @@ impl<'a> Paragraph<'a> {
     /// folded field such as Depends reads when it was wrapped).
     pub fn get_folded(&self, name: &str) -> Option<String> {
         self.get(name)
-            .map(|value| value.split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|_| self.lines(name).collect::<Vec<_>>().join(" "))
     }
 
     /// The fields in file order.
@@ -309,6 +315,22 @@ mod tests {
         assert_eq!(paragraph.get("Types"), Some("deb"));
         assert_eq!(paragraph.get("URIs"), Some("http://mirror.example/debian"));
         assert_eq!(items.len(), 3);
+    }
+
+    #[test]
+    fn comments_inside_a_multiline_value_are_skipped() {
+        let text = "URIs: http://a.example/debian\n# http://old.example/debian\n http://b.example/debian\nSuites: bookworm\n";
+        let (found, errors) = parse_all(text);
+        assert!(errors.is_empty());
+        let uris: Vec<_> = found[0].lines("URIs").collect();
+        assert_eq!(uris, ["http://a.example/debian", "http://b.example/debian"]);
+        assert_eq!(
+            found[0].get_folded("URIs").as_deref(),
+            Some("http://a.example/debian http://b.example/debian")
+        );
+        assert_eq!(found[0].get("Suites"), Some("bookworm"));
+        let (hash_first, _) = parse_all("Description: #1 tool\n more\n");
+        assert_eq!(hash_first[0].lines("Description").next(), Some("#1 tool"));
     }
 
     #[test]
