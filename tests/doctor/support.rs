@@ -369,3 +369,40 @@ pub fn end_to_end(target: &Path) {
     );
     assert!(String::from_utf8_lossy(&run.stdout).contains("OpenSSL 1.1.1"));
 }
+
+/// `fix --apply` for a foreign target, then the written `-cc` and `-run`
+/// scripts compile, link and run a C program that prints OpenSSL's version.
+pub fn foreign_c_check(target: &str, release: &str, expected: &str) {
+    let project = copy_fixture_crate("openssl-sqlite");
+    let dir = project.path();
+    run_ok(crossport(dir).args([
+        "fix",
+        "--target",
+        target,
+        "--release",
+        release,
+        "--only",
+        "fetch_sysroot_and_wire",
+        "--only",
+        "configure_runner",
+        "--apply",
+    ]));
+    let source = dir.join("version.c");
+    std::fs::write(
+        &source,
+        "#include <stdio.h>\n#include <openssl/crypto.h>\nint main(void) { puts(OpenSSL_version(OPENSSL_VERSION)); return 0; }\n",
+    )
+    .expect("write");
+    let scripts = dir.join(".cargo/crossport");
+    let binary = dir.join("version");
+    run_ok(
+        Command::new(scripts.join(format!("{target}-cc")))
+            .arg(&source)
+            .arg("-o")
+            .arg(&binary)
+            .arg("-lcrypto"),
+    );
+    let run = run_ok(Command::new(scripts.join(format!("{target}-run"))).arg(&binary));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.starts_with(expected), "{stdout}");
+}
