@@ -18,6 +18,8 @@
 //!   `foreign` change nothing when every package has one architecture.
 //! - One version per package name: if the selected version does not
 //!   satisfy a later constraint, the group fails with the path to both.
+//! - Conflicts and Breaks are not checked: a sysroot is unpacked files, not
+//!   a running system, and the tests compare whole closures with apt's.
 //! - Names in [`ResolveRequest::exclude`] count as installed: they are not
 //!   fetched and their dependencies are not followed. Nothing is excluded
 //!   by default; the real closure of the `-dev` packages a linker needs is
@@ -32,6 +34,7 @@ use crossport_formats::debversion::Version;
 use crossport_formats::packages::{MultiArch, Package, PackageIndex};
 
 use super::base_set::choose_base_set;
+use super::links::dev_package_for_links;
 
 /// What to resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,11 +102,14 @@ impl Resolution<'_> {
 /// requested package itself).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
-    #[error("unknown package `{name}` for {arch}{}", via(path))]
+    #[error("unknown package `{name}` for {arch}{}{}", via(path), did_you_mean(suggestion.as_deref()))]
     UnknownPackage {
         name: String,
         arch: String,
         path: Vec<String>,
+        /// For a requested package: an existing package the user probably
+        /// meant (`openssl` → `libssl-dev`).
+        suggestion: Option<String>,
     },
     #[error("cannot satisfy `{relation}` for {arch}{}: {reason}", via(path))]
     Unsatisfiable {
@@ -122,6 +128,12 @@ pub enum ResolveError {
     BadRoot { root: String, source: RelationError },
     #[error("the index has no libgcc-N-dev and libstdc++-N-dev pair for {arch}")]
     NoCompilerRuntime { arch: String },
+}
+
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|name| format!("; did you mean `{name}`?"))
+        .unwrap_or_default()
 }
 
 fn via(path: &[String]) -> String {
@@ -254,10 +266,16 @@ impl<'a, 'r> Resolver<'a, 'r> {
         if let [relation] = group.as_slice()
             && !self.name_exists_anywhere(&relation.name)
         {
+            let suggestion = if parent.is_none() {
+                self.suggest(&relation.name)
+            } else {
+                None
+            };
             return Err(ResolveError::UnknownPackage {
                 name: relation.name.clone(),
                 arch,
                 path,
+                suggestion,
             });
         }
         let relation = display_alternatives(&group.into_iter().cloned().collect::<Vec<_>>());
@@ -394,6 +412,20 @@ impl<'a, 'r> Resolver<'a, 'r> {
                 wanted == arch || (arch == "all" && wanted == target)
             }
         }
+    }
+
+    /// A package for a mistyped request: the `-dev` package of a library
+    /// name (`openssl`, `sqlite3`, `z`), or the usual `lib…-dev` spellings.
+    fn suggest(&self, name: &str) -> Option<String> {
+        let from_links = dev_package_for_links(name).map(str::to_owned);
+        from_links
+            .into_iter()
+            .chain([
+                format!("lib{name}-dev"),
+                format!("{name}-dev"),
+                format!("lib{name}"),
+            ])
+            .find(|candidate| candidate != name && self.name_exists_anywhere(candidate))
     }
 
     fn name_exists_anywhere(&self, name: &str) -> bool {

@@ -186,6 +186,24 @@ fn unknown_packages_are_named_with_their_path() {
         error(&[&packages], &request(&["nosuch-dev"])),
         "unknown package `nosuch-dev` for arm64"
     );
+    let real = index(
+        "Package: libssl-dev\nVersion: 3\nArchitecture: arm64
+
+Package: libsqlite3-dev\nVersion: 3\nArchitecture: arm64
+
+Package: libpcap0.8-dev\nVersion: 1\nArchitecture: arm64\nProvides: libpcap-dev",
+    );
+    for (typed, meant) in [
+        ("openssl", "libssl-dev"),
+        ("sqlite3", "libsqlite3-dev"),
+        ("ssl", "libssl-dev"),
+        ("pcap", "libpcap-dev"),
+    ] {
+        assert_eq!(
+            error(&[&real], &request(&[typed])),
+            format!("unknown package `{typed}` for arm64; did you mean `{meant}`?")
+        );
+    }
     assert!(matches!(
         resolve(&[&packages], &request(&["bad ("])),
         Err(ResolveError::BadRoot { .. })
