@@ -202,8 +202,7 @@ fn build_explains_a_failed_link() {
 
 #[test]
 fn end_to_end() {
-    if std::env::var_os("CROSSPORT_SLOW").is_none() || std::env::var_os("CROSSPORT_LIVE").is_none()
-    {
+    if !support::slow_and_live() {
         eprintln!("skipped: set CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1");
         return;
     }
@@ -216,8 +215,7 @@ fn end_to_end() {
 /// OpenSSL, and the runner it writes runs it under qemu.
 #[test]
 fn foreign_wiring_links_and_runs_c() {
-    if std::env::var_os("CROSSPORT_SLOW").is_none() || std::env::var_os("CROSSPORT_LIVE").is_none()
-    {
+    if !support::slow_and_live() {
         eprintln!("skipped: set CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1");
         return;
     }

@@ -6,6 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+/// Whether the slow, networked tests run: `CROSSPORT_SLOW` and
+/// `CROSSPORT_LIVE` both set to something other than `0`.
+pub fn slow_and_live() -> bool {
+    ["CROSSPORT_SLOW", "CROSSPORT_LIVE"]
+        .iter()
+        .all(|var| std::env::var(var).is_ok_and(|value| !value.is_empty() && value != "0"))
+}
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
