@@ -80,6 +80,11 @@ impl Package {
         debrelation::parse_relations(&self.pre_depends_raw)
     }
 
+    /// The parsed `Provides` field.
+    pub fn provides(&self) -> Result<Vec<Alternatives>, RelationError> {
+        debrelation::parse_relations(&self.provides_raw)
+    }
+
     /// `name:arch (= version)`, for messages.
     pub fn label(&self) -> String {
         format!("{}:{} (= {})", self.name, self.architecture, self.version)
@@ -428,6 +433,7 @@ mod tests {
         let mawk = index.get("mawk").next().expect("mawk");
         assert!(mawk.essential);
         assert_eq!(mawk.pre_depends().expect("pre")[0][0].name, "libc6");
+        assert_eq!(mawk.provides().expect("provides")[0][0].name, "awk");
         assert_eq!(index.providers("awk")[0].package, 1);
         assert_eq!(index.providers("awk")[0].version, None);
         let virtual_provider = &index.providers("libssl-dev-virtual")[0];
