@@ -61,7 +61,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "findings": findings,
         }))?,
         Format::Human if outcome.success => {
-            eprintln!("built {compiled} crates for {}", args.target);
+            eprintln!(
+                "built for {} ({compiled} crate(s) compiled or fresh)",
+                args.target
+            );
         }
         Format::Human => {
             if findings.is_empty() {
