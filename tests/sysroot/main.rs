@@ -366,6 +366,16 @@ fn verify_sync_and_offline_reproduce_the_locked_sysroot() {
             .path("offline/usr/include/openssl/opensslv.h")
             .is_file()
     );
+    // The offline sysroot was assembled from the cache's unpacked trees:
+    // the cached tree, the first sysroot and this one share the file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let links = std::fs::metadata(world.path("offline/usr/include/crypt.h"))
+            .map(|m| m.nlink())
+            .unwrap_or(0);
+        assert_eq!(links, 3, "the unpacked cache was not reused");
+    }
     // The edit above went through a hard link into the cache's unpacked
     // tree; the cache noticed and unpacked the verified .deb again.
     assert_eq!(

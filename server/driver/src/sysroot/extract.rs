@@ -81,7 +81,7 @@ pub enum RecordedKind {
     /// are filled in when a cached tree is sealed, to notice later edits.
     File {
         size: u64,
-        mtime_ns: u128,
+        mtime_ns: u64,
     },
     /// Target as the archive gave it.
     Symlink {
@@ -464,12 +464,14 @@ enum Source<'e, 'a, R: Read> {
 }
 
 /// A file's modification time in nanoseconds since the epoch (0 if unknown).
-pub fn modified_ns(metadata: &fs::Metadata) -> u128 {
+pub fn modified_ns(metadata: &fs::Metadata) -> u64 {
     metadata
         .modified()
         .ok()
         .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |duration| duration.as_nanos())
+        .map_or(0, |duration| {
+            u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+        })
 }
 
 /// Decompresses the data.tar of a `.deb` into memory, refusing more than
@@ -703,6 +705,32 @@ mod tests {
             safe_symlink_target(Path::new("usr/lib"), "../../lib/libz.so.1"),
             Ok(PathBuf::from("../../lib/libz.so.1"))
         );
+    }
+
+    #[test]
+    fn recorded_entries_survive_json() {
+        let entries = vec![
+            Recorded {
+                path: "usr/lib/libz.so.1".to_owned(),
+                kind: RecordedKind::File {
+                    size: 7,
+                    mtime_ns: 1_795_392_000_123_456_789,
+                },
+            },
+            Recorded {
+                path: "lib64/ld.so".to_owned(),
+                kind: RecordedKind::Symlink {
+                    target: "/lib/ld.so".to_owned(),
+                },
+            },
+            Recorded {
+                path: "usr".to_owned(),
+                kind: RecordedKind::Dir,
+            },
+        ];
+        let json = serde_json::to_string(&entries).expect("serialise");
+        let back: Vec<Recorded> = serde_json::from_str(&json).expect("deserialise");
+        assert_eq!(back, entries);
     }
 
     #[test]
