@@ -1,0 +1,147 @@
+//! `deploy`: write a Dockerfile, upload over ssh with an atomic rename, or
+//! stream an archive to Dokku's `git:from-archive`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::runner::{Input, run_remote};
+use super::{SshError, SshHost, SshOptions, shell_quote};
+
+/// What a deploy did.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeployOutcome {
+    pub destination: String,
+    /// Bytes sent.
+    pub bytes: u64,
+    /// What the remote side printed (Dokku's build log, the restart command).
+    pub remote_output: String,
+}
+
+/// Writes a Dockerfile atomically (temp file in the same directory, then rename).
+pub fn write_dockerfile(path: &Path, text: &str) -> Result<(), SshError> {
+    let write_error = |source| SshError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(write_error)?;
+    temp.write_all(text.as_bytes()).map_err(write_error)?;
+    temp.as_file().sync_all().map_err(write_error)?;
+    temp.persist(path).map_err(|err| write_error(err.error))?;
+    Ok(())
+}
+
+/// Uploads the binary to `path` on the host: streamed over ssh into a temp
+/// name beside it, size-checked, made executable and renamed over the old
+/// file (atomic on the server's file system). Then runs `restart`, if any,
+/// with `sh -c`.
+pub fn deploy_ssh(
+    binary: &Path,
+    host: &SshHost,
+    path: &str,
+    restart: Option<&str>,
+    options: &SshOptions,
+) -> Result<DeployOutcome, SshError> {
+    let file = std::fs::File::open(binary).map_err(|source| SshError::Read {
+        path: binary.to_owned(),
+        source,
+    })?;
+    let bytes = file
+        .metadata()
+        .map_err(|source| SshError::Read {
+            path: binary.to_owned(),
+            source,
+        })?
+        .len();
+    let dest = shell_quote(path);
+    let upload = format!(
+        "set -e; dest={dest}; tmp=\"$dest.crossport-upload.$$\"; \
+         trap 'rm -f -- \"$tmp\"' EXIT; cat > \"$tmp\"; \
+         size=$(wc -c < \"$tmp\" | tr -d ' '); \
+         if [ \"$size\" != {bytes} ]; then echo \"received $size of {bytes} bytes\" >&2; exit 3; fi; \
+         chmod 0755 \"$tmp\"; mv -f -- \"$tmp\" \"$dest\""
+    );
+    let mut remote_output = run_remote(host, options, &upload, Input::File(file), "upload")?;
+    if let Some(restart) = restart {
+        let command = format!("sh -c {}", shell_quote(restart));
+        remote_output.push_str(&run_remote(
+            host,
+            options,
+            &command,
+            Input::None,
+            "restart command",
+        )?);
+    }
+    Ok(DeployOutcome {
+        destination: format!("ssh://{}{path}", host.label()),
+        bytes,
+        remote_output,
+    })
+}
+
+/// A tar archive with the Dockerfile and the binary, as Dokku's
+/// `git:from-archive` unpacks it into the app's repository.
+pub fn dokku_archive(
+    binary: &Path,
+    binary_name: &str,
+    dockerfile: &str,
+) -> Result<Vec<u8>, SshError> {
+    let read_error = |source| SshError::Read {
+        path: binary.to_owned(),
+        source,
+    };
+    let data = std::fs::read(binary).map_err(read_error)?;
+    let mut builder = tar::Builder::new(Vec::new());
+    append(&mut builder, "Dockerfile", dockerfile.as_bytes(), 0o644).map_err(read_error)?;
+    append(&mut builder, binary_name, &data, 0o755).map_err(read_error)?;
+    builder.into_inner().map_err(read_error)
+}
+
+fn append(
+    builder: &mut tar::Builder<Vec<u8>>,
+    name: &str,
+    data: &[u8],
+    mode: u32,
+) -> std::io::Result<()> {
+    let mut header = tar::Header::new_ustar();
+    header.set_size(data.len() as u64);
+    header.set_mode(mode);
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_mtime(0);
+    builder.append_data(&mut header, name, data)
+}
+
+/// Streams the archive to `dokku git:from-archive APP --` on the host.
+/// Dokku's own ssh user runs dokku as its forced command, so the leading
+/// `dokku` is left out for it.
+pub fn deploy_dokku(
+    archive: Vec<u8>,
+    host: &SshHost,
+    app: &str,
+    options: &SshOptions,
+) -> Result<DeployOutcome, SshError> {
+    let bytes = archive.len() as u64;
+    let subcommand = format!("git:from-archive {} --", shell_quote(app));
+    let command = if host.user.as_deref() == Some("dokku") {
+        subcommand
+    } else {
+        format!("dokku {subcommand}")
+    };
+    let remote_output = run_remote(
+        host,
+        options,
+        &command,
+        Input::Bytes(archive),
+        "dokku git:from-archive",
+    )?;
+    Ok(DeployOutcome {
+        destination: format!("dokku://{}/{app}", host.label()),
+        bytes,
+        remote_output,
+    })
+}

@@ -1,0 +1,382 @@
+//! Black-box tests of `crossport probe` and `crossport deploy` against a real
+//! OpenSSH server started on loopback (gated by CROSSPORT_SLOW=1, which CI
+//! sets). Destination validation needs no server and always runs.
+
+mod sshd;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use sshd::Sshd;
+
+fn slow_tests_enabled() -> bool {
+    let enabled = std::env::var_os("CROSSPORT_SLOW").is_some_and(|v| v == "1");
+    if !enabled {
+        eprintln!("skipped: set CROSSPORT_SLOW=1 to start a real sshd");
+    }
+    enabled
+}
+
+fn crossport(args: &[String]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crossport"))
+        .args(args)
+        .output()
+        .expect("crossport runs")
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|arg| arg.to_string()).collect()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn local(program: &str, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .expect("local command");
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// libssl sonames in this machine's standard library directories.
+fn local_libssl_sonames() -> Vec<String> {
+    let mut dirs = vec![
+        "/lib".to_owned(),
+        "/usr/lib".to_owned(),
+        "/lib64".to_owned(),
+        "/usr/lib64".to_owned(),
+    ];
+    for parent in ["/lib", "/usr/lib"] {
+        if let Ok(entries) = std::fs::read_dir(parent) {
+            for entry in entries.flatten() {
+                if entry.path().is_dir() {
+                    dirs.push(entry.path().display().to_string());
+                }
+            }
+        }
+    }
+    let mut names: Vec<String> = dirs
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flat_map(|entries| entries.flatten())
+        .filter(|entry| entry.path().exists())
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+        .filter(|name| name.starts_with("libssl.so."))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn probe_reports_this_machines_real_facts() {
+    if !slow_tests_enabled() {
+        return;
+    }
+    let sshd = Sshd::start();
+    let mut args = strings(&[
+        "probe",
+        &format!("ssh://{}", sshd.authority()),
+        "--format",
+        "json",
+    ]);
+    args.extend(sshd.ssh_flags("client_key"));
+    let output = crossport(&args);
+    assert!(output.status.success(), "probe failed: {}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("probe prints JSON");
+    let server = &report["server"];
+    assert_eq!(server["uname_machine"], local("uname", &["-m"]));
+    let os_release = std::fs::read_to_string("/etc/os-release").expect("os-release");
+    for line in os_release.lines() {
+        if let Some((key, value)) = line.split_once('=') {
+            assert_eq!(server["os_release"][key], value.trim_matches('"'), "{key}");
+        }
+    }
+    let glibc = local("getconf", &["GNU_LIBC_VERSION"]);
+    assert_eq!(
+        Some(server["glibc"].as_str().expect("glibc")),
+        glibc.split_whitespace().last()
+    );
+    let sonames: Vec<String> = server["libssl_sonames"]
+        .as_array()
+        .expect("sonames")
+        .iter()
+        .map(|name| name.as_str().expect("string").to_owned())
+        .collect();
+    assert_eq!(sonames, local_libssl_sonames());
+    let recommendation = &report["recommendation"];
+    if local("uname", &["-m"]) == "x86_64" {
+        assert_eq!(recommendation["target"], "x86_64-unknown-linux-gnu");
+    }
+    let codename = os_release
+        .lines()
+        .find_map(|line| line.strip_prefix("VERSION_CODENAME="))
+        .expect("codename");
+    assert_eq!(recommendation["release"], codename);
+    let command = recommendation["sysroot_command"].as_str().expect("command");
+    assert!(
+        command.starts_with("crossport sysroot fetch --target "),
+        "{command}"
+    );
+    assert!(
+        command.contains(&format!("--release {codename}")),
+        "{command}"
+    );
+}
+
+#[test]
+fn ssh_deploy_renames_atomically_and_runs_the_restart_command() {
+    if !slow_tests_enabled() {
+        return;
+    }
+    let sshd = Sshd::start();
+    let deploy_dir = sshd.path("srv");
+    std::fs::create_dir(&deploy_dir).expect("deploy dir");
+    let destination = deploy_dir.join("app");
+    std::fs::write(&destination, b"old version").expect("old file");
+    // A second name for the old file: an in-place overwrite would change
+    // it, an atomic rename leaves it alone.
+    let old_link = sshd.path("old-app");
+    std::fs::hard_link(&destination, &old_link).expect("hard link");
+    let marker = sshd.path("restarted");
+    let mut args = strings(&[
+        "deploy",
+        "/bin/ls",
+        "--to",
+        &format!("ssh://{}{}", sshd.authority(), destination.display()),
+        "--restart",
+        &format!("echo restarted > {}", marker.display()),
+    ]);
+    args.extend(sshd.ssh_flags("client_key"));
+    let output = crossport(&args);
+    assert!(
+        output.status.success(),
+        "deploy failed: {}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read(&destination).expect("deployed"),
+        std::fs::read("/bin/ls").expect("ls")
+    );
+    let mode = std::fs::metadata(&destination)
+        .expect("metadata")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o755);
+    assert_eq!(std::fs::read(&old_link).expect("old link"), b"old version");
+    assert_eq!(
+        std::fs::read_to_string(&marker).expect("marker"),
+        "restarted\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&deploy_dir)
+        .expect("list")
+        .flatten()
+        .map(|entry| entry.file_name())
+        .collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("app")]);
+}
+
+#[test]
+fn dokku_receives_the_archive_on_stdin() {
+    if !slow_tests_enabled() {
+        return;
+    }
+    let sshd = Sshd::start();
+    let received = sshd.path("dokku-app");
+    let argv = sshd.path("dokku-argv");
+    let dokku = sshd.path("bin/dokku");
+    std::fs::write(
+        &dokku,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > {argv}\nmkdir -p {received}\n\
+             tar -x -C {received} -f -\necho '-----> Building web-app from Dockerfile'\n",
+            argv = argv.display(),
+            received = received.display()
+        ),
+    )
+    .expect("dokku script");
+    std::fs::set_permissions(&dokku, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut args = strings(&[
+        "deploy",
+        "/bin/ls",
+        "--to",
+        &format!("dokku://{}/web-app", sshd.authority()),
+        "--release",
+        "bookworm",
+    ]);
+    args.extend(sshd.ssh_flags("client_key"));
+    let output = crossport(&args);
+    assert!(
+        output.status.success(),
+        "deploy failed: {}",
+        stderr(&output)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Building web-app"));
+    assert_eq!(
+        std::fs::read_to_string(&argv).expect("argv recorded"),
+        "git:from-archive\nweb-app\n--\n"
+    );
+    let dockerfile = std::fs::read_to_string(received.join("Dockerfile")).expect("Dockerfile");
+    assert!(
+        dockerfile.contains("FROM debian:bookworm-slim"),
+        "{dockerfile}"
+    );
+    assert!(dockerfile.contains("USER app"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("COPY ls /usr/local/bin/ls"),
+        "{dockerfile}"
+    );
+    assert_eq!(
+        std::fs::read(received.join("ls")).expect("binary"),
+        std::fs::read("/bin/ls").expect("ls")
+    );
+    let mode = std::fs::metadata(received.join("ls"))
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o111, 0o111);
+}
+
+#[test]
+fn a_binary_for_another_machine_is_refused_unless_forced() {
+    if !slow_tests_enabled() {
+        return;
+    }
+    let sshd = Sshd::start();
+    let source = sshd.path("bare.c");
+    std::fs::write(&source, "void _start(void) { for (;;) {} }\n").expect("source");
+    let binary = sshd.path("bare-aarch64");
+    let status = Command::new("clang")
+        .args([
+            "--target=aarch64-linux-gnu",
+            "-nostdlib",
+            "-static",
+            "-fuse-ld=lld",
+            "-o",
+        ])
+        .arg(&binary)
+        .arg(&source)
+        .status()
+        .expect("clang runs");
+    assert!(status.success());
+    let destination = sshd.path("foreign");
+    let mut args = strings(&[
+        "deploy",
+        binary.to_str().expect("utf-8"),
+        "--to",
+        &format!("ssh://{}{}", sshd.authority(), destination.display()),
+    ]);
+    args.extend(sshd.ssh_flags("client_key"));
+    let output = crossport(&args);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("would not run"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("the binary is for aarch64"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!destination.exists());
+    args.push("--force".into());
+    let output = crossport(&args);
+    assert!(
+        output.status.success(),
+        "forced deploy failed: {}",
+        stderr(&output)
+    );
+    assert!(destination.exists());
+}
+
+#[test]
+fn a_refused_key_is_a_clear_error() {
+    if !slow_tests_enabled() {
+        return;
+    }
+    let sshd = Sshd::start();
+    let mut args = strings(&["probe", &format!("ssh://{}", sshd.authority())]);
+    args.extend(sshd.ssh_flags("other_key"));
+    let output = crossport(&args);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("refused the key"), "{text}");
+    assert!(text.contains("Permission denied"), "{text}");
+}
+
+#[test]
+fn an_unreachable_host_is_a_clear_error() {
+    if !slow_tests_enabled() {
+        return;
+    }
+    let port = sshd::free_port();
+    let args = strings(&[
+        "probe",
+        &format!("ssh://nobody@127.0.0.1:{port}"),
+        "--ssh-config",
+        "/dev/null",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+    ]);
+    let output = crossport(&args);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("cannot reach nobody@127.0.0.1"), "{text}");
+    assert!(text.contains("Connection refused"), "{text}");
+}
+
+#[test]
+fn hostile_destinations_are_refused_before_ssh_runs() {
+    let marker = tempfile::tempdir().expect("temp dir");
+    let pwned = marker.path().join("pwned");
+    for url in [
+        format!("ssh://root@127.0.0.1/tmp/x;touch {}", pwned.display()),
+        format!("ssh://root@127.0.0.1/tmp/$(touch {})", pwned.display()),
+        "ssh://-oProxyCommand=touch/x".to_owned(),
+        "dokku://host/app;id".to_owned(),
+    ] {
+        let output = crossport(&strings(&["deploy", "/bin/ls", "--to", &url]));
+        assert_eq!(output.status.code(), Some(2), "{url}: {}", stderr(&output));
+        assert!(stderr(&output).contains("invalid destination"), "{url}");
+    }
+    let output = crossport(&strings(&["probe", "ssh://-oProxyCommand=x"]));
+    assert_eq!(output.status.code(), Some(2));
+    let output = crossport(&strings(&["probe", "ssh://h", "-o", "-oProxyCommand"]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!pwned.exists());
+}
+
+#[test]
+fn dockerfile_is_written_for_the_newest_release_the_binary_runs_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("Dockerfile");
+    let output = crossport(&strings(&[
+        "deploy",
+        "/bin/ls",
+        "--dockerfile",
+        path.to_str().expect("utf-8"),
+    ]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&path).expect("Dockerfile written");
+    assert!(text.contains("FROM debian:trixie-slim"), "{text}");
+    assert!(text.contains("USER app"), "{text}");
+    // bullseye's glibc is too old for this machine's ls: refused.
+    let output = crossport(&strings(&[
+        "deploy",
+        "/bin/ls",
+        "--release",
+        "bullseye",
+        "--dockerfile",
+        path.to_str().expect("utf-8"),
+    ]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("would not run on bullseye"),
+        "{}",
+        stderr(&output)
+    );
+}
