@@ -2,6 +2,7 @@
 //! whole responses compared with expect-test snapshots
 //! (`UPDATE_EXPECT=1 cargo test -p crossport --test lsp` rewrites them).
 
+mod bench;
 mod commands;
 mod diagnostics;
 mod lifecycle;
