@@ -137,3 +137,43 @@ fn a_build_is_cancelled_from_its_progress_and_the_request_says_so() {
     .assert_eq(&pretty(&response));
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }
+
+#[test]
+fn a_failed_build_comes_back_as_diagnostics() {
+    if std::env::var_os("CROSSPORT_SLOW").is_none_or(|v| v != "1") {
+        eprintln!("skipped: set CROSSPORT_SLOW=1 to run a real cargo build");
+        return;
+    }
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, Value::Null);
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "crossport.build", "arguments": [{ "manifest": manifest }] }),
+    );
+    // Without a configured cross toolchain the aarch64 build cannot succeed
+    // (missing std here; a missing linker or OpenSSL on a host that has std).
+    assert_eq!(response["result"]["success"], json!(false), "{response:#}");
+    let count = response["result"]["findings"].as_u64().unwrap_or(0);
+    assert!(count >= 1, "{response:#}");
+    let published = client.wait_for(|m| {
+        m["method"] == json!("textDocument/publishDiagnostics")
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+    });
+    let first = &published["params"]["diagnostics"][0];
+    assert_eq!(first["source"], json!("crossport"), "{published:#}");
+    assert!(first["code"].is_string(), "{published:#}");
+    let end = client.wait_for(|m| {
+        m["method"] == json!("$/progress") && m["params"]["value"]["kind"] == json!("end")
+    });
+    assert!(
+        end["params"]["value"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("failed")),
+        "{end}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}

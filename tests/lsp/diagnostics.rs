@@ -261,3 +261,30 @@ fn config_findings_sit_on_the_build_target_key_and_settings_switch_them_off() {
     assert_eq!(cleared, Vec::<Value>::new());
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }
+
+#[test]
+fn targets_from_initialization_options_and_configuration_win_over_the_cargo_config() {
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let mut client = Client::spawn(&root);
+    let options = json!({ "crossport": { "targets": ["riscv64gc-unknown-linux-gnu"] } });
+    client.initialize(&root, options);
+    open(&mut client, &manifest);
+    let diagnostics = diagnostics_for(&mut client, &manifest);
+    let openssl = with_code(&diagnostics, "openssl_not_found").expect("openssl_not_found");
+    assert_eq!(
+        openssl["data"]["finding"]["target"],
+        json!("riscv64gc-unknown-linux-gnu")
+    );
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "crossport": { "targets": ["armv7-unknown-linux-gnueabihf"] } } }),
+    );
+    let diagnostics = diagnostics_for(&mut client, &manifest);
+    let openssl = with_code(&diagnostics, "openssl_not_found").expect("openssl_not_found");
+    assert_eq!(
+        openssl["data"]["finding"]["target"],
+        json!("armv7-unknown-linux-gnueabihf")
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}

@@ -128,7 +128,12 @@ pub fn on_build_findings(
     state: &mut ServerState,
     event: BuildFindings,
 ) -> ControlFlow<async_lsp::Result<()>> {
-    let by_file = to_published(state, &event.project, &event.findings);
+    let findings: Vec<Finding> = event
+        .findings
+        .into_iter()
+        .map(|finding| anchor_like_preflight(state, &event.project, finding))
+        .collect();
+    let by_file = to_published(state, &event.project, &findings);
     state
         .projects
         .entry(event.project.clone())
@@ -136,6 +141,34 @@ pub fn on_build_findings(
         .build = by_file;
     publish(state, &event.project);
     ControlFlow::Continue(())
+}
+
+/// A build log names crates, not manifest lines: a build finding about a
+/// crate that preflight already placed (on the dependency that pulls it in)
+/// is shown at the same place.
+fn anchor_like_preflight(state: &ServerState, project: &Project, mut finding: Finding) -> Finding {
+    if finding.evidence.file.is_some() {
+        return finding;
+    }
+    let Some(krate) = finding.facts.get("crate").cloned() else {
+        return finding;
+    };
+    let placed = state
+        .projects
+        .get(project)
+        .into_iter()
+        .flat_map(|p| p.preflight.values().flatten())
+        .find(|p| {
+            p.finding.facts.get("crate") == Some(&krate) && p.finding.evidence.file.is_some()
+        });
+    if let Some(placed) = placed {
+        finding.evidence.file = placed.finding.evidence.file.clone();
+        finding
+            .evidence
+            .related
+            .extend(placed.finding.evidence.related.iter().cloned());
+    }
+    finding
 }
 
 fn to_published(
