@@ -599,6 +599,27 @@ pub fn dockerfile(codename: &str, packages: &[String], binary_name: &str) -> Str
     text
 }
 
+/// The Debian release a container image for the binary should use, as the
+/// verdict for it: the one the user named (`report.target`), else the newest
+/// release the binary runs on, else the newest release (a failing verdict
+/// the caller must refuse or override).
+pub fn image_verdict(report: &InspectReport) -> Option<Verdict> {
+    if let Some(target) = &report.target {
+        return Some(target.clone());
+    }
+    let newest_first = DEBIAN_RELEASES.iter().rev().filter_map(|release| {
+        report
+            .verdicts
+            .iter()
+            .find(|verdict| verdict.against == release.codename)
+    });
+    newest_first
+        .clone()
+        .find(|verdict| verdict.runs)
+        .or_else(|| newest_first.clone().next())
+        .cloned()
+}
+
 /// The full inspect result, as `crossport inspect --format json` prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct InspectReport {

@@ -5,19 +5,18 @@
 //! Debian release of the image. A failing verdict stops the deploy unless
 //! `--force` is given.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use crossport_analysis::inspect::{
-    Binary, InspectReport, Verdict, dockerfile, requirements, runtime_packages, verdict_for_server,
+    InspectReport, Verdict, dockerfile, image_verdict, runtime_packages,
 };
-use crossport_driver::inspect::{InspectOptions, inspect, read_elf};
+use crossport_driver::inspect::{InspectOptions, inspect};
 use crossport_driver::ssh::{
-    Destination, SshHost, SshOptions, deploy_dokku, deploy_ssh, dokku_archive, parse_destination,
-    probe, write_dockerfile,
+    Destination, SshHost, SshOptions, check_server, deploy_dokku, deploy_ssh, dokku_archive,
+    image_binary_name, parse_destination, write_dockerfile,
 };
-use crossport_formats::arch::DEBIAN_RELEASES;
 
 use crate::output::{Format, InputError, print_json};
 use crate::probe::SshArgs;
@@ -66,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.dockerfile {
         let text = dockerfile_for(&args, &report)?;
         write_dockerfile(path, &text)?;
-        let name = binary_name(&args.binary);
+        let name = image_binary_name(&args.binary);
         emit(
             &args,
             &serde_json::json!({"dockerfile": path, "binary_name": name}),
@@ -85,12 +84,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = args.ssh.to_options()?;
     let outcome = match &destination {
         Destination::Ssh { host, path } => {
-            check_server(&args, host, &options)?;
+            check_before_upload(&args, host, &options)?;
             deploy_ssh(&args.binary, host, path, args.restart.as_deref(), &options)
         }
         Destination::Dokku { host, app } => {
             let text = dockerfile_for(&args, &report)?;
-            let archive = dokku_archive(&args.binary, &binary_name(&args.binary), &text)?;
+            let archive = dokku_archive(&args.binary, &image_binary_name(&args.binary), &text)?;
             deploy_dokku(archive, host, app, &options)
         }
     }
@@ -121,61 +120,27 @@ fn emit(
     }
 }
 
-/// The file name the binary gets in the image: its own, when it is a
-/// plain name, else `app`.
-fn binary_name(binary: &Path) -> String {
-    let name = binary
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or("app");
-    let plain = !name.starts_with(['.', '-'])
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if plain {
-        name.to_owned()
-    } else {
-        "app".to_owned()
-    }
-}
-
 /// The release for the image and its Dockerfile text; refuses a release the
 /// binary does not run on unless forced.
 fn dockerfile_for(args: &Args, report: &InspectReport) -> anyhow::Result<String> {
-    let chosen = match &report.target {
-        Some(verdict) => verdict.clone(),
-        None => DEBIAN_RELEASES
-            .iter()
-            .rev()
-            .filter_map(|release| {
-                report
-                    .verdicts
-                    .iter()
-                    .find(|v| v.against == release.codename)
-            })
-            .find(|verdict| verdict.runs)
-            .cloned()
-            .or_else(|| report.verdicts.last().cloned())
-            .context("no Debian release is known")?,
-    };
+    let chosen = image_verdict(report).context("no Debian release is known")?;
     refuse_unless_forced(args, &chosen)?;
     let packages = runtime_packages(&report.libraries, &chosen.against);
     Ok(dockerfile(
         &chosen.against,
         &packages,
-        &binary_name(&args.binary),
+        &image_binary_name(&args.binary),
     ))
 }
 
-fn check_server(args: &Args, host: &SshHost, options: &SshOptions) -> anyhow::Result<()> {
-    let facts = read_elf(&args.binary).map_err(|err| InputError(err.to_string()))?;
-    let server = probe(host, options).with_context(|| format!("cannot probe {}", host.label()))?;
-    let requirements = requirements(&facts);
-    let binary = Binary {
-        facts: &facts,
-        requirements: &requirements,
-    };
-    let verdict = verdict_for_server(&binary, &server.server, &host.label());
+fn check_before_upload(args: &Args, host: &SshHost, options: &SshOptions) -> anyhow::Result<()> {
+    let (_, verdict) = check_server(&args.binary, host, options).with_context(|| {
+        format!(
+            "cannot check {} against {}",
+            args.binary.display(),
+            host.label()
+        )
+    })?;
     refuse_unless_forced(args, &verdict)
 }
 

@@ -411,4 +411,44 @@ mod tests {
         }
         assert!(parse_elf(&header).is_err());
     }
+
+    #[test]
+    fn the_test_binary_itself_parses() {
+        let data = std::fs::read(std::env::current_exe().expect("test exe")).expect("read exe");
+        let facts = parse_elf(&data).expect("the test binary is ELF");
+        assert!(facts.class == 32 || facts.class == 64);
+        assert!(!facts.needed.is_empty() || facts.linkage != Linkage::Dynamic);
+    }
+
+    fn test_binary() -> &'static [u8] {
+        static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        BYTES.get_or_init(|| {
+            // A small dynamic binary with every table inspect reads; the
+            // test executable itself (tens of MB) when there is none.
+            std::fs::read("/bin/ls")
+                .or_else(|_| std::fs::read(std::env::current_exe().expect("test exe")))
+                .expect("read a binary")
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Corrupting any bytes of a real binary, or cutting it anywhere,
+        /// yields facts or an error, never a panic.
+        #[test]
+        fn corrupted_binaries_never_panic(
+            flips in proptest::collection::vec((0usize..1 << 20, proptest::prelude::any::<u8>()), 1..64),
+            cut in 0usize..1 << 22,
+        ) {
+            let mut data = test_binary().to_vec();
+            for (offset, byte) in flips {
+                let len = data.len();
+                data[offset % len] = byte;
+            }
+            let cut = cut.min(data.len());
+            let _ = parse_elf(&data);
+            let _ = parse_elf(&data[..cut]);
+        }
+    }
 }

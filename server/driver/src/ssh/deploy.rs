@@ -4,7 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crossport_analysis::inspect::{Binary, Verdict, requirements, verdict_for_server};
 use serde::Serialize;
+
+use crate::inspect::read_elf;
 
 use super::runner::{Input, run_remote};
 use super::{SshError, SshHost, SshOptions, shell_quote};
@@ -144,4 +147,42 @@ pub fn deploy_dokku(
         bytes,
         remote_output,
     })
+}
+
+/// Probes the host and judges the binary against it.
+pub fn check_server(
+    binary: &Path,
+    host: &SshHost,
+    options: &SshOptions,
+) -> Result<(super::ProbeReport, Verdict), SshError> {
+    let facts = read_elf(binary).map_err(|err| SshError::Read {
+        path: binary.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
+    })?;
+    let report = super::probe(host, options)?;
+    let requirements = requirements(&facts);
+    let judged = Binary {
+        facts: &facts,
+        requirements: &requirements,
+    };
+    let verdict = verdict_for_server(&judged, &report.server, &host.label());
+    Ok((report, verdict))
+}
+
+/// The file name the binary gets in an image: its own when it is a plain
+/// name, else `app`.
+pub fn image_binary_name(binary: &Path) -> String {
+    let name = binary
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("app");
+    let plain = !name.starts_with(['.', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if plain {
+        name.to_owned()
+    } else {
+        "app".to_owned()
+    }
 }

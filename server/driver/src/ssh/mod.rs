@@ -12,7 +12,10 @@ mod destination;
 mod probe;
 mod runner;
 
-pub use deploy::{DeployOutcome, deploy_dokku, deploy_ssh, dokku_archive, write_dockerfile};
+pub use deploy::{
+    DeployOutcome, check_server, deploy_dokku, deploy_ssh, dokku_archive, image_binary_name,
+    write_dockerfile,
+};
 pub use destination::{Destination, SshHost, parse_destination, parse_ssh_host, shell_quote};
 pub use probe::{ProbeReport, probe};
 pub use runner::{Input, SshOptions, run_remote};
