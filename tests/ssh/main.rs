@@ -380,3 +380,42 @@ fn dockerfile_is_written_for_the_newest_release_the_binary_runs_on() {
         stderr(&output)
     );
 }
+
+#[test]
+fn dockerfile_installs_the_packages_the_sysroot_manifest_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sysroot = dir.path().join("sysroot");
+    let lib_dir = sysroot.join("usr/lib/x86_64-linux-gnu");
+    std::fs::create_dir_all(&lib_dir).expect("lib dir");
+    std::fs::create_dir_all(sysroot.join(".crossport")).expect("manifest dir");
+    let ls = std::fs::read("/bin/ls").expect("ls");
+    let needed = String::from_utf8_lossy(&ls)
+        .contains("libselinux.so.1")
+        .then_some("libselinux.so.1")
+        .unwrap_or("libc.so.6");
+    std::fs::write(lib_dir.join(needed), b"stand-in").expect("library");
+    std::fs::write(
+        sysroot.join(".crossport/manifest.json"),
+        format!(
+            r#"{{"target":"x86_64-unknown-linux-gnu","release":"trixie","arch":"amd64","packages":[],
+                "files":{{"usr/lib/x86_64-linux-gnu/{needed}":"crossport-test-runtime"}}}}"#
+        ),
+    )
+    .expect("manifest");
+    let path = dir.path().join("Dockerfile");
+    let output = crossport(&strings(&[
+        "deploy",
+        "/bin/ls",
+        "--sysroot",
+        sysroot.to_str().expect("utf-8"),
+        "--dockerfile",
+        path.to_str().expect("utf-8"),
+    ]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&path).expect("Dockerfile written");
+    assert!(text.contains("FROM debian:trixie-slim"), "{text}");
+    assert!(
+        text.contains("apt-get install -y --no-install-recommends crossport-test-runtime"),
+        "{text}"
+    );
+}
