@@ -10,7 +10,11 @@ use crate::support::{Client, file_uri, pretty};
 fn requests_before_initialize_get_server_not_initialized() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut client = Client::spawn(dir.path());
+    client.send_raw(b"junk before anything\r\n\r\n");
     let response = client.request("textDocument/codeAction", json!({}));
+    // The junk is logged to stderr only: before `initialize` the server
+    // sends nothing but responses.
+    assert_eq!(client.seen, Vec::<Value>::new());
     expect![[r#"
         {
           "error": {

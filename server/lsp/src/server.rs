@@ -37,7 +37,7 @@ pub async fn serve(
     engine: Arc<dyn Engine>,
 ) -> anyhow::Result<ExitStatus> {
     let shutdown = Arc::new(AtomicBool::new(false));
-    let (main_loop, client) = MainLoop::new_server(|client| {
+    let (main_loop, _client) = MainLoop::new_server(|client| {
         let state = ServerState::new(client.clone(), engine, shutdown.clone());
         let mut router = Router::new(state);
         crate::handlers::register(&mut router);
@@ -50,7 +50,8 @@ pub async fn serve(
             .layer(ClientProcessMonitorLayer::new(client))
             .service(router)
     });
-    crate::client_log::connect(Some(client));
+    // Log lines reach the client once it has sent `initialize` (see
+    // handlers::lifecycle); the spec allows no messages before that.
     let input = crate::framing::sanitize(input).compat();
     let result = main_loop.run_buffered(input, output.compat_write()).await;
     crate::client_log::connect(None);

@@ -18,6 +18,7 @@ pub fn initialize(
     state: &mut ServerState,
     params: InitializeParams,
 ) -> impl Future<Output = Result<InitializeResult, ResponseError>> + use<> {
+    crate::client_log::connect(Some(state.client.clone()));
     state.caps = client_caps(&params);
     if let Some(options) = &params.initialization_options {
         apply_settings(state, options);
