@@ -2,13 +2,18 @@
 //! cargo metadata), so gated by `CROSSPORT_SLOW=1`, which CI sets.
 //!
 //! Neovim: tests/editors/nvim.lua drives headless Neovim 0.7+ (Debian
-//! `neovim`) on a copy of fixtures/crates/lsp-openssl.
+//! `neovim`) on a copy of fixtures/crates/lsp-openssl, and
+//! tests/editors/nvim_docs.lua runs the setup docs/editors.md gives.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn slow_tests_enabled() -> bool {
     std::env::var_os("CROSSPORT_SLOW").is_some_and(|v| v == "1")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -24,32 +29,34 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn neovim_shows_the_openssl_diagnostic_applies_a_fix_and_sees_it_go() {
-    if !slow_tests_enabled() {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to run headless Neovim");
-        return;
-    }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let scratch = tempfile::tempdir().expect("tempdir");
-    let root = scratch.path().join("lsp-openssl");
-    copy_dir(&repo.join("fixtures/crates/lsp-openssl"), &root);
-    let log = scratch.path().join("server.log");
-    let xdg = scratch.path().join("xdg");
-    let output = Command::new("timeout")
+/// Runs a Lua script in headless Neovim on a fresh copy of the fixture in
+/// `scratch`, with `extra` environment variables; fails with everything
+/// both sides logged unless the script printed `PASSED`.
+fn run_nvim(scratch: &Path, script: &str, extra: &[(&str, &Path)]) -> PathBuf {
+    let root = scratch.join("lsp-openssl");
+    copy_dir(&repo().join("fixtures/crates/lsp-openssl"), &root);
+    let log = scratch.join("server.log");
+    let xdg = scratch.join("xdg");
+    let mut command = Command::new("timeout");
+    command
         .args(["180", "nvim", "--headless", "-n", "-i", "NONE", "-u"])
-        .arg(repo.join("tests/editors/nvim.lua"))
+        .arg(repo().join("tests/editors").join(script))
         .current_dir(&root)
         .env(
             "LSP_CMD",
             format!("{} lsp", env!("CARGO_BIN_EXE_crossport")),
         )
         .env("LSP_FILE", root.join("Cargo.toml"))
+        .env("CONFIG_FILE", root.join(".cargo/config.toml"))
         .env("CROSSPORT_LSP_LOG_FILE", &log)
         .env("XDG_CACHE_HOME", xdg.join("cache"))
         .env("XDG_DATA_HOME", xdg.join("data"))
         .env("XDG_CONFIG_HOME", xdg.join("config"))
-        .env("XDG_STATE_HOME", xdg.join("state"))
+        .env("XDG_STATE_HOME", xdg.join("state"));
+    for (name, value) in extra {
+        command.env(name, value);
+    }
+    let output = command
         .output()
         .expect("nvim runs (apt-get install neovim)");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -60,6 +67,41 @@ fn neovim_shows_the_openssl_diagnostic_applies_a_fix_and_sees_it_go() {
         "nvim failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}\nserver log:\n{server_log}",
         output.status
     );
+    root
+}
+
+#[test]
+fn neovim_shows_the_openssl_diagnostic_applies_a_fix_and_sees_it_go() {
+    if !slow_tests_enabled() {
+        eprintln!("skipped: set CROSSPORT_SLOW=1 to run headless Neovim");
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let root = run_nvim(scratch.path(), "nvim.lua", &[]);
     let fixed = std::fs::read_to_string(root.join("Cargo.toml")).expect("manifest");
     assert!(fixed.contains("features = [\"vendored\"]"), "{fixed}");
+}
+
+/// The first Lua block under `heading` in docs/editors.md.
+fn docs_lua_block(heading: &str) -> String {
+    let docs = std::fs::read_to_string(repo().join("docs/editors.md")).expect("docs/editors.md");
+    let section = docs.split(heading).nth(1).expect("the section exists");
+    let block = section.split("```lua\n").nth(1).expect("a lua block");
+    block.split("```").next().expect("closed block").to_owned()
+}
+
+#[test]
+fn the_neovim_setup_in_docs_editors_md_works_as_written() {
+    if !slow_tests_enabled() {
+        eprintln!("skipped: set CROSSPORT_SLOW=1 to run headless Neovim");
+        return;
+    }
+    let snippet = docs_lua_block("## Neovim 0.7 and later, without plugins");
+    let written = "cmd = { 'crossport', 'lsp' }";
+    assert!(snippet.contains(written), "{snippet}");
+    let built = format!("cmd = {{ '{}', 'lsp' }}", env!("CARGO_BIN_EXE_crossport"));
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let init = scratch.path().join("init.lua");
+    std::fs::write(&init, snippet.replace(written, &built)).expect("write init.lua");
+    run_nvim(scratch.path(), "nvim_docs.lua", &[("INIT_LUA", &init)]);
 }
