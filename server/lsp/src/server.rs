@@ -144,3 +144,91 @@ impl<S: LspService> LspService for Guard<S> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_lsp::lsp_types::notification::{Initialized, Notification};
+    use serde_json::json;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn frame(value: serde_json::Value) -> Vec<u8> {
+        let body = value.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    #[tokio::test]
+    async fn serve_in_process_ends_clean_after_shutdown_and_exit() {
+        let (mut client_write, server_read) = tokio::io::duplex(1 << 16);
+        let (server_write, mut client_read) = tokio::io::duplex(1 << 16);
+        let engine: Arc<dyn Engine> = Arc::new(crate::engine::CrossportEngine::new());
+        let server = tokio::spawn(serve(server_read, server_write, engine));
+        for message in [
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }),
+            json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }),
+            json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }),
+            json!({ "jsonrpc": "2.0", "method": "exit" }),
+        ] {
+            client_write
+                .write_all(&frame(message))
+                .await
+                .expect("server reads");
+        }
+        let status = server.await.expect("server task").expect("serve");
+        assert_eq!(status, ExitStatus::Clean);
+        let mut output = String::new();
+        client_read
+            .read_to_string(&mut output)
+            .await
+            .expect("output");
+        assert!(output.contains(r#""id":2,"result":null"#), "{output}");
+    }
+
+    /// A service whose every notification panics, to test the guard alone.
+    struct Panicking;
+
+    impl Service<AnyRequest> for Panicking {
+        type Response = serde_json::Value;
+        type Error = async_lsp::ResponseError;
+        type Future = std::future::Ready<Result<serde_json::Value, async_lsp::ResponseError>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: AnyRequest) -> Self::Future {
+            std::future::ready(Ok(serde_json::Value::Null))
+        }
+    }
+
+    impl LspService for Panicking {
+        fn notify(&mut self, notification: AnyNotification) -> ControlFlow<async_lsp::Result<()>> {
+            panic!("handler for {} panicked", notification.method)
+        }
+
+        fn emit(&mut self, _: AnyEvent) -> ControlFlow<async_lsp::Result<()>> {
+            panic!("event handler panicked")
+        }
+    }
+
+    fn notification(method: &str) -> AnyNotification {
+        serde_json::from_value(json!({ "method": method, "params": {} })).expect("notification")
+    }
+
+    #[test]
+    fn the_guard_survives_panics_and_drops_stray_initialized() {
+        let mut guard = GuardLayer.layer(Panicking);
+        // Before `initialize`, `initialized` never reaches the (panicking) service.
+        assert!(
+            guard
+                .notify(notification(Initialized::METHOD))
+                .is_continue()
+        );
+        assert!(!guard.initialized_seen);
+        assert!(
+            guard
+                .notify(notification("textDocument/didOpen"))
+                .is_continue()
+        );
+    }
+}
