@@ -620,3 +620,22 @@ fn links_that_escape_only_once_packages_are_combined_are_refused() {
     );
     assert!(message.contains("points outside the sysroot"), "{message}");
 }
+
+#[test]
+fn a_directory_that_is_not_a_sysroot_is_never_replaced() {
+    let world = World::standard();
+    std::fs::create_dir_all(world.path("precious")).expect("mkdir");
+    std::fs::write(world.path("precious/notes.txt"), "keep me").expect("write");
+    let dir = world.sysroot_arg("precious");
+    let output = world.fetch(&["libssl-dev", "--dir", &dir], &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("is not a crossport sysroot"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(world.path("precious/notes.txt")).ok(),
+        Some("keep me".to_owned())
+    );
+}

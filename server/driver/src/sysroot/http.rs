@@ -70,9 +70,9 @@ impl Http {
         Ok(Self { client })
     }
 
-    /// Downloads `url` whole, retrying transient failures. `on_bytes` is
-    /// called with each chunk's length (and again, negated in effect, is
-    /// not: a retried attempt's bytes are simply counted again).
+    /// Downloads `url` whole, retrying transient failures (connection
+    /// errors, 5xx, 429, short bodies). `on_bytes` is called with each
+    /// chunk's length; a retried attempt's bytes are counted again.
     pub async fn get(
         &self,
         url: &str,

@@ -164,6 +164,10 @@ pub enum SysrootError {
         target: String,
         release: Option<String>,
     },
+    #[error(
+        "{0} exists and is not a crossport sysroot (no {MANIFEST_PATH}); refusing to replace it"
+    )]
+    NotASysroot(PathBuf),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -355,7 +359,6 @@ pub async fn fetch(
         &mut timings,
     )
     .await?;
-    let _ = counter.get();
     lock_file.upsert(locked.clone());
     lock_file.write(&plan.lock_path)?;
     timings.total_ms = millis(started);
@@ -895,6 +898,13 @@ fn assemble(
     limit: Option<u64>,
     progress: Progress<'_>,
 ) -> Result<(), SysrootError> {
+    // Replacing a directory we did not build (a mistyped --dir) would
+    // delete someone's files.
+    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+        && !dir.join(MANIFEST_PATH).is_file()
+    {
+        return Err(SysrootError::NotASysroot(dir.to_owned()));
+    }
     let parent = dir.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(parent).map_err(io_error(parent))?;
     let staging = tempfile::Builder::new()
