@@ -45,6 +45,17 @@ fn main() {
         read_times.push(read);
         kinds = findings.iter().map(|f| f.kind.as_str()).collect();
     }
+    let parsed = cargo_log::read(&log);
+    let start = Instant::now();
+    let cx = crossport_analysis::rules::Context::new(&parsed, None);
+    let target_time = start.elapsed();
+    let start = Instant::now();
+    let hits = crossport_analysis::rules::triggered_lines(&cx);
+    let trigger_time = start.elapsed();
+    println!(
+        "breakdown: target detection {target_time:?}, trigger scan {trigger_time:?} ({} triggered lines)",
+        hits.iter().map(Vec::len).sum::<usize>()
+    );
     let lines = log.iter().filter(|b| **b == b'\n').count();
     println!(
         "{:.1} MB, {lines} lines: read median {:?}, read+explain median {:?} (min {:?}), findings {kinds:?}",

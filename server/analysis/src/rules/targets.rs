@@ -184,19 +184,19 @@ pub fn is_triple(word: &str) -> bool {
         && !word.contains("--")
 }
 
-/// The triples a line names, in order.
+/// The triples a line names: `target/<triple>/` path segments first, then
+/// the wordings of cargo, rustc, cc-rs and openssl-sys.
 pub fn triples_in_line(content: &str) -> Vec<&str> {
-    if !(content.contains("arget")
-        || content.contains("ARGET")
-        || content.contains("rerun-if-env-changed=")
-        || content.contains("rustup target"))
-    {
-        return Vec::new();
+    let mut found = triples_in_paths(content);
+    let worded = content.contains("target")
+        || content.contains("TARGET")
+        || content.contains("rerun-if-env-changed=");
+    if !worded {
+        return found;
     }
     let pattern = regex!(
         r#"(?x)
         --target[=\ ]+"?(?P<a>[A-Za-z0-9_.-]+)
-        | [/\\]target[/\\](?P<b>[a-z0-9_.-]+)[/\\]
         | \bTARGET\ =\ Some\("?(?P<c>[A-Za-z0-9_.-]+)"?\)
         | \$TARGET\ =\ (?P<d>[A-Za-z0-9_.-]+)
         | the\ `(?P<e>[A-Za-z0-9_.-]+)`\ target\ may\ not
@@ -205,11 +205,36 @@ pub fn triples_in_line(content: &str) -> Vec<&str> {
         | for\ target\ [`'"](?P<h>[A-Za-z0-9_.-]+)[`'"]
         "#
     );
-    pattern
-        .captures_iter(content)
-        .filter_map(|captures| captures.iter().skip(1).flatten().next().map(|m| m.as_str()))
-        .filter(|word| is_triple(word))
-        .collect()
+    if !pattern.is_match(content) {
+        return found;
+    }
+    found.extend(
+        pattern
+            .captures_iter(content)
+            .filter_map(|captures| captures.iter().skip(1).flatten().next().map(|m| m.as_str()))
+            .filter(|word| is_triple(word)),
+    );
+    found
+}
+
+/// `…/target/<triple>/…` (or with backslashes): cargo's output directory
+/// for a cross build. Hand-written because most lines of a large log are
+/// paths and this runs on every one of them.
+fn triples_in_paths(content: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for (position, _) in content.match_indices("target") {
+        let before = content[..position].chars().next_back();
+        let rest = &content[position + "target".len()..];
+        if !matches!(before, Some('/' | '\\')) || !rest.starts_with(['/', '\\']) {
+            continue;
+        }
+        let segment = &rest[1..];
+        let end = segment.find(['/', '\\']).unwrap_or(segment.len());
+        if end < segment.len() && is_triple(&segment[..end]) {
+            found.push(&segment[..end]);
+        }
+    }
+    found
 }
 
 /// The triple a log (or a range of it) names most often; ties go to the

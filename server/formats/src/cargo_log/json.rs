@@ -33,6 +33,13 @@ struct Message {
 /// Reads a line that looks like a JSON object. `Err` carries why it could
 /// not be read, so the caller can record the skip and keep the raw text.
 pub(crate) fn read_json_line(text: &str) -> Result<JsonLine, String> {
+    // Most lines of a JSON build are artifacts; their raw text is all rules
+    // need, so they are not parsed (a large log is mostly these).
+    if let Some(reason) = text.strip_prefix("{\"reason\":\"")
+        && !reason.starts_with("compiler-message\"")
+    {
+        return Ok(JsonLine::Other);
+    }
     let message: Message = serde_json::from_str(text).map_err(|err| err.to_string())?;
     if message.reason.is_none() && message.message_type.is_none() {
         return Err("a JSON object that is neither a cargo nor a rustc message".to_owned());
