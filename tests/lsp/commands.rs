@@ -177,3 +177,63 @@ fn a_failed_build_comes_back_as_diagnostics() {
     );
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }
+
+#[test]
+fn doctor_answers_with_the_findings_and_republishes() {
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, Value::Null);
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "crossport.doctor", "arguments": [{ "uri": file_uri(&manifest) }] }),
+    );
+    let kinds: Vec<_> = response["result"]["findings"]
+        .as_array()
+        .map(|all| all.iter().map(|f| f["kind"].clone()).collect())
+        .unwrap_or_default();
+    assert!(kinds.contains(&json!("openssl_not_found")), "{response:#}");
+    let uri = json!(file_uri(&manifest));
+    client.wait_for(|m| {
+        m["method"] == json!("textDocument/publishDiagnostics") && m["params"]["uri"] == uri
+    });
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+#[test]
+fn a_failing_sysroot_fetch_reports_the_subcommand_error() {
+    let (dir, root) = fixture_copy();
+    // A mirror nobody listens on: the fetch fails fast, without network.
+    let mirror = std::path::Path::new("http://127.0.0.1:9/debian");
+    let cache = dir.path().join("cache");
+    let mut client = Client::spawn_with_env(
+        &root,
+        &[("CROSSPORT_MIRROR", mirror), ("XDG_CACHE_HOME", &cache)],
+    );
+    client.initialize(&root, Value::Null);
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "crossport.fetchSysroot", "arguments": [{ "manifest": root.join("Cargo.toml") }] }),
+    );
+    assert_eq!(response["error"]["code"], json!(-32803), "{response:#}");
+    let message = response["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message
+            .starts_with("fetch a Debian bookworm sysroot for aarch64-unknown-linux-gnu failed: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("127.0.0.1:9"),
+        "the child's own error is passed on: {message}"
+    );
+    assert_eq!(
+        progress_kinds(&client).first().map(String::as_str),
+        Some("begin")
+    );
+    // async-lsp may send the response before the queued `end`.
+    let end = client.wait_for(|m| {
+        m["method"] == json!("$/progress") && m["params"]["value"]["kind"] == json!("end")
+    });
+    assert_eq!(end["params"]["value"]["message"], json!("failed"));
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}

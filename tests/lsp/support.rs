@@ -21,9 +21,14 @@ pub struct Client {
 
 impl Client {
     pub fn spawn(cwd: &Path) -> Client {
+        Client::spawn_with_env(cwd, &[])
+    }
+
+    pub fn spawn_with_env(cwd: &Path, env: &[(&str, &Path)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_crossport"))
             .arg("lsp")
             .current_dir(cwd)
+            .envs(env.iter().copied())
             .env("CROSSPORT_LOG", "info")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
