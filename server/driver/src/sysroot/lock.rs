@@ -209,3 +209,71 @@ impl Manifest {
                 .all(|(have, want)| have.name == want.name && have.sha256 == want.sha256)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(target: &str, release: &str) -> LockedSysroot {
+        LockedSysroot {
+            target: target.to_owned(),
+            release: release.to_owned(),
+            arch: "arm64".to_owned(),
+            requested: vec!["libssl-dev".to_owned()],
+            base_set: true,
+            release_date: Some("Sat, 11 Jul 2026 10:16:37 UTC".to_owned()),
+            packages_index_sha256: "0".repeat(64),
+            packages: vec![LockedPackage {
+                name: "libssl3".to_owned(),
+                version: "3.0.20-1~deb12u2".to_owned(),
+                architecture: "arm64".to_owned(),
+                filename: "pool/main/o/openssl/libssl3_3.0.20-1~deb12u2_arm64.deb".to_owned(),
+                size: 1,
+                sha256: "a".repeat(64),
+            }],
+        }
+    }
+
+    #[test]
+    fn lock_round_trips_sorted_and_upserts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(LOCK_FILE_NAME);
+        assert_eq!(LockFile::read(&path).expect("read missing"), None);
+        let mut lock = LockFile::default();
+        lock.upsert(entry("x86_64-unknown-linux-gnu", "bookworm"));
+        lock.upsert(entry("aarch64-unknown-linux-gnu", "bookworm"));
+        lock.upsert(entry("aarch64-unknown-linux-gnu", "bookworm"));
+        lock.write(&path).expect("write");
+        let back = LockFile::read(&path).expect("read").expect("present");
+        assert_eq!(back.sysroots.len(), 2);
+        assert_eq!(back.sysroots[0].target, "aarch64-unknown-linux-gnu");
+        assert!(
+            back.find("aarch64-unknown-linux-gnu", Some("bullseye"))
+                .is_none()
+        );
+        assert_eq!(
+            back.find("aarch64-unknown-linux-gnu", None)
+                .map(LockedSysroot::dir_name),
+            Some(format!(
+                "aarch64-unknown-linux-gnu-bookworm-{}",
+                entry("aarch64-unknown-linux-gnu", "bookworm").set_hash()
+            ))
+        );
+    }
+
+    #[test]
+    fn unreadable_and_future_locks_are_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(LOCK_FILE_NAME);
+        std::fs::write(&path, "not json").expect("write");
+        assert!(matches!(
+            LockFile::read(&path),
+            Err(LockError::Parse { .. })
+        ));
+        std::fs::write(&path, r#"{"version": 99, "sysroots": []}"#).expect("write");
+        assert!(matches!(
+            LockFile::read(&path),
+            Err(LockError::Version { found: 99, .. })
+        ));
+    }
+}

@@ -88,3 +88,54 @@ fn read_apt_sources(apt_dir: &Path) -> Vec<AptSource> {
     }
     sources
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apt_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("sources.list.d")).expect("mkdir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn reads_deb822_and_one_line_sources() {
+        let dir = apt_dir(&[(
+            "sources.list.d/debian.sources",
+            "Types: deb\nURIs: http://mirror.invalid/debian-security\nSuites: bookworm-security\nComponents: main\n\n\
+             Enabled: no\nTypes: deb\nURIs: http://disabled.invalid/debian\nSuites: bookworm\nComponents: main\n\n\
+             Types: deb\nURIs: http://mirror.invalid/debian/\nSuites: bookworm bookworm-updates\nComponents: main\n",
+        )]);
+        let mirror = from_apt_sources(dir.path(), "bookworm").expect("mirror");
+        assert_eq!(mirror.uri, "http://mirror.invalid/debian");
+        assert!(
+            mirror.origin.ends_with("debian.sources:12"),
+            "{}",
+            mirror.origin
+        );
+
+        let dir = apt_dir(&[(
+            "sources.list",
+            "# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://old.invalid/debian bullseye main\n",
+        )]);
+        let mirror = from_apt_sources(dir.path(), "bullseye").expect("mirror");
+        assert_eq!(mirror.uri, "http://old.invalid/debian");
+    }
+
+    #[test]
+    fn no_source_says_how_to_set_one() {
+        let dir = apt_dir(&[]);
+        let err = from_apt_sources(dir.path(), "bookworm").expect_err("no mirror");
+        let message = err.to_string();
+        assert!(message.contains("--mirror"), "{message}");
+        assert!(message.contains("CROSSPORT_MIRROR"), "{message}");
+        assert!(matches!(
+            checked("ftp://x.invalid/debian", "--mirror"),
+            Err(MirrorError::BadUrl(_))
+        ));
+    }
+}

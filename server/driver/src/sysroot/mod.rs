@@ -867,7 +867,17 @@ async fn build_sysroot(
 
     progress(ProgressEvent::Phase("unpack"));
     let phase = Instant::now();
-    assemble(plan, locked, dir, request.unpack_limit, progress)?;
+    // Unpacking is blocking work (threads and file IO); on a multi-threaded
+    // runtime (the language server's) let tokio move other tasks off this
+    // worker meanwhile.
+    let unpack = || assemble(plan, locked, dir, request.unpack_limit, progress);
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_thread {
+        tokio::task::block_in_place(unpack)?;
+    } else {
+        unpack()?;
+    }
     timings.unpack_ms = millis(phase);
     Ok(counter.get())
 }
