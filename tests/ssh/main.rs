@@ -389,10 +389,11 @@ fn dockerfile_installs_the_packages_the_sysroot_manifest_names() {
     std::fs::create_dir_all(&lib_dir).expect("lib dir");
     std::fs::create_dir_all(sysroot.join(".crossport")).expect("manifest dir");
     let ls = std::fs::read("/bin/ls").expect("ls");
-    let needed = String::from_utf8_lossy(&ls)
-        .contains("libselinux.so.1")
-        .then_some("libselinux.so.1")
-        .unwrap_or("libc.so.6");
+    let needed = if String::from_utf8_lossy(&ls).contains("libselinux.so.1") {
+        "libselinux.so.1"
+    } else {
+        "libc.so.6"
+    };
     std::fs::write(lib_dir.join(needed), b"stand-in").expect("library");
     std::fs::write(
         sysroot.join(".crossport/manifest.json"),

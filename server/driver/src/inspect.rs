@@ -16,7 +16,7 @@ use crossport_analysis::inspect::{
 use crossport_formats::arch::{
     debian_arch_for_triple, debian_release, triples_with_debian_sysroot,
 };
-use crossport_formats::elf::{ElfError, ElfFacts, parse_elf};
+use crossport_formats::elf::{ElfError, ElfFacts, parse_elf_from};
 use serde::Deserialize;
 
 /// Why a binary or sysroot could not be inspected.
@@ -87,13 +87,23 @@ pub struct InspectOptions {
     pub sysroot: Option<PathBuf>,
 }
 
-/// Reads and parses an ELF file.
+/// Reads and parses an ELF file. Only the headers and tables inspect needs
+/// are read from disk (through `object`'s read cache), so a 250 MB debug
+/// binary costs as little as a small one.
 pub fn read_elf(path: &Path) -> Result<ElfFacts, InspectError> {
-    let data = std::fs::read(path).map_err(|source| InspectError::Read {
+    let read_error = |source| InspectError::Read {
         path: path.to_owned(),
         source,
-    })?;
-    parse_elf(&data).map_err(|source| InspectError::Elf {
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    if file.metadata().map_err(read_error)?.is_dir() {
+        return Err(read_error(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a directory",
+        )));
+    }
+    let cache = object::read::ReadCache::new(file);
+    parse_elf_from(&cache).map_err(|source| InspectError::Elf {
         path: path.to_owned(),
         source,
     })

@@ -8,8 +8,8 @@
 //! [`ElfError`], never a panic.
 
 use object::elf;
-use object::read::StringTable;
 use object::read::elf::{Dyn, FileHeader, ProgramHeader, SectionTable, Sym};
+use object::read::{ReadRef, StringTable};
 use object::{Endianness, FileKind};
 use serde::Serialize;
 
@@ -104,14 +104,24 @@ pub struct ElfFacts {
 
 /// Reads the facts from the bytes of an ELF file.
 pub fn parse_elf(data: &[u8]) -> Result<ElfFacts, ElfError> {
-    if data.len() < 4 || &data[..4] != b"\x7fELF" {
+    parse_elf_from(data)
+}
+
+/// Reads the facts through any `object` reader, e.g. a `ReadCache` over a
+/// file, which fetches only the headers and tables inspect looks at.
+pub fn parse_elf_from<'data, R: ReadRef<'data>>(data: R) -> Result<ElfFacts, ElfError> {
+    let magic = data.read_bytes_at(0, 4).unwrap_or(&[]);
+    if magic != b"\x7fELF" {
+        let start = data
+            .read_bytes_at(0, 4.min(data.len().unwrap_or(0)))
+            .unwrap_or(&[]);
         return Err(ElfError::NotElf {
-            magic: describe_magic(data),
+            magic: describe_magic(start),
         });
     }
     match FileKind::parse(data) {
-        Ok(FileKind::Elf32) => parse_class::<elf::FileHeader32<Endianness>>(data, 32),
-        Ok(FileKind::Elf64) => parse_class::<elf::FileHeader64<Endianness>>(data, 64),
+        Ok(FileKind::Elf32) => parse_class::<elf::FileHeader32<Endianness>, R>(data, 32),
+        Ok(FileKind::Elf64) => parse_class::<elf::FileHeader64<Endianness>, R>(data, 64),
         Ok(_) => Err(ElfError::Malformed("unknown ELF class".to_owned())),
         Err(err) => Err(err.into()),
     }
@@ -125,17 +135,17 @@ fn describe_magic(data: &[u8]) -> String {
     format!("bytes {}", shown.join(" "))
 }
 
-fn parse_class<Elf: FileHeader<Endian = Endianness>>(
-    data: &[u8],
+fn parse_class<'data, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
+    data: R,
     class: u8,
 ) -> Result<ElfFacts, ElfError> {
     let header = Elf::parse(data)?;
     let endian = header.endian()?;
     let segments = header.program_headers(endian, data)?;
     let sections = header.sections(endian, data)?;
-    let interpreter = find_interpreter::<Elf>(segments, endian, data)?;
-    let dynamic = read_dynamic::<Elf>(segments, &sections, endian, data)?;
-    let version_needs = read_version_needs::<Elf>(&sections, endian, data)?;
+    let interpreter = find_interpreter::<Elf, R>(segments, endian, data)?;
+    let dynamic = read_dynamic::<Elf, R>(segments, &sections, endian, data)?;
+    let version_needs = read_version_needs::<Elf, R>(&sections, endian, data)?;
     let linkage = classify(
         header.e_type(endian),
         interpreter.is_some(),
@@ -200,10 +210,10 @@ fn classify(file_type: elf::FileType, has_interp: bool, dynamic: Option<&Dynamic
     }
 }
 
-fn find_interpreter<Elf: FileHeader<Endian = Endianness>>(
+fn find_interpreter<'data, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
     segments: &[Elf::ProgramHeader],
     endian: Endianness,
-    data: &[u8],
+    data: R,
 ) -> Result<Option<String>, ElfError> {
     for segment in segments {
         if let Some(path) = segment.interpreter(endian, data)? {
@@ -225,31 +235,31 @@ struct DynamicInfo {
 
 /// Reads the dynamic table through the section headers, or through
 /// `PT_DYNAMIC` and `DT_STRTAB` when the sections were stripped.
-fn read_dynamic<'data, Elf: FileHeader<Endian = Endianness>>(
+fn read_dynamic<'data, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
     segments: &[Elf::ProgramHeader],
-    sections: &SectionTable<'data, Elf, &'data [u8]>,
+    sections: &SectionTable<'data, Elf, R>,
     endian: Endianness,
-    data: &'data [u8],
+    data: R,
 ) -> Result<Option<DynamicInfo>, ElfError> {
     if let Some((entries, link)) = sections.dynamic(endian, data)? {
         let strings = sections.strings(endian, data, link)?;
-        return Ok(Some(collect_dynamic::<Elf>(entries, endian, strings)?));
+        return Ok(Some(collect_dynamic::<Elf, R>(entries, endian, strings)?));
     }
     for segment in segments {
         if let Some(entries) = segment.dynamic(endian, data)? {
-            let strings = strings_from_segments::<Elf>(segments, entries, endian, data)?;
-            return Ok(Some(collect_dynamic::<Elf>(entries, endian, strings)?));
+            let strings = strings_from_segments::<Elf, R>(segments, entries, endian, data)?;
+            return Ok(Some(collect_dynamic::<Elf, R>(entries, endian, strings)?));
         }
     }
     Ok(None)
 }
 
-fn strings_from_segments<'data, Elf: FileHeader<Endian = Endianness>>(
+fn strings_from_segments<'data, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
     segments: &[Elf::ProgramHeader],
     entries: &[Elf::Dyn],
     endian: Endianness,
-    data: &'data [u8],
-) -> Result<StringTable<'data, &'data [u8]>, ElfError> {
+    data: R,
+) -> Result<StringTable<'data, R>, ElfError> {
     let value = |tag: elf::DynamicTag| {
         entries
             .iter()
@@ -273,7 +283,7 @@ fn strings_from_segments<'data, Elf: FileHeader<Endian = Endianness>>(
     let end = offset
         .checked_add(size)
         .ok_or_else(|| ElfError::Malformed("DT_STRSZ overflows".to_owned()))?;
-    if end > data.len() as u64 {
+    if end > data.len().unwrap_or(0) {
         return Err(ElfError::Malformed(
             "dynamic string table runs past the end of the file".to_owned(),
         ));
@@ -281,10 +291,10 @@ fn strings_from_segments<'data, Elf: FileHeader<Endian = Endianness>>(
     Ok(StringTable::new(data, offset, end))
 }
 
-fn collect_dynamic<'data, Elf: FileHeader<Endian = Endianness>>(
+fn collect_dynamic<'data, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
     entries: &[Elf::Dyn],
     endian: Endianness,
-    strings: StringTable<'data, &'data [u8]>,
+    strings: StringTable<'data, R>,
 ) -> Result<DynamicInfo, ElfError> {
     let mut info = DynamicInfo::default();
     for entry in entries {
@@ -318,10 +328,10 @@ fn split_path(value: &str) -> Vec<String> {
 
 /// Reads `.gnu.version_r` and maps each required version to the undefined
 /// dynamic symbols that `.gnu.version` binds to it.
-fn read_version_needs<'data, Elf: FileHeader<Endian = Endianness>>(
-    sections: &SectionTable<'data, Elf, &'data [u8]>,
+fn read_version_needs<'data, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
+    sections: &SectionTable<'data, Elf, R>,
     endian: Endianness,
-    data: &'data [u8],
+    data: R,
 ) -> Result<Vec<VersionNeed>, ElfError> {
     let Some((mut verneeds, link)) = sections.gnu_verneed(endian, data)? else {
         return Ok(Vec::new());
@@ -345,10 +355,10 @@ fn read_version_needs<'data, Elf: FileHeader<Endian = Endianness>>(
     Ok(needs)
 }
 
-fn attach_symbols<'data, Elf: FileHeader<Endian = Endianness>>(
-    sections: &SectionTable<'data, Elf, &'data [u8]>,
+fn attach_symbols<'data, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
+    sections: &SectionTable<'data, Elf, R>,
     endian: Endianness,
-    data: &'data [u8],
+    data: R,
     by_index: &[(u16, usize)],
     needs: &mut [VersionNeed],
 ) -> Result<(), ElfError> {
