@@ -3,8 +3,8 @@
 //! Architecture invariant: no IO and no LSP types. Inputs are data that
 //! `crossport-formats` parsed or that `crossport-driver` gathered; outputs are
 //! data that the CLI and the language server render.
-pub mod finding;
 pub mod explain;
+pub mod finding;
 pub mod fixes;
 pub mod inspect;
 pub mod preflight;

@@ -3,8 +3,8 @@
 //! Architecture invariant: nothing in this crate does IO or knows about LSP.
 //! Every function takes text or bytes and returns data; readers are tolerant
 //! and return what they could read alongside what they could not.
-pub mod arch;
 pub mod apt_sources;
+pub mod arch;
 pub mod cargo_config;
 pub mod cargo_lock;
 pub mod cargo_log;
