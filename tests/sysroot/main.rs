@@ -25,11 +25,13 @@ impl World {
     fn new(debs: &[Deb], options: Publish<'_>) -> Self {
         let scratch = Scratch::new();
         publish(&scratch.path("www"), debs, options);
-        std::fs::write(
-            scratch.path("archive-key.asc"),
+        // Two armoured blocks in one file: both keys must be read.
+        let keyring = format!(
+            "{}\n{}",
             archive_key().public_armored(),
-        )
-        .expect("write keyring");
+            support::keys::rsa_archive_key().public_armored()
+        );
+        std::fs::write(scratch.path("archive-key.asc"), keyring).expect("write keyring");
         let server = Server::start(scratch.path("www"));
         Self { scratch, server }
     }
@@ -638,4 +640,18 @@ fn a_directory_that_is_not_a_sysroot_is_never_replaced() {
         std::fs::read_to_string(world.path("precious/notes.txt")).ok(),
         Some("keep me".to_owned())
     );
+}
+
+#[test]
+fn a_sha1_signature_is_refused() {
+    let mut options = Publish::new(archive_key());
+    options.detached_only = true;
+    options.sha1_signature = true;
+    let world = World::new(&standard_debs(), options);
+    let message = failing_fetch(&world, &["libssl-dev"]);
+    assert!(
+        message.contains("Release: no trusted signature is good"),
+        "{message}"
+    );
+    assert!(message.contains("weak hash SHA1"), "{message}");
 }

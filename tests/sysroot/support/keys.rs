@@ -17,8 +17,12 @@ pub struct TestKey {
 
 impl TestKey {
     fn generate(user: &str) -> Self {
+        Self::generate_with(user, KeyType::Ed25519Legacy)
+    }
+
+    fn generate_with(user: &str, key_type: KeyType) -> Self {
         let params = SecretKeyParamsBuilder::default()
-            .key_type(KeyType::Ed25519Legacy)
+            .key_type(key_type)
             .can_certify(true)
             .can_sign(true)
             .primary_user_id(user.into())
@@ -52,11 +56,16 @@ impl TestKey {
 
     /// A detached, armoured signature, as a Release.gpg file.
     pub fn detached(&self, data: &[u8]) -> String {
+        self.detached_with(data, HashAlgorithm::Sha256)
+    }
+
+    /// A detached signature made with the given hash algorithm.
+    pub fn detached_with(&self, data: &[u8], hash: HashAlgorithm) -> String {
         DetachedSignature::sign_binary_data(
             rand_pgp::thread_rng(),
             &self.secret.primary_key,
             &Password::empty(),
-            HashAlgorithm::Sha256,
+            hash,
             data,
         )
         .expect("detached signature")
@@ -75,4 +84,16 @@ pub fn archive_key() -> &'static TestKey {
 pub fn stranger_key() -> &'static TestKey {
     static KEY: OnceLock<TestKey> = OnceLock::new();
     KEY.get_or_init(|| TestKey::generate("someone else <stranger@invalid>"))
+}
+
+/// A second archive key, RSA (Ed25519 cannot sign with SHA-1, RSA can),
+/// also in the test keyring.
+pub fn rsa_archive_key() -> &'static TestKey {
+    static KEY: OnceLock<TestKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        TestKey::generate_with(
+            "crossport test RSA archive key <rsa@invalid>",
+            KeyType::Rsa(2048),
+        )
+    })
 }

@@ -218,6 +218,9 @@ pub struct Publish<'a> {
     pub wrong_deb_hash: Option<&'static str>,
     /// Publish only Release + Release.gpg, no InRelease.
     pub detached_only: bool,
+    /// Sign Release.gpg with SHA-1, by the trusted RSA key (apt and
+    /// crossport reject SHA-1 whoever signs).
+    pub sha1_signature: bool,
 }
 
 impl<'a> Publish<'a> {
@@ -229,6 +232,7 @@ impl<'a> Publish<'a> {
             wrong_packages_hash: false,
             wrong_deb_hash: None,
             detached_only: false,
+            sha1_signature: false,
         }
     }
 }
@@ -285,7 +289,17 @@ pub fn publish(root: &Path, debs: &[Deb], options: Publish<'_>) {
     write(&dists.join("Release"), release.as_bytes());
     write(
         &dists.join("Release.gpg"),
-        options.key.detached(release.as_bytes()).as_bytes(),
+        if options.sha1_signature {
+            super::keys::rsa_archive_key()
+                .detached_with(release.as_bytes(), pgp::crypto::hash::HashAlgorithm::Sha1)
+        } else if options.detached_only {
+            // The second key of the keyring file: proves both armoured
+            // blocks were read.
+            super::keys::rsa_archive_key().detached(release.as_bytes())
+        } else {
+            options.key.detached(release.as_bytes())
+        }
+        .as_bytes(),
     );
     if !options.detached_only {
         let mut inrelease = options.key.clearsign(&release);
