@@ -387,3 +387,30 @@ fn a_missing_file_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn human_output_names_the_facts_and_each_release() {
+    let output = crossport()
+        .args(["inspect", "/bin/ls", "--color", "never"])
+        .output()
+        .expect("crossport runs");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    let facts = readelf::facts(Path::new("/bin/ls"));
+    assert!(
+        text.contains("ELF64 x86_64") || facts.machine != "x86_64",
+        "{text}"
+    );
+    for soname in &facts.needed {
+        assert!(
+            text.contains(soname.as_str()),
+            "{soname} missing from:\n{text}"
+        );
+    }
+    for release in ["bullseye", "bookworm", "trixie"] {
+        assert!(text.contains(release), "{release} missing from:\n{text}");
+    }
+    if let Some(glibc) = facts.highest_glibc() {
+        assert!(text.contains(&format!("needs glibc {glibc}")), "{text}");
+    }
+}

@@ -420,3 +420,31 @@ fn dockerfile_installs_the_packages_the_sysroot_manifest_names() {
         "{text}"
     );
 }
+
+#[test]
+fn an_upload_into_a_missing_directory_fails_clearly_and_leaves_nothing() {
+    if !slow_tests_enabled() {
+        return;
+    }
+    let sshd = Sshd::start();
+    let destination = sshd.path("missing/app");
+    let mut args = strings(&[
+        "deploy",
+        "/bin/ls",
+        "--to",
+        &format!("ssh://{}{}", sshd.authority(), destination.display()),
+        "--restart",
+        &format!("touch {}", sshd.path("restarted").display()),
+    ]);
+    args.extend(sshd.ssh_flags("client_key"));
+    let output = crossport(&args);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("upload on"), "{text}");
+    assert!(text.contains("No such file or directory"), "{text}");
+    assert!(!sshd.path("missing").exists());
+    assert!(
+        !sshd.path("restarted").exists(),
+        "restart ran after a failed upload"
+    );
+}
