@@ -655,3 +655,30 @@ fn a_sha1_signature_is_refused() {
     );
     assert!(message.contains("weak hash SHA1"), "{message}");
 }
+
+#[test]
+fn clean_empties_the_cache() {
+    let world = World::standard();
+    json(&world.fetch(&["--format", "json"], &[]));
+    assert!(!world.cached_debs().is_empty());
+    let cache = world.sysroot_arg("cache");
+    let output = crossport(
+        world.scratch.dir.path(),
+        &["sysroot", "clean", "--cache-dir", &cache],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    for dir in [
+        "debs",
+        "indexes",
+        "releases",
+        "resolutions",
+        "unpacked",
+        "sysroots",
+    ] {
+        assert!(
+            !world.path("cache").join(dir).exists(),
+            "{dir} survived clean"
+        );
+    }
+}
