@@ -118,7 +118,12 @@ static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
             rule_of_pattern.push(rule_index);
         }
     }
-    let set = regex::RegexSet::new(patterns).expect("rule triggers are valid literals");
+    // A larger lazy-DFA cache keeps the combined set from falling back to a
+    // slower engine on long logs (measured in docs/performance.md).
+    let set = regex::RegexSetBuilder::new(patterns)
+        .dfa_size_limit(16 * 1024 * 1024)
+        .build()
+        .expect("rule triggers are valid literals");
     Triggers {
         set,
         rule_of_pattern,

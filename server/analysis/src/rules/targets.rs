@@ -237,15 +237,28 @@ fn triples_in_paths(content: &str) -> Vec<&str> {
     found
 }
 
+/// Once a triple has been named this often, it is the log's target: a
+/// large log names its target on most lines and need not be read to the end.
+const ENOUGH_MENTIONS: usize = 64;
+
 /// The triple a log (or a range of it) names most often; ties go to the
 /// one named first.
 pub fn detect_target(log: &CargoLog, range: std::ops::Range<usize>) -> Option<String> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
-    for line in &log.lines[range] {
+    'lines: for line in &log.lines[range] {
         for triple in triples_in_line(line.content()) {
-            match counts.iter_mut().find(|(known, _)| *known == triple) {
-                Some((_, count)) => *count += 1,
-                None => counts.push((triple, 1)),
+            let count = match counts.iter_mut().find(|(known, _)| *known == triple) {
+                Some((_, count)) => {
+                    *count += 1;
+                    *count
+                }
+                None => {
+                    counts.push((triple, 1));
+                    1
+                }
+            };
+            if count >= ENOUGH_MENTIONS {
+                break 'lines;
             }
         }
     }

@@ -84,6 +84,8 @@ fn strip_tool_prefixes(line: &str) -> &str {
         rest = strip_timestamp(rest);
         rest = strip_workflow_command(rest);
         rest = strip_docker_step(rest);
+        // cross (cross-rs) tags its own messages: `[cross] warning: …`.
+        rest = rest.strip_prefix("[cross] ").unwrap_or(rest);
         if rest.len() == before {
             return rest;
         }
@@ -208,6 +210,10 @@ mod tests {
         let raw = b"2024-01-01T00:00:00.0000000Z ##[error]  error: could not compile `x`";
         assert_eq!(clean_line(raw), "  error: could not compile `x`");
         assert_eq!(clean_line(b"#12 3.456   --- stderr"), "  --- stderr");
+        assert_eq!(
+            clean_line(b"[cross] warning: using newer rustc"),
+            "warning: using newer rustc"
+        );
         assert_eq!(
             clean_line(b"::error file=src/main.rs,line=1::linker `cc` not found"),
             "linker `cc` not found"

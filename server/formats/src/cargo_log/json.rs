@@ -19,14 +19,30 @@ pub(crate) enum JsonLine {
     Other,
 }
 
+/// A cargo message (`--message-format=json`); only `compiler-message`
+/// carries a diagnostic object.
 #[derive(Deserialize)]
-struct Message {
-    reason: Option<String>,
-    #[serde(rename = "$message_type")]
-    message_type: Option<String>,
+struct CargoMessage {
+    reason: String,
     package_id: Option<String>,
-    message: Option<serde_json::Value>,
+    message: Option<Diagnostic>,
+}
+
+/// rustc's own JSON (`--error-format=json`): the diagnostic at top level.
+#[derive(Deserialize)]
+struct RustcMessage {
+    #[serde(rename = "$message_type")]
+    message_type: String,
+    #[serde(flatten)]
+    diagnostic: Diagnostic,
+}
+
+/// The parts of a rustc diagnostic rules read; spans and children are
+/// skipped without being built.
+#[derive(Deserialize)]
+struct Diagnostic {
     rendered: Option<String>,
+    message: Option<String>,
     level: Option<String>,
 }
 
@@ -40,46 +56,45 @@ pub(crate) fn read_json_line(text: &str) -> Result<JsonLine, String> {
     {
         return Ok(JsonLine::Other);
     }
-    let message: Message = serde_json::from_str(text).map_err(|err| err.to_string())?;
-    if message.reason.is_none() && message.message_type.is_none() {
-        return Err("a JSON object that is neither a cargo nor a rustc message".to_owned());
-    }
-    if message.reason.as_deref() == Some("compiler-message") {
-        let package = message.package_id.as_deref().and_then(package_of);
-        let rendered = message.message.as_ref().and_then(rendered_of);
-        return Ok(match rendered {
-            Some(rendered) => JsonLine::Diagnostic { rendered, package },
+    // cargo's compiler-message nests a rustc diagnostic (with its own
+    // `$message_type`), so only a line that is not a cargo message is rustc's.
+    if !text.starts_with("{\"reason\"") && text.contains("\"$message_type\"") {
+        let message: RustcMessage = serde_json::from_str(text).map_err(|err| err.to_string())?;
+        if message.message_type != "diagnostic" {
+            return Ok(JsonLine::Other);
+        }
+        return Ok(match rendered_of(message.diagnostic) {
+            Some(rendered) => JsonLine::Diagnostic {
+                rendered,
+                package: None,
+            },
             None => JsonLine::Other,
         });
     }
-    if message.message_type.as_deref() == Some("diagnostic") {
-        let rendered = message.rendered.or_else(|| {
-            let text = message.message.as_ref()?.as_str()?;
-            Some(format!(
-                "{}: {text}",
-                message.level.as_deref().unwrap_or("error")
-            ))
-        });
-        if let Some(rendered) = rendered {
-            return Ok(JsonLine::Diagnostic {
-                rendered,
-                package: None,
-            });
+    let message: CargoMessage = serde_json::from_str(text).map_err(|err| {
+        if err.to_string().starts_with("missing field `reason`") {
+            "a JSON object that is neither a cargo nor a rustc message".to_owned()
+        } else {
+            err.to_string()
         }
+    })?;
+    if message.reason != "compiler-message" {
+        return Ok(JsonLine::Other);
     }
-    Ok(JsonLine::Other)
+    let package = message.package_id.as_deref().and_then(package_of);
+    Ok(match message.message.and_then(rendered_of) {
+        Some(rendered) => JsonLine::Diagnostic { rendered, package },
+        None => JsonLine::Other,
+    })
 }
 
-/// The text of a rustc diagnostic object: `rendered`, else `level: message`.
-fn rendered_of(diagnostic: &serde_json::Value) -> Option<String> {
-    if let Some(rendered) = diagnostic.get("rendered").and_then(|r| r.as_str()) {
-        return Some(rendered.to_owned());
+/// The text of a rustc diagnostic: `rendered`, else `level: message`.
+fn rendered_of(diagnostic: Diagnostic) -> Option<String> {
+    if let Some(rendered) = diagnostic.rendered {
+        return Some(rendered);
     }
-    let text = diagnostic.get("message")?.as_str()?;
-    let level = diagnostic
-        .get("level")
-        .and_then(|l| l.as_str())
-        .unwrap_or("error");
+    let text = diagnostic.message?;
+    let level = diagnostic.level.as_deref().unwrap_or("error");
     Some(format!("{level}: {text}"))
 }
 
@@ -127,12 +142,28 @@ mod tests {
 
     #[test]
     fn compiler_message_gives_its_rendered_text() {
-        let line = r#"{"reason":"compiler-message","package_id":"path+file:///w/app#0.1.0","message":{"rendered":"error: linking with `cc` failed\n","level":"error"}}"#;
+        let line = r#"{"reason":"compiler-message","package_id":"path+file:///w/app#0.1.0","message":{"$message_type":"diagnostic","rendered":"error: linking with `cc` failed\n","level":"error"}}"#;
         let Ok(JsonLine::Diagnostic { rendered, package }) = read_json_line(line) else {
             panic!("not read as a diagnostic");
         };
         assert_eq!(rendered, "error: linking with `cc` failed\n");
         assert_eq!(package, Some(("app".to_owned(), "0.1.0".to_owned())));
+    }
+
+    #[test]
+    fn rustc_json_diagnostics() {
+        let line = r#"{"$message_type":"diagnostic","message":"can't find crate for `core`","code":{"code":"E0463"},"level":"error","spans":[],"children":[],"rendered":"error[E0463]: can't find crate for `core`\n"}"#;
+        let Ok(JsonLine::Diagnostic { rendered, package }) = read_json_line(line) else {
+            panic!("not read as a diagnostic");
+        };
+        assert_eq!(rendered, "error[E0463]: can't find crate for `core`\n");
+        assert_eq!(package, None);
+        let bare =
+            r#"{"$message_type":"diagnostic","message":"linker `cc` not found","level":"error"}"#;
+        let Ok(JsonLine::Diagnostic { rendered, .. }) = read_json_line(bare) else {
+            panic!("not read as a diagnostic");
+        };
+        assert_eq!(rendered, "error: linker `cc` not found");
     }
 
     #[test]
