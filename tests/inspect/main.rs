@@ -414,3 +414,27 @@ fn human_output_names_the_facts_and_each_release() {
         assert!(text.contains(&format!("needs glibc {glibc}")), "{text}");
     }
 }
+
+#[test]
+fn a_binary_asking_for_musls_loader_runs_on_no_stock_release() {
+    let scratch = Scratch::new();
+    let source = scratch.source("bare.c", BARE);
+    let binary = scratch.compile(
+        "clang",
+        &[
+            "-nostdlib",
+            "-fuse-ld=lld",
+            "-fPIE",
+            "-pie",
+            "-Wl,--dynamic-linker=/lib/ld-musl-x86_64.so.1",
+        ],
+        &source,
+        "bare-musl-loader",
+    );
+    let report = assert_matches_readelf(&binary);
+    assert_eq!(report["linkage"], "dynamic");
+    assert_eq!(report["interpreter"], "/lib/ld-musl-x86_64.so.1");
+    for release in ["bullseye", "bookworm", "trixie"] {
+        assert_eq!(report["releases"][release], false, "{release}");
+    }
+}

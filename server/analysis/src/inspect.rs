@@ -156,6 +156,18 @@ impl<'a> Binary<'a> {
         self.facts.linkage == Linkage::Dynamic
     }
 
+    /// A dynamic binary whose loader is musl's starts only where musl is
+    /// installed, which a stock Debian system is not.
+    fn loader_problem(&self, where_: &str) -> Option<String> {
+        let interpreter = self.facts.interpreter.as_deref()?;
+        interpreter.contains("ld-musl").then(|| {
+            format!(
+                "asks for musl's loader {interpreter}, which {where_} does not have \
+                 without the musl package (link it statically instead)"
+            )
+        })
+    }
+
     fn glibc_problem(&self, available: &DottedVersion, where_: &str) -> Option<String> {
         let required = self.requirements.glibc.as_ref()?;
         (required.version > *available).then(|| {
@@ -214,6 +226,7 @@ pub fn verdict_for_release(binary: &Binary<'_>, release: &DebianRelease) -> Verd
     }
     if binary.is_dynamic() {
         let glibc = DottedVersion::from_pair(release.glibc);
+        problems.extend(binary.loader_problem(&format!("a stock {}", release.codename)));
         problems.extend(binary.glibc_problem(&glibc, release.codename));
         problems.extend(libstdcxx_problems(binary, release.codename));
         for soname in binary.openssl_sonames() {
@@ -500,6 +513,7 @@ pub fn verdict_for_server(binary: &Binary<'_>, server: &ServerFacts, host: &str)
         )),
     }
     if binary.is_dynamic() {
+        problems.extend(binary.loader_problem("the server"));
         match &server.glibc {
             Some(glibc) => problems.extend(binary.glibc_problem(glibc, "the server")),
             None => problems.push("the server reported no glibc version".to_owned()),
@@ -790,6 +804,19 @@ mod tests {
         let report = inspect_report("x", &facts, Vec::new(), None);
         assert_eq!(report.releases.get("bookworm"), Some(&false));
         assert_eq!(report.releases.get("trixie"), Some(&true));
+    }
+
+    #[test]
+    fn a_musl_loader_does_not_run_on_stock_debian() {
+        let mut facts = facts(&[], &["libc.so"]);
+        facts.interpreter = Some("/lib/ld-musl-x86_64.so.1".to_owned());
+        let report = inspect_report("x", &facts, Vec::new(), None);
+        assert_eq!(report.releases.get("trixie"), Some(&false));
+        assert!(
+            report.verdicts[2].problems[0].starts_with("asks for musl's loader"),
+            "{:?}",
+            report.verdicts[2].problems
+        );
     }
 
     #[test]
