@@ -682,3 +682,15 @@ fn clean_empties_the_cache() {
         );
     }
 }
+
+#[test]
+fn a_release_dated_far_in_the_future_is_refused() {
+    let mut options = Publish::new(archive_key());
+    options.date_offset = 30 * 24 * 3600;
+    let world = World::new(&standard_debs(), options);
+    let message = failing_fetch(&world, &["libssl-dev"]);
+    assert!(
+        message.contains("more than 10 days in the future"),
+        "{message}"
+    );
+}

@@ -218,6 +218,8 @@ pub struct Publish<'a> {
     pub wrong_deb_hash: Option<&'static str>,
     /// Publish only Release + Release.gpg, no InRelease.
     pub detached_only: bool,
+    /// The Release's Date, in seconds from now.
+    pub date_offset: i64,
     /// Sign Release.gpg with SHA-1, by the trusted RSA key (apt and
     /// crossport reject SHA-1 whoever signs).
     pub sha1_signature: bool,
@@ -233,6 +235,7 @@ impl<'a> Publish<'a> {
             wrong_deb_hash: None,
             detached_only: false,
             sha1_signature: false,
+            date_offset: -3600,
         }
     }
 }
@@ -275,7 +278,7 @@ pub fn publish(root: &Path, debs: &[Deb], options: Publish<'_>) {
         .as_secs() as i64;
     let mut release = format!(
         "Origin: Test\nLabel: Test\nSuite: stable\nCodename: bookworm\nDate: {}\n",
-        rfc2822(now - 3600)
+        rfc2822(now + options.date_offset)
     );
     if let Some(offset) = options.valid_until {
         release.push_str(&format!("Valid-Until: {}\n", rfc2822(now + offset)));

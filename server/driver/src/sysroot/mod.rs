@@ -632,6 +632,9 @@ async fn fetch_release(
     })
 }
 
+/// How far in the future a Release's `Date` may be (apt's default).
+const MAX_FUTURE_SECS: i64 = 10 * 24 * 3600;
+
 fn check_release(
     release: &Release,
     plan: &Plan,
@@ -643,6 +646,19 @@ fn check_release(
         return Err(SysrootError::Expired {
             url: url.to_owned(),
             valid_until: field_text(text, "Valid-Until").unwrap_or_default(),
+        });
+    }
+    // apt's Acquire::Max-FutureTime: a Release dated far ahead is either a
+    // broken clock or an attempt to outlive a key's expiry checks.
+    if let Some(date) = release.date
+        && date > now as i64 + MAX_FUTURE_SECS
+    {
+        return Err(SysrootError::Release {
+            url: url.to_owned(),
+            message: format!(
+                "its Date ({}) is more than 10 days in the future; check the system clock",
+                field_text(text, "Date").unwrap_or_default()
+            ),
         });
     }
     // apt refuses a Release for another suite than the one asked for: it
