@@ -201,6 +201,29 @@ fn doctor_answers_with_the_findings_and_republishes() {
 }
 
 #[test]
+fn doctor_checks_a_target_named_twice_once() {
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let mut client = Client::spawn(&root);
+    let target = "aarch64-unknown-linux-gnu";
+    client.initialize(&root, json!({ "crossport": { "targets": [target] } }));
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "crossport.doctor", "arguments": [{ "uri": file_uri(&manifest), "target": target }] }),
+    );
+    let openssl = response["result"]["findings"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .filter(|f| f["kind"] == json!("openssl_not_found"))
+                .count()
+        })
+        .unwrap_or_default();
+    assert_eq!(openssl, 1, "{response:#}");
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+#[test]
 fn a_failing_sysroot_fetch_reports_the_subcommand_error() {
     let (dir, root) = fixture_copy();
     // A mirror nobody listens on: the fetch fails fast, without network.

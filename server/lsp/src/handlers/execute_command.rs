@@ -331,11 +331,13 @@ async fn build(context: &Context, args: ProjectArgs) -> Reply {
 async fn doctor(context: &Context, args: ProjectArgs) -> Reply {
     let project = project_of(context, &args)?;
     let engine = context.engine.clone();
-    let explicit: Vec<String> = args
-        .target
-        .into_iter()
-        .chain(context.targets.clone())
-        .collect();
+    // A target named both in the command and in the settings is checked once.
+    let mut explicit: Vec<String> = Vec::new();
+    for target in args.target.into_iter().chain(context.targets.clone()) {
+        if !explicit.contains(&target) {
+            explicit.push(target);
+        }
+    }
     let checked = project.clone();
     let findings = blocking(move || {
         let targets = if explicit.is_empty() {
