@@ -59,23 +59,34 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
         regex!(r"version `GLIBC_(\d+\.\d+(?:\.\d+)?)' not found(?: \(required by ([^)]+)\))?");
     let mut required: Option<String> = None;
     let mut required_by: Vec<String> = Vec::new();
+    let mut required_by_libraries: Option<String> = None;
     for &index in lines {
         let Some(captures) = pattern.captures(cx.content(index)) else {
             continue;
         };
         let version = captures[1].to_owned();
-        if required
+        let by = captures.get(2).map(|m| m.as_str().to_owned());
+        // Libraries copied beside the binary can need more than the binary
+        // itself; the binary's own requirement is what a rebuild changes.
+        let by_binary = by.as_deref().is_none_or(|by| by == binary);
+        let slot = if by_binary {
+            &mut required
+        } else {
+            &mut required_by_libraries
+        };
+        if slot
             .as_deref()
             .is_none_or(|known| version_key(&version) > version_key(known))
         {
-            required = Some(version);
+            *slot = Some(version);
         }
-        if let Some(by) = captures.get(2).map(|m| m.as_str().to_owned())
+        if let Some(by) = by
             && !required_by.contains(&by)
         {
             required_by.push(by);
         }
     }
+    let required = required.or(required_by_libraries.clone());
     let first = lines.first().copied().unwrap_or(0);
     let last = lines.last().copied().unwrap_or(first);
     let available = available_glibc(cx);
@@ -83,6 +94,13 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
     finding = text_fact(finding, "binary", (!binary.is_empty()).then_some(binary));
     finding = text_fact(finding, "glibc_required", required.as_deref());
     finding = text_fact(finding, "glibc_available", available.as_deref());
+    if required_by_libraries != required {
+        finding = text_fact(
+            finding,
+            "glibc_required_by_libraries",
+            required_by_libraries.as_deref(),
+        );
+    }
     finding = finding.with_fact("required_by", serde_json::json!(required_by));
     let needs = required.as_deref().unwrap_or("a newer version");
     let has = available.as_deref().map_or_else(String::new, |version| {
@@ -135,13 +153,14 @@ GNU C Library (Debian GLIBC 2.31-13+deb11u11) stable release version 2.31.
 $ ./hello
 /srv/app/hello: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.32' not found (required by /srv/app/hello)
 /srv/app/hello: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by /srv/app/hello)
-/srv/app/hello: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.33' not found (required by /lib/x86_64-linux-gnu/libgcc_s.so.1)
+/srv/app/hello: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.35' not found (required by /lib/x86_64-linux-gnu/libgcc_s.so.1)
 ";
         let findings = super::super::testing::explain(log);
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let finding = first_of_kind(log, Kind::GlibcTooNew);
         assert_eq!(fact(&finding, "glibc_required"), Some("2.34"));
         assert_eq!(fact(&finding, "glibc_available"), Some("2.31"));
+        assert_eq!(fact(&finding, "glibc_required_by_libraries"), Some("2.35"));
         assert_eq!(fact(&finding, "binary"), Some("/srv/app/hello"));
         assert_eq!(finding.evidence.lines, Some([4, 6]));
         assert_eq!(
