@@ -105,3 +105,34 @@ fn a_single_line_without_newline_of_junk() {
     let report = explain_json_stdin(&line, &[]);
     assert_eq!(report, serde_json::json!({ "findings": [] }));
 }
+
+/// Thousands of failures in one log (a `--keep-going` build of a large
+/// workspace): every rule looks around each hit, which must stay cheap.
+#[test]
+fn thousands_of_failures() {
+    let mut log = String::new();
+    for n in 0..2_000 {
+        log.push_str(&format!(
+            "error: failed to run custom build command for `sys-{n} v0.1.0`\n\nCaused by:\n  process didn't exit successfully: `/w/target/debug/build/sys-{n}-1/build-script-build` (exit status: 1)\n  --- stderr\n  error occurred in cc-rs: failed to find tool \"tool-{n}-gcc\": No such file or directory (os error 2)\n"
+        ));
+    }
+    log.push_str("error: linking with `cc` failed: exit status: 1\n");
+    for n in 0..20_000 {
+        log.push_str(&format!(
+            "  = note: /usr/bin/ld: cannot find -llib{n}: No such file or directory\n"
+        ));
+        log.push_str(&format!(
+            "undefined reference to `__memcpy_chk' in musl-{n}\n"
+        ));
+    }
+    let report = explain_json_stdin(log.as_bytes(), &[]);
+    let kinds = kinds(&report);
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|kind| *kind == "cc_tool_not_found")
+            .count(),
+        2_000
+    );
+    assert!(kinds.contains(&"missing_library_at_link".to_owned()));
+}

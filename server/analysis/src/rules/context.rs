@@ -11,13 +11,33 @@ pub struct Context<'a> {
     pub log: &'a CargoLog,
     /// The target the log names most often, else the caller's hint.
     pub target: Option<String>,
+    /// Indices of `error: linking with` lines and of `error: could not
+    /// compile` lines, ascending: rules look these up for every hit, so a
+    /// log with thousands of hits must not rescan for them each time.
+    linking_headers: Vec<usize>,
+    could_not_compile: Vec<usize>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(log: &'a CargoLog, target_hint: Option<&str>) -> Self {
         let target = targets::detect_target(log, 0..log.lines.len())
             .or_else(|| target_hint.map(str::to_owned));
-        Context { log, target }
+        let mut linking_headers = Vec::new();
+        let mut could_not_compile = Vec::new();
+        for (index, line) in log.lines.iter().enumerate() {
+            let content = line.content();
+            if content.starts_with("error: linking with `") {
+                linking_headers.push(index);
+            } else if content.starts_with("error: could not compile `") {
+                could_not_compile.push(index);
+            }
+        }
+        Context {
+            log,
+            target,
+            linking_headers,
+            could_not_compile,
+        }
     }
 
     /// The content (no indentation, no quoting) of a line.
@@ -51,11 +71,12 @@ impl<'a> Context<'a> {
             return Some((captures[1].to_owned(), Some(captures[2].to_owned())));
         }
         let pattern = super::regex!(r"^error: could not compile `([^`]+)`");
-        let end = (index + 400).min(self.log.lines.len());
-        (index..end).find_map(|i| {
-            let captures = pattern.captures(self.content(i))?;
-            Some((captures[1].to_owned(), None))
-        })
+        let next = self.could_not_compile[self.could_not_compile.partition_point(|&i| i < index)..]
+            .first()
+            .copied()
+            .filter(|&i| i < index + 400)?;
+        let captures = pattern.captures(self.content(next))?;
+        Some((captures[1].to_owned(), None))
     }
 
     /// The nearest line at or before `index` (at most `reach` lines back)
@@ -75,7 +96,11 @@ impl<'a> Context<'a> {
     /// and the linker it names.
     pub fn linking_error(&self, index: usize) -> Option<(usize, String)> {
         let pattern = super::regex!(r"^error: linking with `([^`]+)` failed");
-        let header = self.header_before(index, 300, |content| pattern.is_match(content))?;
+        let before = self.linking_headers.partition_point(|&i| i <= index);
+        let header = *self.linking_headers.get(before.checked_sub(1)?)?;
+        if index - header > 300 {
+            return None;
+        }
         let linker = pattern.captures(self.content(header))?[1].to_owned();
         Some((header, linker))
     }

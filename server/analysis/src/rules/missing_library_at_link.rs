@@ -38,6 +38,7 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     // One finding per link error, naming every library it missed.
     let mut groups: Vec<(usize, Vec<(String, usize)>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for &index in hits {
         let Some(library) = library_named(cx.content(index)) else {
             continue;
@@ -50,7 +51,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
                 &mut groups.last_mut().expect("just pushed").1
             }
         };
-        if !group.iter().any(|(known, _)| *known == library) {
+        if seen.insert((start, library.clone())) {
             group.push((library, index));
         }
     }

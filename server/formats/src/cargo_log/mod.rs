@@ -78,9 +78,12 @@ pub struct CargoLog {
 impl CargoLog {
     /// The build-script block a line (index into `lines`) belongs to.
     pub fn build_script_at(&self, index: usize) -> Option<&BuildScriptFailure> {
-        self.build_scripts
-            .iter()
-            .find(|block| block.lines.contains(&index))
+        // Blocks are in order and do not overlap.
+        let after = self
+            .build_scripts
+            .partition_point(|block| block.lines.start <= index);
+        let block = self.build_scripts.get(after.checked_sub(1)?)?;
+        block.lines.contains(&index).then_some(block)
     }
 
     /// The original 1-based line number of a line index (saturating at the end).
