@@ -3,7 +3,7 @@
 //! a time.
 //!
 //! ```text
-//! cargo run --release -p crossport-analysis --example explain_bench -- [MEGABYTES] [--write FILE]
+//! cargo run --release -p crossport-analysis --example explain_bench -- [MEGABYTES] [--write FILE] [--read FILE]
 //! ```
 //!
 //! The log is generated: a long, noisy, partly JSON build of many crates
@@ -20,14 +20,25 @@ use crossport_formats::cargo_log;
 fn main() {
     let mut megabytes = 10usize;
     let mut write_to = None;
+    let mut read_from = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--write" => write_to = args.next(),
+            "--read" => read_from = args.next(),
             other => megabytes = other.parse().unwrap_or(megabytes),
         }
     }
-    let log = generate_log(megabytes * 1024 * 1024);
+    let log = match &read_from {
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                eprintln!("could not read {path}: {err}");
+                return;
+            }
+        },
+        None => generate_log(megabytes * 1024 * 1024),
+    };
     if let Some(path) = &write_to
         && let Err(err) = std::fs::write(path, &log)
     {
@@ -35,7 +46,7 @@ fn main() {
     }
     let mut read_times = Vec::new();
     let mut total_times = Vec::new();
-    let mut kinds = Vec::new();
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
     for _ in 0..7 {
         let start = Instant::now();
         let parsed = cargo_log::read(&log);
@@ -43,7 +54,16 @@ fn main() {
         let findings = explain_log(&parsed, None);
         total_times.push(start.elapsed());
         read_times.push(read);
-        kinds = findings.iter().map(|f| f.kind.as_str()).collect();
+        kinds = Vec::new();
+        for finding in &findings {
+            match kinds
+                .iter_mut()
+                .find(|(kind, _)| *kind == finding.kind.as_str())
+            {
+                Some((_, count)) => *count += 1,
+                None => kinds.push((finding.kind.as_str(), 1)),
+            }
+        }
     }
     let parsed = cargo_log::read(&log);
     let start = Instant::now();
@@ -58,7 +78,7 @@ fn main() {
     );
     let lines = log.iter().filter(|b| **b == b'\n').count();
     println!(
-        "{:.1} MB, {lines} lines: read median {:?}, read+explain median {:?} (min {:?}), findings {kinds:?}",
+        "{:.1} MB, {lines} lines: read median {:?}, read+explain median {:?} (min {:?}), findings (kind, count) {kinds:?}",
         log.len() as f64 / (1024.0 * 1024.0),
         median(&mut read_times),
         median(&mut total_times.clone()),

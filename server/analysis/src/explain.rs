@@ -7,6 +7,8 @@
 //! by a fixed root-cause rank (then by where they appear), repeats are
 //! merged, and symptoms that a more specific finding explains are dropped.
 
+use std::collections::HashMap;
+
 use crossport_formats::cargo_log::{self, CargoLog};
 
 use crate::finding::{Finding, Kind};
@@ -76,14 +78,16 @@ pub fn explain_log(log: &CargoLog, target_hint: Option<&str>) -> Vec<Finding> {
 /// line cargo printed before it), else the earliest.
 fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut position: HashMap<(Kind, String, Option<String>), usize> = HashMap::new();
     for finding in findings {
-        let repeat = kept.iter_mut().find(|known| {
-            known.kind == finding.kind
-                && known.message == finding.message
-                && known.target == finding.target
-        });
-        match repeat {
-            Some(known) => {
+        let key = (
+            finding.kind,
+            finding.message.clone(),
+            finding.target.clone(),
+        );
+        match position.get(&key) {
+            Some(&at) => {
+                let known = &mut kept[at];
                 let richer = finding.facts.len() > known.facts.len();
                 let as_rich_and_earlier = finding.facts.len() == known.facts.len()
                     && first_line(&finding) < first_line(known);
@@ -91,7 +95,10 @@ fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
                     *known = finding;
                 }
             }
-            None => kept.push(finding),
+            None => {
+                position.insert(key, kept.len());
+                kept.push(finding);
+            }
         }
     }
     drop_explained_symptoms(kept)
