@@ -4,7 +4,7 @@
 
 use super::context::text_fact;
 use super::{Context, fix, regex};
-use crate::finding::{Finding, Kind};
+use crate::finding::{Finding, Kind, Severity};
 
 pub(super) const SUMMARY: &str = "a failure particular to musl or a static C runtime (crate types, glibc-only symbols, dynamic loading)";
 
@@ -60,111 +60,138 @@ fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
         r"cannot produce (proc-macro|cdylib|dylib) for `([^`]+)` as the target `([^`]+)`|dropping unsupported crate type `(\w+)` for target `([^`]+)`"
     );
     if let Some(captures) = crate_types.captures(content) {
-        let crate_type = captures.get(1).or(captures.get(4)).map(|m| m.as_str())?;
-        let target = captures
-            .get(3)
-            .or(captures.get(5))
-            .map(|m| m.as_str().to_owned());
-        let mut finding = cx.finding(Kind::MuslStatic, "", index, index);
-        if target.is_some() {
-            finding.target = target;
-        }
-        if let Some(krate) = captures.get(2) {
-            let (name, version) = split_crate(krate.as_str());
-            finding = text_fact(finding, "crate", Some(name));
-            finding = text_fact(finding, "crate_version", version);
-        }
-        finding = text_fact(finding, "crate_type", Some(crate_type));
-        let for_target = cx.for_target(&finding);
-        finding.message =
-            format!("a static C runtime{for_target} cannot build `{crate_type}` crates");
-        if crate_type == "proc-macro" {
-            finding.severity = crate::finding::Severity::Error;
-            return Some(finding.with_fix(
-                fix::PASS_TARGET_FLAG,
-                "Pass --target explicitly so proc-macros are built for the host without crt-static",
-            ));
-        }
-        finding.severity = crate::finding::Severity::Warning;
-        return Some(finding.with_fix(
-            fix::USE_GNU_TARGET,
-            "Build for a -gnu target when a dynamic library is needed",
-        ));
+        return describe_crate_type(cx, index, &captures);
     }
     if content.contains("can't find crate for `proc_macro`") {
-        let mut finding = cx.finding(Kind::MuslStatic, "", index, index);
-        let for_target = cx.for_target(&finding);
-        finding.message = format!(
-            "proc-macros cannot be built{for_target}: the target has no `proc_macro` crate"
-        );
-        return Some(finding.with_fix(
-            fix::PASS_TARGET_FLAG,
-            "Pass --target explicitly so proc-macros are built for the host",
-        ));
+        return Some(describe_missing_proc_macro(cx, index));
     }
     let symbol = regex!(
         r"undefined reference to (?:symbol )?[`']([^'@]+)[^']*'|Error relocating (\S+): (\S+): symbol not found"
-    )
-    .captures(content);
-    if let Some(captures) = symbol {
-        let is_relocating = captures.get(2).is_some();
-        let symbol = captures.get(1).or(captures.get(3))?.as_str().to_owned();
-        let musl_involved = is_relocating
-            || cx.target_at(index).is_some_and(|t| t.contains("musl"))
-            || content.contains("-musl/")
-            || cx
-                .linking_error(index)
-                .is_some_and(|(_, linker)| linker.contains("musl"));
-        if !musl_involved {
-            return None;
-        }
-        let start = cx.linking_error(index).map_or(index, |(header, _)| header);
-        let mut finding = cx.finding(Kind::MuslStatic, "", start, index);
-        finding = text_fact(finding, "symbol", Some(&symbol));
-        finding.message = if is_relocating {
-            let binary = captures.get(2).map_or("the program", |m| m.as_str());
-            finding = text_fact(finding, "binary", Some(binary));
-            format!("{binary} was built for glibc and cannot run on this musl system (`{symbol}`)")
-        } else {
-            format!("a C library built for glibc was linked into a musl binary (`{symbol}`)")
-        };
-        return Some(
-            finding
-                .with_fix(
-                    fix::USE_VENDORED_OPENSSL,
-                    "Build C dependencies from source for musl (e.g. vendored OpenSSL)",
-                )
-                .with_fix(
-                    fix::FETCH_SYSROOT_AND_WIRE,
-                    "Link against a sysroot of the right C library",
-                )
-                .with_fix(
-                    fix::USE_MUSL_TARGET,
-                    "Build a static musl binary for musl systems",
-                ),
-        );
+    );
+    if let Some(captures) = symbol.captures(content) {
+        return describe_glibc_symbol(cx, index, &captures);
     }
+    Some(describe_static_runtime(cx, index))
+}
+
+/// A crate type the target cannot build (proc-macro, cdylib).
+fn describe_crate_type(
+    cx: &Context<'_>,
+    index: usize,
+    captures: &regex::Captures<'_>,
+) -> Option<Finding> {
+    let crate_type = captures.get(1).or(captures.get(4)).map(|m| m.as_str())?;
+    let target = captures
+        .get(3)
+        .or(captures.get(5))
+        .map(|m| m.as_str().to_owned());
+    let mut finding = cx.finding(Kind::MuslStatic, "", index, index);
+    if target.is_some() {
+        finding.target = target;
+    }
+    if let Some(krate) = captures.get(2) {
+        let (name, version) = split_crate(krate.as_str());
+        finding = text_fact(finding, "crate", Some(name));
+        finding = text_fact(finding, "crate_version", version);
+    }
+    finding = text_fact(finding, "crate_type", Some(crate_type));
+    let for_target = cx.for_target(&finding);
+    finding.message = format!("a static C runtime{for_target} cannot build `{crate_type}` crates");
+    if crate_type == "proc-macro" {
+        return Some(finding.with_fix(
+            fix::PASS_TARGET_FLAG,
+            "Pass --target explicitly so proc-macros are built for the host without crt-static",
+        ));
+    }
+    finding.severity = Severity::Warning;
+    Some(finding.with_fix(
+        fix::USE_GNU_TARGET,
+        "Build for a -gnu target when a dynamic library is needed",
+    ))
+}
+
+fn describe_missing_proc_macro(cx: &Context<'_>, index: usize) -> Finding {
+    let mut finding = cx.finding(Kind::MuslStatic, "", index, index);
+    let for_target = cx.for_target(&finding);
+    finding.message =
+        format!("proc-macros cannot be built{for_target}: the target has no `proc_macro` crate");
+    finding.with_fix(
+        fix::PASS_TARGET_FLAG,
+        "Pass --target explicitly so proc-macros are built for the host",
+    )
+}
+
+/// glibc-only symbols: a glibc-built C library linked into a musl binary,
+/// or a glibc binary started on a musl system.
+fn describe_glibc_symbol(
+    cx: &Context<'_>,
+    index: usize,
+    captures: &regex::Captures<'_>,
+) -> Option<Finding> {
+    let content = cx.content(index);
+    let relocating_binary = captures.get(2).map(|m| m.as_str());
+    let symbol = captures.get(1).or(captures.get(3))?.as_str();
+    let musl_involved = relocating_binary.is_some()
+        || cx.target_at(index).is_some_and(|t| t.contains("musl"))
+        || content.contains("-musl/")
+        || cx
+            .linking_error(index)
+            .is_some_and(|(_, linker)| linker.contains("musl"));
+    if !musl_involved {
+        return None;
+    }
+    let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+    let mut finding = cx.finding(Kind::MuslStatic, "", start, index);
+    finding = text_fact(finding, "symbol", Some(symbol));
+    finding = text_fact(finding, "binary", relocating_binary);
+    finding.message = match relocating_binary {
+        Some(binary) => {
+            format!("{binary} was built for glibc and cannot run on this musl system (`{symbol}`)")
+        }
+        None => format!("a C library built for glibc was linked into a musl binary (`{symbol}`)"),
+    };
+    Some(
+        finding
+            .with_fix(
+                fix::USE_VENDORED_OPENSSL,
+                "Build C dependencies from source for musl (e.g. vendored OpenSSL)",
+            )
+            .with_fix(
+                fix::FETCH_SYSROOT_AND_WIRE,
+                "Link against a sysroot of the right C library",
+            )
+            .with_fix(
+                fix::USE_MUSL_TARGET,
+                "Build a static musl binary for musl systems",
+            ),
+    )
+}
+
+/// Dynamic loading in a static musl binary, or glibc's warning that a
+/// statically linked program still needs its shared libraries.
+fn describe_static_runtime(cx: &Context<'_>, index: usize) -> Finding {
+    let content = cx.content(index);
     let mut finding = cx.finding(Kind::MuslStatic, "", index, index);
     if content.contains("Dynamic loading not supported") {
         finding.message =
             "a static musl binary cannot load shared libraries at run time".to_owned();
-        return Some(finding.with_fix(
+        return finding.with_fix(
             fix::USE_GNU_TARGET,
             "Build for a -gnu target, which can load libraries",
-        ));
+        );
     }
     let function = regex!(r"Using '(\w+)'")
         .captures(content)
         .map(|c| c[1].to_owned());
     finding = text_fact(finding, "symbol", function.as_deref());
-    finding.severity = crate::finding::Severity::Warning;
+    finding.severity = Severity::Warning;
     finding.message =
         "a statically linked glibc binary still needs glibc's shared libraries at run time"
             .to_owned();
-    Some(finding.with_fix(
+    finding.with_fix(
         fix::USE_MUSL_TARGET,
         "Build a static musl binary instead of static glibc",
-    ))
+    )
 }
 
 /// `serde_derive v1.0.0` → (`serde_derive`, `1.0.0`).
