@@ -54,12 +54,21 @@ fn version_key(version: &str) -> Vec<u32> {
         .collect()
 }
 
-fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
+/// What the loader said a binary needs.
+#[derive(Default)]
+struct Requirements {
+    /// The highest version the binary itself needs.
+    by_binary: Option<String>,
+    /// The highest version libraries loaded beside it need.
+    by_libraries: Option<String>,
+    /// Everything the loader named as requiring a version, in order.
+    required_by: Vec<String>,
+}
+
+fn requirements(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Requirements {
     let pattern =
         regex!(r"version `GLIBC_(\d+\.\d+(?:\.\d+)?)' not found(?: \(required by ([^)]+)\))?");
-    let mut required: Option<String> = None;
-    let mut required_by: Vec<String> = Vec::new();
-    let mut required_by_libraries: Option<String> = None;
+    let mut found = Requirements::default();
     for &index in lines {
         let Some(captures) = pattern.captures(cx.content(index)) else {
             continue;
@@ -68,11 +77,10 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
         let by = captures.get(2).map(|m| m.as_str().to_owned());
         // Libraries copied beside the binary can need more than the binary
         // itself; the binary's own requirement is what a rebuild changes.
-        let by_binary = by.as_deref().is_none_or(|by| by == binary);
-        let slot = if by_binary {
-            &mut required
+        let slot = if by.as_deref().is_none_or(|by| by == binary) {
+            &mut found.by_binary
         } else {
-            &mut required_by_libraries
+            &mut found.by_libraries
         };
         if slot
             .as_deref()
@@ -81,11 +89,20 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
             *slot = Some(version);
         }
         if let Some(by) = by
-            && !required_by.contains(&by)
+            && !found.required_by.contains(&by)
         {
-            required_by.push(by);
+            found.required_by.push(by);
         }
     }
+    found
+}
+
+fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
+    let Requirements {
+        by_binary: required,
+        by_libraries: required_by_libraries,
+        required_by,
+    } = requirements(cx, binary, lines);
     let required = required.or(required_by_libraries.clone());
     let first = lines.first().copied().unwrap_or(0);
     let last = lines.last().copied().unwrap_or(first);
