@@ -11,7 +11,10 @@ fuzz_target!(|input: &[u8]| {
     let mut previous = 0;
     for line in &log.lines {
         assert!(line.number >= previous, "line numbers go backwards");
-        assert!(line.number >= 1 && line.number <= input_lines, "line number out of range");
+        assert!(
+            line.number >= 1 && line.number <= input_lines,
+            "line number out of range"
+        );
         previous = line.number;
     }
     for block in &log.build_scripts {
@@ -20,7 +23,10 @@ fuzz_target!(|input: &[u8]| {
     let findings = crossport_analysis::explain::explain_log(&log, None);
     for finding in &findings {
         if let Some([first, last]) = finding.evidence.lines {
-            assert!(1 <= first && first <= last && last <= input_lines, "evidence out of range");
+            assert!(
+                1 <= first && first <= last && last <= input_lines,
+                "evidence out of range"
+            );
         }
         assert!(!finding.message.is_empty());
     }
