@@ -3,7 +3,8 @@
 //! Gathers the project (cached `cargo metadata`, config files with their
 //! origins, member manifests) and the host's facts, runs preflight for each
 //! target and prints the findings with the fixes `crossport fix` can apply.
-//! `fix` and `build` reuse the project loading and the printer.
+//! Loading is `crossport_driver::project`, shared with the language server;
+//! `fix` reuses the error mapping here and `build` the printer.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -12,10 +13,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use crossport_analysis::finding::{Finding, Severity};
-use crossport_analysis::preflight::{
-    HostFacts, PreflightInput, ProjectGraph, TargetConfig, preflight,
-};
-use crossport_driver::config::CargoConfigs;
+use crossport_analysis::preflight::ProjectGraph;
+use crossport_driver::cargo::CargoError;
+use crossport_driver::project::{Project, ProjectError};
 
 use crate::output::{Format, InputError, print_json};
 
@@ -33,14 +33,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let project = Project::load(args.manifest_path.as_deref())?;
+    let mut project = load_project(args.manifest_path.as_deref())?;
     let targets = project.targets(&args.targets);
-    let mut host = project.host.clone();
-    project.complete_host(&mut host, &targets);
+    project.complete_host(&targets);
     let mut findings = Vec::new();
     for target in &targets {
-        let graph = project.graph(target)?;
-        findings.extend(project.preflight(&graph, &host, target));
+        let graph = graph(&project, target)?;
+        findings.extend(project.preflight(&graph, target));
     }
     match args.format {
         Format::Json => print_json(&serde_json::json!({ "findings": findings }))?,
@@ -49,111 +48,47 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A project as the fix engine sees it.
-pub struct Project {
-    pub manifest: PathBuf,
-    pub dir: PathBuf,
-    pub configs: CargoConfigs,
-    pub host: HostFacts,
+/// Finds the manifest the way cargo does and loads the project: cargo
+/// reads config from the directory it runs in, so doctor reads it where the
+/// manifest is when one was given, else in the current directory.
+pub fn load_project(manifest_path: Option<&Path>) -> anyhow::Result<Project> {
+    let cwd = std::env::current_dir().context("the current directory is not readable")?;
+    let manifest = match manifest_path {
+        Some(path) => {
+            if !path.is_file() {
+                return Err(
+                    InputError(format!("manifest {} does not exist", path.display())).into(),
+                );
+            }
+            std::path::absolute(path).context("cannot resolve the manifest path")?
+        }
+        None => crossport_driver::cargo::find_manifest(&cwd)
+            .map_err(|err| InputError(err.to_string()))?,
+    };
+    let config_dir = match manifest_path {
+        Some(_) => manifest
+            .parent()
+            .map_or_else(|| cwd.clone(), Path::to_owned),
+        None => cwd,
+    };
+    Project::load(manifest, &config_dir).map_err(project_error)
 }
 
-impl Project {
-    pub fn load(manifest_path: Option<&Path>) -> anyhow::Result<Project> {
-        let cwd = std::env::current_dir().context("the current directory is not readable")?;
-        let manifest = match manifest_path {
-            Some(path) => {
-                if !path.is_file() {
-                    return Err(
-                        InputError(format!("manifest {} does not exist", path.display())).into(),
-                    );
-                }
-                std::path::absolute(path).context("cannot resolve the manifest path")?
-            }
-            None => crossport_driver::cargo::find_manifest(&cwd)
-                .map_err(|err| InputError(err.to_string()))?,
-        };
-        let dir = manifest.parent().map(Path::to_owned).unwrap_or(cwd.clone());
-        // cargo reads config from the directory it runs in; doctor runs it
-        // where the manifest is when one was given.
-        let config_dir = if manifest_path.is_some() {
-            dir.clone()
-        } else {
-            cwd
-        };
-        let configs = crossport_driver::config::discover(&config_dir)
-            .map_err(|err| InputError(err.to_string()))?;
-        let host = crossport_driver::host::host_facts(&dir)
-            .context("could not ask rustc about this host")?;
-        Ok(Project {
-            manifest,
-            dir,
-            configs,
-            host,
-        })
-    }
+/// The dependency graph for one target, with cargo's refusal as bad input.
+pub fn graph(project: &Project, target: &str) -> anyhow::Result<ProjectGraph> {
+    project.graph(target).map_err(project_error)
+}
 
-    /// The targets asked for, else `build.target`, else the host.
-    pub fn targets(&self, asked: &[String]) -> Vec<String> {
-        if !asked.is_empty() {
-            return asked.to_vec();
-        }
-        let configured = self.configs.build_targets();
-        if !configured.is_empty() {
-            return configured;
-        }
-        vec![self.host.host_triple.clone()]
-    }
-
-    /// Asks rustup which targets it can install, only when one is missing.
-    pub fn complete_host(&self, host: &mut HostFacts, targets: &[String]) {
-        if targets.iter().any(|t| !host.installed_targets.contains(t)) {
-            host.rustup_targets = crossport_driver::host::rustup_targets(&self.dir);
-        }
-    }
-
-    pub fn graph(&self, target: &str) -> anyhow::Result<ProjectGraph> {
-        crossport_driver::cargo::project_graph(&self.manifest, Some(target)).map_err(
-            |err| match err {
-                // cargo refusing the manifest is the user's input, not a crash.
-                crossport_driver::cargo::CargoError::Metadata { .. } => {
-                    InputError(err.to_string()).into()
-                }
-                other => anyhow::Error::from(other).context(format!(
-                    "could not read the dependency graph of {}",
-                    self.manifest.display()
-                )),
-            },
-        )
-    }
-
-    pub fn target_config(&self, target: &str) -> TargetConfig {
-        self.configs.target_config(target)
-    }
-
-    /// The text of every member's manifest (and the root's), by path.
-    pub fn manifests(&self, graph: &ProjectGraph) -> BTreeMap<String, String> {
-        let mut paths: Vec<String> = graph
-            .members
-            .iter()
-            .map(|&i| graph.packages[i].manifest_path.clone())
-            .collect();
-        paths.push(format!("{}/Cargo.toml", graph.workspace_root));
-        paths
-            .into_iter()
-            .filter_map(|path| std::fs::read_to_string(&path).ok().map(|text| (path, text)))
-            .collect()
-    }
-
-    pub fn preflight(&self, graph: &ProjectGraph, host: &HostFacts, target: &str) -> Vec<Finding> {
-        let config = self.target_config(target);
-        let manifests = self.manifests(graph);
-        let input = PreflightInput {
-            graph,
-            host,
-            config: &config,
-            manifests: &manifests,
-        };
-        preflight(&input, target)
+/// An unreadable config and a manifest cargo refuses are the user's input
+/// (exit 2), not a crash.
+fn project_error(err: ProjectError) -> anyhow::Error {
+    match err {
+        ProjectError::Config { source, .. } => InputError(source.to_string()).into(),
+        ProjectError::Graph {
+            source: source @ CargoError::Metadata { .. },
+            ..
+        } => InputError(source.to_string()).into(),
+        other => other.into(),
     }
 }
 

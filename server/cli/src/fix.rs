@@ -6,20 +6,20 @@
 //! `--apply` runs the commands (rustup, the sysroot fetch) and writes every
 //! file atomically, refusing if a file changed since it was read.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use crossport_analysis::fixes::{
-    FixContext, FixPlan, Layout, PlanCommand, PlanError, Workspace, default_fix_ids, files_touched,
-    merged_edits, plan_fix,
+    FixContext, FixPlan, Layout, PlanCommand, PlanError, Workspace, default_fix_ids, merged_edits,
+    plan_fix,
 };
-use crossport_driver::config::{FileScope, config_file_in};
+use crossport_driver::config::config_file_in;
+use crossport_driver::project::{Project, fix_workspace, read_lock};
 use crossport_formats::arch::debian_release;
 
-use crate::doctor::Project;
+use crate::doctor::{graph, load_project};
 use crate::output::{Format, InputError, print_json};
 
 /// The release used when `--release` is not given.
@@ -60,7 +60,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let project = Project::load(args.manifest_path.as_deref())?;
+    let mut project = load_project(args.manifest_path.as_deref())?;
     let target = match &args.target {
         Some(target) => target.clone(),
         None => project.targets(&[]).remove(0),
@@ -71,9 +71,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.release
         ))
     })?;
-    let mut host = project.host.clone();
-    project.complete_host(&mut host, std::slice::from_ref(&target));
-    let graph = project.graph(&target)?;
+    project.complete_host(std::slice::from_ref(&target));
+    let graph = graph(&project, &target)?;
     let layout = layout(
         &project,
         &args,
@@ -82,11 +81,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         release.codename,
     );
     let lock = read_lock(&graph.workspace_root);
-    let mut files = read_files(&project, &graph, &layout, &target);
+    let mut files = fix_workspace(&graph, &layout, &target);
     let cx = FixContext {
         target: &target,
         release,
-        host: &host,
+        host: &project.host,
         graph: &graph,
         lock: &lock,
         layout: &layout,
@@ -118,44 +117,7 @@ fn layout(project: &Project, args: &Args, root: &str, target: &str, release: &st
             release,
         );
     }
-    // Edit the project file that already sets this target's linker, so the
-    // fix does not end up shadowed by it; else the workspace root's.
-    let config = project
-        .configs
-        .project_file_setting(target, "linker")
-        .filter(|file| file.scope == FileScope::Project)
-        .map(|file| file.path.clone())
-        .unwrap_or_else(|| config_file_in(&Path::new(root).join(".cargo")));
-    let base = config
-        .parent()
-        .and_then(Path::parent)
-        .map_or_else(|| root.to_owned(), |p| p.display().to_string());
-    Layout::project(&base, &config.display().to_string(), target, release)
-}
-
-fn read_lock(root: &str) -> Vec<crossport_formats::cargo_lock::LockedPackage> {
-    std::fs::read_to_string(Path::new(root).join("Cargo.lock"))
-        .ok()
-        .and_then(|text| crossport_formats::cargo_lock::parse_lock(&text).ok())
-        .unwrap_or_default()
-}
-
-fn read_files(
-    project: &Project,
-    graph: &crossport_analysis::preflight::ProjectGraph,
-    layout: &Layout,
-    target: &str,
-) -> Workspace {
-    let mut files: BTreeMap<String, Option<String>> = project
-        .manifests(graph)
-        .into_iter()
-        .map(|(p, t)| (p, Some(t)))
-        .collect();
-    for path in files_touched(layout, target) {
-        let text = std::fs::read_to_string(&path).ok();
-        files.insert(path, text);
-    }
-    Workspace::new(files)
+    project.project_layout(root, target, release)
 }
 
 fn plan(

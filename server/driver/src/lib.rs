@@ -8,5 +8,6 @@ pub mod cargo;
 pub mod config;
 pub mod host;
 pub mod inspect;
+pub mod project;
 pub mod ssh;
 pub mod sysroot;

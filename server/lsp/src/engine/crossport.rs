@@ -1,32 +1,29 @@
 //! The real engine: the same driver and analysis calls as `crossport
-//! doctor` and `crossport fix`.
+//! doctor` and `crossport fix` (a project is loaded by
+//! `crossport_driver::project` for both).
 //!
 //! Loading a project (config files, host facts, the dependency graph) costs
 //! a `rustc` run and possibly `cargo metadata`; a preflight run loads it
 //! fresh and keeps it, so the code actions that follow plan from memory
 //! and answer in milliseconds.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use anyhow::Context as _;
 use crossport_analysis::finding::{FileSpan, Finding, Kind};
-use crossport_analysis::fixes::{
-    FixContext, Layout, PlanCommand, Workspace, files_touched, plan_fix,
+use crossport_analysis::fixes::{FixContext, PlanCommand, plan_fix};
+use crossport_analysis::preflight::{Origin, ProjectGraph, TargetConfig};
+use crossport_driver::config::CargoConfigs;
+use crossport_driver::project::{
+    Project as LoadedProject, cargo_configs, fix_workspace, read_lock,
 };
-use crossport_analysis::preflight::{
-    HostFacts, Origin, PreflightInput, ProjectGraph, TargetConfig, preflight,
-};
-use crossport_driver::config::{CargoConfigs, FileScope, config_file_in};
 use crossport_formats::arch::debian_release;
 
 use super::{Engine, FixOptions, FixPlan, Project, add_target_step, fetch_sysroot_step};
 
 /// What preflight and fix planning read about one project.
 struct Loaded {
-    configs: CargoConfigs,
-    host: HostFacts,
+    project: LoadedProject,
     graphs: HashMap<String, ProjectGraph>,
 }
 
@@ -48,28 +45,14 @@ impl CrossportEngine {
     }
 
     fn load(&self, project: &Project, targets: &[String]) -> anyhow::Result<Arc<Loaded>> {
-        let dir = project.root();
-        let configs = crossport_driver::config::discover(dir)
-            .with_context(|| format!("could not read the cargo config of {}", dir.display()))?;
-        let mut host = crossport_driver::host::host_facts(dir)
-            .context("could not ask rustc about this host")?;
-        if targets.iter().any(|t| !host.installed_targets.contains(t)) {
-            host.rustup_targets = crossport_driver::host::rustup_targets(dir);
-        }
+        let mut loaded = LoadedProject::load(project.manifest.clone(), project.root())?;
+        loaded.complete_host(targets);
         let mut graphs = HashMap::new();
         for target in targets {
-            let graph = crossport_driver::cargo::project_graph(&project.manifest, Some(target))
-                .with_context(|| {
-                    format!(
-                        "could not read the dependency graph of {}",
-                        project.manifest.display()
-                    )
-                })?;
-            graphs.insert(target.clone(), graph);
+            graphs.insert(target.clone(), loaded.graph(target)?);
         }
         let loaded = Arc::new(Loaded {
-            configs,
-            host,
+            project: loaded,
             graphs,
         });
         self.remember(project, loaded.clone());
@@ -97,13 +80,7 @@ impl CrossportEngine {
 
 impl Engine for CrossportEngine {
     fn configured_targets(&self, project: &Project) -> anyhow::Result<Vec<String>> {
-        let configs = crossport_driver::config::discover(project.root()).with_context(|| {
-            format!(
-                "could not read the cargo config of {}",
-                project.root().display()
-            )
-        })?;
-        Ok(configs.build_targets())
+        Ok(cargo_configs(project.root())?.build_targets())
     }
 
     fn diagnose(&self, project: &Project, targets: &[String]) -> anyhow::Result<Vec<Finding>> {
@@ -113,16 +90,10 @@ impl Engine for CrossportEngine {
             let Some(graph) = loaded.graphs.get(target) else {
                 continue;
             };
-            let config = loaded.configs.target_config(target);
-            let manifests = manifests(graph);
-            let input = PreflightInput {
-                graph,
-                host: &loaded.host,
-                config: &config,
-                manifests: &manifests,
-            };
-            findings.extend(preflight(&input, target).into_iter().map(|mut finding| {
-                anchor_in_config(&mut finding, &loaded.configs, &config);
+            let config = loaded.project.target_config(target);
+            let preflight = loaded.project.preflight(graph, target);
+            findings.extend(preflight.into_iter().map(|mut finding| {
+                anchor_in_config(&mut finding, &loaded.project.configs, &config);
                 finding
             }));
         }
@@ -150,18 +121,16 @@ impl Engine for CrossportEngine {
             .graphs
             .get(&target)
             .ok_or_else(|| anyhow::anyhow!("no dependency graph for {target}"))?;
-        let layout = layout(
-            &loaded.configs,
-            &graph.workspace_root,
-            &target,
-            release.codename,
-        );
+        let layout =
+            loaded
+                .project
+                .project_layout(&graph.workspace_root, &target, release.codename);
         let lock = read_lock(&graph.workspace_root);
-        let mut files = read_files(graph, &layout, &target);
+        let mut files = fix_workspace(graph, &layout, &target);
         let cx = FixContext {
             target: &target,
             release,
-            host: &loaded.host,
+            host: &loaded.project.host,
             graph,
             lock: &lock,
             layout: &layout,
@@ -231,50 +200,4 @@ fn anchor_in_config(finding: &mut Finding, configs: &CargoConfigs, config: &Targ
     {
         finding.evidence.file = Some(FileSpan { path, start, end });
     }
-}
-
-/// The text of every member's manifest (and the root's), by path.
-fn manifests(graph: &ProjectGraph) -> BTreeMap<String, String> {
-    graph
-        .members
-        .iter()
-        .map(|&i| graph.packages[i].manifest_path.clone())
-        .chain([format!("{}/Cargo.toml", graph.workspace_root)])
-        .filter_map(|path| std::fs::read_to_string(&path).ok().map(|text| (path, text)))
-        .collect()
-}
-
-/// The project config a fix writes: the file that already sets the
-/// target's linker, else the workspace root's `.cargo/config.toml` (as
-/// `crossport fix` without `--user`).
-fn layout(configs: &CargoConfigs, root: &str, target: &str, release: &str) -> Layout {
-    let config = configs
-        .project_file_setting(target, "linker")
-        .filter(|file| file.scope == FileScope::Project)
-        .map(|file| file.path.clone())
-        .unwrap_or_else(|| config_file_in(&Path::new(root).join(".cargo")));
-    let base = config
-        .parent()
-        .and_then(Path::parent)
-        .map_or_else(|| root.to_owned(), |p| p.display().to_string());
-    Layout::project(&base, &config.display().to_string(), target, release)
-}
-
-fn read_lock(root: &str) -> Vec<crossport_formats::cargo_lock::LockedPackage> {
-    std::fs::read_to_string(Path::new(root).join("Cargo.lock"))
-        .ok()
-        .and_then(|text| crossport_formats::cargo_lock::parse_lock(&text).ok())
-        .unwrap_or_default()
-}
-
-fn read_files(graph: &ProjectGraph, layout: &Layout, target: &str) -> Workspace {
-    let mut files: BTreeMap<String, Option<String>> = manifests(graph)
-        .into_iter()
-        .map(|(p, t)| (p, Some(t)))
-        .collect();
-    for path in files_touched(layout, target) {
-        let text = std::fs::read_to_string(&path).ok();
-        files.insert(path, text);
-    }
-    Workspace::new(files)
 }
