@@ -109,35 +109,7 @@ fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Option<Finding> 
     if !failure.arguments.is_empty() {
         finding = finding.with_fact("linker_args", serde_json::json!(failure.arguments));
     }
-    let is_cxx = failure.symbol.as_deref().is_some_and(|symbol| {
-        [
-            "std::",
-            "__cxa_",
-            "__gxx_",
-            "vtable for",
-            "typeinfo for",
-            "operator new",
-            "operator delete",
-        ]
-        .iter()
-        .any(|marker| symbol.contains(marker))
-    });
-    finding.message = if failure.zig_missing {
-        "cargo-zigbuild cannot find the zig compiler".to_owned()
-    } else if let Some(library) = &failure.library {
-        format!("zig's linker cannot find the static library `{library}`")
-    } else if let Some(symbol) = &failure.symbol {
-        match &glibc {
-            _ if is_cxx => format!("zig's libc++ does not provide the C++ symbol `{symbol}`"),
-            Some(glibc) => format!(
-                "`{symbol}` is not in glibc {glibc}, the version cargo-zigbuild links against"
-            ),
-            None => format!("zig's C library does not provide `{symbol}`"),
-        }
-    } else {
-        let argument = failure.arguments.first()?;
-        format!("zig's linker does not support the argument `{argument}`")
-    };
+    finding.message = message_for(&failure, glibc.as_deref())?;
     if failure.zig_missing {
         return Some(
             finding
@@ -162,6 +134,42 @@ fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Option<Finding> 
                 "Use a GNU cross toolchain or clang+lld with a Debian sysroot instead of zig",
             ),
     )
+}
+
+/// One sentence for the most telling part of a zig failure.
+fn message_for(failure: &ZigFailure, glibc: Option<&str>) -> Option<String> {
+    if failure.zig_missing {
+        return Some("cargo-zigbuild cannot find the zig compiler".to_owned());
+    }
+    if let Some(library) = &failure.library {
+        return Some(format!(
+            "zig's linker cannot find the static library `{library}`"
+        ));
+    }
+    if let Some(symbol) = &failure.symbol {
+        let is_cxx = [
+            "std::",
+            "__cxa_",
+            "__gxx_",
+            "vtable for",
+            "typeinfo for",
+            "operator new",
+            "operator delete",
+        ]
+        .iter()
+        .any(|marker| symbol.contains(marker));
+        return Some(match glibc {
+            _ if is_cxx => format!("zig's libc++ does not provide the C++ symbol `{symbol}`"),
+            Some(glibc) => format!(
+                "`{symbol}` is not in glibc {glibc}, the version cargo-zigbuild links against"
+            ),
+            None => format!("zig's C library does not provide `{symbol}`"),
+        });
+    }
+    let argument = failure.arguments.first()?;
+    Some(format!(
+        "zig's linker does not support the argument `{argument}`"
+    ))
 }
 
 /// A linker error is zig's when its header or nearby lines name zig.
