@@ -154,3 +154,17 @@ fn findings_are_ordered_root_cause_first() {
         ]
     );
 }
+
+#[test]
+fn unreadable_json_lines_are_read_as_text_and_mentioned() {
+    let log = "{\"reason\":\"compiler-message\",\"message\":{\"rendered\":5}}\nerror: linker `cc` not found\n";
+    let report = explain_json_stdin(log.as_bytes(), &[]);
+    assert_eq!(kinds(&report), ["linker_not_found"]);
+    let output = crossport(&["explain"], log.as_bytes());
+    assert_success(&output);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("1 line(s) looked like JSON messages but could not be read (first: line 1"),
+        "{text}"
+    );
+}

@@ -89,13 +89,22 @@ fn print_human(log: &CargoLog, findings: &[Finding]) -> std::io::Result<()> {
             out,
             "crossport found nothing it recognises as a cross-compilation failure in this log"
         )?;
-        return Ok(());
     }
     for (position, finding) in findings.iter().enumerate() {
         if position > 0 {
             writeln!(out)?;
         }
         write_finding(&mut out, log, finding)?;
+    }
+    if let Some(first) = log.skipped.first() {
+        let dim = Style::new().fg_color(Some(AnsiColor::Blue.into()));
+        writeln!(
+            out,
+            "\n{dim}note{dim:#}: {} line(s) looked like JSON messages but could not be read (first: line {}, {}); they were read as text",
+            log.skipped.len(),
+            first.line,
+            first.reason
+        )?;
     }
     Ok(())
 }
