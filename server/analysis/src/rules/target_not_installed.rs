@@ -194,6 +194,15 @@ error: could not compile `fw` (lib) due to 1 previous error
     }
 
     #[test]
+    fn rustup_wording() {
+        let log = "error: toolchain 'stable-x86_64-unknown-linux-gnu' does not contain component 'rust-std' for target 'aarch64-unknown-linux-gnu'\n";
+        let finding = first_of_kind(log, Kind::TargetNotInstalled);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        let log = "error: toolchain 'stable-x86_64-unknown-linux-gnu' does not support target 'mipsel-sony-psp'\n";
+        first_of_kind(log, Kind::StdUnavailableForTarget);
+    }
+
+    #[test]
     fn unknown_target_is_assumed_installable() {
         let log = "error[E0463]: can't find crate for `std`\n";
         first_of_kind(log, Kind::TargetNotInstalled);
