@@ -7,4 +7,5 @@ mod commands;
 mod diagnostics;
 mod lifecycle;
 mod robustness;
+mod ship;
 mod support;

@@ -136,7 +136,7 @@ fn non_toml_documents_and_folders_without_cargo_toml_get_empty_results() {
 }
 
 #[test]
-fn unknown_and_unavailable_commands_are_errors() {
+fn unknown_commands_and_missing_arguments_are_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut client = Client::spawn(dir.path());
     client.initialize(dir.path(), Value::Null);
@@ -149,7 +149,7 @@ fn unknown_and_unavailable_commands_are_errors() {
           "error": {
             "code": -32803,
             "data": null,
-            "message": "`crossport.inspect` is not available yet"
+            "message": "which binary? pass `binary`, or name the project with `manifest` or `uri`"
           },
           "id": 2,
           "jsonrpc": "2.0"

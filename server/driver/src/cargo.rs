@@ -211,6 +211,81 @@ fn graph_package(package: &Package) -> GraphPackage {
     }
 }
 
+/// A binary target of a workspace member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinTarget {
+    pub name: String,
+    pub package: String,
+    pub manifest_path: PathBuf,
+}
+
+/// Where a workspace builds to and which binaries it builds.
+#[derive(Debug, Clone)]
+pub struct WorkspaceBins {
+    pub target_directory: PathBuf,
+    pub bins: Vec<BinTarget>,
+}
+
+/// The workspace members' binary targets and the target directory, from
+/// `cargo metadata --no-deps` (no resolution, so it is quick).
+pub fn workspace_bins(manifest: &Path) -> Result<WorkspaceBins, CargoError> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(manifest);
+    if let Some(dir) = manifest.parent() {
+        command.current_dir(dir);
+    }
+    let output = command.output().map_err(CargoError::Spawn)?;
+    if !output.status.success() {
+        return Err(CargoError::Metadata {
+            manifest: manifest.display().to_string(),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        });
+    }
+    let metadata: Metadata = serde_json::from_slice(&output.stdout).map_err(CargoError::Parse)?;
+    let bins = metadata
+        .packages
+        .iter()
+        .filter(|p| metadata.workspace_members.contains(&p.id))
+        .flat_map(|p| {
+            p.targets
+                .iter()
+                .filter(|t| t.kind.contains(&TargetKind::Bin))
+                .map(|t| BinTarget {
+                    name: t.name.clone(),
+                    package: p.name.to_string(),
+                    manifest_path: p.manifest_path.clone().into(),
+                })
+        })
+        .collect();
+    Ok(WorkspaceBins {
+        target_directory: metadata.target_directory.into(),
+        bins,
+    })
+}
+
+/// The built file of binary `name` for `target` (the host's directories
+/// when `None`): the newer of the debug and release builds that exist.
+pub fn built_binary(target_directory: &Path, target: Option<&str>, name: &str) -> Option<PathBuf> {
+    let base = match target {
+        Some(target) => target_directory.join(target),
+        None => target_directory.to_owned(),
+    };
+    ["debug", "release"]
+        .iter()
+        .map(|profile| base.join(profile).join(name))
+        .filter(|path| path.is_file())
+        .max_by_key(|path| mtime(path))
+}
+
 /// What a running build reports.
 #[derive(Debug, Clone)]
 pub enum BuildEvent {

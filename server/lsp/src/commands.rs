@@ -46,3 +46,35 @@ pub struct ProjectArgs {
     pub target: Option<String>,
     pub release: Option<String>,
 }
+
+/// `crossport.inspect`: a binary (default: the project's, built for the
+/// target), judged against every Debian release and, with `release`,
+/// `glibc` or `sysroot`, against that one.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InspectArgs {
+    pub binary: Option<PathBuf>,
+    #[serde(flatten)]
+    pub project: ProjectArgs,
+    pub glibc: Option<String>,
+    pub sysroot: Option<PathBuf>,
+}
+
+/// `crossport.deploy`: ship a binary to `to` (`ssh://host/path` or
+/// `dokku://host/app`) and/or write a Dockerfile, as `crossport deploy` does.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployArgs {
+    pub binary: Option<PathBuf>,
+    #[serde(flatten)]
+    pub project: ProjectArgs,
+    pub to: Option<String>,
+    pub restart: Option<String>,
+    #[serde(default)]
+    pub force: bool,
+    pub dockerfile: Option<PathBuf>,
+    pub sysroot: Option<PathBuf>,
+    pub identity: Option<PathBuf>,
+    pub ssh_config: Option<PathBuf>,
+    #[serde(default)]
+    pub ssh_options: Vec<String>,
+}

@@ -2,7 +2,7 @@
 //!
 //! The output is streamed line by line into progress reports, so the user
 //! sees what rustup or cargo is doing; cancelling (from the editor's
-//! progress UI or `$/cancelRequest`) kills the child.
+//! progress UI or `$/cancelRequest`) kills the child and its process group.
 
 use std::process::Stdio;
 
@@ -104,6 +104,9 @@ pub async fn run_step(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
+        // Its own process group, so cancelling ends what it started too
+        // (rustc under cargo, ssh under `crossport deploy`).
+        .process_group(0)
         .spawn()
         .with_context(|| format!("could not run {}", step.program.display()))?;
     let stdout = child.stdout.take().map(|out| collect(out, None));
@@ -126,8 +129,27 @@ pub async fn run_step(
             Ok(StepOutput { success: status.success(), cancelled: false, stdout, stderr })
         }
         () = cancel.cancelled() => {
+            if let Some(pid) = child.id() {
+                kill_group(pid).await;
+            }
             Ok(StepOutput { success: false, cancelled: true, stdout: String::new(), stderr: String::new() })
         }
+    }
+}
+
+/// Sends SIGTERM to a child's process group, with the `kill` program (the
+/// workspace has no unsafe code for `killpg`). The child itself is killed
+/// on drop in any case.
+async fn kill_group(pid: u32) {
+    let status = tokio::process::Command::new("kill")
+        .args(["-s", "TERM", "--", &format!("-{pid}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .await;
+    if !matches!(status, Ok(status) if status.success()) {
+        tracing::warn!(pid, "could not signal the cancelled step's process group");
     }
 }
 

@@ -24,6 +24,8 @@ use crate::handlers::diagnostics::{BuildFindings, Rediagnose};
 use crate::process::{ProgressReporter, run_step};
 use crate::state::{ClientCaps, ServerState};
 
+mod ship;
+
 /// Sent when a command ends, to forget its cancel handle.
 pub struct TrackProgress {
     pub token: NumberOrString,
@@ -111,10 +113,8 @@ async fn run(context: &Context, params: ExecuteCommandParams) -> Reply {
         }
         commands::BUILD => build(context, parse(argument)?).await,
         commands::DOCTOR => doctor(context, parse(argument)?).await,
-        commands::INSPECT | commands::DEPLOY => Err(ResponseError::new(
-            ErrorCode::REQUEST_FAILED,
-            format!("`{}` is not available yet", params.command),
-        )),
+        commands::INSPECT => ship::inspect(context, parse(argument)?).await,
+        commands::DEPLOY => ship::deploy(context, parse(argument)?).await,
         other => Err(ResponseError::new(
             ErrorCode::INVALID_PARAMS,
             format!("unknown command `{other}`"),

@@ -1,0 +1,337 @@
+//! `crossport.inspect` and `crossport.deploy`: the editor's way to check a
+//! built binary against Debian releases and ship it.
+//!
+//! Inspect runs in-process (it reads only ELF headers: milliseconds).
+//! Deploy runs `crossport deploy` as a child, like a sysroot fetch, so its
+//! ssh session streams into `$/progress` and cancelling kills it; the
+//! upload then never lands (the server side renames only a complete file).
+
+use std::path::{Path, PathBuf};
+
+use async_lsp::lsp_types::MessageType;
+use async_lsp::{ErrorCode, ResponseError};
+use crossport_analysis::inspect::InspectReport;
+use crossport_driver::inspect::InspectOptions;
+use serde_json::{Map, Value, json};
+
+use super::{Context, Reply, blocking, failed, project_of, show};
+use crate::commands::{DeployArgs, InspectArgs, ProjectArgs};
+use crate::engine::{Project, Step};
+use crate::process::{ProgressReporter, run_step};
+
+fn invalid(message: impl std::fmt::Display) -> ResponseError {
+    ResponseError::new(ErrorCode::INVALID_PARAMS, message)
+}
+
+pub(super) async fn inspect(context: &Context, args: InspectArgs) -> Reply {
+    let binary = binary_of(context, args.binary.as_deref(), &args.project).await?;
+    let options = InspectOptions {
+        release: args.project.release.clone(),
+        glibc: args.glibc.clone(),
+        sysroot: args.sysroot.clone(),
+    };
+    let report = {
+        let binary = binary.clone();
+        blocking(move || Ok(crossport_driver::inspect::inspect(&binary, &options)?)).await?
+    };
+    let (typ, message) = summary(&binary, &report);
+    show(&context.client, typ, &format!("crossport: {message}"));
+    serde_json::to_value(&report)
+        .map(Some)
+        .map_err(|error| failed(format!("cannot encode the report: {error}")))
+}
+
+/// One line for the user: where the binary runs, and the first reason it
+/// does not run elsewhere.
+fn summary(binary: &Path, report: &InspectReport) -> (MessageType, String) {
+    let name = binary.file_name().map_or_else(
+        || binary.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let runs: Vec<&str> = report
+        .verdicts
+        .iter()
+        .filter(|v| v.runs)
+        .map(|v| v.against.as_str())
+        .collect();
+    let fails: Vec<&str> = report
+        .verdicts
+        .iter()
+        .filter(|v| !v.runs)
+        .map(|v| v.against.as_str())
+        .collect();
+    let mut message = if fails.is_empty() {
+        format!("{name} runs on {}", runs.join(", "))
+    } else {
+        // Only glibc in the way: say which version, as the usual case.
+        let only_glibc = report
+            .verdicts
+            .iter()
+            .filter(|v| !v.runs)
+            .all(|v| v.problems.iter().all(|p| p.starts_with("needs glibc")));
+        let reason = match &report.glibc_required {
+            Some(glibc) if only_glibc => format!("needs glibc {glibc}: "),
+            _ => String::new(),
+        };
+        let mut text = format!("{name} {reason}does not run on {}", fails.join(", "));
+        if reason.is_empty()
+            && let Some(problem) = report
+                .verdicts
+                .iter()
+                .find(|v| !v.runs)
+                .and_then(|v| v.problems.first())
+        {
+            text.push_str(&format!(" ({problem})"));
+        }
+        if !runs.is_empty() {
+            text.push_str(&format!("; runs on {}", runs.join(", ")));
+        }
+        text
+    };
+    let mut typ = if runs.is_empty() {
+        MessageType::WARNING
+    } else {
+        MessageType::INFO
+    };
+    if let Some(target) = &report.target {
+        if target.runs {
+            message.push_str(&format!("; {}: runs", target.against));
+        } else {
+            typ = MessageType::WARNING;
+            message.push_str(&format!(
+                "; {}: does not run: {}",
+                target.against,
+                target.problems.join("; ")
+            ));
+        }
+    }
+    (typ, message)
+}
+
+pub(super) async fn deploy(context: &Context, args: DeployArgs) -> Reply {
+    if args.to.is_none() && args.dockerfile.is_none() {
+        return Err(invalid(
+            "deploy needs `to` (ssh://[user@]host[:port]/path or dokku://[user@]host[:port]/app) or `dockerfile`",
+        ));
+    }
+    if let Some(url) = &args.to {
+        crossport_driver::ssh::parse_destination(url).map_err(invalid)?;
+    }
+    let project = known_project(context, &args.project);
+    let binary = binary_of(context, args.binary.as_deref(), &args.project).await?;
+    let dockerfile = match &args.dockerfile {
+        Some(path) => Some(absolute(path, project.as_ref(), "dockerfile")?),
+        None => None,
+    };
+    let cwd = project.as_ref().map_or_else(
+        || binary.parent().unwrap_or(Path::new("/")).to_owned(),
+        |p| p.root().to_owned(),
+    );
+    let step = deploy_step(context, &args, &binary, dockerfile.as_deref(), cwd);
+    let progress = ProgressReporter::begin(
+        &context.client,
+        context.token.clone(),
+        context.caps.work_done_progress,
+        &step.title,
+    )
+    .await;
+    let output = match run_step(&step, &progress, &context.cancel).await {
+        Ok(output) => output,
+        Err(error) => {
+            progress.end("failed");
+            return Err(failed(format!("{error:#}")));
+        }
+    };
+    if output.cancelled {
+        progress.end("cancelled");
+        show(
+            &context.client,
+            MessageType::WARNING,
+            "crossport: the deploy was cancelled",
+        );
+        return Err(ResponseError::new(
+            ErrorCode::REQUEST_CANCELLED,
+            "the deploy was cancelled",
+        ));
+    }
+    if !output.success {
+        progress.end("failed");
+        let last = output
+            .stderr
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("crossport deploy failed without a message");
+        return Err(failed(last.strip_prefix("error: ").unwrap_or(last)));
+    }
+    // `crossport deploy --format json` prints one object per thing done:
+    // the Dockerfile written, then the deploy.
+    let mut result = Map::new();
+    result.insert("binary".into(), json!(binary));
+    for value in serde_json::Deserializer::from_str(&output.stdout).into_iter::<Value>() {
+        if let Ok(Value::Object(fields)) = value {
+            result.extend(fields);
+        }
+    }
+    let mut done = Vec::new();
+    if let Some(path) = result.get("dockerfile").and_then(Value::as_str) {
+        done.push(format!("wrote {path}"));
+    }
+    if let Some(destination) = result.get("destination").and_then(Value::as_str) {
+        done.push(format!("deployed {} to {destination}", binary.display()));
+    }
+    let message = if done.is_empty() {
+        "deploy done".to_owned()
+    } else {
+        done.join("; ")
+    };
+    progress.end(&message);
+    show(
+        &context.client,
+        MessageType::INFO,
+        &format!("crossport: {message}"),
+    );
+    Ok(Some(Value::Object(result)))
+}
+
+fn deploy_step(
+    context: &Context,
+    args: &DeployArgs,
+    binary: &Path,
+    dockerfile: Option<&Path>,
+    cwd: PathBuf,
+) -> Step {
+    let mut argv = vec!["deploy".to_owned(), binary.display().to_string()];
+    let mut push = |flag: &str, value: String| {
+        argv.push(flag.to_owned());
+        argv.push(value);
+    };
+    if let Some(path) = dockerfile {
+        push("--dockerfile", path.display().to_string());
+    }
+    if let Some(to) = &args.to {
+        push("--to", to.clone());
+    }
+    if let Some(restart) = &args.restart {
+        push("--restart", restart.clone());
+    }
+    if let Some(release) = &args.project.release {
+        push("--release", release.clone());
+    }
+    if let Some(sysroot) = &args.sysroot {
+        push("--sysroot", sysroot.display().to_string());
+    }
+    if let Some(identity) = &args.identity {
+        push("--identity", identity.display().to_string());
+    }
+    if let Some(config) = &args.ssh_config {
+        push("--ssh-config", config.display().to_string());
+    }
+    for option in &args.ssh_options {
+        push("--ssh-option", option.clone());
+    }
+    push("--format", "json".to_owned());
+    if args.force {
+        argv.push("--force".to_owned());
+    }
+    let title = match (&args.to, dockerfile) {
+        (Some(to), _) => format!("deploy {} to {to}", binary.display()),
+        (None, _) => format!("write a Dockerfile for {}", binary.display()),
+    };
+    Step {
+        title,
+        program: context.options.crossport_exe.clone(),
+        args: argv,
+        cwd,
+    }
+}
+
+/// The project the arguments (or the only open one) name, if any.
+fn known_project(context: &Context, args: &ProjectArgs) -> Option<Project> {
+    project_of(context, args).ok()
+}
+
+/// A path from the arguments, made absolute against the project's root.
+fn absolute(path: &Path, project: Option<&Project>, what: &str) -> Result<PathBuf, ResponseError> {
+    if path.is_absolute() {
+        return Ok(path.to_owned());
+    }
+    project.map(|p| p.root().join(path)).ok_or_else(|| {
+        invalid(format!(
+            "`{what}` is relative and no project is known: pass an absolute path"
+        ))
+    })
+}
+
+/// The binary named in the arguments, else the project's own binary built
+/// for the selected target (the newer of its debug and release builds).
+async fn binary_of(
+    context: &Context,
+    binary: Option<&Path>,
+    args: &ProjectArgs,
+) -> Result<PathBuf, ResponseError> {
+    if let Some(binary) = binary {
+        return absolute(binary, known_project(context, args).as_ref(), "binary");
+    }
+    let project = project_of(context, args).map_err(|_| {
+        failed("which binary? pass `binary`, or name the project with `manifest` or `uri`")
+    })?;
+    let mut target = args
+        .target
+        .clone()
+        .or_else(|| context.targets.first().cloned());
+    if target.is_none() {
+        let engine = context.engine.clone();
+        let lookup = project.clone();
+        target = blocking(move || engine.configured_targets(&lookup))
+            .await?
+            .into_iter()
+            .next();
+    }
+    blocking(move || project_binary(&project, target.as_deref())).await
+}
+
+fn project_binary(project: &Project, target: Option<&str>) -> anyhow::Result<PathBuf> {
+    use crossport_driver::cargo::{built_binary, workspace_bins};
+    let workspace = workspace_bins(&project.manifest)?;
+    let manifest = project
+        .manifest
+        .canonicalize()
+        .unwrap_or_else(|_| project.manifest.clone());
+    let own: Vec<_> = workspace
+        .bins
+        .iter()
+        .filter(|bin| bin.manifest_path == manifest)
+        .collect();
+    let candidates = if own.is_empty() {
+        workspace.bins.iter().collect()
+    } else {
+        own
+    };
+    let name = match candidates.as_slice() {
+        [only] => &only.name,
+        [] => anyhow::bail!(
+            "{} has no binary target: pass `binary`",
+            project.manifest.display()
+        ),
+        several => {
+            let names: Vec<&str> = several.iter().map(|bin| bin.name.as_str()).collect();
+            anyhow::bail!(
+                "the project has several binaries ({}): pass `binary`",
+                names.join(", ")
+            )
+        }
+    };
+    let dir = match target {
+        Some(target) => workspace.target_directory.join(target),
+        None => workspace.target_directory.clone(),
+    };
+    built_binary(&workspace.target_directory, target, name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{name} is not built{}: no {name} in {}/debug or release; build it first (crossport.build)",
+            target.map(|t| format!(" for {t}")).unwrap_or_default(),
+            dir.display()
+        )
+    })
+}
