@@ -297,18 +297,18 @@ fn wait_until(mut done: impl FnMut() -> bool) -> bool {
     false
 }
 
-#[test]
-fn a_cancelled_deploy_ends_ssh_too() {
+/// Starts a deploy whose ssh hangs in a proxy, cancels it with `cancel`
+/// once the proxy runs, and returns the response; the proxy must be gone.
+fn cancelled_deploy(cancel: impl FnOnce(&mut Client, &Value)) -> Value {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut client = Client::spawn(dir.path());
     client.initialize(dir.path(), Value::Null);
     // A proxy that never answers stands in for a slow server; a duration
     // no other process uses tells it apart.
-    let pause = format!(
-        "{}.{}",
-        40 + std::process::id() % 50,
-        std::process::id() % 997
-    );
+    let id = std::process::id();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    let nth = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let pause = format!("{}.{}{nth}", 40 + id % 50, id % 997);
     let sleep = ["sleep", pause.as_str()];
     client.send(&json!({
         "jsonrpc": "2.0", "id": "deploy", "method": "workspace/executeCommand",
@@ -325,11 +325,21 @@ fn a_cancelled_deploy_ends_ssh_too() {
         wait_until(|| processes_running(&sleep) == 1),
         "the proxy never started"
     );
-    client.notify(
-        "window/workDoneProgress/cancel",
-        json!({ "token": begin["params"]["token"] }),
-    );
+    cancel(&mut client, &begin["params"]["token"]);
     let response = client.response_str("deploy");
+    assert!(
+        wait_until(|| processes_running(&sleep) == 0),
+        "ssh's proxy outlived the cancelled deploy"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+    response
+}
+
+#[test]
+fn a_deploy_cancelled_from_its_progress_ends_ssh_too() {
+    let response = cancelled_deploy(|client, token| {
+        client.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+    });
     expect![[r#"
         {
           "error": {
@@ -341,9 +351,12 @@ fn a_cancelled_deploy_ends_ssh_too() {
           "jsonrpc": "2.0"
         }"#]]
     .assert_eq(&pretty(&response));
-    assert!(
-        wait_until(|| processes_running(&sleep) == 0),
-        "ssh's proxy outlived the cancelled deploy"
-    );
-    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+#[test]
+fn a_deploy_cancelled_as_a_request_ends_ssh_too() {
+    let response = cancelled_deploy(|client, _| {
+        client.notify("$/cancelRequest", json!({ "id": "deploy" }));
+    });
+    assert_eq!(response["error"]["code"], json!(-32800), "{response:#}");
 }

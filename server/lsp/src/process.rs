@@ -109,6 +109,9 @@ pub async fn run_step(
         .process_group(0)
         .spawn()
         .with_context(|| format!("could not run {}", step.program.display()))?;
+    // Cancelled (below) or dropped (`$/cancelRequest` drops the request's
+    // future): the whole group goes.
+    let mut group = KillGroupOnDrop(child.id());
     let stdout = child.stdout.take().map(|out| collect(out, None));
     let stderr = child.stderr.take().map(|err| collect(err, Some(progress)));
     let outputs = async {
@@ -125,31 +128,36 @@ pub async fn run_step(
     let run = async { tokio::join!(outputs, child.wait()) };
     tokio::select! {
         ((stdout, stderr), status) = run => {
+            group.0 = None;
             let status = status.with_context(|| format!("waiting for {}", step.program.display()))?;
             Ok(StepOutput { success: status.success(), cancelled: false, stdout, stderr })
         }
         () = cancel.cancelled() => {
-            if let Some(pid) = child.id() {
-                kill_group(pid).await;
-            }
+            drop(group);
             Ok(StepOutput { success: false, cancelled: true, stdout: String::new(), stderr: String::new() })
         }
     }
 }
 
-/// Sends SIGTERM to a child's process group, with the `kill` program (the
-/// workspace has no unsafe code for `killpg`). The child itself is killed
-/// on drop in any case.
-async fn kill_group(pid: u32) {
-    let status = tokio::process::Command::new("kill")
-        .args(["-s", "TERM", "--", &format!("-{pid}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .await;
-    if !matches!(status, Ok(status) if status.success()) {
-        tracing::warn!(pid, "could not signal the cancelled step's process group");
+/// Sends SIGTERM to a running child's process group when dropped, with the
+/// `kill` program (the workspace has no unsafe code for `killpg`); the
+/// child itself is killed on drop in any case. `None` once it has ended.
+struct KillGroupOnDrop(Option<u32>);
+
+impl Drop for KillGroupOnDrop {
+    fn drop(&mut self) {
+        let Some(pid) = self.0 else {
+            return;
+        };
+        let status = std::process::Command::new("kill")
+            .args(["-s", "TERM", "--", &format!("-{pid}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if !matches!(status, Ok(status) if status.success()) {
+            tracing::warn!(pid, "could not signal the cancelled step's process group");
+        }
     }
 }
 
