@@ -268,6 +268,44 @@ fn deploy_with_a_dockerfile_writes_it_in_the_project() {
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }
 
+#[test]
+fn deploy_refuses_a_release_the_binary_does_not_run_on_unless_forced() {
+    let cli = cli_inspect(Path::new(CROSSPORT));
+    assert_eq!(
+        cli["releases"]["bullseye"],
+        json!(false),
+        "this test needs a crossport binary that asks for a newer glibc than bullseye's: {cli:#}"
+    );
+    let (_dir, root) = fixture_copy();
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, Value::Null);
+    let written = root.join("Dockerfile");
+    let argument = json!({
+        "binary": CROSSPORT, "manifest": root.join("Cargo.toml"),
+        "dockerfile": "Dockerfile", "release": "bullseye",
+    });
+    let refused = execute(&mut client, "crossport.deploy", argument.clone());
+    assert_eq!(refused["error"]["code"], json!(-32803), "{refused:#}");
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("would not run on bullseye: needs glibc")
+            && message.ends_with("(pass `force: true` to ship it anyway)"),
+        "{message}"
+    );
+    assert!(!written.exists(), "nothing is written when refused");
+    let mut forced = argument;
+    forced["force"] = json!(true);
+    let response = execute(&mut client, "crossport.deploy", forced);
+    assert_eq!(
+        response["result"]["dockerfile"],
+        json!(written),
+        "{response:#}"
+    );
+    let text = std::fs::read_to_string(&written).expect("Dockerfile written");
+    assert!(text.contains("FROM debian:bullseye-slim"), "{text}");
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
 /// Processes whose command line is exactly `words`.
 fn processes_running(words: &[&str]) -> usize {
     let Ok(entries) = std::fs::read_dir("/proc") else {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import { Ctx } from './ctx';
+import { deployArgs, destinationProblem, isVerdictRefusal } from './deploy';
 import { BinaryArgs, ProjectArgs, ServerCommand, ServerCommandName } from './lsp_ext';
 import { installedFromRustlib, parseRustupTargetList, parseTargetList, TargetFacts, targetItems } from './targets';
 
@@ -22,7 +23,7 @@ export const PALETTE: Record<string, Handler> = {
   'crossport.fetchSysrootForTarget': (ctx) => runAndLog(ctx, ServerCommand.fetchSysroot, projectArgs()),
   'crossport.applyAllFixes': applyAllFixes,
   'crossport.inspectBinary': inspectBinary,
-  'crossport.deployBinary': (ctx) => runAndLog(ctx, ServerCommand.deploy, projectArgs()),
+  'crossport.deployBinary': deployBinary,
   'crossport.restartServer': (ctx) => ctx.restart(),
   'crossport.showOutput': async (ctx) => ctx.output.show(true),
 };
@@ -178,4 +179,40 @@ async function inspectBinary(ctx: Ctx): Promise<void> {
   const [binary] = (await vscode.window.showOpenDialog(options)) ?? [];
   if (!binary) return;
   await runAndLog(ctx, ServerCommand.inspect, { ...projectArgs(), binary: binary.fsPath });
+}
+
+/**
+ * "Crossport: Deploy": the project's built binary to a server, or a
+ * Dockerfile for it. The server checks the binary first; when it refuses
+ * one that would not run there, the user may ship it anyway.
+ */
+async function deployBinary(ctx: Ctx): Promise<void> {
+  const server = { label: '$(cloud-upload) Deploy to a server', detail: 'ssh://host/path (upload and rename) or dokku://host/app' };
+  const docker = { label: '$(file-add) Write a Dockerfile', detail: 'In the workspace folder, for the newest Debian release the binary runs on' };
+  const picked = await vscode.window.showQuickPick([server, docker], { title: 'Crossport: Deploy' });
+  if (!picked) return;
+  let choice: { to: string } | { dockerfile: string };
+  if (picked === server) {
+    const to = await vscode.window.showInputBox({
+      title: 'Crossport: Deploy to',
+      prompt: 'ssh://[user@]host[:port]/path or dokku://[user@]host[:port]/app',
+      validateInput: destinationProblem,
+      ignoreFocusOut: true,
+    });
+    if (to === undefined) return;
+    choice = { to };
+  } else {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!folder) throw new Error('open a folder to write a Dockerfile in');
+    choice = { dockerfile: vscode.Uri.joinPath(folder, 'Dockerfile').fsPath };
+  }
+  try {
+    await runAndLog(ctx, ServerCommand.deploy, deployArgs(projectArgs(), choice));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!isVerdictRefusal(message)) throw error;
+    const anyway = 'Deploy Anyway';
+    if ((await vscode.window.showWarningMessage(`Crossport: ${message}`, anyway)) !== anyway) return;
+    await runAndLog(ctx, ServerCommand.deploy, deployArgs(projectArgs(), choice, true));
+  }
 }

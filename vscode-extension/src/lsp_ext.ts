@@ -30,9 +30,21 @@ export interface ProjectArgs {
   release?: string;
 }
 
-/** The argument of `crossport.inspect` and `crossport.deploy`. */
+/**
+ * The argument of `crossport.inspect` and `crossport.deploy`. Without a
+ * binary the server takes the project's own, built for the target.
+ */
 export interface BinaryArgs extends ProjectArgs {
   binary?: string;
+  sysroot?: string;
+}
+
+/** `crossport.deploy`: `to` (ssh:// or dokku://) and/or a Dockerfile path. */
+export interface DeployArgs extends BinaryArgs {
+  to?: string;
+  dockerfile?: string;
+  restart?: string;
+  force?: boolean;
 }
 
 /**

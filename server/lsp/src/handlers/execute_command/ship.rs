@@ -163,7 +163,10 @@ pub(super) async fn deploy(context: &Context, args: DeployArgs) -> Reply {
             .map(str::trim)
             .find(|l| !l.is_empty())
             .unwrap_or("crossport deploy failed without a message");
-        return Err(failed(last.strip_prefix("error: ").unwrap_or(last)));
+        let message = last.strip_prefix("error: ").unwrap_or(last);
+        // The CLI names its flag; here the argument is `force`.
+        let message = message.replace("use --force to", "pass `force: true` to");
+        return Err(failed(message));
     }
     // `crossport deploy --format json` prints one object per thing done:
     // the Dockerfile written, then the deploy.
