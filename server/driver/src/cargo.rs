@@ -416,6 +416,62 @@ mod tests {
     }
 
     #[test]
+    fn this_workspace_builds_the_crossport_binary() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
+        let workspace = workspace_bins(&manifest).expect("cargo metadata runs");
+        let crossport: Vec<_> = workspace
+            .bins
+            .iter()
+            .filter(|bin| bin.name == "crossport")
+            .collect();
+        assert_eq!(crossport.len(), 1, "{workspace:?}");
+        assert_eq!(crossport[0].package, "crossport");
+        assert!(
+            crossport[0]
+                .manifest_path
+                .ends_with("server/cli/Cargo.toml")
+        );
+        assert!(
+            workspace.target_directory.ends_with("target"),
+            "{workspace:?}"
+        );
+    }
+
+    #[test]
+    fn the_newer_of_the_debug_and_release_builds_is_taken() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = "aarch64-unknown-linux-gnu";
+        assert_eq!(built_binary(dir.path(), Some(target), "app"), None);
+        let debug = dir.path().join(target).join("debug");
+        let release = dir.path().join(target).join("release");
+        for profile in [&debug, &release] {
+            std::fs::create_dir_all(profile).expect("mkdir");
+            std::fs::write(profile.join("app"), b"\x7fELF").expect("write");
+        }
+        let set_age = |path: &Path, secs: u64| {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(path)
+                .expect("open");
+            file.set_modified(UNIX_EPOCH + std::time::Duration::from_secs(secs))
+                .expect("set mtime");
+        };
+        set_age(&debug.join("app"), 2_000_000_000);
+        set_age(&release.join("app"), 1_000_000_000);
+        assert_eq!(
+            built_binary(dir.path(), Some(target), "app"),
+            Some(debug.join("app"))
+        );
+        set_age(&release.join("app"), 2_000_000_001);
+        assert_eq!(
+            built_binary(dir.path(), Some(target), "app"),
+            Some(release.join("app"))
+        );
+        // The host's builds sit directly under the target directory.
+        assert_eq!(built_binary(dir.path(), None, "app"), None);
+    }
+
+    #[test]
     fn the_graph_of_this_workspace_is_cached() {
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
         let graph = project_graph(&manifest, None).expect("cargo metadata runs");

@@ -238,9 +238,9 @@ fn deploy_step(
     if args.force {
         argv.push("--force".to_owned());
     }
-    let title = match (&args.to, dockerfile) {
-        (Some(to), _) => format!("deploy {} to {to}", binary.display()),
-        (None, _) => format!("write a Dockerfile for {}", binary.display()),
+    let title = match &args.to {
+        Some(to) => format!("deploy {} to {to}", binary.display()),
+        None => format!("write a Dockerfile for {}", binary.display()),
     };
     Step {
         title,
