@@ -11,6 +11,11 @@ use serde_json::{Value, json};
 use crate::diagnostics::fixture_copy;
 use crate::support::{Client, pretty};
 
+/// The loopback OpenSSH server of the ssh tests, shared as it is.
+#[path = "../ssh/sshd.rs"]
+#[allow(dead_code)]
+mod sshd;
+
 const CROSSPORT: &str = env!("CARGO_BIN_EXE_crossport");
 
 fn cli_inspect(binary: &Path) -> Value {
@@ -397,4 +402,59 @@ fn a_deploy_cancelled_as_a_request_ends_ssh_too() {
         client.notify("$/cancelRequest", json!({ "id": "deploy" }));
     });
     assert_eq!(response["error"]["code"], json!(-32800), "{response:#}");
+}
+
+#[test]
+fn deploy_over_real_ssh_lands_the_binary_and_runs_the_restart_command() {
+    if std::env::var_os("CROSSPORT_SLOW").is_none_or(|v| v != "1") {
+        eprintln!("skipped: set CROSSPORT_SLOW=1 to start a real sshd");
+        return;
+    }
+    let sshd = sshd::Sshd::start();
+    let deploy_dir = sshd.path("srv");
+    std::fs::create_dir(&deploy_dir).expect("deploy dir");
+    let destination = deploy_dir.join("app");
+    let marker = sshd.path("restarted");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut client = Client::spawn(dir.path());
+    client.initialize(dir.path(), Value::Null);
+    let to = format!("ssh://{}{}", sshd.authority(), destination.display());
+    let response = execute(
+        &mut client,
+        "crossport.deploy",
+        json!({
+            "binary": CROSSPORT,
+            "to": to,
+            "restart": format!("echo restarted > {}", marker.display()),
+            "identity": sshd.path("client_key"),
+            "sshConfig": "/dev/null",
+            "sshOptions": [
+                format!("UserKnownHostsFile={}", sshd.path("known_hosts").display()),
+                "StrictHostKeyChecking=yes",
+                "IdentitiesOnly=yes",
+                "IdentityAgent=none",
+            ],
+        }),
+    );
+    let size = std::fs::metadata(CROSSPORT).expect("binary").len();
+    assert_eq!(response["result"]["destination"], json!(to), "{response:#}");
+    assert_eq!(response["result"]["bytes"], json!(size), "{response:#}");
+    assert_eq!(
+        std::fs::read(&destination).expect("deployed"),
+        std::fs::read(CROSSPORT).expect("binary")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&marker).expect("restart ran"),
+        "restarted\n"
+    );
+    let message = shown(&mut client);
+    assert_eq!(message, format!("crossport: deployed {CROSSPORT} to {to}"));
+    let end = client.wait_for(|m| {
+        m["method"] == json!("$/progress") && m["params"]["value"]["kind"] == json!("end")
+    });
+    assert_eq!(
+        end["params"]["value"]["message"],
+        json!(format!("deployed {CROSSPORT} to {to}"))
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
 }
