@@ -107,6 +107,19 @@ fn fix_refuses_unknown_fixes_and_releases() {
 }
 
 #[test]
+fn outside_a_project_doctor_says_how_to_name_one() {
+    let empty = tempfile::tempdir().expect("tempdir");
+    let output = crossport(empty.path())
+        .arg("doctor")
+        .output()
+        .expect("crossport runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no Cargo.toml in"), "{stderr}");
+    assert!(stderr.contains("--manifest-path"), "{stderr}");
+}
+
+#[test]
 fn a_broken_config_is_reported_with_its_line_and_left_alone() {
     let project = support::copy_fixture_crate("openssl-sqlite");
     let config = project.path().join(".cargo/config.toml");

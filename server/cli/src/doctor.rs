@@ -62,8 +62,11 @@ pub fn load_project(manifest_path: Option<&Path>) -> anyhow::Result<Project> {
             }
             std::path::absolute(path).context("cannot resolve the manifest path")?
         }
-        None => crossport_driver::cargo::find_manifest(&cwd)
-            .map_err(|err| InputError(err.to_string()))?,
+        None => crossport_driver::cargo::find_manifest(&cwd).map_err(|err| {
+            InputError(format!(
+                "{err}: run crossport inside a Rust project, or pass --manifest-path"
+            ))
+        })?,
     };
     let config_dir = match manifest_path {
         Some(_) => manifest
