@@ -60,7 +60,8 @@ struct FetchArgs {
     /// Where to put the sysroot [default: under the cache directory].
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
-    /// Debian mirror base URL [default: $CROSSPORT_MIRROR, else the host's apt sources].
+    /// Debian mirror base URL [default: $CROSSPORT_MIRROR, else `[env] CROSSPORT_MIRROR` in the
+    /// cargo config, else the host's apt sources].
     #[arg(long, value_name = "URL")]
     mirror: Option<String>,
     /// OpenPGP keyring that replaces the built-in Debian archive keys.

@@ -1,5 +1,7 @@
 //! Choosing the Debian mirror: `--mirror`, else `$CROSSPORT_MIRROR`, else
-//! the host's apt sources. No mirror host is built in.
+//! `[env] CROSSPORT_MIRROR` in the cargo config (so a team can commit its
+//! mirror next to the rest of its cross setup), else the host's apt
+//! sources. No mirror host is built in.
 
 use std::path::Path;
 
@@ -20,7 +22,8 @@ pub struct Mirror {
 pub enum MirrorError {
     #[error(
         "no Debian mirror for {release}: none given and none found in {searched}; \
-         pass --mirror http://<host>/debian or set CROSSPORT_MIRROR"
+         pass --mirror http://<host>/debian, set CROSSPORT_MIRROR, \
+         or add `CROSSPORT_MIRROR = \"http://<host>/debian\"` under [env] in .cargo/config.toml"
     )]
     NotFound { release: String, searched: String },
     #[error("mirror {0:?} is not an http:// or https:// URL")]
@@ -38,7 +41,23 @@ pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, Mi
     {
         return checked(&uri, "CROSSPORT_MIRROR");
     }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if let Some(mirror) = from_cargo_config(&cwd) {
+        return mirror;
+    }
     from_apt_sources(Path::new("/etc/apt"), release)
+}
+
+/// `[env] CROSSPORT_MIRROR` from the cargo config files cargo would read in
+/// `dir`, highest precedence first. Unreadable config is left to the
+/// commands that need it to report; here it only means "not set".
+pub fn from_cargo_config(dir: &Path) -> Option<Result<Mirror, MirrorError>> {
+    let configs = crate::config::discover(dir).ok()?;
+    configs.files.iter().find_map(|file| {
+        let entry = file.config.env_value("CROSSPORT_MIRROR")?;
+        let uri = entry.value.as_str()?.to_owned();
+        Some(checked(&uri, &file.path.display().to_string()))
+    })
 }
 
 fn checked(uri: &str, origin: &str) -> Result<Mirror, MirrorError> {
@@ -127,12 +146,36 @@ mod tests {
     }
 
     #[test]
+    fn a_cargo_config_env_entry_names_the_mirror() {
+        let project = tempfile::tempdir().expect("tempdir");
+        let nested = project.path().join("crate/src");
+        std::fs::create_dir_all(&nested).expect("mkdir");
+        std::fs::create_dir(project.path().join(".cargo")).expect("mkdir");
+        std::fs::write(
+            project.path().join(".cargo/config.toml"),
+            "[env]\nCROSSPORT_MIRROR = { value = \"http://team.invalid/debian/\" }\n",
+        )
+        .expect("write");
+        let mirror = from_cargo_config(&nested).expect("found").expect("valid");
+        assert_eq!(mirror.uri, "http://team.invalid/debian");
+        assert!(
+            mirror.origin.ends_with(".cargo/config.toml"),
+            "{}",
+            mirror.origin
+        );
+
+        let elsewhere = tempfile::tempdir().expect("tempdir");
+        assert!(from_cargo_config(elsewhere.path()).is_none());
+    }
+
+    #[test]
     fn no_source_says_how_to_set_one() {
         let dir = apt_dir(&[]);
         let err = from_apt_sources(dir.path(), "bookworm").expect_err("no mirror");
         let message = err.to_string();
         assert!(message.contains("--mirror"), "{message}");
         assert!(message.contains("CROSSPORT_MIRROR"), "{message}");
+        assert!(message.contains("[env]"), "{message}");
         assert!(matches!(
             checked("ftp://x.invalid/debian", "--mirror"),
             Err(MirrorError::BadUrl(_))
