@@ -155,7 +155,7 @@ impl Unpacker {
             entry: raw_path.clone(),
             reason,
         };
-        let Some(relative) = entry_path(&raw_path).map_err(refuse)? else {
+        let Some(relative) = entry_path(&raw_path).map_err(&refuse)? else {
             return Ok(0); // the archive's root directory, `./`
         };
         let kind = entry.header().entry_type();
@@ -252,7 +252,7 @@ impl Unpacker {
                 reason,
             };
             let relative = entry_path(&entry.path)
-                .map_err(refuse)?
+                .map_err(&refuse)?
                 .ok_or_else(|| refuse("empty path"))?;
             written += self.place::<std::io::Empty>(
                 package,
@@ -406,16 +406,11 @@ impl Unpacker {
         parent: &Path,
         dest: &Path,
     ) -> Result<(), ExtractError> {
-        let refuse = |reason| ExtractError::RefusedLink {
-            package: package.to_owned(),
-            entry: raw_path.to_owned(),
-            target: target.to_owned(),
-            reason,
-        };
+        let refuse = link_refusal(package, raw_path, target);
         let parent_in_root = parent
             .strip_prefix(&self.root)
             .map_err(|_| refuse("its directory is outside the sysroot"))?;
-        let relative_target = safe_symlink_target(parent_in_root, target).map_err(refuse)?;
+        let relative_target = safe_symlink_target(parent_in_root, target).map_err(&refuse)?;
         remove_existing(package, dest)?;
         make_symlink(&relative_target, dest).map_err(|source| write_error(package, dest, source))
     }
@@ -427,14 +422,9 @@ impl Unpacker {
         target: &str,
         dest: &Path,
     ) -> Result<(), ExtractError> {
-        let refuse = |reason| ExtractError::RefusedLink {
-            package: package.to_owned(),
-            entry: raw_path.to_owned(),
-            target: target.to_owned(),
-            reason,
-        };
+        let refuse = link_refusal(package, raw_path, target);
         let relative = entry_path(target)
-            .map_err(refuse)?
+            .map_err(&refuse)?
             .ok_or_else(|| refuse("it names the sysroot itself"))?;
         let source = self.root.join(&relative);
         let source_parent = source
@@ -654,6 +644,21 @@ fn copy(reader: &mut impl Read, writer: &mut impl Write) -> Result<u64, CopyErro
         };
         writer.write_all(&buffer[..n]).map_err(CopyError::Write)?;
         total += n as u64;
+    }
+}
+
+/// Builds the error for a link entry refused for `reason`, naming the
+/// package, the entry and where it pointed.
+fn link_refusal<'a>(
+    package: &'a str,
+    raw_path: &'a str,
+    target: &'a str,
+) -> impl Fn(&'static str) -> ExtractError + 'a {
+    move |reason| ExtractError::RefusedLink {
+        package: package.to_owned(),
+        entry: raw_path.to_owned(),
+        target: target.to_owned(),
+        reason,
     }
 }
 
