@@ -10,7 +10,7 @@
 
 use crossport_formats::packages::PackageIndex;
 
-use super::closure::ResolveError;
+use super::error::ResolveError;
 
 /// The fixed part of the base set.
 pub const BASE_PACKAGES: &[&str] = &["libc6-dev", "linux-libc-dev"];

@@ -28,12 +28,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use crossport_formats::debrelation::{
-    self, Alternatives, ArchQualifier, Relation, RelationError, display_alternatives,
+    self, Alternatives, ArchQualifier, Relation, display_alternatives,
 };
 use crossport_formats::debversion::Version;
 use crossport_formats::packages::{MultiArch, Package, PackageIndex};
 
 use super::base_set::choose_base_set;
+use super::error::{ResolveError, via};
 use super::links::dev_package_for_links;
 
 /// What to resolve.
@@ -94,53 +95,6 @@ impl Resolution<'_> {
     /// Total download size in bytes.
     pub fn download_size(&self) -> u64 {
         self.packages.iter().map(|entry| entry.package.size).sum()
-    }
-}
-
-/// Why there is no closure. `path` is the chain of package names from a
-/// requested package to the one whose dependency failed (empty for a
-/// requested package itself).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ResolveError {
-    #[error("unknown package `{name}` for {arch}{}{}", via(path), did_you_mean(suggestion.as_deref()))]
-    UnknownPackage {
-        name: String,
-        arch: String,
-        path: Vec<String>,
-        /// For a requested package: an existing package the user probably
-        /// meant (`openssl` → `libssl-dev`).
-        suggestion: Option<String>,
-    },
-    #[error("cannot satisfy `{relation}` for {arch}{}: {reason}", via(path))]
-    Unsatisfiable {
-        relation: String,
-        arch: String,
-        path: Vec<String>,
-        reason: String,
-    },
-    #[error("bad {field} of package `{package}`: {source}")]
-    BadRelation {
-        package: String,
-        field: &'static str,
-        source: RelationError,
-    },
-    #[error("bad requested package `{root}`: {source}")]
-    BadRoot { root: String, source: RelationError },
-    #[error("the index has no libgcc-N-dev and libstdc++-N-dev pair for {arch}")]
-    NoCompilerRuntime { arch: String },
-}
-
-fn did_you_mean(suggestion: Option<&str>) -> String {
-    suggestion
-        .map(|name| format!("; did you mean `{name}`?"))
-        .unwrap_or_default()
-}
-
-fn via(path: &[String]) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!(" (needed by {})", path.join(" → "))
     }
 }
 
