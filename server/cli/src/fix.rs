@@ -11,13 +11,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use crossport_analysis::fixes::{
-    FixContext, FixPlan, Layout, PlanCommand, PlanError, Workspace, default_fix_ids, merged_edits,
-    plan_fix,
-};
+use crossport_analysis::fixes::{FixPlan, Layout, PlanCommand, PlanError, merged_edits};
+use crossport_analysis::preflight::ProjectGraph;
 use crossport_driver::config::config_file_in;
-use crossport_driver::project::{Project, fix_workspace, read_lock};
-use crossport_formats::arch::debian_release;
+use crossport_driver::fix::{FixEvent, FixSelection, plan_fixes};
+use crossport_driver::project::Project;
+use crossport_driver::sysroot::ProgressEvent;
+use crossport_formats::arch::{DebianRelease, debian_release};
 
 use crate::doctor::{graph, load_project};
 use crate::output::{Format, InputError, print_json};
@@ -80,17 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &target,
         release.codename,
     );
-    let lock = read_lock(&graph.workspace_root);
-    let mut files = fix_workspace(&graph, &layout, &target);
-    let cx = FixContext {
-        target: &target,
-        release,
-        host: &project.host,
-        graph: &graph,
-        lock: &lock,
-        layout: &layout,
-    };
-    let plans = plan(&cx, &args.only, &mut files)?;
+    let plans = plan(&project, &graph, &target, release, &layout, &args.only)?;
     match args.format {
         Format::Json => print_json(&serde_json::json!({
             "target": target,
@@ -121,31 +111,24 @@ fn layout(project: &Project, args: &Args, root: &str, target: &str, release: &st
 }
 
 fn plan(
-    cx: &FixContext<'_>,
+    project: &Project,
+    graph: &ProjectGraph,
+    target: &str,
+    release: &DebianRelease,
+    layout: &Layout,
     only: &[String],
-    files: &mut Workspace,
 ) -> anyhow::Result<Vec<FixPlan>> {
-    if only.is_empty() {
-        let mut plans = Vec::new();
-        for id in default_fix_ids(cx) {
-            match plan_fix(cx, id, files) {
-                Ok(plan) => plans.push(plan),
-                Err(PlanError::NotApplicable { .. }) => {}
-                Err(err) => return Err(err.into()),
-            }
+    let selection = if only.is_empty() {
+        FixSelection::Needed
+    } else {
+        FixSelection::Only(only)
+    };
+    plan_fixes(project, graph, target, release, layout, selection).map_err(|err| match err {
+        PlanError::UnknownFix { .. } | PlanError::NotApplicable { .. } => {
+            InputError(err.to_string()).into()
         }
-        return Ok(plans);
-    }
-    only.iter()
-        .map(|id| {
-            plan_fix(cx, id, files).map_err(|err| match err {
-                PlanError::UnknownFix { .. } | PlanError::NotApplicable { .. } => {
-                    InputError(err.to_string()).into()
-                }
-                other => anyhow::Error::from(other),
-            })
-        })
-        .collect()
+        other => anyhow::Error::from(other),
+    })
 }
 
 fn display_path(path: &str, layout: &Layout) -> String {
@@ -202,20 +185,8 @@ fn print_plans(plans: &[FixPlan], layout: &Layout, applying: bool) -> std::io::R
 }
 
 fn apply(plans: &[FixPlan], layout: &Layout, root: &str, edits_only: bool) -> anyhow::Result<()> {
-    let commands = plans.iter().flat_map(|plan| &plan.commands);
-    for command in commands.filter(|_| !edits_only) {
-        match command {
-            PlanCommand::AddTarget { target } => add_target(target, root)?,
-            PlanCommand::FetchSysroot {
-                target,
-                release,
-                packages,
-                dir,
-            } => fetch_sysroot(target, release, packages, dir, layout)?,
-            PlanCommand::Install { hint } => {
-                eprintln!("note: install the missing tool yourself: {hint}");
-            }
-        }
+    if !edits_only {
+        crossport_driver::fix::run_commands(plans, layout, Path::new(root), &show_progress)?;
     }
     let edits = merged_edits(plans);
     crossport_driver::apply::apply_edits(&edits).context("could not write the changes")?;
@@ -234,105 +205,22 @@ fn apply(plans: &[FixPlan], layout: &Layout, root: &str, edits_only: bool) -> an
     Ok(())
 }
 
-fn add_target(target: &str, root: &str) -> anyhow::Result<()> {
-    let status = std::process::Command::new("rustup")
-        .args(["target", "add", target])
-        .current_dir(root)
-        .status()
-        .context("could not run rustup")?;
-    if !status.success() {
-        anyhow::bail!("`rustup target add {target}` failed");
+/// What `--apply` prints while the plans' commands run.
+fn show_progress(event: FixEvent<'_>) {
+    match event {
+        FixEvent::Output(line) => eprintln!("{line}"),
+        FixEvent::Sysroot(ProgressEvent::Phase(phase)) => eprintln!("sysroot: {phase}"),
+        FixEvent::SysrootReady(outcome) => eprintln!(
+            "sysroot: {} ({} packages{})",
+            outcome.path.display(),
+            outcome.packages.len(),
+            if outcome.up_to_date {
+                ", up to date"
+            } else {
+                ""
+            }
+        ),
+        FixEvent::ByHand(hint) => eprintln!("note: install the missing tool yourself: {hint}"),
+        FixEvent::Running(_) | FixEvent::Sysroot(_) => {}
     }
-    Ok(())
-}
-
-/// Where the sysroot lock goes: the project root (committed, so a teammate
-/// gets the same packages), or beside the user config.
-fn lock_path(layout: &Layout) -> PathBuf {
-    match layout.scope {
-        crossport_analysis::fixes::Scope::Project => {
-            Path::new(&layout.base).join(crossport_driver::sysroot::LOCK_FILE_NAME)
-        }
-        crossport_analysis::fixes::Scope::User => Path::new(&layout.base)
-            .join("crossport")
-            .join(crossport_driver::sysroot::LOCK_FILE_NAME),
-    }
-}
-
-/// Whether the lock file already pins this exact request (same target,
-/// release and packages): then the sysroot is synced from it, so every
-/// machine gets the identical packages, instead of re-resolved.
-fn lock_pins(request: &crossport_driver::sysroot::FetchRequest) -> bool {
-    let Ok((locked, _, _)) = crossport_driver::sysroot::locked_sysroot(
-        &request.target,
-        Some(&request.release),
-        request.cache_dir.as_deref(),
-        request.lock_file.as_deref(),
-    ) else {
-        return false;
-    };
-    let mut wanted = request.packages.clone();
-    wanted.sort();
-    wanted.dedup();
-    locked.requested == wanted && locked.base_set
-}
-
-fn fetch_sysroot(
-    target: &str,
-    release: &str,
-    packages: &[String],
-    dir: &str,
-    layout: &Layout,
-) -> anyhow::Result<()> {
-    let request = crossport_driver::sysroot::FetchRequest {
-        target: target.to_owned(),
-        release: release.to_owned(),
-        packages: packages.to_vec(),
-        dir: Some(PathBuf::from(dir)),
-        lock_file: Some(lock_path(layout)),
-        ..Default::default()
-    };
-    if let Some(parent) = Path::new(dir).parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("could not create {}", parent.display()))?;
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
-    let progress = |event: crossport_driver::sysroot::ProgressEvent| {
-        if let crossport_driver::sysroot::ProgressEvent::Phase(phase) = event {
-            eprintln!("sysroot: {phase}");
-        }
-    };
-    let outcome = if lock_pins(&request) {
-        // A teammate's clone: recreate exactly what the lock pins.
-        let sync = crossport_driver::sysroot::SyncRequest {
-            target: request.target.clone(),
-            release: Some(request.release.clone()),
-            dir: request.dir.clone(),
-            lock_file: request.lock_file.clone(),
-            ..Default::default()
-        };
-        runtime
-            .block_on(crossport_driver::sysroot::sync(&sync, &progress))
-            .with_context(|| {
-                format!("could not recreate the locked {release} sysroot for {target}")
-            })?
-    } else {
-        runtime
-            .block_on(crossport_driver::sysroot::fetch(&request, &progress))
-            .with_context(|| format!("could not fetch the {release} sysroot for {target}"))?
-    };
-    eprintln!(
-        "sysroot: {} ({} packages{})",
-        outcome.path.display(),
-        outcome.packages.len(),
-        if outcome.up_to_date {
-            ", up to date"
-        } else {
-            ""
-        }
-    );
-    Ok(())
 }

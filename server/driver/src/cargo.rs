@@ -32,10 +32,15 @@ pub enum CargoError {
 
 /// The manifest cargo would use from `dir`: the nearest Cargo.toml upward.
 pub fn find_manifest(dir: &Path) -> Result<PathBuf, CargoError> {
+    nearest_manifest(dir).ok_or_else(|| CargoError::NoManifest(dir.to_owned()))
+}
+
+/// The nearest `Cargo.toml` in `dir` or a directory above it: the one walk
+/// the CLI, the language server and the sysroot lock all use.
+pub fn nearest_manifest(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
-        .map(|d| d.join("Cargo.toml"))
-        .find(|p| p.is_file())
-        .ok_or_else(|| CargoError::NoManifest(dir.to_owned()))
+        .map(|dir| dir.join("Cargo.toml"))
+        .find(|manifest| manifest.is_file())
 }
 
 /// A cached graph and the files whose change invalidates it.
@@ -123,7 +128,7 @@ pub fn project_graph(
 }
 
 fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metadata, CargoError> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = crate::process::cargo_program();
     let mut command = Command::new(cargo);
     command
         .args(["metadata", "--format-version", "1", "--manifest-path"])
@@ -229,7 +234,7 @@ pub struct WorkspaceBins {
 /// The workspace members' binary targets and the target directory, from
 /// `cargo metadata --no-deps` (no resolution, so it is quick).
 pub fn workspace_bins(manifest: &Path) -> Result<WorkspaceBins, CargoError> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = crate::process::cargo_program();
     let mut command = Command::new(cargo);
     command
         .args([
@@ -312,7 +317,7 @@ pub fn build(
     args: &[String],
     mut on_event: impl FnMut(BuildEvent),
 ) -> Result<BuildOutcome, CargoError> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = crate::process::cargo_program();
     let mut child = Command::new(cargo)
         .args(["build", "--target", target, "--message-format=json"])
         .args(args)
@@ -402,6 +407,23 @@ fn package_name_from_id(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nearest_manifest_is_at_or_above_the_directory() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let member = dir.path().join("crates/app/src");
+        std::fs::create_dir_all(&member).expect("mkdir");
+        assert_eq!(nearest_manifest(&member), None);
+        std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\n").expect("write");
+        assert_eq!(
+            nearest_manifest(&member),
+            Some(dir.path().join("Cargo.toml"))
+        );
+        let app = dir.path().join("crates/app/Cargo.toml");
+        std::fs::write(&app, "[package]\n").expect("write");
+        assert_eq!(nearest_manifest(&member), Some(app.clone()));
+        assert_eq!(nearest_manifest(app.parent().expect("dir")), Some(app));
+    }
 
     #[test]
     fn package_names_from_ids() {

@@ -28,7 +28,8 @@ pub enum HostError {
 /// Gathers the host facts for a project directory (rustc runs there so a
 /// `rust-toolchain.toml` picks the toolchain).
 pub fn host_facts(project_dir: &Path) -> Result<HostFacts, HostError> {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let rustc = crate::process::rustc_program();
+    let rustc = rustc.to_string_lossy();
     let verbose = run(project_dir, &rustc, &["-vV"])?;
     let host_triple = verbose
         .lines()
@@ -52,7 +53,9 @@ pub fn host_facts(project_dir: &Path) -> Result<HostFacts, HostError> {
 /// list`), or `None` when there is no rustup. Slower than the rest, so
 /// callers ask only when a target is missing.
 pub fn rustup_targets(project_dir: &Path) -> Option<Vec<String>> {
-    let list = run(project_dir, "rustup", &["target", "list"]).ok()?;
+    let command = crate::process::Toolchain::for_dir(project_dir).rustup_target("list", &[]);
+    let args: Vec<&str> = command.args.iter().map(String::as_str).collect();
+    let list = run(project_dir, "rustup", &args).ok()?;
     Some(
         list.lines()
             .filter_map(|line| line.split_whitespace().next())

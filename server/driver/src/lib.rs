@@ -6,8 +6,10 @@
 pub mod apply;
 pub mod cargo;
 pub mod config;
+pub mod fix;
 pub mod host;
 pub mod inspect;
+pub mod process;
 pub mod project;
 pub mod ssh;
 pub mod sysroot;

@@ -2,9 +2,8 @@
 //!
 //! The output is streamed line by line into progress reports, so the user
 //! sees what rustup or cargo is doing; cancelling (from the editor's
-//! progress UI or `$/cancelRequest`) kills the child and its process group.
-
-use std::process::Stdio;
+//! progress UI or `$/cancelRequest`) ends the child and its process group
+//! (`crossport_driver::process` does the running, for the CLI too).
 
 use async_lsp::ClientSocket;
 use async_lsp::lsp_types::{
@@ -12,7 +11,7 @@ use async_lsp::lsp_types::{
     WorkDoneProgressCreateParams, WorkDoneProgressEnd, WorkDoneProgressReport,
     notification::Progress, request::WorkDoneProgressCreate,
 };
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use crossport_driver::process::{self, CommandLine, Stream};
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::Step;
@@ -89,91 +88,38 @@ pub struct StepOutput {
     pub stderr: String,
 }
 
-/// Runs one step to its end, or until `cancel` fires (the child is killed).
+/// Runs one step to its end, or until `cancel` fires, with the driver's
+/// process-group runner; stderr lines become progress reports.
 pub async fn run_step(
     step: &Step,
     progress: &ProgressReporter,
     cancel: &CancellationToken,
 ) -> anyhow::Result<StepOutput> {
-    use anyhow::Context as _;
     progress.report(&step.title);
-    let mut child = tokio::process::Command::new(&step.program)
-        .args(&step.args)
-        .current_dir(&step.cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        // Its own process group, so cancelling ends what it started too
-        // (rustc under cargo, ssh under `crossport deploy`).
-        .process_group(0)
-        .spawn()
-        .with_context(|| format!("could not run {}", step.program.display()))?;
-    // Cancelled (below) or dropped (`$/cancelRequest` drops the request's
-    // future): the whole group goes.
-    let mut group = KillGroupOnDrop(child.id());
-    let stdout = child.stdout.take().map(|out| collect(out, None));
-    let stderr = child.stderr.take().map(|err| collect(err, Some(progress)));
-    let outputs = async {
-        let stdout = match stdout {
-            Some(stdout) => stdout.await,
-            None => String::new(),
-        };
-        let stderr = match stderr {
-            Some(stderr) => stderr.await,
-            None => String::new(),
-        };
-        (stdout, stderr)
+    let command = CommandLine {
+        program: step.program.clone(),
+        args: step.args.clone(),
+        cwd: step.cwd.clone(),
     };
-    let run = async { tokio::join!(outputs, child.wait()) };
-    tokio::select! {
-        ((stdout, stderr), status) = run => {
-            group.0 = None;
-            let status = status.with_context(|| format!("waiting for {}", step.program.display()))?;
-            Ok(StepOutput { success: status.success(), cancelled: false, stdout, stderr })
+    let output = process::run(&command, cancel, |stream, line| {
+        let trimmed = line.trim();
+        if stream == Stream::Stderr && !trimmed.is_empty() {
+            progress.report(trimmed);
         }
-        () = cancel.cancelled() => {
-            drop(group);
-            Ok(StepOutput { success: false, cancelled: true, stdout: String::new(), stderr: String::new() })
-        }
+    })
+    .await?;
+    if output.cancelled {
+        return Ok(StepOutput {
+            success: false,
+            cancelled: true,
+            stdout: String::new(),
+            stderr: String::new(),
+        });
     }
-}
-
-/// Sends SIGTERM to a running child's process group when dropped, with the
-/// `kill` program (the workspace has no unsafe code for `killpg`); the
-/// child itself is killed on drop in any case. `None` once it has ended.
-struct KillGroupOnDrop(Option<u32>);
-
-impl Drop for KillGroupOnDrop {
-    fn drop(&mut self) {
-        let Some(pid) = self.0 else {
-            return;
-        };
-        let status = std::process::Command::new("kill")
-            .args(["-s", "TERM", "--", &format!("-{pid}")])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        if !matches!(status, Ok(status) if status.success()) {
-            tracing::warn!(pid, "could not signal the cancelled step's process group");
-        }
-    }
-}
-
-/// Reads a child's stream to its end, reporting lines as progress.
-async fn collect(stream: impl AsyncRead + Unpin, progress: Option<&ProgressReporter>) -> String {
-    let mut lines = BufReader::new(stream).lines();
-    let mut all = String::new();
-    while let Ok(Some(line)) = lines.next_line().await {
-        if let Some(progress) = progress {
-            let trimmed = line.trim();
-            if !trimmed.is_empty() {
-                progress.report(trimmed);
-            }
-        }
-        all.push_str(&line);
-        all.push('\n');
-    }
-    all
+    Ok(StepOutput {
+        success: output.success(),
+        cancelled: false,
+        stdout: output.stdout,
+        stderr: output.stderr,
+    })
 }

@@ -220,10 +220,8 @@ fn plan(
 /// one up) that has a `Cargo.toml`, else in the current directory.
 pub fn default_lock_path() -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let root = cwd
-        .ancestors()
-        .find(|dir| dir.join("Cargo.toml").is_file())
-        .unwrap_or(&cwd);
+    let manifest = crate::cargo::nearest_manifest(&cwd);
+    let root = manifest.as_deref().and_then(Path::parent).unwrap_or(&cwd);
     root.join(LOCK_FILE_NAME)
 }
 

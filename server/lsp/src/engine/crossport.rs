@@ -11,12 +11,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crossport_analysis::finding::{FileSpan, Finding, Kind};
-use crossport_analysis::fixes::{FixContext, PlanCommand, plan_fix};
+use crossport_analysis::fixes::PlanCommand;
 use crossport_analysis::preflight::{Origin, ProjectGraph, TargetConfig};
 use crossport_driver::config::CargoConfigs;
-use crossport_driver::project::{
-    Project as LoadedProject, cargo_configs, fix_workspace, read_lock,
-};
+use crossport_driver::fix::{FixSelection, plan_fixes};
+use crossport_driver::project::{Project as LoadedProject, cargo_configs};
 use crossport_formats::arch::debian_release;
 
 use super::{Engine, FixOptions, FixPlan, Project, add_target_step, fetch_sysroot_step};
@@ -125,17 +124,17 @@ impl Engine for CrossportEngine {
             loaded
                 .project
                 .project_layout(&graph.workspace_root, &target, release.codename);
-        let lock = read_lock(&graph.workspace_root);
-        let mut files = fix_workspace(graph, &layout, &target);
-        let cx = FixContext {
-            target: &target,
-            release,
-            host: &loaded.project.host,
+        let only = [fix_id.to_owned()];
+        let plan = plan_fixes(
+            &loaded.project,
             graph,
-            lock: &lock,
-            layout: &layout,
-        };
-        let plan = plan_fix(&cx, fix_id, &mut files)?;
+            &target,
+            release,
+            &layout,
+            FixSelection::Only(&only),
+        )?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("no plan for the fix `{fix_id}`"))?;
         let mut steps = Vec::new();
         let mut notes = plan.notes.clone();
         for command in &plan.commands {

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crossport_analysis::finding::Finding;
+use crossport_driver::process::{CommandLine, Toolchain};
 
 mod crossport;
 
@@ -36,10 +37,7 @@ impl Project {
         if dir.file_name().is_some_and(|name| name == ".cargo") {
             dir = dir.parent()?;
         }
-        dir.ancestors()
-            .map(|dir| dir.join("Cargo.toml"))
-            .find(|manifest| manifest.is_file())
-            .map(Project::new)
+        crossport_driver::cargo::nearest_manifest(dir).map(Project::new)
     }
 }
 
@@ -97,13 +95,24 @@ pub struct FixOptions {
     pub crossport_exe: PathBuf,
 }
 
-pub fn add_target_step(project: &Project, target: &str) -> Step {
-    Step {
-        title: format!("rustup target add {target}"),
-        program: "rustup".into(),
-        args: vec!["target".into(), "add".into(), target.to_owned()],
-        cwd: project.root().to_owned(),
+impl Step {
+    fn new(title: String, command: CommandLine) -> Self {
+        Step {
+            title,
+            program: command.program,
+            args: command.args,
+            cwd: command.cwd,
+        }
     }
+}
+
+/// `rustup target add`, for the toolchain the project is pinned to.
+pub fn add_target_step(project: &Project, target: &str) -> Step {
+    let toolchain = Toolchain::for_dir(project.root());
+    Step::new(
+        format!("rustup target add {target}"),
+        toolchain.rustup_target("add", &[target]),
+    )
 }
 
 pub fn fetch_sysroot_step(project: &Project, target: &str, release: &str, exe: &Path) -> Step {
@@ -122,18 +131,19 @@ pub fn fetch_sysroot_step(project: &Project, target: &str, release: &str, exe: &
     }
 }
 
+/// `cargo build` with JSON messages, with the cargo `$CARGO` names.
 pub fn build_step(project: &Project, target: &str) -> Step {
-    Step {
-        title: format!("cargo build --target {target}"),
-        program: "cargo".into(),
-        args: vec![
-            "build".into(),
-            "--target".into(),
-            target.to_owned(),
-            "--message-format=json".into(),
-            "--manifest-path".into(),
-            project.manifest.display().to_string(),
-        ],
-        cwd: project.root().to_owned(),
-    }
+    let manifest = project.manifest.display().to_string();
+    let toolchain = Toolchain::for_dir(project.root());
+    Step::new(
+        format!("cargo build --target {target}"),
+        toolchain.cargo(&[
+            "build",
+            "--target",
+            target,
+            "--message-format=json",
+            "--manifest-path",
+            &manifest,
+        ]),
+    )
 }

@@ -1,0 +1,245 @@
+//! The fix pipeline: from a loaded project to planned fixes, and from a
+//! plan's commands to a target installed and a sysroot in place.
+//!
+//! `crossport fix` and the language server's code actions build the same
+//! [`FixContext`] here and plan with the same calls, so the terminal and the
+//! editor never offer different fixes; the shells only render the plans.
+//! [`run_commands`] runs what the plans ask for (rustup through
+//! [`crate::process`], the sysroot fetch in process) and reports each step
+//! through one callback.
+
+use std::path::{Path, PathBuf};
+
+use crossport_analysis::fixes::{
+    FixContext, FixPlan, Layout, PlanCommand, PlanError, Scope, default_fix_ids, plan_fix,
+};
+use crossport_analysis::preflight::ProjectGraph;
+use crossport_formats::arch::DebianRelease;
+
+use crate::process::{self, Toolchain};
+use crate::project::{Project, fix_workspace, read_lock};
+use crate::sysroot::{self, FetchOutcome, FetchRequest, ProgressEvent, SyncRequest, SysrootError};
+
+/// Which fixes to plan.
+#[derive(Debug, Clone, Copy)]
+pub enum FixSelection<'a> {
+    /// The fixes the target needs, in order; those that do not apply are
+    /// left out.
+    Needed,
+    /// Exactly these, in this order; one that does not apply is an error.
+    Only(&'a [String]),
+}
+
+/// Plans fixes for `target` in `project`, writing into `layout`'s files.
+pub fn plan_fixes(
+    project: &Project,
+    graph: &ProjectGraph,
+    target: &str,
+    release: &DebianRelease,
+    layout: &Layout,
+    selection: FixSelection<'_>,
+) -> Result<Vec<FixPlan>, PlanError> {
+    let lock = read_lock(&graph.workspace_root);
+    let mut files = fix_workspace(graph, layout, target);
+    let cx = FixContext {
+        target,
+        release,
+        host: &project.host,
+        graph,
+        lock: &lock,
+        layout,
+    };
+    match selection {
+        FixSelection::Only(ids) => ids.iter().map(|id| plan_fix(&cx, id, &mut files)).collect(),
+        FixSelection::Needed => {
+            let mut plans = Vec::new();
+            for id in default_fix_ids(&cx) {
+                match plan_fix(&cx, id, &mut files) {
+                    Ok(plan) => plans.push(plan),
+                    Err(PlanError::NotApplicable { .. }) => {}
+                    Err(err) => return Err(err),
+                }
+            }
+            Ok(plans)
+        }
+    }
+}
+
+/// What [`run_commands`] is doing, for a shell to show.
+#[derive(Debug)]
+pub enum FixEvent<'a> {
+    /// A command starts.
+    Running(&'a PlanCommand),
+    /// A line a running program printed.
+    Output(&'a str),
+    /// The sysroot engine moved on.
+    Sysroot(ProgressEvent),
+    /// A sysroot is in place.
+    SysrootReady(&'a FetchOutcome),
+    /// Something only the user can do (install a package).
+    ByHand(&'a str),
+}
+
+/// The callback [`run_commands`] reports through (the sysroot engine
+/// calls it from its download tasks, hence `Send + Sync`).
+pub type FixProgress<'a> = &'a (dyn Fn(FixEvent<'_>) + Send + Sync);
+
+/// Why a plan's command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FixError {
+    #[error("could not run rustup")]
+    Rustup(#[source] process::ProcessError),
+    #[error("`{0}` failed")]
+    RustupFailed(String),
+    #[error("could not create {path}")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not start the async runtime")]
+    Runtime(#[source] std::io::Error),
+    #[error("could not fetch the {release} sysroot for {target}")]
+    Fetch {
+        target: String,
+        release: String,
+        #[source]
+        source: Box<SysrootError>,
+    },
+    #[error("could not recreate the locked {release} sysroot for {target}")]
+    Sync {
+        target: String,
+        release: String,
+        #[source]
+        source: Box<SysrootError>,
+    },
+}
+
+/// Runs every command of `plans` in order: rustup for the project in
+/// `project_dir`, sysroot fetches into `layout`'s place (with the lock beside
+/// the config the plans write), install hints reported as [`FixEvent::ByHand`].
+pub fn run_commands(
+    plans: &[FixPlan],
+    layout: &Layout,
+    project_dir: &Path,
+    progress: FixProgress<'_>,
+) -> Result<(), FixError> {
+    for command in plans.iter().flat_map(|plan| &plan.commands) {
+        progress(FixEvent::Running(command));
+        match command {
+            PlanCommand::AddTarget { target } => add_target(target, project_dir, progress)?,
+            PlanCommand::FetchSysroot {
+                target,
+                release,
+                packages,
+                dir,
+            } => {
+                let request = fetch_request(target, release, packages, dir, layout);
+                let outcome = fetch_sysroot(&request, progress)?;
+                progress(FixEvent::SysrootReady(&outcome));
+            }
+            PlanCommand::Install { hint } => progress(FixEvent::ByHand(hint)),
+        }
+    }
+    Ok(())
+}
+
+fn add_target(target: &str, dir: &Path, progress: FixProgress<'_>) -> Result<(), FixError> {
+    let command = Toolchain::for_dir(dir).rustup_target("add", &[target]);
+    let output = process::run_blocking(&command, |_, line| progress(FixEvent::Output(line)))
+        .map_err(FixError::Rustup)?;
+    if !output.success() {
+        return Err(FixError::RustupFailed(command.display()));
+    }
+    Ok(())
+}
+
+/// Where the sysroot lock goes: the project root (committed, so a teammate
+/// gets the same packages), or beside the user config.
+pub fn lock_path(layout: &Layout) -> PathBuf {
+    match layout.scope {
+        Scope::Project => Path::new(&layout.base).join(sysroot::LOCK_FILE_NAME),
+        Scope::User => Path::new(&layout.base)
+            .join("crossport")
+            .join(sysroot::LOCK_FILE_NAME),
+    }
+}
+
+fn fetch_request(
+    target: &str,
+    release: &str,
+    packages: &[String],
+    dir: &str,
+    layout: &Layout,
+) -> FetchRequest {
+    FetchRequest {
+        target: target.to_owned(),
+        release: release.to_owned(),
+        packages: packages.to_vec(),
+        dir: Some(PathBuf::from(dir)),
+        lock_file: Some(lock_path(layout)),
+        ..Default::default()
+    }
+}
+
+/// Whether the lock file already pins this exact request (same target,
+/// release and packages): then the sysroot is synced from it, so every
+/// machine gets the identical packages, instead of re-resolved.
+fn lock_pins(request: &FetchRequest) -> bool {
+    let Ok((locked, _, _)) = sysroot::locked_sysroot(
+        &request.target,
+        Some(&request.release),
+        request.cache_dir.as_deref(),
+        request.lock_file.as_deref(),
+    ) else {
+        return false;
+    };
+    let mut wanted = request.packages.clone();
+    wanted.sort();
+    wanted.dedup();
+    locked.requested == wanted && locked.base_set
+}
+
+/// Fetches (or, when the lock pins the request, syncs) one sysroot.
+pub fn fetch_sysroot(
+    request: &FetchRequest,
+    progress: FixProgress<'_>,
+) -> Result<FetchOutcome, FixError> {
+    if let Some(parent) = request.dir.as_deref().and_then(Path::parent) {
+        std::fs::create_dir_all(parent).map_err(|source| FixError::CreateDir {
+            path: parent.to_owned(),
+            source,
+        })?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(FixError::Runtime)?;
+    let on_sysroot = |event: ProgressEvent| progress(FixEvent::Sysroot(event));
+    let target = request.target.clone();
+    let release = request.release.clone();
+    if lock_pins(request) {
+        // A teammate's clone: recreate exactly what the lock pins.
+        let sync = SyncRequest {
+            target: request.target.clone(),
+            release: Some(request.release.clone()),
+            dir: request.dir.clone(),
+            lock_file: request.lock_file.clone(),
+            ..Default::default()
+        };
+        return runtime
+            .block_on(sysroot::sync(&sync, &on_sysroot))
+            .map_err(|source| FixError::Sync {
+                target,
+                release,
+                source: Box::new(source),
+            });
+    }
+    runtime
+        .block_on(sysroot::fetch(request, &on_sysroot))
+        .map_err(|source| FixError::Fetch {
+            target,
+            release,
+            source: Box::new(source),
+        })
+}
