@@ -152,6 +152,9 @@ fn classify(err: SysrootError) -> anyhow::Error {
         | SysrootError::Mirror(_)
         | SysrootError::KeyringFile { .. }
         | SysrootError::NotLocked { .. }
+        | SysrootError::NotASysroot { .. }
+        | SysrootError::NotACache { .. }
+        | SysrootError::Lock(sysroot::lock::LockError::Invalid { .. })
         | SysrootError::Resolve(_) => anyhow::Error::new(InputError(err.to_string())),
         other => anyhow::Error::new(other),
     }
@@ -316,6 +319,22 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         .ok_or_else(|| InputError("no cache directory: pass --cache-dir".to_owned()))?;
     let cache = sysroot::cache::Cache::new(root);
     let mut removed = Vec::new();
+    // Only a directory crossport tagged as its cache is emptied: `--cache-dir
+    // ~` must not remove ~/sysroots.
+    let _lock = if cache.root.exists() {
+        if !cache.is_tagged() {
+            return Err(classify(SysrootError::NotACache {
+                path: cache.root.clone(),
+            }));
+        }
+        Some(
+            cache
+                .lock()
+                .with_context(|| format!("cannot lock the cache {}", cache.root.display()))?,
+        )
+    } else {
+        None
+    };
     for dir in [
         cache.root.join("debs"),
         cache.root.join("indexes"),

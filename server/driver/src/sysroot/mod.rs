@@ -25,7 +25,7 @@ use crossport_formats::packages::PackageIndex;
 use crossport_formats::release::{FileHash, Release};
 use serde::Serialize;
 
-use cache::{Cache, sha256_hex};
+use cache::{Cache, CacheLock, sha256_hex};
 use extract::{ExtractError, Unpacker};
 use http::{ByteCounter, Http, HttpError};
 use lock::{LockError, LockFile, LockedPackage, LockedSysroot, Manifest, ManifestPackage};
@@ -165,14 +165,61 @@ pub enum SysrootError {
         release: Option<String>,
     },
     #[error(
-        "{0} exists and is not a crossport sysroot (no {MANIFEST_PATH}); refusing to replace it"
+        "{path} is {what}, not a crossport sysroot (no {MANIFEST_PATH}); refusing to replace it: \
+         pass a --dir that does not exist yet, is empty, or holds a sysroot crossport built"
     )]
-    NotASysroot(PathBuf),
+    NotASysroot { path: PathBuf, what: &'static str },
+    #[error(
+        "{path} is not a crossport cache (no CACHEDIR.TAG written by crossport); refusing to \
+         remove anything under it: pass the --cache-dir crossport uses, or remove it yourself"
+    )]
+    NotACache { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// Refuses a `--dir` that a sysroot may not replace: anything but an absent
+/// path, an empty directory, or a directory holding a crossport manifest
+/// (a regular file, a symlink, a device, someone's project).
+pub fn check_replaceable(dir: &Path) -> Result<(), SysrootError> {
+    let refuse = |what| {
+        Err(SysrootError::NotASysroot {
+            path: dir.to_owned(),
+            what,
+        })
+    };
+    let metadata = match std::fs::symlink_metadata(dir) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(SysrootError::Io {
+                path: dir.to_owned(),
+                source,
+            });
+        }
+    };
+    let kind = metadata.file_type();
+    if kind.is_symlink() {
+        return refuse("a symbolic link");
+    }
+    if kind.is_file() {
+        return refuse("a regular file");
+    }
+    if !kind.is_dir() {
+        return refuse("a special file");
+    }
+    let mut entries = std::fs::read_dir(dir).map_err(io_error(dir))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    let manifest = dir.join(MANIFEST_PATH);
+    if std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    refuse("a non-empty directory")
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SysrootError + '_ {
@@ -232,6 +279,27 @@ pub fn default_sysroot_dir(cache: &Cache, locked: &LockedSysroot) -> PathBuf {
     cache.sysroots_dir().join(locked.dir_name())
 }
 
+/// Creates and tags the cache, then takes its lock (waiting, off the async
+/// workers, while another crossport process holds it).
+async fn lock_cache(cache: &Cache) -> Result<CacheLock, SysrootError> {
+    cache.prepare().map_err(io_error(&cache.root))?;
+    if let Some(lock) = cache.try_lock().map_err(io_error(&cache.root))? {
+        return Ok(lock);
+    }
+    tracing::info!(
+        "waiting for another crossport process using the cache {}",
+        cache.root.display()
+    );
+    let waiting = cache.clone();
+    tokio::task::spawn_blocking(move || waiting.lock())
+        .await
+        .map_err(|err| SysrootError::Io {
+            path: cache.root.clone(),
+            source: std::io::Error::other(err),
+        })?
+        .map_err(io_error(&cache.root))
+}
+
 fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -258,7 +326,7 @@ pub async fn fetch(
         request.lock_file.as_deref(),
     )?;
     let requested = requested_roots(request);
-    let mut lock_file = LockFile::read(&plan.lock_path)?.unwrap_or_default();
+    let lock_file = LockFile::read(&plan.lock_path)?.unwrap_or_default();
     if !request.update
         && let Some(locked) = lock_file.find(&plan.target, Some(&plan.release))
         && locked.requested == requested
@@ -282,11 +350,15 @@ pub async fn fetch(
             ));
         }
     }
+    if let Some(dir) = &request.dir {
+        check_replaceable(dir)?;
+    }
     let mirror = mirror::choose_mirror(request.mirror.as_deref(), &plan.release)?;
     let keyring = load_keyring(request.keyring.as_deref())?;
     let http = Http::new()?;
     let mut timings = Timings::default();
     let counter = ByteCounter::default();
+    let _cache_lock = lock_cache(&plan.cache).await?;
 
     progress(ProgressEvent::Phase("release"));
     let phase = Instant::now();
@@ -359,8 +431,7 @@ pub async fn fetch(
         &mut timings,
     )
     .await?;
-    lock_file.upsert(locked.clone());
-    lock_file.write(&plan.lock_path)?;
+    LockFile::update(&plan.lock_path, |lock| lock.upsert(locked.clone()))?;
     timings.total_ms = millis(started);
     Ok(outcome(
         &plan,
@@ -416,6 +487,8 @@ pub async fn sync(
             },
         ));
     }
+    check_replaceable(&dir)?;
+    let _cache_lock = lock_cache(&plan.cache).await?;
     let all_cached = locked
         .packages
         .iter()
@@ -924,13 +997,9 @@ fn assemble(
     limit: Option<u64>,
     progress: Progress<'_>,
 ) -> Result<(), SysrootError> {
-    // Replacing a directory we did not build (a mistyped --dir) would
-    // delete someone's files.
-    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
-        && !dir.join(MANIFEST_PATH).is_file()
-    {
-        return Err(SysrootError::NotASysroot(dir.to_owned()));
-    }
+    // Replacing what we did not build (a mistyped --dir) would delete
+    // someone's files; checked again right before the rename.
+    check_replaceable(dir)?;
     let parent = dir.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(parent).map_err(io_error(parent))?;
     let staging = tempfile::Builder::new()
@@ -1104,6 +1173,8 @@ fn unpack_to_cache(
 
 /// Moves the staged sysroot to `dir`, replacing what was there.
 fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), SysrootError> {
+    // Something may have appeared at `dir` while we unpacked.
+    check_replaceable(dir)?;
     let staged = staging.keep();
     if std::fs::symlink_metadata(dir).is_ok() {
         let parent = dir.parent().unwrap_or_else(|| Path::new("."));
