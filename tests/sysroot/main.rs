@@ -651,7 +651,7 @@ fn a_sha1_signature_is_refused() {
     let world = World::new(&standard_debs(), options);
     let message = failing_fetch(&world, &["libssl-dev"]);
     assert!(
-        message.contains("Release: no trusted signature is good"),
+        message.contains("/Release\n  caused by: no trusted signature is good"),
         "{message}"
     );
     assert!(message.contains("weak hash SHA1"), "{message}");

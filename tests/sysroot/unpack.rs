@@ -342,3 +342,80 @@ fn make_writable(dir: &Path) {
         let _ = std::fs::set_permissions(dir, permissions);
     }
 }
+
+/// The lines of an error report, checked for the shape every error has:
+/// `error: …` first, then one `  caused by: …` line per cause.
+fn report_lines(message: &str) -> Vec<String> {
+    let lines: Vec<String> = message.lines().map(str::to_owned).collect();
+    assert!(lines[0].starts_with("error: "), "{message}");
+    for line in &lines[1..] {
+        assert!(line.starts_with("  caused by: "), "{message}");
+    }
+    lines
+}
+
+#[test]
+fn a_signature_error_names_its_cause_once() {
+    use super::support::keys::stranger_key;
+    let world = World::new(&standard_debs(), Publish::new(stranger_key()));
+    let output = world.fetch(&["libssl-dev", "--dir", &world.sysroot_arg("sysroot")], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert_eq!(
+        message.matches("not in the keyring").count(),
+        1,
+        "{message}"
+    );
+    assert_eq!(
+        message.matches("no trusted signature is good").count(),
+        1,
+        "{message}"
+    );
+    let lines = report_lines(&message);
+    assert_eq!(
+        lines,
+        [
+            format!("error: cannot fetch a sysroot for {TARGET}"),
+            format!(
+                "  caused by: {}/dists/bookworm/InRelease",
+                world.server.mirror()
+            ),
+            format!(
+                "  caused by: no trusted signature is good: signature by {} is from a key not in the keyring",
+                stranger_fingerprint(&message)
+            ),
+        ],
+        "{message}"
+    );
+}
+
+/// The fingerprint the report names (the stranger key's).
+fn stranger_fingerprint(message: &str) -> String {
+    message
+        .split("signature by ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or("?")
+        .to_owned()
+}
+
+#[test]
+fn a_corrupt_data_tar_names_the_package_its_file_and_the_cause_once() {
+    let mut deb = Deb::new("corrupt", "1.0");
+    let text: String = (0..20_000).map(|i| format!("line {i}\n")).collect();
+    deb = deb.file("./usr/share/corrupt.txt", &text).cut_data();
+    let world = world_with(vec![deb]);
+    let message = refused_fetch(&world, &["corrupt"], &[]);
+    let lines = report_lines(&message);
+    assert_eq!(
+        lines,
+        [
+            format!("error: cannot fetch a sysroot for {TARGET}"),
+            "  caused by: cannot unpack corrupt 1.0 (pool/main/c/corrupt/corrupt_1.0_arm64.deb)"
+                .to_owned(),
+            "  caused by: corrupt: unreadable data.tar".to_owned(),
+            "  caused by: premature eof".to_owned(),
+        ],
+        "{message}"
+    );
+}

@@ -164,6 +164,15 @@ pub enum SysrootError {
     Resolve(#[from] ResolveError),
     #[error(transparent)]
     Extract(#[from] ExtractError),
+    /// Unpacking one package failed; names its version and file.
+    #[error("cannot unpack {package} {version} ({filename}): {source}")]
+    Unpack {
+        package: String,
+        version: String,
+        /// Mirror-relative path of the `.deb`.
+        filename: String,
+        source: Box<ExtractError>,
+    },
     #[error(transparent)]
     Lock(#[from] LockError),
     #[error("{path}: no sysroot for {target}{} in the lock file", release.as_deref().map(|r| format!(" ({r})")).unwrap_or_default())]
@@ -1187,8 +1196,16 @@ fn unpack_to_cache(
     let tree = staging.path().join("tree");
     std::fs::create_dir(&tree).map_err(io_error(&tree))?;
     let mut unpacker = Unpacker::with_budget(&tree, budget.clone()).map_err(io_error(&tree))?;
-    unpacker.unpack_deb(&package.name, &deb)?;
-    unpacker.seal(&package.name)?;
+    let unpack_error = |source| SysrootError::Unpack {
+        package: package.name.clone(),
+        version: package.version.clone(),
+        filename: package.filename.clone(),
+        source: Box::new(source),
+    };
+    unpacker
+        .unpack_deb(&package.name, &deb)
+        .map_err(unpack_error)?;
+    unpacker.seal(&package.name).map_err(unpack_error)?;
     let entries = std::mem::take(&mut unpacker.entries);
     let json = serde_json::to_vec(&entries).map_err(|err| SysrootError::Io {
         path: dest.clone(),

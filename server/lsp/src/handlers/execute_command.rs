@@ -137,6 +137,11 @@ fn parse<T: DeserializeOwned>(argument: Value) -> Result<T, ResponseError> {
     })
 }
 
+/// An error chain on one line, each cause once.
+pub(crate) fn one_line(error: &anyhow::Error) -> String {
+    crossport_driver::report::causes(error.chain()).join(": ")
+}
+
 fn failed(message: impl std::fmt::Display) -> ResponseError {
     ResponseError::new(ErrorCode::REQUEST_FAILED, message)
 }
@@ -146,7 +151,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, ResponseError> {
     match tokio::task::spawn_blocking(work).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(failed(format!("{error:#}"))),
+        Ok(Err(error)) => Err(failed(one_line(&error))),
         Err(error) => Err(ResponseError::new(
             ErrorCode::INTERNAL_ERROR,
             format!("{error}"),
@@ -200,7 +205,7 @@ async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec
             Ok(output) => output,
             Err(error) => {
                 progress.end("failed");
-                return Err(failed(format!("{error:#}")));
+                return Err(failed(one_line(&error)));
             }
         };
         if output.cancelled {

@@ -139,7 +139,7 @@ pub(super) async fn deploy(context: &Context, args: DeployArgs) -> Reply {
         Ok(output) => output,
         Err(error) => {
             progress.end("failed");
-            return Err(failed(format!("{error:#}")));
+            return Err(failed(super::one_line(&error)));
         }
     };
     if output.cancelled {
