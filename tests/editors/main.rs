@@ -8,9 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn slow_tests_enabled() -> bool {
-    std::env::var_os("CROSSPORT_SLOW").is_some_and(|v| v == "1")
-}
+#[path = "../common/gate.rs"]
+mod gate;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -72,8 +71,7 @@ fn run_nvim(scratch: &Path, script: &str, extra: &[(&str, &Path)]) -> PathBuf {
 
 #[test]
 fn neovim_shows_the_openssl_diagnostic_applies_a_fix_and_sees_it_go() {
-    if !slow_tests_enabled() {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to run headless Neovim");
+    if !gate::slow("neovim_shows_the_openssl_diagnostic_applies_a_fix_and_sees_it_go") {
         return;
     }
     let scratch = tempfile::tempdir().expect("tempdir");
@@ -92,8 +90,7 @@ fn docs_lua_block(heading: &str) -> String {
 
 #[test]
 fn the_neovim_setup_in_docs_editors_md_works_as_written() {
-    if !slow_tests_enabled() {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to run headless Neovim");
+    if !gate::slow("the_neovim_setup_in_docs_editors_md_works_as_written") {
         return;
     }
     let snippet = docs_lua_block("## Neovim 0.7 and later, without plugins");

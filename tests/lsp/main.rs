@@ -5,6 +5,8 @@
 mod bench;
 mod commands;
 mod diagnostics;
+#[path = "../common/gate.rs"]
+mod gate;
 mod lifecycle;
 mod robustness;
 mod ship;

@@ -12,14 +12,6 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use sshd::Sshd;
 
-fn slow_tests_enabled() -> bool {
-    let enabled = std::env::var_os("CROSSPORT_SLOW").is_some_and(|v| v == "1");
-    if !enabled {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to start a real sshd");
-    }
-    enabled
-}
-
 fn crossport(args: &[String]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crossport"))
         .args(args)
@@ -75,7 +67,7 @@ fn local_libssl_sonames() -> Vec<String> {
 
 #[test]
 fn probe_reports_this_machines_real_facts() {
-    if !slow_tests_enabled() {
+    if !gate::slow("probe_reports_this_machines_real_facts") {
         return;
     }
     let sshd = Sshd::start();
@@ -131,7 +123,7 @@ fn probe_reports_this_machines_real_facts() {
 
 #[test]
 fn ssh_deploy_renames_atomically_and_runs_the_restart_command() {
-    if !slow_tests_enabled() {
+    if !gate::slow("ssh_deploy_renames_atomically_and_runs_the_restart_command") {
         return;
     }
     let sshd = Sshd::start();
@@ -249,7 +241,7 @@ fn a_symlink_planted_at_the_old_upload_name_does_not_redirect_the_upload() {
 
 #[test]
 fn dokku_receives_the_archive_on_stdin() {
-    if !slow_tests_enabled() {
+    if !gate::slow("dokku_receives_the_archive_on_stdin") {
         return;
     }
     let sshd = Sshd::start();
@@ -310,7 +302,7 @@ fn dokku_receives_the_archive_on_stdin() {
 
 #[test]
 fn a_binary_for_another_machine_is_refused_unless_forced() {
-    if !slow_tests_enabled() {
+    if !gate::slow("a_binary_for_another_machine_is_refused_unless_forced") {
         return;
     }
     let sshd = Sshd::start();
@@ -363,7 +355,7 @@ fn a_binary_for_another_machine_is_refused_unless_forced() {
 
 #[test]
 fn a_refused_key_is_a_clear_error() {
-    if !slow_tests_enabled() {
+    if !gate::slow("a_refused_key_is_a_clear_error") {
         return;
     }
     let sshd = Sshd::start();
@@ -378,7 +370,7 @@ fn a_refused_key_is_a_clear_error() {
 
 #[test]
 fn an_unreachable_host_is_a_clear_error() {
-    if !slow_tests_enabled() {
+    if !gate::slow("an_unreachable_host_is_a_clear_error") {
         return;
     }
     let port = sshd::free_port();
@@ -491,7 +483,7 @@ fn dockerfile_installs_the_packages_the_sysroot_manifest_names() {
 
 #[test]
 fn an_upload_into_a_missing_directory_fails_clearly_and_leaves_nothing() {
-    if !slow_tests_enabled() {
+    if !gate::slow("an_upload_into_a_missing_directory_fails_clearly_and_leaves_nothing") {
         return;
     }
     let sshd = Sshd::start();

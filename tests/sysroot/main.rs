@@ -2,6 +2,8 @@
 //! signed in the test and served over loopback HTTP (hermetic), plus a live
 //! test against the host's Debian mirror (CROSSPORT_LIVE=1).
 
+#[path = "../common/gate.rs"]
+mod gate;
 mod live;
 mod support;
 mod unpack;
