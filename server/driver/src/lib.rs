@@ -9,5 +9,6 @@ pub mod config;
 pub mod host;
 pub mod inspect;
 pub mod project;
+pub mod report;
 pub mod ssh;
 pub mod sysroot;
