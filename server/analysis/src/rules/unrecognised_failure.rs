@@ -95,6 +95,9 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
     if benign.iter().any(|prefix| lower.starts_with(prefix)) {
         return false;
     }
+    if lower.starts_with("error:") || lower.starts_with("error[") {
+        return true;
+    }
     regex!(
         r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?(:|$| )|^fatal:|^failed\b|\bfailed to\b|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]"
     )
