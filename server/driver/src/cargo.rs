@@ -53,13 +53,18 @@ fn cache_path(manifest: &Path, filter_platform: Option<&str>) -> PathBuf {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     manifest.hash(&mut hasher);
     filter_platform.hash(&mut hasher);
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("crossport")
+    cache_base()
+        .join("crossport")
         .join("metadata")
         .join(format!("{:016x}.json", hasher.finish()))
+}
+
+/// The user's cache directory: `$XDG_CACHE_HOME`, else `~/.cache`.
+pub(crate) fn cache_base() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
 }
 
 fn mtime(path: &Path) -> u128 {
@@ -123,6 +128,19 @@ pub fn project_graph(
 }
 
 fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metadata, CargoError> {
+    run_metadata_in(
+        manifest,
+        filter_platform,
+        manifest.parent().unwrap_or(Path::new(".")),
+    )
+}
+
+/// `cargo metadata` for a manifest, run in `cwd` (whose cargo config applies).
+pub(crate) fn run_metadata_in(
+    manifest: &Path,
+    filter_platform: Option<&str>,
+    cwd: &Path,
+) -> Result<Metadata, CargoError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
@@ -131,9 +149,7 @@ fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metada
     if let Some(target) = filter_platform {
         command.args(["--filter-platform", target]);
     }
-    if let Some(dir) = manifest.parent() {
-        command.current_dir(dir);
-    }
+    command.current_dir(cwd);
     let output = command.output().map_err(CargoError::Spawn)?;
     if !output.status.success() {
         return Err(CargoError::Metadata {

@@ -8,6 +8,7 @@ pub mod cargo;
 pub mod config;
 pub mod host;
 pub mod inspect;
+pub mod overlay;
 pub mod project;
 pub mod report;
 pub mod ssh;

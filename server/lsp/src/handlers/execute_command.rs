@@ -10,7 +10,7 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use async_lsp::lsp_types::{
-    ExecuteCommandParams, MessageType, NumberOrString, ShowMessageParams,
+    ExecuteCommandParams, MessageType, NumberOrString, ShowMessageParams, Url,
     WorkDoneProgressCancelParams, notification::ShowMessage,
 };
 use async_lsp::{ClientSocket, ErrorCode, ResponseError};
@@ -19,8 +19,10 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::commands::{self, ApplyFixArgs, ProjectArgs};
+use crate::documents::Snapshot;
 use crate::engine::{self, Engine, FixOptions, FixPlan, Project, Step};
 use crate::handlers::diagnostics::{BuildFindings, Rediagnose};
+use crate::handlers::text_document::FilesWritten;
 use crate::process::{ProgressReporter, run_step};
 use crate::state::{ClientCaps, ServerState};
 
@@ -43,6 +45,8 @@ struct Context {
     token: NumberOrString,
     cancel: CancellationToken,
     open_projects: Vec<Project>,
+    /// The open buffers when the command arrived.
+    snapshot: Snapshot,
 }
 
 pub fn execute_command(
@@ -53,6 +57,7 @@ pub fn execute_command(
     let token = NumberOrString::String(format!("crossport/{}", state.next_token));
     let cancel = CancellationToken::new();
     state.progress.insert(token.clone(), cancel.clone());
+    let snapshot = state.snapshot();
     let context = Context {
         client: state.client.clone(),
         engine: state.engine.clone(),
@@ -60,11 +65,13 @@ pub fn execute_command(
         options: FixOptions {
             sysroot_release: state.settings.sysroot_release.clone(),
             crossport_exe: state.crossport_exe.clone(),
+            buffers: snapshot.buffers.clone(),
         },
         targets: state.settings.targets.clone(),
         token: token.clone(),
         cancel,
         open_projects: state.projects.keys().cloned().collect(),
+        snapshot,
     };
     async move {
         let client = context.client.clone();
@@ -189,14 +196,57 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+/// A fix offered for an older version of a buffer is refused, and so is
+/// one that would write a file whose buffer has unsaved changes (the
+/// server writes the disk; the editor would then hold two texts).
+fn check_buffers(
+    context: &Context,
+    args: &ApplyFixArgs,
+    plan: &FixPlan,
+) -> Result<(), ResponseError> {
+    let name = |uri: &Url| {
+        uri.to_file_path()
+            .map_or_else(|_| uri.to_string(), |p| p.display().to_string())
+    };
+    for (uri, offered) in &args.versions {
+        match context.snapshot.versions.get(uri) {
+            Some(now) if now != offered => {
+                return Err(failed(format!(
+                    "{} changed since this fix was offered (version {offered}, now {now}); \
+                     ask for the quick fix again",
+                    name(uri)
+                )));
+            }
+            _ => {}
+        }
+    }
+    for edit in &plan.edits {
+        if context
+            .snapshot
+            .buffers
+            .unsaved(std::path::Path::new(&edit.path))
+            .is_some()
+        {
+            return Err(failed(format!(
+                "{} has unsaved changes: save it, then apply the fix again \
+                 (this fix runs commands that read the files on disk)",
+                edit.path
+            )));
+        }
+    }
+    Ok(())
+}
+
 async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
     let project = Project::new(args.manifest.clone());
+    let checked = args.clone();
     let engine = context.engine.clone();
     let options = context.options.clone();
     let plan: FixPlan = {
         let project = project.clone();
         blocking(move || engine.plan_fix(&project, &args.finding, &args.fix, &options)).await?
     };
+    check_buffers(context, &checked, &plan)?;
     let edited: Vec<String> = plan.edits.iter().map(|edit| edit.path.clone()).collect();
     if !plan.edits.is_empty() {
         // The steps that follow (and the fresh diagnostics) read the files
@@ -204,6 +254,12 @@ async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
         // refusing if a file changed since planning; editors reload them.
         let edits = plan.edits.clone();
         blocking(move || Ok(crossport_driver::apply::apply_edits(&edits)?)).await?;
+        // The open buffers held the old text (unsaved ones were refused):
+        // they now hold what the editor reloads, so the fresh diagnostics
+        // read the fixed text even before the editor says so.
+        let _ = context.client.emit(FilesWritten {
+            edits: plan.edits.clone(),
+        });
     }
     for note in &plan.notes {
         show(
@@ -279,7 +335,9 @@ async fn project_and_target(
     }
     let engine = context.engine.clone();
     let lookup = project.clone();
-    let configured = blocking(move || engine.configured_targets(&lookup)).await?;
+    // Processes read the saved files, so their target comes from those.
+    let configured =
+        blocking(move || engine.configured_targets(&lookup, &engine::Overlay::new())).await?;
     let target = configured
         .into_iter()
         .next()
@@ -368,13 +426,14 @@ async fn doctor(context: &Context, args: ProjectArgs) -> Reply {
         }
     }
     let checked = project.clone();
+    let buffers = context.snapshot.buffers.clone();
     let findings = blocking(move || {
         let targets = if explicit.is_empty() {
-            engine.configured_targets(&checked)?
+            engine.configured_targets(&checked, &buffers)?
         } else {
             explicit
         };
-        engine.diagnose(&checked, &targets)
+        engine.diagnose(&checked, &targets, &buffers)
     })
     .await?;
     let _ = context.client.emit(Rediagnose {

@@ -14,6 +14,8 @@ use crossport_analysis::inspect::InspectReport;
 use crossport_driver::inspect::InspectOptions;
 use serde_json::{Map, Value, json};
 
+use crate::engine::Overlay;
+
 use super::{Context, Reply, blocking, failed, project_of, show};
 use crate::commands::{DeployArgs, InspectArgs, ProjectArgs};
 use crate::engine::{Project, Step};
@@ -286,7 +288,8 @@ async fn binary_of(
     if target.is_none() {
         let engine = context.engine.clone();
         let lookup = project.clone();
-        target = blocking(move || engine.configured_targets(&lookup))
+        // The binary is built from the saved files.
+        target = blocking(move || engine.configured_targets(&lookup, &Overlay::new()))
             .await?
             .into_iter()
             .next();
