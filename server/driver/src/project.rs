@@ -20,6 +20,7 @@ use crossport_formats::cargo_lock::{LockedPackage, parse_lock};
 use crate::cargo::CargoError;
 use crate::config::{CargoConfigs, ConfigLoadError, FileScope, config_file_in};
 use crate::host::HostError;
+use crate::toolchain::EnvOverlay;
 
 /// Why a project could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +49,9 @@ pub struct Project {
     pub dir: PathBuf,
     pub configs: CargoConfigs,
     pub host: HostFacts,
+    /// The environment cargo, rustc and rustup run with, on top of the
+    /// process's (an editor's settings).
+    pub env: EnvOverlay,
 }
 
 impl Project {
@@ -55,19 +59,32 @@ impl Project {
     /// config where it runs, not where the manifest is) and asks rustc about
     /// the host from the manifest's directory.
     pub fn load(manifest: PathBuf, config_dir: &Path) -> Result<Project, ProjectError> {
+        Project::load_with_env(manifest, config_dir, EnvOverlay::new())
+    }
+
+    /// [`Project::load`] with extra environment for cargo, rustc and rustup
+    /// (`RUSTC`, `RUSTUP_TOOLCHAIN` … from an editor's settings): the
+    /// toolchain is the one cargo picks with it.
+    pub fn load_with_env(
+        manifest: PathBuf,
+        config_dir: &Path,
+        env: EnvOverlay,
+    ) -> Result<Project, ProjectError> {
         let dir = manifest
             .parent()
             .map_or_else(|| config_dir.to_owned(), Path::to_owned);
         let configs = cargo_configs(config_dir)?;
-        let host = crate::host::host_facts(&dir).map_err(|source| ProjectError::Host {
-            dir: dir.clone(),
-            source,
-        })?;
+        let host =
+            crate::host::host_facts(&dir, &configs, &env).map_err(|source| ProjectError::Host {
+                dir: dir.clone(),
+                source,
+            })?;
         Ok(Project {
             manifest,
             dir,
             configs,
             host,
+            env,
         })
     }
 
@@ -90,7 +107,8 @@ impl Project {
             .iter()
             .any(|t| !self.host.installed_targets.contains(t))
         {
-            self.host.rustup_targets = crate::host::rustup_targets(&self.dir);
+            self.host.rustup_targets =
+                crate::host::rustup_targets(&self.dir, &self.host, &self.env);
         }
     }
 
