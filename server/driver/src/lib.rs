@@ -13,3 +13,4 @@ pub mod project;
 pub mod report;
 pub mod ssh;
 pub mod sysroot;
+pub mod toolchain;
