@@ -11,3 +11,4 @@ pub mod inspect;
 pub mod project;
 pub mod ssh;
 pub mod sysroot;
+pub mod sysroot_contents;

@@ -15,10 +15,13 @@ mod input;
 mod native;
 mod toolchain;
 
+#[cfg(test)]
+mod native_tests;
+
 pub use graph::{DependencyPath, paths_to_native_crates};
 pub use input::{
     ConfigSetting, GraphEdge, GraphPackage, HostFacts, Origin, PackageManager, PreflightInput,
-    ProjectGraph, TargetConfig,
+    ProjectGraph, SysrootContents, TargetConfig,
 };
 pub use native::{NativeNeed, NativeStatus, native_need};
 
