@@ -213,6 +213,32 @@ fn build_explains_a_failed_link() {
         .filter_map(|f| f["kind"].as_str())
         .collect();
     assert_eq!(kinds.first(), Some(&"linker_not_found"), "{json:#}");
+    // The whole log is kept, and the finding's lines are shown from it.
+    let log = json["log"].as_str().expect("a log path");
+    let text = std::fs::read_to_string(log).expect("the log exists");
+    assert!(text.contains("crossport-no-such-linker"), "{text}");
+    let evidence = json["evidence"][0].to_string();
+    assert!(evidence.contains("crossport-no-such-linker"), "{json:#}");
+
+    // For people: cargo's own lines stream to stderr (not a terminal here),
+    // and each finding shows its log lines.
+    let output = crossport(project.path())
+        .args(["build", "--target", &host])
+        .env(
+            format!(
+                "CARGO_TARGET_{}_LINKER",
+                host.to_uppercase().replace('-', "_")
+            ),
+            "crossport-no-such-linker",
+        )
+        .output()
+        .expect("crossport runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stderr.contains("Compiling tiny"), "{stderr}");
+    assert!(stdout.contains("error[linker_not_found]"), "{stdout}");
+    assert!(stdout.contains("   | "), "{stdout}");
+    assert!(stdout.contains(&format!("full log: {log}")), "{stdout}");
 }
 
 #[test]

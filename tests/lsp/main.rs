@@ -3,6 +3,7 @@
 //! (`UPDATE_EXPECT=1 cargo test -p crossport --test lsp` rewrites them).
 
 mod bench;
+mod buffers;
 mod commands;
 mod diagnostics;
 #[path = "../common/gate.rs"]

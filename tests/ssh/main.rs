@@ -174,6 +174,72 @@ fn ssh_deploy_renames_atomically_and_runs_the_restart_command() {
 }
 
 #[test]
+fn a_symlink_planted_at_the_old_upload_name_does_not_redirect_the_upload() {
+    if !gate::slow("a_symlink_planted_at_the_old_upload_name_does_not_redirect_the_upload") {
+        return;
+    }
+    let sshd = Sshd::start();
+    let deploy_dir = sshd.path("srv");
+    std::fs::create_dir(&deploy_dir).expect("deploy dir");
+    let destination = deploy_dir.join("app");
+    let victim = sshd.path("victim");
+    // The upload's temp name used to be "$dest.crossport-upload.$$": the
+    // remote shell's PID, one of the next few thousand this machine hands
+    // out. Someone who can write to the directory plants a symlink at each.
+    let last_pid: u64 = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(1);
+    let mut planted = 0;
+    for pid in last_pid + 1..last_pid + 4000 {
+        let name = deploy_dir.join(format!("app.crossport-upload.{pid}"));
+        std::os::unix::fs::symlink(&victim, &name).expect("plant symlink");
+        planted += 1;
+    }
+    let mut args = strings(&[
+        "deploy",
+        "/bin/ls",
+        "--to",
+        &format!("ssh://{}{}", sshd.authority(), destination.display()),
+    ]);
+    args.extend(sshd.ssh_flags("client_key"));
+    let output = crossport(&args);
+    assert!(
+        output.status.success(),
+        "deploy failed: {}",
+        stderr(&output)
+    );
+    assert!(
+        !victim.exists(),
+        "the upload was written through a planted symlink"
+    );
+    let metadata = std::fs::symlink_metadata(&destination).expect("deployed");
+    assert!(
+        metadata.file_type().is_file(),
+        "the destination is a {:?}, not the uploaded file",
+        metadata.file_type()
+    );
+    assert_eq!(
+        std::fs::read(&destination).expect("deployed"),
+        std::fs::read("/bin/ls").expect("ls")
+    );
+    // The planted links are left alone; nothing else is left behind.
+    let links = std::fs::read_dir(&deploy_dir)
+        .expect("list")
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_symlink()))
+        .count();
+    assert_eq!(links, planted);
+    let others: Vec<_> = std::fs::read_dir(&deploy_dir)
+        .expect("list")
+        .flatten()
+        .filter(|entry| !entry.file_type().is_ok_and(|t| t.is_symlink()))
+        .map(|entry| entry.file_name())
+        .collect();
+    assert_eq!(others, vec![std::ffi::OsString::from("app")]);
+}
+
+#[test]
 fn dokku_receives_the_archive_on_stdin() {
     if !gate::slow("dokku_receives_the_archive_on_stdin") {
         return;

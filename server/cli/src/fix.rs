@@ -123,7 +123,8 @@ fn plan(
     } else {
         FixSelection::Only(only)
     };
-    plan_fixes(project, graph, target, release, layout, selection).map_err(|err| match err {
+    let disk = crossport_driver::overlay::Overlay::new();
+    plan_fixes(project, graph, target, release, layout, &disk, selection).map_err(|err| match err {
         PlanError::UnknownFix { .. } | PlanError::NotApplicable { .. } => {
             InputError(err.to_string()).into()
         }

@@ -16,8 +16,9 @@ use crossport_analysis::fixes::{
 use crossport_analysis::preflight::ProjectGraph;
 use crossport_formats::arch::DebianRelease;
 
+use crate::overlay::Overlay;
 use crate::process::{self, Toolchain};
-use crate::project::{Project, fix_workspace, read_lock};
+use crate::project::{Project, fix_workspace_with, read_lock};
 use crate::sysroot::{self, FetchOutcome, FetchRequest, ProgressEvent, SyncRequest, SysrootError};
 
 /// Which fixes to plan.
@@ -30,17 +31,19 @@ pub enum FixSelection<'a> {
     Only(&'a [String]),
 }
 
-/// Plans fixes for `target` in `project`, writing into `layout`'s files.
+/// Plans fixes for `target` in `project`, writing into `layout`'s files as
+/// `buffers` has them (the editor's unsaved text; empty for the disk).
 pub fn plan_fixes(
     project: &Project,
     graph: &ProjectGraph,
     target: &str,
     release: &DebianRelease,
     layout: &Layout,
+    buffers: &Overlay,
     selection: FixSelection<'_>,
 ) -> Result<Vec<FixPlan>, PlanError> {
     let lock = read_lock(&graph.workspace_root);
-    let mut files = fix_workspace(graph, layout, target);
+    let mut files = fix_workspace_with(graph, layout, target, buffers);
     let cx = FixContext {
         target,
         release,

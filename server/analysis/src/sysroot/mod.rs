@@ -19,7 +19,7 @@ mod links;
 pub use base_set::{BASE_PACKAGES, choose_base_set, gcc_major};
 pub use closure::{Resolution, ResolutionPackage, ResolveRequest, resolve};
 pub use error::ResolveError;
-pub use links::{LINKS_TO_DEV_PACKAGE, dev_package_for_links};
+pub use links::dev_package_for_links;
 
 #[cfg(test)]
 mod tests;
