@@ -246,3 +246,52 @@ pub fn fetch_sysroot(
             source: Box::new(source),
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TARGET: &str = "aarch64-unknown-linux-gnu";
+
+    #[test]
+    fn the_lock_sits_in_the_project_or_beside_the_user_config() {
+        let project = Layout::project(
+            "/work/app",
+            "/work/app/.cargo/config.toml",
+            TARGET,
+            "bookworm",
+        );
+        assert_eq!(
+            lock_path(&project),
+            Path::new("/work/app/crossport-sysroot.lock")
+        );
+        let user = Layout::user(
+            "/home/me/.cargo",
+            "/home/me/.cargo/config.toml",
+            TARGET,
+            "bookworm",
+        );
+        assert_eq!(
+            lock_path(&user),
+            Path::new("/home/me/.cargo/crossport/crossport-sysroot.lock")
+        );
+    }
+
+    #[test]
+    fn a_fetch_request_names_the_dir_and_the_lock() {
+        let layout = Layout::project(
+            "/work/app",
+            "/work/app/.cargo/config.toml",
+            TARGET,
+            "bookworm",
+        );
+        let packages = ["libssl-dev".to_owned()];
+        let request = fetch_request(TARGET, "bookworm", &packages, "/work/app/sysroot", &layout);
+        assert_eq!(request.packages, packages);
+        assert_eq!(request.dir.as_deref(), Some(Path::new("/work/app/sysroot")));
+        assert_eq!(
+            request.lock_file.as_deref(),
+            Some(Path::new("/work/app/crossport-sysroot.lock"))
+        );
+    }
+}

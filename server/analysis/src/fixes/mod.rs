@@ -103,24 +103,33 @@ impl PlanCommand {
     pub fn display(&self) -> String {
         match self {
             PlanCommand::AddTarget { target } => format!("rustup target add {target}"),
-            PlanCommand::FetchSysroot {
-                target,
-                release,
-                packages,
-                dir,
-            } => {
-                let mut line =
-                    format!("crossport sysroot fetch --target {target} --release {release}");
-                for package in packages {
-                    line.push(' ');
-                    line.push_str(package);
-                }
-                line.push_str(" --dir ");
-                line.push_str(dir);
-                line
+            PlanCommand::FetchSysroot { .. } => {
+                let args = self.sysroot_fetch_args().unwrap_or_default();
+                format!("crossport {}", args.join(" "))
             }
             PlanCommand::Install { hint } => hint.clone(),
         }
+    }
+
+    /// For a sysroot fetch, the arguments after `crossport`: `sysroot fetch
+    /// --target T --release R <packages> --dir D` (a shell that runs the
+    /// fetch as a process passes exactly these).
+    pub fn sysroot_fetch_args(&self) -> Option<Vec<String>> {
+        let PlanCommand::FetchSysroot {
+            target,
+            release,
+            packages,
+            dir,
+        } = self
+        else {
+            return None;
+        };
+        let mut args: Vec<String> = ["sysroot", "fetch", "--target", target, "--release", release]
+            .map(str::to_owned)
+            .to_vec();
+        args.extend(packages.iter().cloned());
+        args.extend(["--dir".to_owned(), dir.clone()]);
+        Some(args)
     }
 }
 

@@ -18,7 +18,9 @@ use crossport_driver::fix::{FixSelection, plan_fixes};
 use crossport_driver::project::Project as LoadedProject;
 use crossport_formats::arch::debian_release;
 
-use super::{Engine, FixOptions, FixPlan, Overlay, Project, add_target_step, fetch_sysroot_step};
+use super::{
+    Engine, FixOptions, FixPlan, Overlay, Project, Step, add_target_step, fetch_sysroot_step,
+};
 
 /// What preflight and fix planning read about one project.
 struct Loaded {
@@ -162,17 +164,11 @@ impl Engine for CrossportEngine {
             match command {
                 PlanCommand::AddTarget { target } => steps.push(add_target_step(project, target)),
                 PlanCommand::FetchSysroot {
-                    target,
-                    release,
-                    packages,
-                    dir,
-                } => {
-                    let mut step =
-                        fetch_sysroot_step(project, target, release, &options.crossport_exe);
-                    step.args.extend(packages.iter().cloned());
-                    step.args.extend(["--dir".to_owned(), dir.clone()]);
-                    steps.push(step);
-                }
+                    target, release, ..
+                } => steps.push(Step {
+                    args: command.sysroot_fetch_args().unwrap_or_default(),
+                    ..fetch_sysroot_step(project, target, release, &options.crossport_exe)
+                }),
                 PlanCommand::Install { hint } => notes.push(format!("install by hand: {hint}")),
             }
         }
