@@ -13,4 +13,5 @@ pub mod project;
 pub mod report;
 pub mod ssh;
 pub mod sysroot;
+pub mod sysroot_contents;
 pub mod toolchain;
