@@ -517,7 +517,9 @@ impl Unpacker {
         entry: &mut tar::Entry<'_, R>,
         dest: &Path,
     ) -> Result<u64, ExtractError> {
-        let declared = entry.header().size().unwrap_or(u64::MAX);
+        // The size the reader will yield (a PAX `size` record overrides the
+        // header field).
+        let declared = entry.size();
         // Reserve the declared size up front: other workers draw on the
         // same budget, so checking first and subtracting later would race.
         if !self.budget.take_bytes(declared) {
