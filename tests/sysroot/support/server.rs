@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 struct State {
     truncate: Mutex<HashSet<String>>,
     requests: AtomicUsize,
+    /// Every request line's path, in order.
+    paths: Mutex<Vec<String>>,
 }
 
 /// A running server; it lives until the test process ends.
@@ -27,6 +29,12 @@ impl Server {
     /// Serves `root` on 127.0.0.1 at a free port.
     pub fn start(root: PathBuf) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        Self::start_on(listener, root)
+    }
+
+    /// Serves `root` on a listener the caller bound (tests/cacher needs a
+    /// port below 32768).
+    pub fn start_on(listener: TcpListener, root: PathBuf) -> Self {
         let port = listener.local_addr().expect("local addr").port();
         let state = Arc::new(State::default());
         let shared = Arc::clone(&state);
@@ -59,6 +67,17 @@ impl Server {
     pub fn requests(&self) -> usize {
         self.state.requests.load(Ordering::SeqCst)
     }
+
+    /// The paths requested so far (`debian/pool/…`), in order (used by
+    /// tests/cacher, which shares this module).
+    #[allow(dead_code)]
+    pub fn paths(&self) -> Vec<String> {
+        self.state
+            .paths
+            .lock()
+            .map(|paths| paths.clone())
+            .unwrap_or_default()
+    }
 }
 
 fn serve(stream: TcpStream, root: &std::path::Path, state: &State) -> std::io::Result<()> {
@@ -76,8 +95,12 @@ fn serve(stream: TcpStream, root: &std::path::Path, state: &State) -> std::io::R
         .split_whitespace()
         .nth(1)
         .unwrap_or("/")
-        .trim_start_matches('/')
-        .to_owned();
+        .trim_start_matches('/');
+    // As a real mirror does: apt and apt-cacher-ng send `+` as `%2b`.
+    let path = percent_decode(path);
+    if let Ok(mut paths) = state.paths.lock() {
+        paths.push(path.clone());
+    }
     let mut stream = stream;
     let file = root.join(&path);
     let body = if path.contains("..") {
@@ -113,4 +136,28 @@ fn serve(stream: TcpStream, root: &std::path::Path, state: &State) -> std::io::R
     stream.flush()?;
     // Closing early with a short body is the truncation.
     stream.shutdown(std::net::Shutdown::Both)
+}
+
+/// Decodes `%XX` escapes in a request path (invalid ones stay as they are).
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -517,7 +517,9 @@ impl Unpacker {
         entry: &mut tar::Entry<'_, R>,
         dest: &Path,
     ) -> Result<u64, ExtractError> {
-        let declared = entry.header().size().unwrap_or(u64::MAX);
+        // The size the reader will yield (a PAX `size` record overrides the
+        // header field).
+        let declared = entry.size();
         // Reserve the declared size up front: other workers draw on the
         // same budget, so checking first and subtracting later would race.
         if !self.budget.take_bytes(declared) {
@@ -915,6 +917,40 @@ mod tests {
         let json = serde_json::to_string(&entries).expect("serialise");
         let back: Vec<Recorded> = serde_json::from_str(&json).expect("deserialise");
         assert_eq!(back, entries);
+    }
+
+    #[test]
+    fn sizes_read_in_binary_units() {
+        assert_eq!(human_bytes(512), "512 bytes");
+        assert_eq!(human_bytes(1_000_000), "976.6 KiB");
+        assert_eq!(human_bytes(4 << 30), "4 GiB");
+        assert_eq!(human_bytes(3 << 19), "1.5 MiB");
+        assert_eq!(human_bytes(u64::MAX), "16 EiB");
+    }
+
+    #[test]
+    fn a_shared_budget_is_never_overdrawn_by_parallel_takers() {
+        let budget = Budget::new(1000, 10);
+        let taken = AtomicU64::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    while budget.take_bytes(7) {
+                        taken.fetch_add(7, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        let taken = taken.load(Ordering::SeqCst);
+        assert_eq!(taken, 994);
+        assert_eq!(budget.bytes_left(), 6);
+        assert!((0..10).all(|_| budget.take_entry()));
+        assert!(!budget.take_entry());
+        // u64::MAX is a limit like any other: no overflow anywhere.
+        let unlimited = Budget::new(u64::MAX, u64::MAX);
+        assert!(unlimited.take_bytes(u64::MAX));
+        unlimited.refund_bytes(u64::MAX);
+        assert_eq!(unlimited.bytes_left(), u64::MAX);
     }
 
     #[test]
