@@ -334,3 +334,42 @@ fn a_finding_of_preflight_and_of_the_build_is_published_once() {
     assert_eq!(homes, [&file_uri(&config)], "{latest:#?}");
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }
+
+#[test]
+fn crossport_targets_answers_the_toolchains_targets_as_preflight_sees_them() {
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let config = root.join(".cargo/config.toml");
+    let saved = without_openssl(&root);
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, Value::Null);
+    open(&mut client, &manifest, &saved);
+    let preflight = published(&mut client, &config, |_| true);
+    let response = client.request("crossport/targets", json!({ "uri": file_uri(&manifest) }));
+    let result = &response["result"];
+    assert_eq!(
+        result["configured"],
+        json!(["aarch64-unknown-linux-gnu"]),
+        "{response:#}"
+    );
+    let row = |triple: &str| {
+        result["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["triple"] == json!(triple))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {triple} in {response:#}"))
+    };
+    let host = result["host"].as_str().expect("host").to_owned();
+    assert_eq!(row(&host)["installed"], json!(true), "{response:#}");
+    let aarch64 = row("aarch64-unknown-linux-gnu");
+    assert_eq!(aarch64["tier"], json!(1), "{aarch64:#}");
+    // The same answer preflight gave: not installed <=> target_not_installed.
+    assert_eq!(
+        aarch64["installed"] == json!(false),
+        has("target_not_installed")(&preflight["params"]),
+        "{aarch64:#} vs {preflight:#}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}

@@ -12,3 +12,4 @@ pub mod overlay;
 pub mod project;
 pub mod ssh;
 pub mod sysroot;
+pub mod targets;
