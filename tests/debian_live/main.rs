@@ -13,6 +13,9 @@
 //!   sets of common `-dev` packages, each with the base set) name exactly
 //!   the packages `apt-get install -s` would install on an empty system.
 
+#[path = "../common/gate.rs"]
+mod gate;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
@@ -22,14 +25,6 @@ use crossport_formats::apt_sources::{AptSource, debian_mirror_for_release, parse
 use crossport_formats::packages::PackageIndex;
 use crossport_formats::release::Release;
 use sha2::{Digest, Sha256};
-
-fn live() -> bool {
-    if std::env::var_os("CROSSPORT_LIVE").is_some() {
-        return true;
-    }
-    eprintln!("skipped: set CROSSPORT_LIVE=1 to reach the host's Debian mirror");
-    false
-}
 
 /// Every source in the host's apt configuration.
 fn host_sources() -> Vec<AptSource> {
@@ -141,7 +136,7 @@ fn assert_links_table_exists(index: &PackageIndex, suite: &str) {
 
 #[test]
 fn bookworm_arm64_closure_of_libssl_dev() {
-    if !live() {
+    if !gate::live("bookworm_arm64_closure_of_libssl_dev") {
         return;
     }
     let index = packages(&mirror("bookworm"), "bookworm", "arm64");
@@ -168,7 +163,7 @@ fn bookworm_arm64_closure_of_libssl_dev() {
 
 #[test]
 fn trixie_arm64_closure_follows_t64() {
-    if !live() {
+    if !gate::live("trixie_arm64_closure_follows_t64") {
         return;
     }
     let index = packages(&mirror("trixie"), "trixie", "arm64");
@@ -214,7 +209,7 @@ fn apt_would_install(roots: &[String]) -> Option<Vec<String>> {
 
 #[test]
 fn amd64_closure_matches_apt() {
-    if !live() {
+    if !gate::live("amd64_closure_matches_apt") {
         return;
     }
     let host_arch = Command::new("dpkg").arg("--print-architecture").output();
@@ -224,7 +219,10 @@ fn amd64_closure_matches_apt() {
         .iter()
         .any(|source| source.enabled && source.suites.iter().any(|s| s == "bookworm"));
     if !is_amd64 || !uses_bookworm {
-        eprintln!("skipped: apt's view is only comparable on an amd64 bookworm host");
+        gate::skipped(
+            "amd64_closure_matches_apt",
+            "apt's view is only comparable on an amd64 bookworm host",
+        );
         return;
     }
     let index = packages(&mirror("bookworm"), "bookworm", "amd64");
@@ -253,7 +251,10 @@ fn amd64_closure_matches_apt() {
         let mut requested = resolution.base_set.clone();
         requested.extend(roots.iter().map(|root| (*root).to_owned()));
         let Some(apt) = apt_would_install(&requested) else {
-            eprintln!("skipped: apt-get could not simulate (run apt-get update first)");
+            gate::skipped(
+                "amd64_closure_matches_apt",
+                "apt-get could not simulate (run apt-get update first)",
+            );
             return;
         };
         let ours: Vec<String> = resolution

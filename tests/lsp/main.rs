@@ -6,6 +6,8 @@ mod bench;
 mod buffers;
 mod commands;
 mod diagnostics;
+#[path = "../common/gate.rs"]
+mod gate;
 mod lifecycle;
 mod robustness;
 mod ship;

@@ -9,4 +9,5 @@ pub mod fixes;
 pub mod inspect;
 pub mod preflight;
 pub mod rules;
+pub mod score;
 pub mod sysroot;

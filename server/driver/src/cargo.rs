@@ -15,6 +15,8 @@ use std::time::UNIX_EPOCH;
 
 use cargo_metadata::{DependencyKind, Metadata, Package, TargetKind};
 use crossport_analysis::preflight::{GraphEdge, GraphPackage, ProjectGraph};
+
+use crate::toolchain::EnvOverlay;
 use serde::{Deserialize, Serialize};
 
 /// Why cargo could not be run or understood.
@@ -309,6 +311,8 @@ pub enum BuildEvent {
     Compiled { package: String, fresh: bool },
     /// A line cargo printed on stderr (progress, warnings, build-script output).
     Stderr(String),
+    /// A compiler diagnostic as rustc renders it (from the JSON on stdout).
+    Diagnostic(String),
 }
 
 /// How a build ended.
@@ -318,6 +322,8 @@ pub struct BuildOutcome {
     /// Everything cargo printed, stdout's JSON and stderr's text, in the
     /// order it was read: the input of the explain engine.
     pub log: Vec<u8>,
+    /// The executables cargo reported building, in the order it did.
+    pub executables: Vec<PathBuf>,
 }
 
 /// Runs `cargo build --target <target> --message-format=json <args>` in
@@ -326,10 +332,13 @@ pub fn build(
     dir: &Path,
     target: &str,
     args: &[String],
+    env: &EnvOverlay,
     mut on_event: impl FnMut(BuildEvent),
 ) -> Result<BuildOutcome, CargoError> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut child = Command::new(cargo)
+    let cargo = env.var("CARGO").unwrap_or_else(|| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    env.apply(&mut command);
+    let mut child = command
         .args(["build", "--target", target, "--message-format=json"])
         .args(args)
         .current_dir(dir)
@@ -364,11 +373,18 @@ pub fn build(
     .collect();
     drop(sender);
     let mut log = Vec::new();
+    let mut executables = Vec::new();
     for (is_stdout, line) in receiver {
         log.extend_from_slice(line.as_bytes());
         log.push(b'\n');
         if is_stdout {
-            if let Some(event) = compiled_event(&line) {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
+            if let Some(executable) = value.get("executable").and_then(|e| e.as_str()) {
+                executables.push(PathBuf::from(executable));
+            }
+            if let Some(event) = stdout_event(&value) {
                 on_event(event);
             }
         } else {
@@ -382,13 +398,18 @@ pub fn build(
     Ok(BuildOutcome {
         success: status.success(),
         log,
+        executables,
     })
 }
 
-fn compiled_event(line: &str) -> Option<BuildEvent> {
-    let value: serde_json::Value = serde_json::from_str(line).ok()?;
-    if value.get("reason")?.as_str()? != "compiler-artifact" {
-        return None;
+fn stdout_event(value: &serde_json::Value) -> Option<BuildEvent> {
+    match value.get("reason")?.as_str()? {
+        "compiler-artifact" => {}
+        "compiler-message" => {
+            let rendered = value.get("message")?.get("rendered")?.as_str()?;
+            return Some(BuildEvent::Diagnostic(rendered.trim_end().to_owned()));
+        }
+        _ => return None,
     }
     let id = value.get("package_id")?.as_str()?;
     Some(BuildEvent::Compiled {

@@ -10,6 +10,8 @@ pub mod host;
 pub mod inspect;
 pub mod overlay;
 pub mod project;
+pub mod report;
 pub mod ssh;
 pub mod sysroot;
 pub mod targets;
+pub mod toolchain;

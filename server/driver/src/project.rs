@@ -21,6 +21,7 @@ use crate::cargo::CargoError;
 use crate::config::{CargoConfigs, ConfigLoadError, FileScope, config_file_in};
 use crate::host::HostError;
 use crate::overlay::Overlay;
+use crate::toolchain::EnvOverlay;
 
 /// Why a project could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +52,9 @@ pub struct Project {
     pub host: HostFacts,
     /// Unsaved editor buffers read instead of their files (empty for the CLI).
     pub overlay: Overlay,
+    /// The environment cargo, rustc and rustup run with, on top of the
+    /// process's (an editor's settings).
+    pub env: EnvOverlay,
 }
 
 impl Project {
@@ -58,7 +62,7 @@ impl Project {
     /// config where it runs, not where the manifest is) and asks rustc about
     /// the host from the manifest's directory.
     pub fn load(manifest: PathBuf, config_dir: &Path) -> Result<Project, ProjectError> {
-        Project::load_with(manifest, config_dir, Overlay::new())
+        Project::load_with_all(manifest, config_dir, Overlay::new(), EnvOverlay::new())
     }
 
     /// [`Project::load`] for an editor: open buffers are read instead of
@@ -69,6 +73,27 @@ impl Project {
         config_dir: &Path,
         overlay: Overlay,
     ) -> Result<Project, ProjectError> {
+        Project::load_with_all(manifest, config_dir, overlay, EnvOverlay::new())
+    }
+
+    /// [`Project::load`] with extra environment for cargo, rustc and rustup
+    /// (`RUSTC`, `RUSTUP_TOOLCHAIN` … from an editor's settings): the
+    /// toolchain is the one cargo picks with it.
+    pub fn load_with_env(
+        manifest: PathBuf,
+        config_dir: &Path,
+        env: EnvOverlay,
+    ) -> Result<Project, ProjectError> {
+        Project::load_with_all(manifest, config_dir, Overlay::new(), env)
+    }
+
+    /// [`Project::load`] with both an editor's buffers and its environment.
+    pub fn load_with_all(
+        manifest: PathBuf,
+        config_dir: &Path,
+        overlay: Overlay,
+        env: EnvOverlay,
+    ) -> Result<Project, ProjectError> {
         let dir = manifest
             .parent()
             .map_or_else(|| config_dir.to_owned(), Path::to_owned);
@@ -78,16 +103,18 @@ impl Project {
                 source,
             }
         })?;
-        let host = crate::host::host_facts(&dir).map_err(|source| ProjectError::Host {
-            dir: dir.clone(),
-            source,
-        })?;
+        let host =
+            crate::host::host_facts(&dir, &configs, &env).map_err(|source| ProjectError::Host {
+                dir: dir.clone(),
+                source,
+            })?;
         Ok(Project {
             manifest,
             dir,
             configs,
             host,
             overlay,
+            env,
         })
     }
 
@@ -110,7 +137,8 @@ impl Project {
             .iter()
             .any(|t| !self.host.installed_targets.contains(t))
         {
-            self.host.rustup_targets = crate::host::rustup_targets(&self.dir);
+            self.host.rustup_targets =
+                crate::host::rustup_targets(&self.dir, &self.host, &self.env);
         }
     }
 

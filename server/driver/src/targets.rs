@@ -2,16 +2,21 @@
 //! answer to "which targets can I pick, and is the std for each installed",
 //! so no client keeps its own target list or sysroot probing.
 //!
-//! "Installed" is decided exactly as preflight decides it ([`host_facts`]:
-//! the std in the sysroot of the rustc cargo will use), and "distributed"
-//! is what `rustup target list` offers, when there is rustup.
+//! "Installed" is decided exactly as preflight decides it
+//! ([`rust_toolchain`]: the std in the sysroot of the rustc cargo will use,
+//! with the editor's extra environment), and "distributed" is what
+//! `rustup target list` offers, when that toolchain is rustup's.
 
 use std::path::Path;
 use std::process::Command;
 
 use serde::Serialize;
 
+use crate::config::CargoConfigs;
 use crate::host::{HostError, host_facts, rustup_targets};
+use crate::toolchain::EnvOverlay;
+#[cfg(doc)]
+use crate::toolchain::rust_toolchain;
 
 /// Tier 1 targets (built and tested on every Rust release), as the rustc
 /// book's platform-support page lists them for Rust 1.91. rustc does not
@@ -47,12 +52,21 @@ pub struct Targets {
     pub targets: Vec<TargetState>,
 }
 
-/// Asks the rustc cargo will use from `project_dir` (`RUSTC`, else `rustc`,
-/// so `rust-toolchain.toml` applies) for its target list and installed std.
-pub fn targets(project_dir: &Path) -> Result<Targets, HostError> {
-    let facts = host_facts(project_dir)?;
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
-    let output = Command::new(&rustc)
+/// Asks the rustc cargo will use in `project_dir` (with `configs` and the
+/// extra environment `env`) for its target list and installed std.
+pub fn targets(
+    project_dir: &Path,
+    configs: &CargoConfigs,
+    env: &EnvOverlay,
+) -> Result<Targets, HostError> {
+    let facts = host_facts(project_dir, configs, env)?;
+    let rustc = facts
+        .toolchain
+        .as_ref()
+        .map_or_else(|| "rustc".to_owned(), |t| t.rustc.clone());
+    let mut command = Command::new(&rustc);
+    env.apply(&mut command);
+    let output = command
         .args(["--print", "target-list"])
         .current_dir(project_dir)
         .output()
@@ -67,7 +81,7 @@ pub fn targets(project_dir: &Path) -> Result<Targets, HostError> {
         });
     }
     let known = String::from_utf8_lossy(&output.stdout).into_owned();
-    let distributed = rustup_targets(project_dir);
+    let distributed = rustup_targets(project_dir, &facts, env);
     Ok(states(
         &facts.host_triple,
         &known,

@@ -125,6 +125,83 @@ pub struct HostFacts {
     /// `<tuple>-gcc`, zig, qemu-*, llvm-ar, pkg-config.
     pub tools: BTreeMap<String, String>,
     pub package_manager: Option<PackageManager>,
+    /// The Rust toolchain cargo will use, when it could be asked.
+    #[serde(default)]
+    pub toolchain: Option<RustToolchain>,
+}
+
+/// The rustc cargo will run for a project, and how it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RustToolchain {
+    /// The program run: a path, or a name looked up on PATH.
+    pub rustc: String,
+    /// Which setting picked it.
+    pub chosen_by: ToolchainSource,
+    /// `rustc --print sysroot`.
+    pub sysroot: String,
+    /// `rustc -V`, e.g. `rustc 1.96.0 (ac68faa20 2026-05-25)`.
+    pub version: String,
+    /// Who installs a target's std for it.
+    pub kind: ToolchainKind,
+}
+
+/// What chose the toolchain, in cargo's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum ToolchainSource {
+    /// `RUSTC` or `CARGO_BUILD_RUSTC`.
+    Env { var: String },
+    /// `build.rustc` in a cargo config file.
+    Config { path: String },
+    /// rustup's `RUSTUP_TOOLCHAIN`.
+    RustupEnv { toolchain: String },
+    /// A `rust-toolchain.toml` (or `rust-toolchain`) file.
+    ToolchainFile { path: String },
+    /// The `rustc` on PATH (rustup's default toolchain when it is rustup's proxy).
+    Path,
+}
+
+/// Who can install a target's standard library for a toolchain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToolchainKind {
+    /// A rustup toolchain: `rustup target add`.
+    Rustup,
+    /// Debian's (or a derivative's) packaged compiler: the std of each
+    /// architecture is the package `std_package:<debian arch>`
+    /// (`libstd-rust-dev`, or `libstd-rust-web-dev` for `rustc-web`).
+    Debian { std_package: String },
+    /// Anything else: nobody here can add a target to it.
+    Other,
+}
+
+impl RustToolchain {
+    /// The command that installs `target`'s std into this toolchain, when
+    /// one is known.
+    pub fn std_install_command(&self, target: &str) -> Option<String> {
+        match &self.kind {
+            ToolchainKind::Rustup => Some(format!("rustup target add {target}")),
+            ToolchainKind::Debian { std_package } => {
+                let arch = crossport_formats::arch::debian_arch_for_triple(target)?;
+                Some(format!("apt-get install {std_package}:{}", arch.name))
+            }
+            ToolchainKind::Other => None,
+        }
+    }
+}
+
+/// The Debian package of a packaged rustc's std, from the package that
+/// ships the compiler: `rustc` → `libstd-rust-dev`, `rustc-web` →
+/// `libstd-rust-web-dev`, `rustc-1.80` → `libstd-rust-1.80-dev`.
+pub fn debian_std_package(rustc_package: &str) -> Option<String> {
+    let rest = rustc_package.strip_prefix("rustc")?;
+    match rest {
+        "" => Some("libstd-rust-dev".to_owned()),
+        _ => {
+            let suffix = rest.strip_prefix('-')?;
+            Some(format!("libstd-rust-{suffix}-dev"))
+        }
+    }
 }
 
 impl HostFacts {

@@ -18,7 +18,7 @@ mod toolchain;
 pub use graph::{DependencyPath, paths_to_native_crates};
 pub use input::{
     ConfigSetting, GraphEdge, GraphPackage, HostFacts, Origin, PackageManager, PreflightInput,
-    ProjectGraph, TargetConfig,
+    ProjectGraph, RustToolchain, TargetConfig, ToolchainKind, ToolchainSource, debian_std_package,
 };
 pub use native::{NativeNeed, NativeStatus, native_need};
 

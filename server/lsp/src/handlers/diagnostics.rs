@@ -126,7 +126,7 @@ pub fn schedule(state: &mut ServerState, project: Project) {
         }));
         let result = match result {
             Ok(Ok(findings)) => Ok(findings),
-            Ok(Err(error)) => Err(format!("{error:#}")),
+            Ok(Err(error)) => Err(crossport_driver::report::causes(error.chain()).join(": ")),
             Err(_) => Err("the preflight engine panicked".to_owned()),
         };
         tracing::debug!(elapsed = ?started.elapsed(), manifest = %project.manifest.display(), "preflight done");

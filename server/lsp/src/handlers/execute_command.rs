@@ -144,6 +144,41 @@ fn parse<T: DeserializeOwned>(argument: Value) -> Result<T, ResponseError> {
     })
 }
 
+/// An error chain on one line, each cause once.
+pub(crate) fn one_line(error: &anyhow::Error) -> String {
+    crossport_driver::report::causes(error.chain()).join(": ")
+}
+
+/// The error a failed step printed last, on one line: crossport's report
+/// (`error: …` then one `  caused by: …` line per cause) joined by `: `,
+/// else the last non-empty line (cargo, rustup).
+pub(crate) fn last_error(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    if let Some(start) = lines.iter().rposition(|l| l.starts_with("error: ")) {
+        let mut parts = vec![lines[start].trim()];
+        parts.extend(
+            lines[start + 1..]
+                .iter()
+                .map_while(|l| l.strip_prefix("  caused by: "))
+                .map(str::trim),
+        );
+        if start + parts.len() == lines.len()
+            || lines[start + parts.len()..]
+                .iter()
+                .all(|l| l.trim().is_empty())
+        {
+            return parts.join(": ");
+        }
+    }
+    lines
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_owned()
+}
+
 fn failed(message: impl std::fmt::Display) -> ResponseError {
     ResponseError::new(ErrorCode::REQUEST_FAILED, message)
 }
@@ -153,7 +188,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, ResponseError> {
     match tokio::task::spawn_blocking(work).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(failed(format!("{error:#}"))),
+        Ok(Err(error)) => Err(failed(one_line(&error))),
         Err(error) => Err(ResponseError::new(
             ErrorCode::INTERNAL_ERROR,
             format!("{error}"),
@@ -256,7 +291,7 @@ async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec
             Ok(output) => output,
             Err(error) => {
                 progress.end("failed");
-                return Err(failed(format!("{error:#}")));
+                return Err(failed(one_line(&error)));
             }
         };
         if output.cancelled {
@@ -274,13 +309,7 @@ async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec
         done.push(json!({ "title": step.title, "success": output.success }));
         if !output.success {
             progress.end("failed");
-            let last = output
-                .stderr
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("")
-                .trim();
+            let last = last_error(&output.stderr);
             return Err(failed(format!("{} failed: {last}", step.title)));
         }
     }
@@ -438,4 +467,25 @@ pub fn on_track_progress(
 ) -> ControlFlow<async_lsp::Result<()>> {
     state.progress.remove(&event.token);
     ControlFlow::Continue(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_error;
+
+    #[test]
+    fn a_crossport_report_is_read_whole_and_other_tools_by_their_last_line() {
+        let report = "sysroot: unpack\nerror: cannot fetch a sysroot for x\n  caused by: cannot unpack a 1.0 (pool/a.deb)\n  caused by: premature eof\n";
+        assert_eq!(
+            last_error(report),
+            "error: cannot fetch a sysroot for x: cannot unpack a 1.0 (pool/a.deb): premature eof"
+        );
+        assert_eq!(
+            last_error(
+                "error: could not compile `x`\nwarning: build failed, waiting\n  last words\n"
+            ),
+            "last words"
+        );
+        assert_eq!(last_error(""), "");
+    }
 }

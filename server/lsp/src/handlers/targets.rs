@@ -56,13 +56,15 @@ pub fn targets(
     let engine = state.engine.clone();
     let settings_targets = state.settings.targets.clone();
     let buffers = state.snapshot().buffers;
+    let env = crossport_driver::toolchain::EnvOverlay::new();
     async move {
         let work = move || -> anyhow::Result<TargetsResult> {
             let dir = match &project {
                 Some(project) => project.root().to_owned(),
                 None => std::env::current_dir()?,
             };
-            let answer = crossport_driver::targets::targets(&dir)?;
+            let configs = crossport_driver::config::discover_with(&dir, &buffers)?;
+            let answer = crossport_driver::targets::targets(&dir, &configs, &env)?;
             let configured = match (&project, settings_targets.is_empty()) {
                 (_, false) => settings_targets,
                 (Some(project), true) => engine.configured_targets(project, &buffers)?,
