@@ -373,3 +373,69 @@ fn crossport_targets_answers_the_toolchains_targets_as_preflight_sees_them() {
     );
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }
+
+/// Debian's rustc (scripts/install-test-deps.sh installs it with the arm64 std).
+const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
+
+#[test]
+fn extra_env_picks_the_toolchain_for_diagnostics_targets_and_builds() {
+    let name = "extra_env_picks_the_toolchain_for_diagnostics_targets_and_builds";
+    let std = Path::new("/usr/lib/rustlib/aarch64-unknown-linux-gnu/lib");
+    if !Path::new(DEBIAN_RUSTC).is_file() || !std.is_dir() {
+        crate::gate::skipped(
+            name,
+            "needs Debian's rustc with the arm64 std (scripts/install-test-deps.sh)",
+        );
+        return;
+    }
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let config = root.join(".cargo/config.toml");
+    let saved = without_openssl(&root);
+    let mut client = Client::spawn(&root);
+    client.initialize(
+        &root,
+        json!({ "crossport": { "extraEnv": { "RUSTC": DEBIAN_RUSTC } } }),
+    );
+    open(&mut client, &manifest, &saved);
+    let preflight = published(&mut client, &config, |_| true);
+    assert!(
+        !has("target_not_installed")(&preflight["params"]),
+        "Debian's rustc has the aarch64 std: {preflight:#}"
+    );
+    let targets = client.request("crossport/targets", json!({ "manifest": manifest }));
+    let aarch64 = targets["result"]["targets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["triple"] == json!("aarch64-unknown-linux-gnu"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{targets:#}"));
+    assert_eq!(aarch64["installed"], json!(true), "{targets:#}");
+    // cargo runs with RUSTC too: the build gets past the missing std and
+    // stops at the link (no aarch64 linker configured), not at E0463.
+    let build = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "crossport.build", "arguments": [{ "manifest": manifest }] }),
+    );
+    assert_eq!(build["result"]["success"], json!(false), "{build:#}");
+    client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": file_uri(&config) },
+            "range": range((0, 0), (0, 0)),
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let build_codes: Vec<String> = client
+        .seen
+        .iter()
+        .filter(|m| m["method"] == json!("textDocument/publishDiagnostics"))
+        .flat_map(|m| codes(&m["params"]))
+        .collect();
+    assert!(
+        !build_codes.iter().any(|c| c == "target_not_installed"),
+        "{build_codes:?}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}

@@ -93,11 +93,21 @@ pub fn project_graph(
     manifest: &Path,
     filter_platform: Option<&str>,
 ) -> Result<ProjectGraph, CargoError> {
+    project_graph_with(manifest, filter_platform, &EnvOverlay::new())
+}
+
+/// [`project_graph`], with cargo run in an editor's extra environment.
+pub fn project_graph_with(
+    manifest: &Path,
+    filter_platform: Option<&str>,
+    env: &EnvOverlay,
+) -> Result<ProjectGraph, CargoError> {
     let cache = cache_path(manifest, filter_platform);
     if let Some(graph) = read_cache(&cache) {
         return Ok(graph);
     }
-    let metadata = run_metadata(manifest, filter_platform)?;
+    let cwd = manifest.parent().unwrap_or(Path::new("."));
+    let metadata = run_metadata_in(manifest, filter_platform, cwd, env)?;
     let graph = graph_from_metadata(&metadata);
     let mut inputs: Vec<PathBuf> = vec![metadata.workspace_root.join("Cargo.lock").into()];
     inputs.extend(
@@ -129,19 +139,12 @@ pub fn project_graph(
     Ok(cached.graph)
 }
 
-fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metadata, CargoError> {
-    run_metadata_in(
-        manifest,
-        filter_platform,
-        manifest.parent().unwrap_or(Path::new(".")),
-    )
-}
-
 /// `cargo metadata` for a manifest, run in `cwd` (whose cargo config applies).
 pub(crate) fn run_metadata_in(
     manifest: &Path,
     filter_platform: Option<&str>,
     cwd: &Path,
+    env: &EnvOverlay,
 ) -> Result<Metadata, CargoError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
@@ -152,6 +155,7 @@ pub(crate) fn run_metadata_in(
         command.args(["--filter-platform", target]);
     }
     command.current_dir(cwd);
+    env.apply(&mut command);
     let output = command.output().map_err(CargoError::Spawn)?;
     if !output.status.success() {
         return Err(CargoError::Metadata {

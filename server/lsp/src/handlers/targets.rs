@@ -56,7 +56,7 @@ pub fn targets(
     let engine = state.engine.clone();
     let settings_targets = state.settings.targets.clone();
     let buffers = state.snapshot().buffers;
-    let env = crossport_driver::toolchain::EnvOverlay::new();
+    let env = state.settings.env();
     async move {
         let work = move || -> anyhow::Result<TargetsResult> {
             let dir = match &project {

@@ -137,6 +137,7 @@ pub(super) async fn deploy(context: &Context, args: DeployArgs) -> Reply {
         &step.title,
     )
     .await;
+    let step = super::with_env(step, &context.options.env);
     let output = match run_step(&step, &progress, &context.cancel).await {
         Ok(output) => output,
         Err(error) => {
