@@ -8,7 +8,9 @@
 //! - bookworm and trixie arm64 `Packages` parse without a single error;
 //! - the closure of libssl-dev holds libssl3 (bookworm) or libssl3t64
 //!   (trixie), libc6-dev and the base set;
-//! - every `-dev` package of the links table exists in both releases;
+//! - every `-dev` package of the native library table exists in both
+//!   releases, and (contents.rs) the release's signed `Contents-arm64`
+//!   index says each ships the table's `.pc` file or `lib….so`;
 //! - on an amd64 bookworm host, our closures (libssl-dev, libgtk-3-dev and
 //!   sets of common `-dev` packages, each with the base set) name exactly
 //!   the packages `apt-get install -s` would install on an empty system.
@@ -20,11 +22,14 @@ use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
-use crossport_analysis::sysroot::{LINKS_TO_DEV_PACKAGE, ResolveRequest, resolve};
+use crossport_analysis::native_libs::NATIVE_LIBRARIES;
+use crossport_analysis::sysroot::{ResolveRequest, resolve};
 use crossport_formats::apt_sources::{AptSource, debian_mirror_for_release, parse_sources_file};
 use crossport_formats::packages::PackageIndex;
 use crossport_formats::release::Release;
 use sha2::{Digest, Sha256};
+
+mod contents;
 
 /// Every source in the host's apt configuration.
 fn host_sources() -> Vec<AptSource> {
@@ -124,9 +129,10 @@ fn packages(mirror: &str, suite: &str, arch: &str) -> PackageIndex {
 }
 
 fn assert_links_table_exists(index: &PackageIndex, suite: &str) {
-    let missing: Vec<_> = LINKS_TO_DEV_PACKAGE
+    let missing: Vec<_> = NATIVE_LIBRARIES
         .iter()
-        .filter(|(_, dev)| index.get(dev).next().is_none() && index.providers(dev).is_empty())
+        .map(|row| row.dev_package)
+        .filter(|dev| index.get(dev).next().is_none() && index.providers(dev).is_empty())
         .collect();
     assert!(
         missing.is_empty(),

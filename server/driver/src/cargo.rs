@@ -43,9 +43,15 @@ pub fn find_manifest(dir: &Path) -> Result<PathBuf, CargoError> {
 /// A cached graph and the files whose change invalidates it.
 #[derive(Debug, Serialize, Deserialize)]
 struct CachedGraph {
+    /// [`CACHE_FORMAT`]: a cache written by an older crossport is ignored.
+    #[serde(default)]
+    format: u32,
     inputs: Vec<(PathBuf, u128)>,
     graph: ProjectGraph,
 }
+
+/// Bumped when the cached graph gains facts (2: `link_names`).
+const CACHE_FORMAT: u32 = 2;
 
 /// Where the cached graph for a manifest lives: the user's cache directory
 /// (`$XDG_CACHE_HOME/crossport/metadata`, `~/.cache/crossport/metadata`),
@@ -80,6 +86,9 @@ fn mtime(path: &Path) -> u128 {
 fn read_cache(path: &Path) -> Option<ProjectGraph> {
     let text = std::fs::read(path).ok()?;
     let cached: CachedGraph = serde_json::from_slice(&text).ok()?;
+    if cached.format != CACHE_FORMAT {
+        return None;
+    }
     let fresh = cached
         .inputs
         .iter()
@@ -108,8 +117,10 @@ pub fn project_graph_with(
     }
     let cwd = manifest.parent().unwrap_or(Path::new("."));
     let metadata = run_metadata_in(manifest, filter_platform, cwd, env)?;
-    let graph = graph_from_metadata(&metadata);
+    let mut graph = graph_from_metadata(&metadata);
     let mut inputs: Vec<PathBuf> = vec![metadata.workspace_root.join("Cargo.lock").into()];
+    // A path crate that gains a `#[link]` must refresh the cache.
+    inputs.extend(fill_link_names(&metadata, &mut graph));
     inputs.extend(
         metadata
             .packages
@@ -120,6 +131,7 @@ pub fn project_graph_with(
     inputs.push(manifest.to_owned());
     inputs.dedup();
     let cached = CachedGraph {
+        format: CACHE_FORMAT,
         inputs: inputs
             .into_iter()
             .map(|p| {
@@ -225,11 +237,106 @@ fn graph_package(package: &Package) -> GraphPackage {
             .iter()
             .any(|t| t.kind.contains(&TargetKind::ProcMacro)),
         enabled_features: Vec::new(),
+        link_names: Vec::new(),
         declared_features: package
             .features
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+    }
+}
+
+/// Fills in the `link_names` of every package whose sources are scanned;
+/// returns the files read of path crates (the project's own).
+pub(crate) fn fill_link_names(metadata: &Metadata, graph: &mut ProjectGraph) -> Vec<PathBuf> {
+    let mut read = Vec::new();
+    for (package, graph_package) in metadata.packages.iter().zip(&mut graph.packages) {
+        if scans_sources(package) {
+            let (names, files) = link_names(package);
+            graph_package.link_names = names;
+            if package.source.is_none() {
+                read.extend(files);
+            }
+        }
+    }
+    read
+}
+
+/// Whose sources are read for the libraries they link: path crates (the
+/// project's own `#[link]` blocks) and `-sys` crates without a `links` key.
+fn scans_sources(package: &Package) -> bool {
+    package.source.is_none() || (package.links.is_none() && package.name.ends_with("-sys"))
+}
+
+/// At most this many files and bytes are read per crate.
+const SCAN_FILES: usize = 64;
+const SCAN_BYTES: u64 = 1 << 20;
+
+/// The library names a crate's build script and sources ask the linker for
+/// (`#[link(name = …)]`, `cargo:rustc-link-lib=…`), and the files read.
+fn link_names(package: &Package) -> (Vec<String>, Vec<PathBuf>) {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for target in &package.targets {
+        let path: PathBuf = target.src_path.clone().into();
+        let is_build = target.kind.contains(&TargetKind::CustomBuild);
+        let is_code = is_build
+            || target.kind.iter().any(|kind| {
+                matches!(
+                    kind,
+                    TargetKind::Lib | TargetKind::RLib | TargetKind::DyLib | TargetKind::Bin
+                )
+            });
+        if !is_code {
+            continue;
+        }
+        files.push(path.clone());
+        if !is_build && let Some(dir) = path.parent() {
+            sources_beside(dir, &mut files);
+        }
+    }
+    files.sort();
+    files.dedup();
+    files.truncate(SCAN_FILES);
+    let mut budget = SCAN_BYTES;
+    let mut names = Vec::new();
+    let mut read = Vec::new();
+    for file in files {
+        let Ok(meta) = std::fs::metadata(&file) else {
+            continue;
+        };
+        if meta.len() > budget {
+            break;
+        }
+        budget -= meta.len();
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            names.extend(crossport_analysis::native_libs::link_names_in_source(&text));
+            read.push(file);
+        }
+    }
+    names.sort();
+    names.dedup();
+    (names, read)
+}
+
+/// `.rs` files under a target's source directory, breadth first.
+fn sources_beside(dir: &Path, files: &mut Vec<PathBuf>) {
+    let mut queue = std::collections::VecDeque::from([dir.to_owned()]);
+    while let Some(dir) = queue.pop_front() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|entry| entry.path()).collect();
+        entries.sort();
+        for path in entries {
+            if files.len() >= SCAN_FILES {
+                return;
+            }
+            if path.is_dir() {
+                queue.push_back(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
     }
 }
 

@@ -13,5 +13,6 @@ pub mod project;
 pub mod report;
 pub mod ssh;
 pub mod sysroot;
+pub mod sysroot_contents;
 pub mod targets;
 pub mod toolchain;

@@ -104,6 +104,7 @@ pub fn shadow_graph(
     std::fs::write(&shadow_manifest, text).map_err(io)?;
     let metadata = crate::cargo::run_metadata_in(&shadow_manifest, filter_platform, dir, env)?;
     let mut graph = crate::cargo::graph_from_metadata(&metadata);
+    crate::cargo::fill_link_names(&metadata, &mut graph);
     let from = shadow.display().to_string();
     let to = dir.display().to_string();
     let unshadow = |path: &mut String| {

@@ -163,8 +163,11 @@ impl Project {
         )
     }
 
+    /// The effective config for a target, with what its wired sysroot holds.
     pub fn target_config(&self, target: &str) -> TargetConfig {
-        self.configs.target_config(target)
+        let mut config = self.configs.target_config(target);
+        config.sysroot = crate::sysroot_contents::for_target(&config, target);
+        config
     }
 
     /// Preflight's findings for one target.
