@@ -439,3 +439,57 @@ fn extra_env_picks_the_toolchain_for_diagnostics_targets_and_builds() {
     );
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }
+
+#[test]
+fn a_successful_build_reports_the_artifact_and_where_it_runs() {
+    if !crate::gate::slow("a_successful_build_reports_the_artifact_and_where_it_runs") {
+        return;
+    }
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    without_openssl(&root);
+    std::fs::write(root.join("src/main.rs"), "fn main() {}\n").expect("write main.rs");
+    let verbose = std::process::Command::new("rustc")
+        .arg("-vV")
+        .current_dir(&root)
+        .output()
+        .expect("rustc runs");
+    let verbose = String::from_utf8_lossy(&verbose.stdout).into_owned();
+    let host = verbose
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_owned();
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, json!({ "crossport": { "targets": [host] } }));
+    let build = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "crossport.build", "arguments": [{ "manifest": manifest }] }),
+    );
+    let result = &build["result"];
+    assert_eq!(result["success"], json!(true), "{build:#}");
+    let artifact = result["artifact"].as_str().unwrap_or_default();
+    assert!(
+        artifact.ends_with("/debug/lsp-openssl") && Path::new(artifact).is_file(),
+        "{build:#}"
+    );
+    let verdict = result["verdict"].as_str().unwrap_or_default();
+    // e.g. "lsp-openssl needs glibc 2.34: does not run on bullseye; runs on bookworm, trixie; bookworm: runs"
+    assert!(
+        verdict.starts_with("lsp-openssl ") && verdict.contains("bookworm: "),
+        "the verdict for crossport.sysroot.release comes with it: {build:#}"
+    );
+    assert!(result["inspect"]["verdicts"].is_array(), "{build:#}");
+    let shown = client.wait_for(|m| {
+        m["method"] == json!("window/showMessage")
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("the build succeeded"))
+    });
+    let text = shown["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        text.contains(artifact) && text.contains(verdict),
+        "the notification names the artifact and the verdict: {text}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}

@@ -197,6 +197,17 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+/// The last executable cargo reported building (`--message-format=json`
+/// `compiler-artifact` lines with an `executable`).
+fn built_executable(stdout: &str) -> Option<std::path::PathBuf> {
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .filter_map(|message| message["executable"].as_str().map(std::path::PathBuf::from))
+        .next_back()
+}
+
 /// A step run in `crossport.extraEnv`: through `env(1)` (`env -u NAME …
 /// NAME=VALUE … program args`), which execs the program in place, so the
 /// process group and its cancellation are unchanged. Without extra
@@ -425,8 +436,37 @@ async fn build(context: &Context, args: ProjectArgs) -> Reply {
     let findings = blocking(move || Ok(engine.explain_build(&explained, &target, &text))).await?;
     let count = findings.len();
     let _ = context.client.emit(BuildFindings { project, findings });
+    // On success: where the binary is and where it runs, so "will it run on
+    // my server" is answered without another command.
+    let mut artifact = None;
+    let mut verdict = None;
+    let mut report = None;
+    if output.success
+        && let Some(binary) = built_executable(&output.stdout)
+    {
+        let options = crossport_driver::inspect::InspectOptions {
+            release: Some(context.options.sysroot_release.clone()),
+            glibc: None,
+            sysroot: None,
+        };
+        let inspected = binary.clone();
+        match blocking(move || Ok(crossport_driver::inspect::inspect(&inspected, &options)?)).await
+        {
+            Ok(inspect) => {
+                verdict = Some(ship::summary(&binary, &inspect).1);
+                report = serde_json::to_value(&inspect).ok();
+            }
+            Err(error) => verdict = Some(format!("could not inspect it: {}", error.message)),
+        }
+        artifact = Some(binary);
+    }
     let message = match (output.success, count) {
-        (true, _) => "the build succeeded".to_owned(),
+        (true, _) => match (&artifact, &verdict) {
+            (Some(binary), Some(verdict)) => {
+                format!("the build succeeded: {}; {verdict}", binary.display())
+            }
+            _ => "the build succeeded".to_owned(),
+        },
         (false, 0) => "the build failed; crossport recognised no cause".to_owned(),
         (false, n) => format!("the build failed: {n} finding(s) shown as diagnostics"),
     };
@@ -440,9 +480,13 @@ async fn build(context: &Context, args: ProjectArgs) -> Reply {
         },
         &format!("crossport: {message}"),
     );
-    Ok(Some(
-        json!({ "success": output.success, "findings": count }),
-    ))
+    Ok(Some(json!({
+        "success": output.success,
+        "findings": count,
+        "artifact": artifact,
+        "verdict": verdict,
+        "inspect": report,
+    })))
 }
 
 async fn doctor(context: &Context, args: ProjectArgs) -> Reply {

@@ -45,7 +45,7 @@ pub(super) async fn inspect(context: &Context, args: InspectArgs) -> Reply {
 
 /// One line for the user: where the binary runs, and the first reason it
 /// does not run elsewhere.
-fn summary(binary: &Path, report: &InspectReport) -> (MessageType, String) {
+pub(super) fn summary(binary: &Path, report: &InspectReport) -> (MessageType, String) {
     let name = binary.file_name().map_or_else(
         || binary.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
