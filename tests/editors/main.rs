@@ -50,7 +50,7 @@ fn run_nvim_on(
     let xdg = scratch.join("xdg");
     let mut command = Command::new("timeout");
     command
-        .args(["180", "nvim", "--headless", "-n", "-i", "NONE", "-u"])
+        .args(["900", "nvim", "--headless", "-n", "-i", "NONE", "-u"])
         .arg(repo().join("tests/editors").join(script))
         .current_dir(&root)
         .env(
@@ -113,6 +113,34 @@ fn neovim_diagnostics_follow_typing_and_undo_without_a_save() {
         *saved.borrow(),
         "Neovim never saved, nothing else wrote"
     );
+}
+
+#[test]
+fn neovim_build_findings_become_diagnostics_a_quick_fix_and_a_rebuild_clears_them() {
+    let name = "neovim_build_findings_become_diagnostics_a_quick_fix_and_a_rebuild_clears_them";
+    if !gate::slow(name) {
+        return;
+    }
+    let verbose = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("rustc runs");
+    let verbose = String::from_utf8_lossy(&verbose.stdout).into_owned();
+    let host = verbose
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_owned();
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let host_path = PathBuf::from(&host);
+    let root = run_nvim_on(
+        scratch.path(),
+        "nvim_build.lua",
+        &[("HOST_TRIPLE", &host_path)],
+        &|_| {},
+    );
+    let fixed = std::fs::read_to_string(root.join("Cargo.toml")).expect("manifest");
+    assert!(fixed.contains("features = [\"vendored\"]"), "{fixed}");
 }
 
 /// The first Lua block under `heading` in docs/editors.md.

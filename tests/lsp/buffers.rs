@@ -334,3 +334,162 @@ fn a_finding_of_preflight_and_of_the_build_is_published_once() {
     assert_eq!(homes, [&file_uri(&config)], "{latest:#?}");
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }
+
+#[test]
+fn crossport_targets_answers_the_toolchains_targets_as_preflight_sees_them() {
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let config = root.join(".cargo/config.toml");
+    let saved = without_openssl(&root);
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, Value::Null);
+    open(&mut client, &manifest, &saved);
+    let preflight = published(&mut client, &config, |_| true);
+    let response = client.request("crossport/targets", json!({ "uri": file_uri(&manifest) }));
+    let result = &response["result"];
+    assert_eq!(
+        result["configured"],
+        json!(["aarch64-unknown-linux-gnu"]),
+        "{response:#}"
+    );
+    let row = |triple: &str| {
+        result["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["triple"] == json!(triple))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {triple} in {response:#}"))
+    };
+    let host = result["host"].as_str().expect("host").to_owned();
+    assert_eq!(row(&host)["installed"], json!(true), "{response:#}");
+    let aarch64 = row("aarch64-unknown-linux-gnu");
+    assert_eq!(aarch64["tier"], json!(1), "{aarch64:#}");
+    // The same answer preflight gave: not installed <=> target_not_installed.
+    assert_eq!(
+        aarch64["installed"] == json!(false),
+        has("target_not_installed")(&preflight["params"]),
+        "{aarch64:#} vs {preflight:#}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+/// Debian's rustc (scripts/install-test-deps.sh installs it with the arm64 std).
+const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
+
+#[test]
+fn extra_env_picks_the_toolchain_for_diagnostics_targets_and_builds() {
+    let name = "extra_env_picks_the_toolchain_for_diagnostics_targets_and_builds";
+    let std = Path::new("/usr/lib/rustlib/aarch64-unknown-linux-gnu/lib");
+    if !Path::new(DEBIAN_RUSTC).is_file() || !std.is_dir() {
+        crate::gate::skipped(
+            name,
+            "needs Debian's rustc with the arm64 std (scripts/install-test-deps.sh)",
+        );
+        return;
+    }
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let config = root.join(".cargo/config.toml");
+    let saved = without_openssl(&root);
+    let mut client = Client::spawn(&root);
+    client.initialize(
+        &root,
+        json!({ "crossport": { "extraEnv": { "RUSTC": DEBIAN_RUSTC } } }),
+    );
+    open(&mut client, &manifest, &saved);
+    let preflight = published(&mut client, &config, |_| true);
+    assert!(
+        !has("target_not_installed")(&preflight["params"]),
+        "Debian's rustc has the aarch64 std: {preflight:#}"
+    );
+    let targets = client.request("crossport/targets", json!({ "manifest": manifest }));
+    let aarch64 = targets["result"]["targets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["triple"] == json!("aarch64-unknown-linux-gnu"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{targets:#}"));
+    assert_eq!(aarch64["installed"], json!(true), "{targets:#}");
+    // cargo runs with RUSTC too: the build gets past the missing std and
+    // stops at the link (no aarch64 linker configured), not at E0463.
+    let build = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "crossport.build", "arguments": [{ "manifest": manifest }] }),
+    );
+    assert_eq!(build["result"]["success"], json!(false), "{build:#}");
+    client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": file_uri(&config) },
+            "range": range((0, 0), (0, 0)),
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let build_codes: Vec<String> = client
+        .seen
+        .iter()
+        .filter(|m| m["method"] == json!("textDocument/publishDiagnostics"))
+        .flat_map(|m| codes(&m["params"]))
+        .collect();
+    assert!(
+        !build_codes.iter().any(|c| c == "target_not_installed"),
+        "{build_codes:?}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+#[test]
+fn a_successful_build_reports_the_artifact_and_where_it_runs() {
+    if !crate::gate::slow("a_successful_build_reports_the_artifact_and_where_it_runs") {
+        return;
+    }
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    without_openssl(&root);
+    std::fs::write(root.join("src/main.rs"), "fn main() {}\n").expect("write main.rs");
+    let verbose = std::process::Command::new("rustc")
+        .arg("-vV")
+        .current_dir(&root)
+        .output()
+        .expect("rustc runs");
+    let verbose = String::from_utf8_lossy(&verbose.stdout).into_owned();
+    let host = verbose
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_owned();
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, json!({ "crossport": { "targets": [host] } }));
+    let build = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "crossport.build", "arguments": [{ "manifest": manifest }] }),
+    );
+    let result = &build["result"];
+    assert_eq!(result["success"], json!(true), "{build:#}");
+    let artifact = result["artifact"].as_str().unwrap_or_default();
+    assert!(
+        artifact.ends_with("/debug/lsp-openssl") && Path::new(artifact).is_file(),
+        "{build:#}"
+    );
+    let verdict = result["verdict"].as_str().unwrap_or_default();
+    // e.g. "lsp-openssl needs glibc 2.34: does not run on bullseye; runs on bookworm, trixie; bookworm: runs"
+    assert!(
+        verdict.starts_with("lsp-openssl ") && verdict.contains("bookworm: "),
+        "the verdict for crossport.sysroot.release comes with it: {build:#}"
+    );
+    assert!(result["inspect"]["verdicts"].is_array(), "{build:#}");
+    let shown = client.wait_for(|m| {
+        m["method"] == json!("window/showMessage")
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("the build succeeded"))
+    });
+    let text = shown["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        text.contains(artifact) && text.contains(verdict),
+        "the notification names the artifact and the verdict: {text}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}

@@ -3,15 +3,12 @@
 // itself. Their ids differ from the server's command names on purpose: the
 // language client registers those itself, for code actions to run.
 
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import { Ctx } from './ctx';
 import { deployArgs, destinationProblem, isVerdictRefusal } from './deploy';
-import { BinaryArgs, ProjectArgs, ServerCommand, ServerCommandName } from './lsp_ext';
-import { installedFromRustlib, parseRustupTargetList, parseTargetList, TargetFacts, targetItems } from './targets';
+import { BinaryArgs, ProjectArgs, ServerCommand, ServerCommandName, TargetsRequest } from './lsp_ext';
+import { targetItems, TargetsParams } from './targets';
 
 type Handler = (ctx: Ctx) => Promise<unknown>;
 
@@ -65,17 +62,26 @@ async function runAndLog(ctx: Ctx, command: ServerCommandName, args: BinaryArgs)
   ctx.output.appendLine(`crossport: ${command}: ${JSON.stringify(result ?? null, null, 2)}`);
 }
 
-/** "Crossport: Select Target": a quick pick of rustc's targets, installed and tier marked. */
+/**
+ * "Crossport: Select Target": a quick pick of the toolchain's targets, with
+ * the installed and tier marks the server gives (`crossport/targets`).
+ */
 async function selectTarget(ctx: Ctx): Promise<void> {
-  const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const facts = await targetFacts(cwd);
+  const client = ctx.runningClient;
+  if (!client) {
+    void vscode.window.showErrorMessage('Crossport: the language server is not running; see the Crossport output.');
+    return;
+  }
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const params: TargetsParams = folder ? { uri: vscode.Uri.joinPath(folder, 'Cargo.toml').toString() } : {};
+  const answer = await client.sendRequest(TargetsRequest, params);
   const selected = ctx.config.targets;
   const fromConfig: vscode.QuickPickItem & { triple?: string } = {
     label: '$(settings-gear) Use the cargo config',
     description: selected.length === 0 ? 'selected' : '',
     detail: 'Clear crossport.targets: the [build] target of .cargo/config.toml (or the host) applies',
   };
-  const rows = targetItems(facts, selected).map((item) => ({
+  const rows = targetItems(answer, selected).map((item) => ({
     label: item.triple,
     description: item.description,
     triple: item.triple,
@@ -87,36 +93,6 @@ async function selectTarget(ctx: Ctx): Promise<void> {
   });
   if (!picked) return;
   await ctx.config.setTargets(picked.triple ? [picked.triple] : []);
-}
-
-/** Runs rustc (and rustup when present) in the workspace, so rust-toolchain.toml applies. */
-async function targetFacts(cwd: string | undefined): Promise<TargetFacts> {
-  const known = parseTargetList(await run('rustc', ['--print', 'target-list'], cwd));
-  const sysroot = (await run('rustc', ['--print', 'sysroot'], cwd)).trim();
-  const rustlib = path.join(sysroot, 'lib', 'rustlib');
-  const entries = await fs.promises.readdir(rustlib).catch(() => [] as string[]);
-  const withStd = entries.filter((entry) => hasCoreRlib(path.join(rustlib, entry, 'lib')));
-  const installed = installedFromRustlib(entries, withStd);
-  const rustup = await run('rustup', ['target', 'list'], cwd).catch(() => undefined);
-  const distributed = rustup === undefined ? undefined : parseRustupTargetList(rustup).all;
-  return { known, installed, distributed };
-}
-
-function hasCoreRlib(dir: string): boolean {
-  try {
-    return fs.readdirSync(dir).some((name) => name.startsWith('libcore-') && name.endsWith('.rlib'));
-  } catch {
-    return false;
-  }
-}
-
-function run(program: string, args: string[], cwd: string | undefined): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(program, args, { cwd, timeout: 30_000, maxBuffer: 8 << 20 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`\`${program} ${args.join(' ')}\` failed: ${stderr.trim() || error.message}`));
-      else resolve(stdout);
-    });
-  });
 }
 
 /**

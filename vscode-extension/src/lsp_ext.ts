@@ -1,8 +1,14 @@
 // Mirrors the server's protocol extensions: the `workspace/executeCommand`
-// commands of server/lsp/src/commands.rs and their argument objects. Keep
+// commands of server/lsp/src/commands.rs and their argument objects, and
+// the `crossport/targets` request (server/lsp/src/handlers/targets.rs). Keep
 // the names in step with that file (docs/lsp-extensions.md lists them too).
 
 import * as lc from 'vscode-languageclient/node';
+
+import { TargetsAnswer, TargetsParams } from './targets';
+
+/** `crossport/targets`: the toolchain's targets and their state, as the server sees them. */
+export const TargetsRequest = new lc.RequestType<TargetsParams, TargetsAnswer, void>('crossport/targets');
 
 /** Commands the server runs for `workspace/executeCommand`. */
 export const ServerCommand = {

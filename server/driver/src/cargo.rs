@@ -107,23 +107,25 @@ pub fn project_graph(
     manifest: &Path,
     filter_platform: Option<&str>,
 ) -> Result<ProjectGraph, CargoError> {
+    project_graph_with(manifest, filter_platform, &EnvOverlay::new())
+}
+
+/// [`project_graph`], with cargo run in an editor's extra environment.
+pub fn project_graph_with(
+    manifest: &Path,
+    filter_platform: Option<&str>,
+    env: &EnvOverlay,
+) -> Result<ProjectGraph, CargoError> {
     let cache = cache_path(manifest, filter_platform);
     if let Some(graph) = read_cache(&cache) {
         return Ok(graph);
     }
-    let metadata = run_metadata(manifest, filter_platform)?;
+    let cwd = manifest.parent().unwrap_or(Path::new("."));
+    let metadata = run_metadata_in(manifest, filter_platform, cwd, env)?;
     let mut graph = graph_from_metadata(&metadata);
     let mut inputs: Vec<PathBuf> = vec![metadata.workspace_root.join("Cargo.lock").into()];
-    for (package, graph_package) in metadata.packages.iter().zip(&mut graph.packages) {
-        if scans_sources(package) {
-            let (names, files) = link_names(package);
-            graph_package.link_names = names;
-            // A path crate that gains a `#[link]` must refresh the cache.
-            if package.source.is_none() {
-                inputs.extend(files);
-            }
-        }
-    }
+    // A path crate that gains a `#[link]` must refresh the cache.
+    inputs.extend(fill_link_names(&metadata, &mut graph));
     inputs.extend(
         metadata
             .packages
@@ -154,19 +156,12 @@ pub fn project_graph(
     Ok(cached.graph)
 }
 
-fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metadata, CargoError> {
-    run_metadata_in(
-        manifest,
-        filter_platform,
-        manifest.parent().unwrap_or(Path::new(".")),
-    )
-}
-
 /// `cargo metadata` for a manifest, run in `cwd` (whose cargo config applies).
 pub(crate) fn run_metadata_in(
     manifest: &Path,
     filter_platform: Option<&str>,
     cwd: &Path,
+    env: &EnvOverlay,
 ) -> Result<Metadata, CargoError> {
     let cargo = crate::process::cargo_program();
     let mut command = Command::new(cargo);
@@ -177,6 +172,7 @@ pub(crate) fn run_metadata_in(
         command.args(["--filter-platform", target]);
     }
     command.current_dir(cwd);
+    env.apply(&mut command);
     let output = command.output().map_err(CargoError::Spawn)?;
     if !output.status.success() {
         return Err(CargoError::Metadata {
@@ -253,6 +249,22 @@ fn graph_package(package: &Package) -> GraphPackage {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
     }
+}
+
+/// Fills in the `link_names` of every package whose sources are scanned;
+/// returns the files read of path crates (the project's own).
+pub(crate) fn fill_link_names(metadata: &Metadata, graph: &mut ProjectGraph) -> Vec<PathBuf> {
+    let mut read = Vec::new();
+    for (package, graph_package) in metadata.packages.iter().zip(&mut graph.packages) {
+        if scans_sources(package) {
+            let (names, files) = link_names(package);
+            graph_package.link_names = names;
+            if package.source.is_none() {
+                read.extend(files);
+            }
+        }
+    }
+    read
 }
 
 /// Whose sources are read for the libraries they link: path crates (the

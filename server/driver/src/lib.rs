@@ -16,4 +16,5 @@ pub mod report;
 pub mod ssh;
 pub mod sysroot;
 pub mod sysroot_contents;
+pub mod targets;
 pub mod toolchain;

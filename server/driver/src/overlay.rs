@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crossport_analysis::preflight::ProjectGraph;
 
 use crate::cargo::CargoError;
+use crate::toolchain::EnvOverlay;
 
 /// Open documents' texts, by absolute path. Empty for the CLI.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,6 +78,7 @@ pub fn shadow_graph(
     manifest: &Path,
     text: &str,
     filter_platform: Option<&str>,
+    env: &EnvOverlay,
 ) -> Result<ProjectGraph, CargoError> {
     let dir = manifest.parent().unwrap_or(Path::new("/"));
     let shadow = shadow_dir(manifest);
@@ -100,8 +102,9 @@ pub fn shadow_graph(
     }
     let shadow_manifest = shadow.join("Cargo.toml");
     std::fs::write(&shadow_manifest, text).map_err(io)?;
-    let metadata = crate::cargo::run_metadata_in(&shadow_manifest, filter_platform, dir)?;
+    let metadata = crate::cargo::run_metadata_in(&shadow_manifest, filter_platform, dir, env)?;
     let mut graph = crate::cargo::graph_from_metadata(&metadata);
+    crate::cargo::fill_link_names(&metadata, &mut graph);
     let from = shadow.display().to_string();
     let to = dir.display().to_string();
     let unshadow = |path: &mut String| {

@@ -147,7 +147,7 @@ impl Project {
     /// there, the saved file's graph is used (and the reason logged).
     pub fn graph(&self, target: &str) -> Result<ProjectGraph, ProjectError> {
         if let Some(text) = self.overlay.unsaved(&self.manifest) {
-            match crate::overlay::shadow_graph(&self.manifest, text, Some(target)) {
+            match crate::overlay::shadow_graph(&self.manifest, text, Some(target), &self.env) {
                 Ok(graph) => return Ok(graph),
                 Err(error) => tracing::warn!(
                     manifest = %self.manifest.display(),
@@ -155,12 +155,12 @@ impl Project {
                 ),
             }
         }
-        crate::cargo::project_graph(&self.manifest, Some(target)).map_err(|source| {
-            ProjectError::Graph {
+        crate::cargo::project_graph_with(&self.manifest, Some(target), &self.env).map_err(
+            |source| ProjectError::Graph {
                 manifest: self.manifest.clone(),
                 source,
-            }
-        })
+            },
+        )
     }
 
     /// The effective config for a target, with what its wired sysroot holds.

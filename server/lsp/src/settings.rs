@@ -5,6 +5,9 @@
 //! the server reads the same names from `initializationOptions` and
 //! `workspace/didChangeConfiguration`.
 
+use std::collections::BTreeMap;
+
+use crossport_driver::toolchain::EnvOverlay;
 use serde_json::{Map, Value, json};
 
 /// Who reads a setting: the server, or only the VS Code extension.
@@ -21,6 +24,8 @@ pub enum SettingType {
     String,
     NullableString,
     StringArray,
+    /// An object of strings (or `null`), e.g. environment variables.
+    StringMap,
     OneOf(&'static [&'static str]),
 }
 
@@ -38,6 +43,7 @@ pub struct Setting {
 pub const TARGETS: &str = "crossport.targets";
 pub const DIAGNOSTICS_ENABLE: &str = "crossport.diagnostics.enable";
 pub const SYSROOT_RELEASE: &str = "crossport.sysroot.release";
+pub const EXTRA_ENV: &str = "crossport.extraEnv";
 
 pub const SETTINGS: &[Setting] = &[
     Setting {
@@ -64,6 +70,16 @@ pub const SETTINGS: &[Setting] = &[
         reader: Reader::Server,
     },
     Setting {
+        name: EXTRA_ENV,
+        ty: SettingType::StringMap,
+        default: "{}",
+        description: "Environment variables for every cargo, rustc and rustup the server runs \
+            (diagnostics, fixes, builds), like rust-analyzer's `cargo.extraEnv`; `null` unsets one. \
+            It also decides which toolchain counts: e.g. `{\"RUSTC\": \"/usr/bin/rustc-web\"}` \
+            makes the server check and build with Debian's rustc and the std packaged for it.",
+        reader: Reader::Server,
+    },
+    Setting {
         name: "crossport.server.path",
         ty: SettingType::NullableString,
         default: "null",
@@ -87,6 +103,8 @@ pub struct Settings {
     pub targets: Vec<String>,
     pub diagnostics_enable: bool,
     pub sysroot_release: String,
+    /// `crossport.extraEnv`: a value of `None` unsets the variable.
+    pub extra_env: BTreeMap<String, Option<String>>,
 }
 
 impl Default for Settings {
@@ -95,6 +113,7 @@ impl Default for Settings {
             targets: Vec::new(),
             diagnostics_enable: true,
             sysroot_release: "bookworm".into(),
+            extra_env: BTreeMap::new(),
         }
     }
 }
@@ -126,8 +145,42 @@ impl Settings {
                 None => warnings.push(format!("`{SYSROOT_RELEASE}` must be a string")),
             }
         }
+        if let Some(env) = read(EXTRA_ENV) {
+            match string_map(env) {
+                Some(env) => settings.extra_env = env,
+                None => warnings.push(format!(
+                    "`{EXTRA_ENV}` must be an object of strings (or null to unset one)"
+                )),
+            }
+        }
         (settings, warnings)
     }
+
+    /// The environment the server's processes and toolchain questions use
+    /// on top of its own.
+    pub fn env(&self) -> EnvOverlay {
+        let mut env = EnvOverlay::new();
+        for (name, value) in &self.extra_env {
+            match value {
+                Some(value) => env.set(name, value),
+                None => env.unset(name),
+            };
+        }
+        env
+    }
+}
+
+fn string_map(value: &Value) -> Option<BTreeMap<String, Option<String>>> {
+    value
+        .as_object()?
+        .iter()
+        .map(|(name, value)| match value {
+            _ if name.is_empty() || name.contains(['=', '\0']) => None,
+            Value::String(value) => Some((name.clone(), Some(value.clone()))),
+            Value::Null => Some((name.clone(), None)),
+            _ => None,
+        })
+        .collect()
 }
 
 fn lookup<'a>(value: &'a Value, dotted: &str) -> Option<&'a Value> {
@@ -171,6 +224,10 @@ impl Setting {
             SettingType::String => json!({ "type": "string" }),
             SettingType::NullableString => json!({ "type": ["string", "null"] }),
             SettingType::StringArray => json!({ "type": "array", "items": { "type": "string" } }),
+            SettingType::StringMap => json!({
+                "type": "object",
+                "additionalProperties": { "type": ["string", "null"] }
+            }),
             SettingType::OneOf(values) => json!({ "type": "string", "enum": values }),
         };
         schema["default"] = default;
@@ -184,6 +241,7 @@ impl Setting {
             SettingType::String => "string".into(),
             SettingType::NullableString => "string or null".into(),
             SettingType::StringArray => "array of strings".into(),
+            SettingType::StringMap => "object of strings".into(),
             SettingType::OneOf(values) => values
                 .iter()
                 .map(|v| format!("`\"{v}\"`"))
@@ -256,6 +314,27 @@ mod tests {
     }
 
     #[test]
+    fn extra_env_sets_and_unsets() {
+        let (settings, warnings) = Settings::from_json(&json!({
+            "crossport": { "extraEnv": { "RUSTC": "/usr/bin/rustc-web", "RUSTUP_TOOLCHAIN": null } }
+        }));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let env = settings.env();
+        let entries: Vec<_> = env.entries().collect();
+        assert_eq!(
+            entries,
+            [
+                ("RUSTC", Some("/usr/bin/rustc-web")),
+                ("RUSTUP_TOOLCHAIN", None)
+            ]
+        );
+        let (settings, warnings) =
+            Settings::from_json(&json!({ "crossport": { "extraEnv": { "RUSTC": 1 } } }));
+        assert!(settings.extra_env.is_empty());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
     fn wrong_types_keep_defaults_and_warn() {
         let (settings, warnings) = Settings::from_json(
             &json!({ "crossport": { "targets": "x", "sysroot": { "release": 3 } } }),
@@ -276,6 +355,7 @@ mod tests {
                 SettingType::String => default.is_string(),
                 SettingType::NullableString => default.is_null() || default.is_string(),
                 SettingType::StringArray => default.is_array(),
+                SettingType::StringMap => default.is_object(),
                 SettingType::OneOf(values) => values.iter().any(|v| default == json!(v)),
             };
             assert!(ok, "{}", setting.name);

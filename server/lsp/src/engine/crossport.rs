@@ -19,7 +19,8 @@ use crossport_driver::project::Project as LoadedProject;
 use crossport_formats::arch::debian_release;
 
 use super::{
-    Engine, FixOptions, FixPlan, Overlay, Project, Step, add_target_step, fetch_sysroot_step,
+    Engine, EnvOverlay, FixOptions, FixPlan, Overlay, Project, Step, add_target_step,
+    fetch_sysroot_step,
 };
 
 /// What preflight and fix planning read about one project.
@@ -50,9 +51,14 @@ impl CrossportEngine {
         project: &Project,
         targets: &[String],
         buffers: &Overlay,
+        env: &EnvOverlay,
     ) -> anyhow::Result<Arc<Loaded>> {
-        let mut loaded =
-            LoadedProject::load_with(project.manifest.clone(), project.root(), buffers.clone())?;
+        let mut loaded = LoadedProject::load_with_all(
+            project.manifest.clone(),
+            project.root(),
+            buffers.clone(),
+            env.clone(),
+        )?;
         loaded.complete_host(targets);
         let mut graphs = HashMap::new();
         for target in targets {
@@ -77,6 +83,7 @@ impl CrossportEngine {
         project: &Project,
         target: &str,
         buffers: &Overlay,
+        env: &EnvOverlay,
     ) -> anyhow::Result<Arc<Loaded>> {
         let memory = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(loaded) = memory
@@ -86,7 +93,7 @@ impl CrossportEngine {
             return Ok(loaded.clone());
         }
         drop(memory);
-        self.load(project, &[target.to_owned()], buffers)
+        self.load(project, &[target.to_owned()], buffers, env)
     }
 }
 
@@ -104,8 +111,9 @@ impl Engine for CrossportEngine {
         project: &Project,
         targets: &[String],
         buffers: &Overlay,
+        env: &EnvOverlay,
     ) -> anyhow::Result<Vec<Finding>> {
-        let loaded = self.load(project, targets, buffers)?;
+        let loaded = self.load(project, targets, buffers, env)?;
         let mut findings = Vec::new();
         for target in targets {
             let Some(graph) = loaded.graphs.get(target) else {
@@ -137,7 +145,7 @@ impl Engine for CrossportEngine {
             .ok_or_else(|| {
                 anyhow::anyhow!("unknown Debian release `{}`", options.sysroot_release)
             })?;
-        let loaded = self.loaded_for(project, &target, &options.buffers)?;
+        let loaded = self.loaded_for(project, &target, &options.buffers, &options.env)?;
         let graph = loaded
             .graphs
             .get(&target)

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crossport_analysis::finding::Finding;
 pub use crossport_driver::overlay::Overlay;
 use crossport_driver::process::{CommandLine, Toolchain};
+pub use crossport_driver::toolchain::EnvOverlay;
 
 mod crossport;
 
@@ -78,12 +79,14 @@ pub trait Engine: Send + Sync + 'static {
     ) -> anyhow::Result<Vec<String>>;
 
     /// Preflight findings for the project and targets, root causes first,
-    /// for the text of the open buffers (`buffers`) rather than the saved files.
+    /// for the text of the open buffers (`buffers`) rather than the saved
+    /// files, with cargo and rustc run in the settings' environment (`env`).
     fn diagnose(
         &self,
         project: &Project,
         targets: &[String],
         buffers: &Overlay,
+        env: &EnvOverlay,
     ) -> anyhow::Result<Vec<Finding>>;
 
     /// The plan for one of a finding's fixes.
@@ -107,6 +110,8 @@ pub struct FixOptions {
     pub crossport_exe: PathBuf,
     /// The open buffers: a fix edits the text the user sees.
     pub buffers: Overlay,
+    /// `crossport.extraEnv`, for the toolchain questions and the processes.
+    pub env: EnvOverlay,
 }
 
 impl Step {

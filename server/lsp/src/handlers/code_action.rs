@@ -50,6 +50,7 @@ pub fn code_action(
         sysroot_release: state.settings.sysroot_release.clone(),
         crossport_exe: state.crossport_exe.clone(),
         buffers: snapshot.buffers,
+        env: state.settings.env(),
     };
     let versions = snapshot.versions;
     async move {

@@ -114,6 +114,7 @@ pub fn schedule(state: &mut ServerState, project: Project) {
     let engine = state.engine.clone();
     let client = state.client.clone();
     let configured = state.settings.targets.clone();
+    let env = state.settings.env();
     tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -122,7 +123,7 @@ pub fn schedule(state: &mut ServerState, project: Project) {
                 true => engine.configured_targets(&project, buffers)?,
                 false => configured,
             };
-            engine.diagnose(&project, &targets, buffers)
+            engine.diagnose(&project, &targets, buffers, &env)
         }));
         let result = match result {
             Ok(Ok(findings)) => Ok(findings),

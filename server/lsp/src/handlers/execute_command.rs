@@ -66,6 +66,7 @@ pub fn execute_command(
             sysroot_release: state.settings.sysroot_release.clone(),
             crossport_exe: state.crossport_exe.clone(),
             buffers: snapshot.buffers.clone(),
+            env: state.settings.env(),
         },
         targets: state.settings.targets.clone(),
         token: token.clone(),
@@ -196,6 +197,44 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+/// The last executable cargo reported building (`--message-format=json`
+/// `compiler-artifact` lines with an `executable`).
+fn built_executable(stdout: &str) -> Option<std::path::PathBuf> {
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .filter_map(|message| message["executable"].as_str().map(std::path::PathBuf::from))
+        .next_back()
+}
+
+/// A step run in `crossport.extraEnv`: through `env(1)` (`env -u NAME …
+/// NAME=VALUE … program args`), which execs the program in place, so the
+/// process group and its cancellation are unchanged. Without extra
+/// environment the step is run as it is.
+pub(crate) fn with_env(step: Step, env: &engine::EnvOverlay) -> Step {
+    let mut args: Vec<String> = Vec::new();
+    let mut sets: Vec<String> = Vec::new();
+    for (name, value) in env.entries() {
+        match value {
+            Some(value) => sets.push(format!("{name}={value}")),
+            None => args.extend(["-u".to_owned(), name.to_owned()]),
+        }
+    }
+    if args.is_empty() && sets.is_empty() {
+        return step;
+    }
+    args.extend(sets);
+    args.push(step.program.display().to_string());
+    args.extend(step.args);
+    Step {
+        title: step.title,
+        program: "env".into(),
+        args,
+        cwd: step.cwd,
+    }
+}
+
 /// A fix offered for an older version of a buffer is refused, and so is
 /// one that would write a file whose buffer has unsaved changes (the
 /// server writes the disk; the editor would then hold two texts).
@@ -287,7 +326,8 @@ async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec
     .await;
     let mut done = Vec::new();
     for step in &steps {
-        let output = match run_step(step, &progress, &context.cancel).await {
+        let step = with_env(step.clone(), &context.options.env);
+        let output = match run_step(&step, &progress, &context.cancel).await {
             Ok(output) => output,
             Err(error) => {
                 progress.end("failed");
@@ -372,6 +412,7 @@ async fn build(context: &Context, args: ProjectArgs) -> Reply {
         &step.title,
     )
     .await;
+    let step = with_env(step, &context.options.env);
     let output = run_step(&step, &progress, &context.cancel)
         .await
         .map_err(|e| failed(format!("{e:#}")));
@@ -395,8 +436,37 @@ async fn build(context: &Context, args: ProjectArgs) -> Reply {
     let findings = blocking(move || Ok(engine.explain_build(&explained, &target, &text))).await?;
     let count = findings.len();
     let _ = context.client.emit(BuildFindings { project, findings });
+    // On success: where the binary is and where it runs, so "will it run on
+    // my server" is answered without another command.
+    let mut artifact = None;
+    let mut verdict = None;
+    let mut report = None;
+    if output.success
+        && let Some(binary) = built_executable(&output.stdout)
+    {
+        let options = crossport_driver::inspect::InspectOptions {
+            release: Some(context.options.sysroot_release.clone()),
+            glibc: None,
+            sysroot: None,
+        };
+        let inspected = binary.clone();
+        match blocking(move || Ok(crossport_driver::inspect::inspect(&inspected, &options)?)).await
+        {
+            Ok(inspect) => {
+                verdict = Some(ship::summary(&binary, &inspect).1);
+                report = serde_json::to_value(&inspect).ok();
+            }
+            Err(error) => verdict = Some(format!("could not inspect it: {}", error.message)),
+        }
+        artifact = Some(binary);
+    }
     let message = match (output.success, count) {
-        (true, _) => "the build succeeded".to_owned(),
+        (true, _) => match (&artifact, &verdict) {
+            (Some(binary), Some(verdict)) => {
+                format!("the build succeeded: {}; {verdict}", binary.display())
+            }
+            _ => "the build succeeded".to_owned(),
+        },
         (false, 0) => "the build failed; crossport recognised no cause".to_owned(),
         (false, n) => format!("the build failed: {n} finding(s) shown as diagnostics"),
     };
@@ -410,9 +480,13 @@ async fn build(context: &Context, args: ProjectArgs) -> Reply {
         },
         &format!("crossport: {message}"),
     );
-    Ok(Some(
-        json!({ "success": output.success, "findings": count }),
-    ))
+    Ok(Some(json!({
+        "success": output.success,
+        "findings": count,
+        "artifact": artifact,
+        "verdict": verdict,
+        "inspect": report,
+    })))
 }
 
 async fn doctor(context: &Context, args: ProjectArgs) -> Reply {
@@ -427,13 +501,14 @@ async fn doctor(context: &Context, args: ProjectArgs) -> Reply {
     }
     let checked = project.clone();
     let buffers = context.snapshot.buffers.clone();
+    let env = context.options.env.clone();
     let findings = blocking(move || {
         let targets = if explicit.is_empty() {
             engine.configured_targets(&checked, &buffers)?
         } else {
             explicit
         };
-        engine.diagnose(&checked, &targets, &buffers)
+        engine.diagnose(&checked, &targets, &buffers, &env)
     })
     .await?;
     let _ = context.client.emit(Rediagnose {

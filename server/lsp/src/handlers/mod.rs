@@ -20,6 +20,7 @@ pub mod configuration;
 pub mod diagnostics;
 pub mod execute_command;
 pub mod lifecycle;
+pub mod targets;
 pub mod text_document;
 
 pub fn register(router: &mut Router<ServerState>) {
@@ -28,6 +29,7 @@ pub fn register(router: &mut Router<ServerState>) {
         .request::<request::Shutdown, _>(lifecycle::shutdown)
         .request::<request::CodeActionRequest, _>(code_action::code_action)
         .request::<request::ExecuteCommand, _>(execute_command::execute_command)
+        .request::<targets::TargetsRequest, _>(targets::targets)
         .request::<InvalidRequest, _>(|_, params| {
             let reason = params.reason;
             async move { Err(ResponseError::new(ErrorCode::INVALID_REQUEST, reason)) }

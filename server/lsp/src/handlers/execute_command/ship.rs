@@ -45,7 +45,7 @@ pub(super) async fn inspect(context: &Context, args: InspectArgs) -> Reply {
 
 /// One line for the user: where the binary runs, and the first reason it
 /// does not run elsewhere.
-fn summary(binary: &Path, report: &InspectReport) -> (MessageType, String) {
+pub(super) fn summary(binary: &Path, report: &InspectReport) -> (MessageType, String) {
     let name = binary.file_name().map_or_else(
         || binary.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -137,6 +137,7 @@ pub(super) async fn deploy(context: &Context, args: DeployArgs) -> Reply {
         &step.title,
     )
     .await;
+    let step = super::with_env(step, &context.options.env);
     let output = match run_step(&step, &progress, &context.cancel).await {
         Ok(output) => output,
         Err(error) => {
