@@ -313,9 +313,9 @@ pub fn verdict_line(report: &InspectReport, release: Option<&str>) -> String {
         .verdicts
         .iter()
         .filter(|v| !v.runs)
-        .map(|v| match v.problems.first() {
-            Some(problem) => format!("{}: {problem}", v.against),
-            None => v.against.clone(),
+        .map(|v| match v.problems.is_empty() {
+            false => format!("{}: {}", v.against, v.problems.join(", ")),
+            true => v.against.clone(),
         })
         .collect();
     let mut parts = Vec::new();
