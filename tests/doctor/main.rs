@@ -5,12 +5,14 @@
 //! (the project after), compared whole. The command runs with a PATH that
 //! holds only cargo/rustc and stand-ins for clang and ld.lld, so the plan
 //! does not depend on what else this machine has installed. Set
-//! `CROSSPORT_BLESS=1` to rewrite the `out/` folders.
+//! `UPDATE_EXPECT=1` to rewrite the `out/` folders.
 //!
 //! `end_to_end` (CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1): the openssl-sqlite
 //! fixture crate is diagnosed, fixed for x86_64 against Debian bullseye
 //! with a real sysroot, built and run through the configured runner.
 
+#[path = "../common/gate.rs"]
+mod gate;
 mod support;
 
 use std::path::Path;
@@ -241,8 +243,7 @@ fn build_explains_a_failed_link() {
 
 #[test]
 fn end_to_end() {
-    if !support::slow_and_live() {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1");
+    if !gate::open("end_to_end", &[gate::Gate::Slow, gate::Gate::Live]) {
         return;
     }
     support::end_to_end(Path::new("x86_64-unknown-linux-gnu"));
@@ -254,8 +255,10 @@ fn end_to_end() {
 /// OpenSSL, and the runner it writes runs it under qemu.
 #[test]
 fn foreign_wiring_links_and_runs_c() {
-    if !support::slow_and_live() {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1");
+    if !gate::open(
+        "foreign_wiring_links_and_runs_c",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
         return;
     }
     support::foreign_c_check("aarch64-unknown-linux-gnu", "bookworm", "OpenSSL 3.0");

@@ -43,9 +43,15 @@ pub fn find_manifest(dir: &Path) -> Result<PathBuf, CargoError> {
 /// A cached graph and the files whose change invalidates it.
 #[derive(Debug, Serialize, Deserialize)]
 struct CachedGraph {
+    /// [`CACHE_FORMAT`]: a cache written by an older crossport is ignored.
+    #[serde(default)]
+    format: u32,
     inputs: Vec<(PathBuf, u128)>,
     graph: ProjectGraph,
 }
+
+/// Bumped when the cached graph gains facts (2: `link_names`).
+const CACHE_FORMAT: u32 = 2;
 
 /// Where the cached graph for a manifest lives: the user's cache directory
 /// (`$XDG_CACHE_HOME/crossport/metadata`, `~/.cache/crossport/metadata`),
@@ -55,13 +61,18 @@ fn cache_path(manifest: &Path, filter_platform: Option<&str>) -> PathBuf {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     manifest.hash(&mut hasher);
     filter_platform.hash(&mut hasher);
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("crossport")
+    cache_base()
+        .join("crossport")
         .join("metadata")
         .join(format!("{:016x}.json", hasher.finish()))
+}
+
+/// The user's cache directory: `$XDG_CACHE_HOME`, else `~/.cache`.
+pub(crate) fn cache_base() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
 }
 
 fn mtime(path: &Path) -> u128 {
@@ -75,6 +86,9 @@ fn mtime(path: &Path) -> u128 {
 fn read_cache(path: &Path) -> Option<ProjectGraph> {
     let text = std::fs::read(path).ok()?;
     let cached: CachedGraph = serde_json::from_slice(&text).ok()?;
+    if cached.format != CACHE_FORMAT {
+        return None;
+    }
     let fresh = cached
         .inputs
         .iter()
@@ -93,8 +107,18 @@ pub fn project_graph(
         return Ok(graph);
     }
     let metadata = run_metadata(manifest, filter_platform)?;
-    let graph = graph_from_metadata(&metadata);
+    let mut graph = graph_from_metadata(&metadata);
     let mut inputs: Vec<PathBuf> = vec![metadata.workspace_root.join("Cargo.lock").into()];
+    for (package, graph_package) in metadata.packages.iter().zip(&mut graph.packages) {
+        if scans_sources(package) {
+            let (names, files) = link_names(package);
+            graph_package.link_names = names;
+            // A path crate that gains a `#[link]` must refresh the cache.
+            if package.source.is_none() {
+                inputs.extend(files);
+            }
+        }
+    }
     inputs.extend(
         metadata
             .packages
@@ -105,6 +129,7 @@ pub fn project_graph(
     inputs.push(manifest.to_owned());
     inputs.dedup();
     let cached = CachedGraph {
+        format: CACHE_FORMAT,
         inputs: inputs
             .into_iter()
             .map(|p| {
@@ -125,6 +150,19 @@ pub fn project_graph(
 }
 
 fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metadata, CargoError> {
+    run_metadata_in(
+        manifest,
+        filter_platform,
+        manifest.parent().unwrap_or(Path::new(".")),
+    )
+}
+
+/// `cargo metadata` for a manifest, run in `cwd` (whose cargo config applies).
+pub(crate) fn run_metadata_in(
+    manifest: &Path,
+    filter_platform: Option<&str>,
+    cwd: &Path,
+) -> Result<Metadata, CargoError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
@@ -133,9 +171,7 @@ fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metada
     if let Some(target) = filter_platform {
         command.args(["--filter-platform", target]);
     }
-    if let Some(dir) = manifest.parent() {
-        command.current_dir(dir);
-    }
+    command.current_dir(cwd);
     let output = command.output().map_err(CargoError::Spawn)?;
     if !output.status.success() {
         return Err(CargoError::Metadata {
@@ -205,11 +241,90 @@ fn graph_package(package: &Package) -> GraphPackage {
             .iter()
             .any(|t| t.kind.contains(&TargetKind::ProcMacro)),
         enabled_features: Vec::new(),
+        link_names: Vec::new(),
         declared_features: package
             .features
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+    }
+}
+
+/// Whose sources are read for the libraries they link: path crates (the
+/// project's own `#[link]` blocks) and `-sys` crates without a `links` key.
+fn scans_sources(package: &Package) -> bool {
+    package.source.is_none() || (package.links.is_none() && package.name.ends_with("-sys"))
+}
+
+/// At most this many files and bytes are read per crate.
+const SCAN_FILES: usize = 64;
+const SCAN_BYTES: u64 = 1 << 20;
+
+/// The library names a crate's build script and sources ask the linker for
+/// (`#[link(name = …)]`, `cargo:rustc-link-lib=…`), and the files read.
+fn link_names(package: &Package) -> (Vec<String>, Vec<PathBuf>) {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for target in &package.targets {
+        let path: PathBuf = target.src_path.clone().into();
+        let is_build = target.kind.contains(&TargetKind::CustomBuild);
+        let is_code = is_build
+            || target.kind.iter().any(|kind| {
+                matches!(
+                    kind,
+                    TargetKind::Lib | TargetKind::RLib | TargetKind::DyLib | TargetKind::Bin
+                )
+            });
+        if !is_code {
+            continue;
+        }
+        files.push(path.clone());
+        if !is_build && let Some(dir) = path.parent() {
+            sources_beside(dir, &mut files);
+        }
+    }
+    files.sort();
+    files.dedup();
+    files.truncate(SCAN_FILES);
+    let mut budget = SCAN_BYTES;
+    let mut names = Vec::new();
+    let mut read = Vec::new();
+    for file in files {
+        let Ok(meta) = std::fs::metadata(&file) else {
+            continue;
+        };
+        if meta.len() > budget {
+            break;
+        }
+        budget -= meta.len();
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            names.extend(crossport_analysis::native_libs::link_names_in_source(&text));
+            read.push(file);
+        }
+    }
+    names.sort();
+    names.dedup();
+    (names, read)
+}
+
+/// `.rs` files under a target's source directory, breadth first.
+fn sources_beside(dir: &Path, files: &mut Vec<PathBuf>) {
+    let mut queue = std::collections::VecDeque::from([dir.to_owned()]);
+    while let Some(dir) = queue.pop_front() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|entry| entry.path()).collect();
+        entries.sort();
+        for path in entries {
+            if files.len() >= SCAN_FILES {
+                return;
+            }
+            if path.is_dir() {
+                queue.push_back(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
     }
 }
 

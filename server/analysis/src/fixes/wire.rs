@@ -210,10 +210,10 @@ fn native_packages(cx: &FixContext<'_>) -> Vec<String> {
         if need.status == NativeStatus::BuiltFromSource {
             continue;
         }
-        if let Some(dev) = need.debian_package
-            && !packages.iter().any(|p| p == dev)
-        {
-            packages.push(dev.to_owned());
+        for dev in need.debian_packages {
+            if !packages.iter().any(|p| p == dev) {
+                packages.push(dev.to_owned());
+            }
         }
     }
     packages

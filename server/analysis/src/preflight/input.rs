@@ -29,6 +29,11 @@ pub struct GraphPackage {
     pub proc_macro: bool,
     /// The features the resolver turned on.
     pub enabled_features: Vec<String>,
+    /// Libraries its sources ask the linker for without a `links` key
+    /// (`#[link(name = "flac")]`, `cargo:rustc-link-lib=…` in build.rs),
+    /// read by the driver from path crates and `-sys` crates.
+    #[serde(default)]
+    pub link_names: Vec<String>,
     /// The features the package declares (`default` included).
     pub declared_features: BTreeMap<String, Vec<String>>,
 }
@@ -40,6 +45,16 @@ pub struct GraphEdge {
     pub normal: bool,
     pub build: bool,
     pub dev: bool,
+}
+
+impl GraphPackage {
+    /// Whether the crate links a native library: a `links` key, a row of
+    /// [`crate::native_libs`], or a library named in its sources.
+    pub fn is_native(&self) -> bool {
+        self.links.is_some()
+            || !self.link_names.is_empty()
+            || crate::native_libs::for_crate(&self.name).next().is_some()
+    }
 }
 
 impl ProjectGraph {
@@ -98,6 +113,39 @@ pub struct TargetConfig {
     /// `[env]` entries and process environment variables that matter to
     /// build scripts (`CC_<triple>`, `<TRIPLE>_OPENSSL_DIR` …), by name.
     pub env: BTreeMap<String, ConfigSetting>,
+    /// What the sysroot the config wires in holds, when there is one.
+    #[serde(default)]
+    pub sysroot: Option<SysrootContents>,
+}
+
+/// The pkg-config modules and libraries a configured sysroot holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SysrootContents {
+    /// The sysroot directory as the config names it.
+    pub root: String,
+    /// `.pc` file names without the extension (`libudev`).
+    pub pkg_config: std::collections::BTreeSet<String>,
+    /// Library names of `lib<name>.so` and `lib<name>.a` files (`udev`).
+    pub libraries: std::collections::BTreeSet<String>,
+}
+
+impl SysrootContents {
+    /// Records one file of the sysroot by its path relative to the root.
+    pub fn add_file(&mut self, relative: &str) {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        if let Some(module) = name.strip_suffix(".pc")
+            && relative.contains("pkgconfig/")
+        {
+            self.pkg_config.insert(module.to_owned());
+        } else if let Some(stem) = name.strip_prefix("lib") {
+            let library = stem
+                .strip_suffix(".a")
+                .or_else(|| stem.split_once(".so").map(|(lib, _)| lib));
+            if let Some(library) = library.filter(|library| !library.is_empty()) {
+                self.libraries.insert(library.to_owned());
+            }
+        }
+    }
 }
 
 /// The package manager that install hints are written for.
