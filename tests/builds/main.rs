@@ -153,7 +153,10 @@ fn doctor_fix_build_run_test_inspect(expect: &Expect) {
     let dir = project.path();
 
     let doctor = run_ok(crossport(dir).args(["doctor", "--target", target, "--format", "json"]));
-    let kinds = finding_kinds(&json(&doctor));
+    let report = json(&doctor);
+    assert_eq!(report["toolchain"]["rustc"], DEBIAN_RUSTC, "{report:#}");
+    assert_eq!(report["toolchain"]["kind"]["kind"], "debian", "{report:#}");
+    let kinds = finding_kinds(&report);
     assert!(
         !kinds.iter().any(|k| k == "target_not_installed"),
         "doctor asked another toolchain than Debian's rustc: {kinds:?}"
