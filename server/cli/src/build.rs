@@ -313,17 +313,21 @@ pub fn verdict_line(report: &InspectReport, release: Option<&str>) -> String {
         .verdicts
         .iter()
         .filter(|v| !v.runs)
-        .map(|v| match v.problems.first() {
-            Some(problem) => format!("{}: {problem}", v.against),
-            None => v.against.clone(),
+        .map(|v| match v.problems.is_empty() {
+            false => format!("{}: {}", v.against, v.problems.join(", ")),
+            true => v.against.clone(),
         })
         .collect();
     let mut parts = Vec::new();
+    let mut runs = runs;
     if let (Some(chosen), Some(verdict)) = (release, &report.target) {
         let word = if verdict.runs { "runs" } else { "does not run" };
         parts.push(format!("{word} on {chosen} (the chosen release)"));
-    }
-    if !runs.is_empty() {
+        runs.retain(|r| *r != chosen);
+        if !runs.is_empty() {
+            parts.push(format!("also on {}", runs.join(", ")));
+        }
+    } else if !runs.is_empty() {
         parts.push(format!("runs on {}", runs.join(", ")));
     }
     if !not.is_empty() {

@@ -42,7 +42,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         findings.extend(project.preflight(&graph, target));
     }
     match args.format {
-        Format::Json => print_json(&serde_json::json!({ "findings": findings }))?,
+        Format::Json => print_json(&serde_json::json!({
+            "findings": findings,
+            "toolchain": project.host.toolchain,
+        }))?,
         Format::Human => print_findings(&findings, &targets)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -221,9 +221,14 @@ fn toolchain_kind(rustc: Option<&Path>, sysroot: &Path, env: &EnvOverlay) -> Too
     ToolchainKind::Other
 }
 
-/// The package dpkg says ships `path` (`rustc-web: /usr/bin/rustc`).
+/// The package dpkg says ships `path` (`rustc-web: /usr/bin/rustc`). The
+/// file lists of the `rustc*` packages are read first (a few KB, no
+/// process); `dpkg-query -S` is the fallback.
 fn dpkg_owner(path: &Path) -> Option<String> {
     let path = path.canonicalize().ok()?;
+    if let Some(package) = rustc_package_listing(Path::new(DPKG_INFO), &path) {
+        return Some(package);
+    }
     let output = Command::new("dpkg-query")
         .arg("-S")
         .arg(&path)
@@ -233,6 +238,32 @@ fn dpkg_owner(path: &Path) -> Option<String> {
         return None;
     }
     parse_dpkg_owner(&String::from_utf8_lossy(&output.stdout))
+}
+
+const DPKG_INFO: &str = "/var/lib/dpkg/info";
+
+/// The `rustc*` package whose dpkg file list (`<info>/<package>[:arch].list`)
+/// holds `path`.
+fn rustc_package_listing(info: &Path, path: &Path) -> Option<String> {
+    let wanted = path.to_str()?;
+    let mut lists: Vec<PathBuf> = std::fs::read_dir(info)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("rustc") && n.ends_with(".list"))
+        })
+        .collect();
+    lists.sort();
+    lists.into_iter().find_map(|list| {
+        let text = std::fs::read_to_string(&list).ok()?;
+        text.lines().any(|line| line == wanted).then(|| {
+            let name = list.file_stem()?.to_str()?;
+            Some(name.split(':').next().unwrap_or(name).to_owned())
+        })?
+    })
 }
 
 /// The first package of a `dpkg-query -S` line, without its `:arch`.

@@ -188,3 +188,32 @@ fn the_overlay_sets_and_unsets_for_programs_run() {
     let output = command.output().expect("sh runs");
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "yes:unset");
 }
+
+#[test]
+fn the_rustc_package_is_read_from_dpkgs_file_lists() {
+    let info = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        info.path().join("rustc-web.list"),
+        "/.\n/usr\n/usr/bin\n/usr/bin/rustc\n",
+    )
+    .expect("write");
+    std::fs::write(info.path().join("rustc-web.md5sums"), "x  usr/bin/rustc\n").expect("write");
+    std::fs::write(info.path().join("cargo.list"), "/usr/bin/rustc\n").expect("write");
+    std::fs::write(
+        info.path().join("rustc-1.80:amd64.list"),
+        "/usr/lib/rust-1.80/bin/rustc\n",
+    )
+    .expect("write");
+    assert_eq!(
+        rustc_package_listing(info.path(), Path::new("/usr/bin/rustc")).as_deref(),
+        Some("rustc-web")
+    );
+    assert_eq!(
+        rustc_package_listing(info.path(), Path::new("/usr/lib/rust-1.80/bin/rustc")).as_deref(),
+        Some("rustc-1.80")
+    );
+    assert_eq!(
+        rustc_package_listing(info.path(), Path::new("/opt/rustc")),
+        None
+    );
+}

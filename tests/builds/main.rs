@@ -1,0 +1,401 @@
+//! Real foreign-architecture Rust builds, end to end.
+//!
+//! Debian packages its Rust standard library per architecture
+//! (`libstd-rust-web-dev:arm64`, `:armhf`; `scripts/install-test-deps.sh`
+//! installs them), so these tests build for aarch64 and armv7 for real with
+//! Debian's compiler through `RUSTC` (rustup's `cargo` stays the one on
+//! PATH). Each test works on a fresh copy of `fixtures/crates/foreign-app`
+//! (system OpenSSL and SQLite): doctor → `fix --apply` (the sysroot comes
+//! from the host's real Debian mirror, found by crossport itself) → doctor
+//! is clean → `cargo build` → `cargo run` and `cargo test` under the
+//! runner fix wrote → `crossport build` (artifact and verdict) → `crossport
+//! inspect`; and `fix --user` keeps a native build of the same crate native.
+//!
+//! Slow and live: `CROSSPORT_SLOW=1 CROSSPORT_LIVE=1`. Sysroots are fetched
+//! one at a time into one cache per test run, and every test shares one
+//! cargo target directory, so the dependencies build once per target.
+
+#[path = "../common/gate.rs"]
+mod gate;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Mutex, PoisonError};
+
+/// Debian's compiler, whose std is packaged per architecture.
+const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// One cache (sysroot .debs, metadata) and one cargo target directory for
+/// every test, kept under cargo's per-project test scratch directory, so a
+/// later run reuses the dependencies already built and nothing is left in
+/// the system's temp directory.
+fn shared_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("builds")
+        .join(name);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+/// Two crossport processes unpacking into one cache must not race: fixes
+/// that fetch a sysroot run one at a time.
+fn fetch_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readable fixture") {
+        let entry = entry.expect("entry");
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            if entry.file_name() != "target" {
+                copy_tree(&path, &dest);
+            }
+        } else {
+            std::fs::copy(&path, &dest).expect("copy");
+        }
+    }
+}
+
+/// A fresh copy of `fixtures/crates/<name>`.
+fn fresh_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixtures_dir().join("crates").join(name), dir.path());
+    dir
+}
+
+/// The environment every program here runs with: Debian's rustc for cargo
+/// and for crossport's toolchain questions alike.
+fn with_env(command: &mut Command) -> &mut Command {
+    command
+        .env("RUSTC", DEBIAN_RUSTC)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_TARGET_DIR", shared_dir("target"))
+        .env("XDG_CACHE_HOME", shared_dir("cache"))
+        .env("NO_COLOR", "1")
+        .env_remove("CARGO_BUILD_TARGET")
+}
+
+fn crossport(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crossport"));
+    command.current_dir(dir).arg("--color=never");
+    with_env(&mut command);
+    command
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(dir).args(args);
+    with_env(&mut command);
+    command
+}
+
+fn run_ok(command: &mut Command) -> Output {
+    let output = command.output().expect("command runs");
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "not JSON ({err}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn finding_kinds(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["kind"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The std of `target` must be there: CI installs it with
+/// `scripts/install-test-deps.sh`.
+fn require_debian_std(target: &str) {
+    let lib = Path::new("/usr/lib/rustlib").join(target).join("lib");
+    assert!(
+        Path::new(DEBIAN_RUSTC).is_file() && lib.is_dir(),
+        "{DEBIAN_RUSTC} with the {target} std is missing: run scripts/install-test-deps.sh"
+    );
+}
+
+/// What one target's run should see.
+struct Expect {
+    target: &'static str,
+    release: &'static str,
+    openssl: &'static str,
+    sqlite: &'static str,
+    runs_on: &'static [&'static str],
+    not_on: &'static [(&'static str, &'static str)],
+}
+
+fn doctor_fix_build_run_test_inspect(expect: &Expect) {
+    let target = expect.target;
+    require_debian_std(target);
+    let project = fresh_fixture("foreign-app");
+    let dir = project.path();
+
+    let doctor = run_ok(crossport(dir).args(["doctor", "--target", target, "--format", "json"]));
+    let report = json(&doctor);
+    assert_eq!(report["toolchain"]["rustc"], DEBIAN_RUSTC, "{report:#}");
+    assert_eq!(report["toolchain"]["kind"]["kind"], "debian", "{report:#}");
+    let kinds = finding_kinds(&report);
+    assert!(
+        !kinds.iter().any(|k| k == "target_not_installed"),
+        "doctor asked another toolchain than Debian's rustc: {kinds:?}"
+    );
+    assert!(kinds.iter().any(|k| k == "openssl_not_found"), "{kinds:?}");
+
+    {
+        let _one_fetch_at_a_time = fetch_lock();
+        run_ok(crossport(dir).args([
+            "fix",
+            "--target",
+            target,
+            "--release",
+            expect.release,
+            "--apply",
+        ]));
+    }
+    let doctor = run_ok(crossport(dir).args(["doctor", "--target", target, "--format", "json"]));
+    assert_eq!(
+        finding_kinds(&json(&doctor)),
+        Vec::<String>::new(),
+        "the fixed project still has findings"
+    );
+
+    run_ok(&mut cargo(dir, &["build", "--target", target]));
+    let run = run_ok(&mut cargo(dir, &["run", "-q", "--target", target]));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains(expect.openssl), "{stdout}");
+    assert!(
+        stdout.contains(&format!("sqlite={}", expect.sqlite)),
+        "{stdout}"
+    );
+    let test = run_ok(&mut cargo(dir, &["test", "--target", target]));
+    let test_out = String::from_utf8_lossy(&test.stdout);
+    assert!(
+        test_out.contains("sqlite_and_openssl_work_on_the_target ... ok"),
+        "{test_out}"
+    );
+
+    // `crossport build` answers "will it run on my server" itself.
+    let built = run_ok(crossport(dir).args([
+        "build",
+        "--target",
+        target,
+        "--release",
+        expect.release,
+        "--format",
+        "json",
+    ]));
+    let built = json(&built);
+    assert_eq!(built["success"], true, "{built:#}");
+    let artifact = built["artifact"].as_str().expect("an artifact");
+    assert!(
+        artifact.ends_with(&format!("{target}/debug/foreign-app")),
+        "{artifact}"
+    );
+    let verdict = built["verdict"].as_str().expect("a verdict");
+    for release in expect.runs_on {
+        assert!(verdict.contains(release), "{verdict}");
+    }
+    for (release, because) in expect.not_on {
+        assert!(
+            verdict
+                .split_once("not on ")
+                .is_some_and(|(_, not)| not.contains(&format!("{release}: ")))
+                && verdict.contains(because),
+            "{verdict}"
+        );
+    }
+    assert!(
+        built["log"]
+            .as_str()
+            .is_some_and(|log| Path::new(log).is_file()),
+        "{built:#}"
+    );
+
+    let binary = shared_dir("target")
+        .join(target)
+        .join("debug")
+        .join("foreign-app");
+    let inspect = run_ok(
+        crossport(dir)
+            .arg("inspect")
+            .arg(&binary)
+            .args(["--format", "json"]),
+    );
+    let report = json(&inspect);
+    for release in expect.runs_on {
+        assert_eq!(report["releases"][release], true, "{release}: {report:#}");
+    }
+    for (release, because) in expect.not_on {
+        assert_eq!(report["releases"][release], false, "{release}: {report:#}");
+        let verdict = report["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .find(|v| v["against"] == *release)
+            .expect("a verdict per release");
+        assert!(
+            verdict["problems"].to_string().contains(because),
+            "{release} should fail for {because}: {verdict:#}"
+        );
+    }
+}
+
+#[test]
+fn aarch64_bookworm_openssl_and_system_sqlite() {
+    if !gate::open(
+        "aarch64_bookworm_openssl_and_system_sqlite",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    doctor_fix_build_run_test_inspect(&Expect {
+        target: "aarch64-unknown-linux-gnu",
+        release: "bookworm",
+        openssl: "OpenSSL 3.0",
+        sqlite: "3.40",
+        runs_on: &["bookworm", "trixie"],
+        not_on: &[("bullseye", "libcrypto.so.3")],
+    });
+}
+
+#[test]
+fn armv7_bullseye_openssl_and_system_sqlite() {
+    if !gate::open(
+        "armv7_bullseye_openssl_and_system_sqlite",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    doctor_fix_build_run_test_inspect(&Expect {
+        target: "armv7-unknown-linux-gnueabihf",
+        release: "bullseye",
+        openssl: "OpenSSL 1.1.1",
+        sqlite: "3.34",
+        runs_on: &["bullseye"],
+        // bookworm ships OpenSSL 3: libcrypto.so.1.1 is gone.
+        not_on: &[("bookworm", "libcrypto.so.1.1")],
+    });
+}
+
+/// With Debian's rustc, a target whose std is not installed is fixed with
+/// Debian's package for that architecture, not with rustup (which would
+/// change another toolchain).
+#[test]
+fn doctor_names_debians_std_package_for_a_missing_target() {
+    if !gate::slow("doctor_names_debians_std_package_for_a_missing_target") {
+        return;
+    }
+    require_debian_std("x86_64-unknown-linux-gnu");
+    let target = "riscv64gc-unknown-linux-gnu";
+    if Path::new("/usr/lib/rustlib").join(target).exists() {
+        gate::skipped(
+            "doctor_names_debians_std_package_for_a_missing_target",
+            "this host has Debian's riscv64 std installed",
+        );
+        return;
+    }
+    let project = fresh_fixture("foreign-app");
+    let doctor =
+        run_ok(crossport(project.path()).args(["doctor", "--target", target, "--format", "json"]));
+    let report = json(&doctor);
+    let std = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["kind"] == "target_not_installed")
+        .unwrap_or_else(|| panic!("no target_not_installed: {report:#}"));
+    let command = std["facts"]["command"].as_str().unwrap_or_default();
+    assert!(
+        command.starts_with("apt-get install libstd-rust") && command.ends_with(":riscv64"),
+        "{std:#}"
+    );
+}
+
+/// `fix --user` writes the target's settings into `$CARGO_HOME/config.toml`:
+/// the foreign build works from any project, and a plain native `cargo build`
+/// and `cargo run` of the same crate still use the host's compiler and
+/// libraries.
+#[test]
+fn fix_user_keeps_native_builds_native() {
+    if !gate::open(
+        "fix_user_keeps_native_builds_native",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    let target = "aarch64-unknown-linux-gnu";
+    require_debian_std(target);
+    // A private CARGO_HOME that shares the registry cache (cargo locks it).
+    let home = tempfile::tempdir().expect("temp dir");
+    let real_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(&std::env::var("HOME").expect("HOME")).join(".cargo"));
+    std::os::unix::fs::symlink(real_home.join("registry"), home.path().join("registry"))
+        .expect("link the registry cache");
+    let project = fresh_fixture("foreign-app");
+    let dir = project.path();
+    let with_home = |mut command: Command| {
+        command.env("CARGO_HOME", home.path());
+        command
+    };
+
+    {
+        let _one_fetch_at_a_time = fetch_lock();
+        run_ok(with_home(crossport(dir)).args([
+            "fix",
+            "--target",
+            target,
+            "--release",
+            "bookworm",
+            "--user",
+            "--apply",
+        ]));
+    }
+    assert!(
+        !dir.join(".cargo").exists(),
+        "fix --user wrote into the project"
+    );
+    let user_config =
+        std::fs::read_to_string(home.path().join("config.toml")).expect("user config written");
+    assert!(
+        user_config.contains(&format!("[target.{target}]")),
+        "{user_config}"
+    );
+
+    let native = run_ok(&mut with_home(cargo(dir, &["run", "-q"])));
+    let stdout = String::from_utf8_lossy(&native.stdout);
+    assert!(stdout.contains("sqlite="), "{stdout}");
+    let host_binary = shared_dir("target").join("debug").join("foreign-app");
+    let header = run_ok(Command::new("readelf").arg("-h").arg(&host_binary));
+    let header = String::from_utf8_lossy(&header.stdout);
+    assert!(header.contains("X86-64"), "{header}");
+
+    let foreign = run_ok(&mut with_home(cargo(
+        dir,
+        &["run", "-q", "--target", target],
+    )));
+    let stdout = String::from_utf8_lossy(&foreign.stdout);
+    assert!(stdout.contains("OpenSSL 3.0"), "{stdout}");
+}
