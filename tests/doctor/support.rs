@@ -314,9 +314,12 @@ pub fn end_to_end(target: &Path) {
         "wired project still has findings"
     );
 
+    // The host's own triple: the settings are in their own file, which
+    // plain cargo does not read.
+    let settings = format!(".cargo/crossport-{target}.toml");
     run_ok(
         Command::new("cargo")
-            .args(["build", "--target", target])
+            .args(["build", "--config", &settings, "--target", target])
             .current_dir(dir),
     );
     let binary = dir
@@ -332,7 +335,7 @@ pub fn end_to_end(target: &Path) {
 
     let run = run_ok(
         Command::new("cargo")
-            .args(["run", "-q", "--target", target])
+            .args(["run", "-q", "--config", &settings, "--target", target])
             .current_dir(dir),
     );
     let stdout = String::from_utf8_lossy(&run.stdout);
@@ -364,7 +367,7 @@ pub fn end_to_end(target: &Path) {
     );
     let run = run_ok(
         Command::new("cargo")
-            .args(["run", "-q", "--target", target])
+            .args(["run", "-q", "--config", &settings, "--target", target])
             .current_dir(dir),
     );
     assert!(String::from_utf8_lossy(&run.stdout).contains("OpenSSL 1.1.1"));

@@ -192,6 +192,9 @@ fn print_plans(plans: &[FixPlan], layout: &Layout, applying: bool) -> std::io::R
             }
         }
     }
+    if let Some(note) = host_target_note(layout) {
+        writeln!(out, "\n{note}")?;
+    }
     if !applying {
         writeln!(
             out,
@@ -199,6 +202,22 @@ fn print_plans(plans: &[FixPlan], layout: &Layout, applying: bool) -> std::io::R
         )?;
     }
     Ok(())
+}
+
+/// For a target that is the host, what changes and what does not: the
+/// settings go to `.cargo/crossport-<triple>.toml`, which plain cargo never
+/// reads, so the exact command to build for the target is spelled out.
+fn host_target_note(layout: &Layout) -> Option<String> {
+    let path = Path::new(&layout.config_path);
+    let name = path.file_name()?.to_str()?;
+    let target = name.strip_prefix("crossport-")?.strip_suffix(".toml")?;
+    let shown = display_path(&layout.config_path, layout);
+    Some(format!(
+        "note: {target} is this machine's own target, so these settings go to {shown}, \
+         not .cargo/config.toml: plain `cargo build` and `cargo run` stay native.\n\
+         note: build for the release with `crossport build --target {target}` \
+         or `cargo build --config {shown} --target {target}`"
+    ))
 }
 
 fn apply(plans: &[FixPlan], layout: &Layout, root: &str, edits_only: bool) -> anyhow::Result<()> {
