@@ -389,6 +389,37 @@ mod tests {
     }
 
     #[test]
+    fn a_target_file_wins_over_the_config_files_only_for_its_target() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let app = root.path().join("app");
+        std::fs::create_dir_all(root.path().join(".cargo")).expect("mkdir");
+        std::fs::create_dir_all(&app).expect("mkdir");
+        std::fs::write(
+            root.path().join(".cargo/config.toml"),
+            "[target.x]\nlinker = \"outer\"\n[env]\nA = \"config\"\nB = \"config\"\n",
+        )
+        .expect("write");
+        std::fs::write(
+            target_file_in(root.path(), "x"),
+            "[target.x]\nlinker = \"sh\"\n[env]\nA = \"target file\"\n",
+        )
+        .expect("write");
+        let overlay = Overlay::new();
+        assert!(find_target_file(&app, "y", &overlay).is_none());
+        let extra = load_target_file(&app, "x", &overlay)
+            .expect("reads")
+            .expect("found from a subdirectory");
+        let mut configs = discover(&app).expect("reads");
+        configs.env.clear();
+        let plain = configs.target_config("x");
+        assert_eq!(plain.linker.expect("linker").value, "outer");
+        let with = configs.target_config_with("x", Some(&extra));
+        assert_eq!(with.linker.expect("linker").value, "sh");
+        assert_eq!(with.env["A"].as_str(), Some("target file"));
+        assert_eq!(with.env["B"].as_str(), Some("config"));
+    }
+
+    #[test]
     fn environment_variables_override_files() {
         let root = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(root.path().join(".cargo")).expect("mkdir");
