@@ -261,6 +261,18 @@ fn a_fix_for_the_host_triple_keeps_native_builds_native() {
     )
     .expect("write");
     let host = support::host_triple();
+    let file = format!(".cargo/crossport-{host}.toml");
+    let dry = crossport(dir)
+        .args(["fix", "--target", &host, "--release", "bullseye"])
+        .args(["--format", "json"])
+        .output()
+        .expect("crossport runs");
+    let plan: serde_json::Value = serde_json::from_slice(&dry.stdout).expect("json output");
+    assert_eq!(plan["host_target"]["config"], file.as_str(), "{plan:#}");
+    assert_eq!(
+        plan["host_target"]["build_command"],
+        format!("cargo build --config {file} --target {host}").as_str()
+    );
     let output = crossport(dir)
         .args(["fix", "--target", &host, "--release", "bullseye"])
         .args(["--apply", "--edits-only"])
@@ -272,7 +284,6 @@ fn a_fix_for_the_host_triple_keeps_native_builds_native() {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let file = format!(".cargo/crossport-{host}.toml");
     let wrapper = format!(".cargo/crossport/{host}-cc");
     assert!(!dir.join(".cargo/config.toml").exists(), "{stdout}");
     let settings = std::fs::read_to_string(dir.join(&file)).expect("the target's own file");

@@ -342,6 +342,15 @@ pub fn end_to_end(target: &Path) {
     assert!(stdout.contains("OpenSSL 1.1.1"), "{stdout}");
     assert!(stdout.contains("SQLite 3.34"), "{stdout}");
 
+    // Plain cargo (no --target) stays native: it links the host's own
+    // libraries and the binary runs without the bullseye sysroot (#15).
+    let native = run_ok(Command::new("cargo").args(["run", "-q"]).current_dir(dir));
+    let stdout = String::from_utf8_lossy(&native.stdout);
+    assert!(
+        stdout.contains("OpenSSL") && !stdout.contains("OpenSSL 1.1.1"),
+        "{stdout}"
+    );
+
     let built = run_ok(crossport(dir).args(["build", "--target", target, "--format", "json"]));
     let built: serde_json::Value = serde_json::from_slice(&built.stdout).expect("json");
     assert_eq!(built["success"], true);
