@@ -241,6 +241,107 @@ fn build_explains_a_failed_link() {
     assert!(stdout.contains(&format!("full log: {log}")), "{stdout}");
 }
 
+/// A fix for the host's own triple (an older release of the same
+/// architecture) goes to `.cargo/crossport-<triple>.toml`: plain `cargo
+/// build` and `cargo run` stay native, and `crossport build --target`,
+/// `cargo --config` and doctor for that target use the wrapper.
+#[test]
+fn a_fix_for_the_host_triple_keeps_native_builds_native() {
+    let project = tempfile::tempdir().expect("temp dir");
+    let dir = project.path();
+    std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"tiny\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("src/main.rs"),
+        "fn main() { println!(\"native ok\"); }\n",
+    )
+    .expect("write");
+    let host = support::host_triple();
+    let file = format!(".cargo/crossport-{host}.toml");
+    let dry = crossport(dir)
+        .args(["fix", "--target", &host, "--release", "bullseye"])
+        .args(["--format", "json"])
+        .output()
+        .expect("crossport runs");
+    let plan: serde_json::Value = serde_json::from_slice(&dry.stdout).expect("json output");
+    assert_eq!(plan["host_target"]["config"], file.as_str(), "{plan:#}");
+    assert_eq!(
+        plan["host_target"]["build_command"],
+        format!("cargo build --config {file} --target {host}").as_str()
+    );
+    let output = crossport(dir)
+        .args(["fix", "--target", &host, "--release", "bullseye"])
+        .args(["--apply", "--edits-only"])
+        .output()
+        .expect("crossport runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let wrapper = format!(".cargo/crossport/{host}-cc");
+    assert!(!dir.join(".cargo/config.toml").exists(), "{stdout}");
+    let settings = std::fs::read_to_string(dir.join(&file)).expect("the target's own file");
+    assert!(settings.contains(&wrapper), "{settings}");
+    assert!(
+        stdout.contains(&format!("`cargo build --config {file} --target {host}`")),
+        "{stdout}"
+    );
+
+    // Plain cargo never reads it: no wrapper, and the binary runs.
+    let cargo = |args: &[&str]| {
+        std::process::Command::new("cargo")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("cargo runs")
+    };
+    let build = cargo(&["build", "-v"]);
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
+    assert!(!stderr.contains(&wrapper), "{stderr}");
+    let run = cargo(&["run", "-q"]);
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "native ok\n",
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    // Built for the target, it links through the wrapper (which fails here:
+    // `--edits-only` fetched no sysroot), with `--config` or `crossport build`.
+    let config = cargo(&["build", "-v", "--config", &file, "--target", &host]);
+    let stderr = String::from_utf8_lossy(&config.stderr);
+    assert!(stderr.contains(&wrapper), "{stderr}");
+    let built = crossport(dir)
+        .args(["build", "--target", &host, "--format", "json"])
+        .output()
+        .expect("crossport build runs");
+    let json: serde_json::Value = serde_json::from_slice(&built.stdout).expect("json output");
+    let log = std::fs::read_to_string(json["log"].as_str().expect("a log path")).expect("log");
+    assert!(log.contains(&wrapper), "{log}");
+
+    // doctor for the target reads the file: without its wrapper the
+    // linker it names is missing.
+    std::fs::remove_file(dir.join(&wrapper)).expect("remove wrapper");
+    let doctor = crossport(dir)
+        .args(["doctor", "--target", &host, "--format", "json"])
+        .output()
+        .expect("doctor runs");
+    let report: serde_json::Value = serde_json::from_slice(&doctor.stdout).expect("json");
+    assert!(
+        report["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["kind"] == "linker_not_found")),
+        "{report:#}"
+    );
+}
+
 #[test]
 fn end_to_end() {
     if !gate::open("end_to_end", &[gate::Gate::Slow, gate::Gate::Live]) {

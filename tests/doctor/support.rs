@@ -314,9 +314,12 @@ pub fn end_to_end(target: &Path) {
         "wired project still has findings"
     );
 
+    // The host's own triple: the settings are in their own file, which
+    // plain cargo does not read.
+    let settings = format!(".cargo/crossport-{target}.toml");
     run_ok(
         Command::new("cargo")
-            .args(["build", "--target", target])
+            .args(["build", "--config", &settings, "--target", target])
             .current_dir(dir),
     );
     let binary = dir
@@ -332,12 +335,21 @@ pub fn end_to_end(target: &Path) {
 
     let run = run_ok(
         Command::new("cargo")
-            .args(["run", "-q", "--target", target])
+            .args(["run", "-q", "--config", &settings, "--target", target])
             .current_dir(dir),
     );
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.contains("OpenSSL 1.1.1"), "{stdout}");
     assert!(stdout.contains("SQLite 3.34"), "{stdout}");
+
+    // Plain cargo (no --target) stays native: it links the host's own
+    // libraries and the binary runs without the bullseye sysroot (#15).
+    let native = run_ok(Command::new("cargo").args(["run", "-q"]).current_dir(dir));
+    let stdout = String::from_utf8_lossy(&native.stdout);
+    assert!(
+        stdout.contains("OpenSSL") && !stdout.contains("OpenSSL 1.1.1"),
+        "{stdout}"
+    );
 
     let built = run_ok(crossport(dir).args(["build", "--target", target, "--format", "json"]));
     let built: serde_json::Value = serde_json::from_slice(&built.stdout).expect("json");
@@ -364,7 +376,7 @@ pub fn end_to_end(target: &Path) {
     );
     let run = run_ok(
         Command::new("cargo")
-            .args(["run", "-q", "--target", target])
+            .args(["run", "-q", "--config", &settings, "--target", target])
             .current_dir(dir),
     );
     assert!(String::from_utf8_lossy(&run.stdout).contains("OpenSSL 1.1.1"));

@@ -82,10 +82,11 @@ fn build_once(dir: &Path, args: &Args) -> anyhow::Result<Attempt> {
     let tty = human && std::io::stderr().is_terminal();
     let bar = progress_bar(tty);
     let mut compiled = 0usize;
+    let cargo_args = with_target_file(dir, args, human);
     let outcome = crossport_driver::cargo::build(
         dir,
         &args.target,
-        &args.cargo_args,
+        &cargo_args,
         &EnvOverlay::new(),
         |event| match event {
             BuildEvent::Compiled { package, fresh } => {
@@ -123,6 +124,22 @@ fn build_once(dir: &Path, args: &Args) -> anyhow::Result<Attempt> {
         artifact,
         inspect,
     })
+}
+
+/// The cargo arguments, with `--config <.cargo/crossport-<target>.toml>`
+/// first when `crossport fix` wrote one (a target that is the host keeps its
+/// settings there so plain `cargo build` stays native).
+fn with_target_file(dir: &Path, args: &Args, human: bool) -> Vec<String> {
+    let overlay = crossport_driver::overlay::Overlay::new();
+    let Some(file) = crossport_driver::config::find_target_file(dir, &args.target, &overlay) else {
+        return args.cargo_args.clone();
+    };
+    if human {
+        eprintln!("using {} (passed to cargo with --config)", file.display());
+    }
+    let mut cargo_args = vec!["--config".to_owned(), file.display().to_string()];
+    cargo_args.extend(args.cargo_args.iter().cloned());
+    cargo_args
 }
 
 /// Keeps the whole log at `<target dir>/crossport/logs/build-<target>.log`

@@ -87,6 +87,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "release": release.codename,
             "applied": args.apply,
             "plans": plans,
+            // The host's own triple: the file plain cargo does not read,
+            // and how to build with it.
+            "host_target": host_target_json(&layout),
         }))?,
         Format::Human => print_plans(&plans, &layout, args.apply)?,
     }
@@ -176,6 +179,9 @@ fn print_plans(plans: &[FixPlan], layout: &Layout, applying: bool) -> std::io::R
             }
         }
     }
+    if let Some(note) = host_target_note(layout) {
+        writeln!(out, "\n{note}")?;
+    }
     if !applying {
         writeln!(
             out,
@@ -183,6 +189,36 @@ fn print_plans(plans: &[FixPlan], layout: &Layout, applying: bool) -> std::io::R
         )?;
     }
     Ok(())
+}
+
+/// For a target that is the host: the triple and the file its settings went
+/// to (`.cargo/crossport-<triple>.toml`, which plain cargo never reads).
+fn host_target(layout: &Layout) -> Option<(&str, String)> {
+    let name = Path::new(&layout.config_path).file_name()?.to_str()?;
+    let target = name.strip_prefix("crossport-")?.strip_suffix(".toml")?;
+    Some((target, display_path(&layout.config_path, layout)))
+}
+
+/// What changes and what does not, with the exact command to build for
+/// the target.
+fn host_target_note(layout: &Layout) -> Option<String> {
+    let (target, shown) = host_target(layout)?;
+    Some(format!(
+        "note: {target} is this machine's own target, so these settings go to {shown}, \
+         not .cargo/config.toml: plain `cargo build` and `cargo run` stay native.\n\
+         note: build for the release with `crossport build --target {target}` \
+         or `cargo build --config {shown} --target {target}`"
+    ))
+}
+
+fn host_target_json(layout: &Layout) -> serde_json::Value {
+    match host_target(layout) {
+        Some((target, shown)) => serde_json::json!({
+            "config": shown,
+            "build_command": format!("cargo build --config {shown} --target {target}"),
+        }),
+        None => serde_json::Value::Null,
+    }
 }
 
 fn apply(plans: &[FixPlan], layout: &Layout, root: &str, edits_only: bool) -> anyhow::Result<()> {

@@ -164,8 +164,17 @@ impl Project {
     }
 
     /// The effective config for a target, with what its wired sysroot holds.
+    /// A target that is the host also reads its `.cargo/crossport-<triple>.toml`
+    /// (what `crossport build --target` passes with `--config`).
     pub fn target_config(&self, target: &str) -> TargetConfig {
-        let mut config = self.configs.target_config(target);
+        let extra = match crate::config::load_target_file(&self.dir, target, &self.overlay) {
+            Ok(extra) => extra,
+            Err(error) => {
+                tracing::warn!("{error}; analysing {target} without it");
+                None
+            }
+        };
+        let mut config = self.configs.target_config_with(target, extra.as_ref());
         config.sysroot = crate::sysroot_contents::for_target(&config, target);
         config
     }
@@ -185,8 +194,14 @@ impl Project {
 
     /// The project config a fix writes: the project file that already sets
     /// the target's linker (so the fix is not shadowed by it), else the
-    /// workspace root's `.cargo/config.toml`.
+    /// workspace root's `.cargo/config.toml`. A target that is the host gets
+    /// `.cargo/crossport-<triple>.toml` instead, which plain `cargo build`
+    /// does not read: native builds keep the host's linker and libraries.
     pub fn project_layout(&self, root: &str, target: &str, release: &str) -> Layout {
+        if target == self.host.host_triple {
+            let config = crate::config::target_file_in(Path::new(root), target);
+            return Layout::project(root, &config.display().to_string(), target, release);
+        }
         let config = self
             .configs
             .project_file_setting(target, "linker")

@@ -62,6 +62,7 @@ pub fn is_watched(uri: &Url) -> bool {
     name == "Cargo.toml"
         || name == "Cargo.lock"
         || (in_dot_cargo && matches!(name, "config.toml" | "config"))
+        || (in_dot_cargo && name.starts_with("crossport-") && name.ends_with(".toml"))
 }
 
 pub fn project_of(uri: &Url) -> Option<Project> {
@@ -137,6 +138,10 @@ mod tests {
         assert!(is_watched(&uri("/p/Cargo.toml")));
         assert!(is_watched(&uri("/p/.cargo/config.toml")));
         assert!(is_watched(&uri("/p/.cargo/config")));
+        // A host target's own settings (`crossport fix` for the host triple).
+        assert!(is_watched(&uri(
+            "/p/.cargo/crossport-x86_64-unknown-linux-gnu.toml"
+        )));
         assert!(!is_watched(&uri("/p/config.toml")));
         assert!(!is_watched(&uri("/p/src/main.rs")));
     }

@@ -89,6 +89,32 @@ pub fn config_file_in(dir: &Path) -> PathBuf {
     }
 }
 
+/// The file a fix writes for a target that is the host
+/// (`<root>/.cargo/crossport-<triple>.toml`): plain `cargo build` never
+/// reads it, so native builds stay native; `crossport build --target` passes
+/// it to cargo with `--config`, and analysis of that target reads it.
+pub fn target_file_in(root: &Path, target: &str) -> PathBuf {
+    root.join(".cargo").join(format!("crossport-{target}.toml"))
+}
+
+/// The nearest [`target_file_in`] from `dir` up, if one exists.
+pub fn find_target_file(dir: &Path, target: &str, overlay: &Overlay) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| target_file_in(d, target))
+        .find(|path| overlay.is_file(path))
+}
+
+/// Reads the [`find_target_file`] for `target`, as a project file.
+pub fn load_target_file(
+    dir: &Path,
+    target: &str,
+    overlay: &Overlay,
+) -> Result<Option<ConfigFile>, ConfigLoadError> {
+    find_target_file(dir, target, overlay)
+        .map(|path| load(&path, FileScope::Project, overlay))
+        .transpose()
+}
+
 /// Reads every config file for `cwd`, the way cargo would.
 pub fn discover(cwd: &Path) -> Result<CargoConfigs, ConfigLoadError> {
     discover_with(cwd, &Overlay::new())
@@ -186,7 +212,23 @@ impl CargoConfigs {
     /// The effective value of a key and where it came from: the first file
     /// (highest precedence) that sets it.
     pub fn file_setting(&self, key: &[&str]) -> Option<(ConfigSetting, &ConfigFile)> {
-        self.files.iter().find_map(|file| {
+        self.file_setting_with(key, None)
+    }
+
+    /// The files, with an extra `--config` file first (it wins over them).
+    fn files_with<'a>(
+        &'a self,
+        extra: Option<&'a ConfigFile>,
+    ) -> impl DoubleEndedIterator<Item = &'a ConfigFile> {
+        extra.into_iter().chain(self.files.iter())
+    }
+
+    fn file_setting_with<'a>(
+        &'a self,
+        key: &[&str],
+        extra: Option<&'a ConfigFile>,
+    ) -> Option<(ConfigSetting, &'a ConfigFile)> {
+        self.files_with(extra).find_map(|file| {
             let entry = file.config.get(key)?;
             let setting = ConfigSetting {
                 value: entry.value,
@@ -211,11 +253,17 @@ impl CargoConfigs {
     /// The effective `[target.<triple>]` settings and the `[env]` entries
     /// and environment variables build scripts will see.
     pub fn target_config(&self, target: &str) -> TargetConfig {
+        self.target_config_with(target, None)
+    }
+
+    /// [`CargoConfigs::target_config`] as cargo sees it with
+    /// `--config <extra>` (a [`target_file_in`]).
+    pub fn target_config_with(&self, target: &str, extra: Option<&ConfigFile>) -> TargetConfig {
         let upper = env_triple(target);
         let key = |name: &'static str| ["target", target, name];
         let mut config = TargetConfig::default();
         let linker_env = self.env_setting(&format!("CARGO_TARGET_{upper}_LINKER"));
-        let linker_file = self.file_setting(&key("linker"));
+        let linker_file = self.file_setting_with(&key("linker"), extra);
         config.linker_found = match (&linker_env, &linker_file) {
             (Some(setting), _) => Some(program_exists(setting, None)),
             (None, Some((setting, file))) => Some(program_exists(setting, Some(file.base_dir()))),
@@ -224,11 +272,17 @@ impl CargoConfigs {
         config.linker = linker_env.or(linker_file.map(|(s, _)| s));
         config.runner = self
             .env_setting(&format!("CARGO_TARGET_{upper}_RUNNER"))
-            .or_else(|| self.file_setting(&key("runner")).map(|(s, _)| s));
+            .or_else(|| {
+                self.file_setting_with(&key("runner"), extra)
+                    .map(|(s, _)| s)
+            });
         config.rustflags = self
             .env_setting(&format!("CARGO_TARGET_{upper}_RUSTFLAGS"))
-            .or_else(|| self.file_setting(&key("rustflags")).map(|(s, _)| s));
-        for file in self.files.iter().rev() {
+            .or_else(|| {
+                self.file_setting_with(&key("rustflags"), extra)
+                    .map(|(s, _)| s)
+            });
+        for file in self.files_with(extra).rev() {
             for entry in file.config.entries() {
                 if entry.key.first().map(String::as_str) != Some("env") || entry.key.len() < 2 {
                     continue;
@@ -332,6 +386,37 @@ mod tests {
         assert_eq!(&inner_text[*start..*end], "linker = \"sh\"");
         assert_eq!(target.linker_found, Some(true));
         assert_eq!(target.runner.map(|r| r.value), Some("r".into()));
+    }
+
+    #[test]
+    fn a_target_file_wins_over_the_config_files_only_for_its_target() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let app = root.path().join("app");
+        std::fs::create_dir_all(root.path().join(".cargo")).expect("mkdir");
+        std::fs::create_dir_all(&app).expect("mkdir");
+        std::fs::write(
+            root.path().join(".cargo/config.toml"),
+            "[target.x]\nlinker = \"outer\"\n[env]\nA = \"config\"\nB = \"config\"\n",
+        )
+        .expect("write");
+        std::fs::write(
+            target_file_in(root.path(), "x"),
+            "[target.x]\nlinker = \"sh\"\n[env]\nA = \"target file\"\n",
+        )
+        .expect("write");
+        let overlay = Overlay::new();
+        assert!(find_target_file(&app, "y", &overlay).is_none());
+        let extra = load_target_file(&app, "x", &overlay)
+            .expect("reads")
+            .expect("found from a subdirectory");
+        let mut configs = discover(&app).expect("reads");
+        configs.env.clear();
+        let plain = configs.target_config("x");
+        assert_eq!(plain.linker.expect("linker").value, "outer");
+        let with = configs.target_config_with("x", Some(&extra));
+        assert_eq!(with.linker.expect("linker").value, "sh");
+        assert_eq!(with.env["A"].as_str(), Some("target file"));
+        assert_eq!(with.env["B"].as_str(), Some("config"));
     }
 
     #[test]
