@@ -8,10 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use crossport_formats::arch::{
-    DEBIAN_RELEASES, DebianRelease, debian_arch_for_triple, debian_release,
-    triples_with_debian_sysroot,
-};
+use crossport_formats::arch::{debian_arch_for_triple, triples_with_debian_sysroot};
+use crossport_formats::distro::{KnownRelease, RELEASES, Vendor, known_release, release_for_os};
 use crossport_formats::elf::{ElfFacts, Linkage, VersionNeed};
 use serde::Serialize;
 
@@ -109,19 +107,13 @@ fn raise(slot: &mut Option<Requirement>, family: &str, version: DottedVersion, n
     }
 }
 
-/// The newest GLIBCXX_ and CXXABI_ versions each release's libstdc++6
-/// defines (gcc 10 in bullseye, 12 in bookworm, 14 in trixie).
-fn libstdcxx_versions(codename: &str) -> Option<(DottedVersion, DottedVersion)> {
-    let (glibcxx, cxxabi): (&[u32], &[u32]) = match codename {
-        "bullseye" => (&[3, 4, 28], &[1, 3, 12]),
-        "bookworm" => (&[3, 4, 30], &[1, 3, 13]),
-        "trixie" => (&[3, 4, 33], &[1, 3, 15]),
-        _ => return None,
-    };
-    Some((
-        DottedVersion(glibcxx.to_vec()),
-        DottedVersion(cxxabi.to_vec()),
-    ))
+/// The newest GLIBCXX_ and CXXABI_ versions a release's libstdc++6
+/// defines (from the releases table).
+fn libstdcxx_versions(release: &KnownRelease) -> (DottedVersion, DottedVersion) {
+    (
+        DottedVersion(release.libstdcxx.glibcxx.to_vec()),
+        DottedVersion(release.libstdcxx.cxxabi.to_vec()),
+    )
 }
 
 /// Whether a binary runs somewhere, and why not.
@@ -211,8 +203,8 @@ pub fn debian_arches_for_machine(machine: &str) -> Vec<&'static str> {
     arches
 }
 
-/// Would the binary run on a stock install of this Debian release?
-pub fn verdict_for_release(binary: &Binary<'_>, release: &DebianRelease) -> Verdict {
+/// Would the binary run on a stock install of this release?
+pub fn verdict_for_release(binary: &Binary<'_>, release: &KnownRelease) -> Verdict {
     let mut problems = Vec::new();
     let arches = debian_arches_for_machine(&binary.facts.machine);
     if !arches
@@ -228,7 +220,7 @@ pub fn verdict_for_release(binary: &Binary<'_>, release: &DebianRelease) -> Verd
         let glibc = DottedVersion::from_pair(release.glibc);
         problems.extend(binary.loader_problem(&format!("a stock {}", release.codename)));
         problems.extend(binary.glibc_problem(&glibc, release.codename));
-        problems.extend(libstdcxx_problems(binary, release.codename));
+        problems.extend(libstdcxx_problems(binary, release));
         for soname in binary.openssl_sonames() {
             if !same_openssl_series(soname, release.libssl_soname) {
                 problems.push(format!(
@@ -241,10 +233,9 @@ pub fn verdict_for_release(binary: &Binary<'_>, release: &DebianRelease) -> Verd
     Verdict::from_problems(release.codename, problems)
 }
 
-fn libstdcxx_problems(binary: &Binary<'_>, codename: &str) -> Vec<String> {
-    let Some((glibcxx, cxxabi)) = libstdcxx_versions(codename) else {
-        return Vec::new();
-    };
+fn libstdcxx_problems(binary: &Binary<'_>, release: &KnownRelease) -> Vec<String> {
+    let (glibcxx, cxxabi) = libstdcxx_versions(release);
+    let codename = release.codename;
     let mut problems = Vec::new();
     for (required, available) in [
         (&binary.requirements.glibcxx, glibcxx),
@@ -285,9 +276,9 @@ pub fn verdict_for_glibc(binary: &Binary<'_>, glibc: &DottedVersion) -> Verdict 
     Verdict::from_problems(against, problems)
 }
 
-/// One verdict per Debian release crossport knows, oldest first.
+/// One verdict per release crossport knows (Debian, then Ubuntu), oldest first.
 pub fn verdicts_for_releases(binary: &Binary<'_>) -> Vec<Verdict> {
-    DEBIAN_RELEASES
+    RELEASES
         .iter()
         .map(|release| verdict_for_release(binary, release))
         .collect()
@@ -483,20 +474,20 @@ pub fn recommend(server: &ServerFacts) -> Recommendation {
     }
 }
 
-/// A Debian server names its release; for any other distribution choose
-/// the newest Debian release whose glibc is not newer than the server's.
-fn release_for_server(server: &ServerFacts) -> Option<(&'static DebianRelease, &'static str)> {
-    if server.os_release.get("ID").map(String::as_str) == Some("debian")
-        && let Some(release) = server
-            .os_release
-            .get("VERSION_CODENAME")
-            .and_then(|codename| debian_release(codename))
+/// A Debian or Ubuntu server in the releases table names its release; for
+/// any other choose the newest Debian release whose glibc is not newer than
+/// the server's.
+pub fn release_for_server(server: &ServerFacts) -> Option<(&'static KnownRelease, &'static str)> {
+    let field = |name: &str| server.os_release.get(name).map(String::as_str);
+    if let Some(id) = field("ID")
+        && let Some(release) = release_for_os(id, field("VERSION_CODENAME"), field("VERSION_ID"))
     {
         return Some((release, "os-release"));
     }
     let glibc = server.glibc.as_ref()?;
-    DEBIAN_RELEASES
+    RELEASES
         .iter()
+        .filter(|release| release.vendor == Vendor::Debian)
         .rev()
         .find(|release| DottedVersion::from_pair(release.glibc) <= *glibc)
         .map(|release| (release, "glibc"))
@@ -559,10 +550,13 @@ pub fn known_runtime_package(soname: &str, codename: &str) -> Option<&'static st
     if libc_parts.contains(&soname) || soname.starts_with("ld-linux") {
         return Some("libc6");
     }
+    if let Some(release) = known_release(codename)
+        && same_openssl_series(soname, release.libssl_soname)
+        && (soname.starts_with("libssl.so.") || soname.starts_with("libcrypto.so."))
+    {
+        return Some(release.libssl_package);
+    }
     Some(match (soname, codename) {
-        ("libssl.so.1.1" | "libcrypto.so.1.1", "bullseye") => "libssl1.1",
-        ("libssl.so.3" | "libcrypto.so.3", "bookworm") => "libssl3",
-        ("libssl.so.3" | "libcrypto.so.3", "trixie") => "libssl3t64",
         ("libsqlite3.so.0", _) => "libsqlite3-0",
         ("libz.so.1", _) => "zlib1g",
         ("libgcc_s.so.1", _) => "libgcc-s1",
@@ -592,9 +586,14 @@ pub fn runtime_packages(libraries: &[NeededLibrary], codename: &str) -> Vec<Stri
 /// A Dockerfile that runs the binary on the release's slim image as a
 /// non-root user. `binary_name` must be a plain file name.
 pub fn dockerfile(codename: &str, packages: &[String], binary_name: &str) -> String {
+    // Ubuntu publishes no -slim tags: its plain image is already minimal.
+    let (vendor, image) = match known_release(codename).map(|release| release.vendor) {
+        Some(Vendor::Ubuntu) => ("Ubuntu", format!("ubuntu:{codename}")),
+        _ => ("Debian", format!("debian:{codename}-slim")),
+    };
     let mut text = format!(
-        "# Written by crossport deploy: runs {binary_name} on Debian {codename}.\n\
-         FROM debian:{codename}-slim\n"
+        "# Written by crossport deploy: runs {binary_name} on {vendor} {codename}.\n\
+         FROM {image}\n"
     );
     if !packages.is_empty() {
         text.push_str(&format!(
@@ -621,7 +620,9 @@ pub fn image_verdict(report: &InspectReport) -> Option<Verdict> {
     if let Some(target) = &report.target {
         return Some(target.clone());
     }
-    let newest_first = DEBIAN_RELEASES.iter().rev().filter_map(|release| {
+    // Images are Debian's slim ones unless the user named a release.
+    let debian = RELEASES.iter().filter(|r| r.vendor == Vendor::Debian);
+    let newest_first = debian.rev().filter_map(|release| {
         report
             .verdicts
             .iter()
@@ -773,7 +774,10 @@ mod tests {
             BTreeMap::from([
                 ("bullseye".to_owned(), false),
                 ("bookworm".to_owned(), true),
-                ("trixie".to_owned(), true)
+                ("trixie".to_owned(), true),
+                ("focal".to_owned(), false),
+                ("jammy".to_owned(), false),
+                ("noble".to_owned(), true)
             ])
         );
     }
@@ -849,6 +853,28 @@ mod tests {
         let recommendation = recommend(&server);
         assert_eq!(recommendation.release.as_deref(), Some("bullseye"));
         assert_eq!(recommendation.release_reason.as_deref(), Some("glibc"));
+    }
+
+    #[test]
+    fn a_known_ubuntu_release_is_its_own_release() {
+        let text = "--- crossport uname\naarch64\n--- crossport os-release\nID=ubuntu\n\
+                    VERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\n\
+                    --- crossport glibc\nldd (Ubuntu GLIBC 2.35-0ubuntu3.8) 2.35\n\
+                    --- crossport libssl\n/usr/lib/aarch64-linux-gnu/libssl.so.3\n\
+                    --- crossport end\n";
+        let server = parse_probe_output(text).expect("parses");
+        let recommendation = recommend(&server);
+        assert_eq!(recommendation.release.as_deref(), Some("jammy"));
+        assert_eq!(recommendation.release_reason.as_deref(), Some("os-release"));
+        assert_eq!(
+            known_runtime_package("libssl.so.3", "noble"),
+            Some("libssl3t64")
+        );
+        assert_eq!(
+            known_runtime_package("libcrypto.so.3", "jammy"),
+            Some("libssl3")
+        );
+        assert!(dockerfile("jammy", &[], "web").contains("FROM ubuntu:jammy\n"));
     }
 
     #[test]

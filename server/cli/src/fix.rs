@@ -17,13 +17,10 @@ use crossport_analysis::fixes::{
 };
 use crossport_driver::config::config_file_in;
 use crossport_driver::project::{Project, fix_workspace, read_lock};
-use crossport_formats::arch::debian_release;
+use crossport_formats::distro::{DEFAULT_RELEASE, known_release, unknown_release_message};
 
 use crate::doctor::{graph, load_project};
 use crate::output::{Format, InputError, print_json};
-
-/// The release used when `--release` is not given.
-const DEFAULT_RELEASE: &str = "bookworm";
 
 /// Show (and with --apply, make) the changes that let a project build for a target.
 #[derive(Debug, clap::Args)]
@@ -34,7 +31,7 @@ pub struct Args {
     /// Target triple (default: `build.target`, else the host).
     #[arg(long, value_name = "TRIPLE")]
     pub target: Option<String>,
-    /// Debian release whose libraries (and glibc) the sysroot has.
+    /// Debian or Ubuntu release whose libraries (and glibc) the sysroot has.
     #[arg(long, value_name = "CODENAME", default_value = DEFAULT_RELEASE)]
     pub release: String,
     /// Plan only this fix (repeatable): add_target, configure_linker,
@@ -65,12 +62,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(target) => target.clone(),
         None => project.targets(&[]).remove(0),
     };
-    let release = debian_release(&args.release).ok_or_else(|| {
-        InputError(format!(
-            "unknown Debian release `{}` (known: bullseye, bookworm, trixie)",
-            args.release
-        ))
-    })?;
+    let release = known_release(&args.release)
+        .ok_or_else(|| InputError(unknown_release_message(&args.release)))?;
     project.complete_host(std::slice::from_ref(&target));
     let graph = graph(&project, &target)?;
     let layout = layout(

@@ -52,7 +52,8 @@ struct FetchArgs {
     /// Rust target triple, e.g. aarch64-unknown-linux-gnu.
     #[arg(long)]
     target: String,
-    /// Debian release: bullseye, bookworm, trixie (or 11, 12, 13).
+    /// Release: Debian bullseye, bookworm, trixie or Ubuntu focal, jammy,
+    /// noble (or a version: 12, 22.04).
     #[arg(long)]
     release: String,
     /// Packages to add to the linker base set, e.g. libssl-dev.

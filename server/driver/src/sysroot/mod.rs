@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crossport_analysis::sysroot::{ResolveError, ResolveRequest, resolve};
-use crossport_formats::arch::{DebianArch, debian_arch_for_triple, debian_release};
+use crossport_formats::arch::{DebianArch, debian_arch_for_triple};
+use crossport_formats::distro::{KnownRelease, known_release};
 use crossport_formats::inrelease::{Keyring, SignatureError};
 use crossport_formats::packages::PackageIndex;
 use crossport_formats::release::{FileHash, Release};
@@ -115,7 +116,7 @@ pub type Progress<'a> = &'a (dyn Fn(ProgressEvent) + Send + Sync);
 pub enum SysrootError {
     #[error("target {0} has no Debian sysroot (only *-linux-gnu* targets with a Debian port do)")]
     UnknownTarget(String),
-    #[error("unknown Debian release {0:?} (known: bullseye, bookworm, trixie)")]
+    #[error("{}", crossport_formats::distro::unknown_release_message(.0))]
     UnknownRelease(String),
     #[error("no cache directory: set CROSSPORT_CACHE_DIR or HOME, or pass --cache-dir")]
     NoCacheDir,
@@ -186,6 +187,8 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SysrootError + '_ {
 struct Plan {
     target: String,
     release: String,
+    /// The releases table's row for `release`.
+    known: &'static KnownRelease,
     arch: DebianArch,
     cache: Cache,
     lock_path: PathBuf,
@@ -199,10 +202,9 @@ fn plan(
 ) -> Result<Plan, SysrootError> {
     let arch = debian_arch_for_triple(target)
         .ok_or_else(|| SysrootError::UnknownTarget(target.to_owned()))?;
-    let release = debian_release(release)
-        .ok_or_else(|| SysrootError::UnknownRelease(release.to_owned()))?
-        .codename
-        .to_owned();
+    let known =
+        known_release(release).ok_or_else(|| SysrootError::UnknownRelease(release.to_owned()))?;
+    let release = known.codename.to_owned();
     let cache_root = match cache_dir {
         Some(dir) => dir.to_owned(),
         None => Cache::default_root().ok_or(SysrootError::NoCacheDir)?,
@@ -210,6 +212,7 @@ fn plan(
     Ok(Plan {
         target: target.to_owned(),
         release,
+        known,
         arch,
         cache: Cache::new(cache_root),
         lock_path: lock.map_or_else(default_lock_path, Path::to_owned),
@@ -283,7 +286,7 @@ pub async fn fetch(
         }
     }
     let mirror = mirror::choose_mirror(request.mirror.as_deref(), &plan.release)?;
-    let keyring = load_keyring(request.keyring.as_deref())?;
+    let keyring = load_keyring(request.keyring.as_deref(), plan.known)?;
     let http = Http::new()?;
     let mut timings = Timings::default();
     let counter = ByteCounter::default();
@@ -475,7 +478,7 @@ fn locked_entry(
     };
     let lock_file = LockFile::read(&lock_path)?.ok_or_else(not_locked)?;
     let release = release
-        .and_then(|r| debian_release(r).map(|r| r.codename))
+        .and_then(|r| known_release(r).map(|r| r.codename))
         .or(release);
     let locked = lock_file
         .find(target, release)
@@ -517,10 +520,12 @@ fn requested_roots(request: &FetchRequest) -> Vec<String> {
     roots
 }
 
-fn load_keyring(path: Option<&Path>) -> Result<Keyring, SysrootError> {
+/// `--keyring FILE`, else the shipped keys the releases table names for
+/// the release (Debian's for Debian, Ubuntu's for Ubuntu).
+fn load_keyring(path: Option<&Path>, release: &KnownRelease) -> Result<Keyring, SysrootError> {
     let Some(path) = path else {
-        return Keyring::debian().map_err(|source| SysrootError::Signature {
-            url: "built-in Debian archive keys".to_owned(),
+        return Keyring::for_release(release).map_err(|source| SysrootError::Signature {
+            url: format!("built-in {} archive keys", release.vendor.display_name()),
             source,
         });
     };

@@ -17,7 +17,7 @@ use crossport_driver::config::CargoConfigs;
 use crossport_driver::project::{
     Project as LoadedProject, cargo_configs, fix_workspace, read_lock,
 };
-use crossport_formats::arch::debian_release;
+use crossport_formats::distro::{DEFAULT_RELEASE, known_release, unknown_release_message};
 
 use super::{Engine, FixOptions, FixPlan, Project, add_target_step, fetch_sysroot_step};
 
@@ -111,11 +111,9 @@ impl Engine for CrossportEngine {
             .target
             .clone()
             .ok_or_else(|| anyhow::anyhow!("the finding names no target"))?;
-        let release = debian_release(&options.sysroot_release)
-            .or_else(|| debian_release("bookworm"))
-            .ok_or_else(|| {
-                anyhow::anyhow!("unknown Debian release `{}`", options.sysroot_release)
-            })?;
+        let release = known_release(&options.sysroot_release)
+            .or_else(|| known_release(DEFAULT_RELEASE))
+            .ok_or_else(|| anyhow::anyhow!(unknown_release_message(&options.sysroot_release)))?;
         let loaded = self.loaded_for(project, &target)?;
         let graph = loaded
             .graphs
