@@ -65,6 +65,11 @@ struct FetchArgs {
     /// cargo config, else the host's apt sources].
     #[arg(long, value_name = "URL")]
     mirror: Option<String>,
+    /// Mirror of Ubuntu's ports archive, for arm64, armhf, riscv64, ppc64el and s390x
+    /// [default: $CROSSPORT_PORTS_MIRROR, else `[env] CROSSPORT_PORTS_MIRROR` in the cargo
+    /// config, else an `…-ports` source in the host's apt sources].
+    #[arg(long, value_name = "URL")]
+    ports_mirror: Option<String>,
     /// OpenPGP keyring that replaces the built-in Debian archive keys.
     #[arg(long, value_name = "FILE")]
     keyring: Option<PathBuf>,
@@ -93,6 +98,9 @@ struct SyncArgs {
     dir: Option<PathBuf>,
     #[arg(long, value_name = "URL")]
     mirror: Option<String>,
+    /// Mirror of Ubuntu's ports archive (see `fetch --ports-mirror`).
+    #[arg(long, value_name = "URL")]
+    ports_mirror: Option<String>,
     #[arg(long)]
     offline: bool,
     #[command(flatten)]
@@ -183,6 +191,7 @@ fn fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
         packages: args.packages,
         dir: args.dir,
         mirror: args.mirror,
+        ports_mirror: args.ports_mirror,
         keyring: args.keyring,
         cache_dir: args.common.cache_dir,
         offline: args.offline,
@@ -207,6 +216,7 @@ fn sync(args: SyncArgs) -> anyhow::Result<ExitCode> {
         release: args.release,
         dir: args.dir,
         mirror: args.mirror,
+        ports_mirror: args.ports_mirror,
         cache_dir: args.common.cache_dir,
         offline: args.offline,
         lock_file: args.common.lock_file,

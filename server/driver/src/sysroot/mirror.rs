@@ -8,6 +8,7 @@ use std::path::Path;
 use crossport_formats::apt_sources::{
     AptSource, debian_mirror_for_release, parse_deb822_sources, parse_one_line_sources,
 };
+use crossport_formats::distro::{Archive, KnownRelease};
 
 /// Where the mirror came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +27,77 @@ pub enum MirrorError {
          or add `CROSSPORT_MIRROR = \"http://<host>/debian\"` under [env] in .cargo/config.toml"
     )]
     NotFound { release: String, searched: String },
+    #[error(
+        "no mirror of the ports archive for {release} {arch}: Ubuntu keeps {arch} in a second \
+         archive (…/ubuntu-ports){}, and none was found in {searched}; \
+         pass --ports-mirror http://<host>/ubuntu-ports, set CROSSPORT_PORTS_MIRROR, \
+         or add `CROSSPORT_PORTS_MIRROR = \"http://<host>/ubuntu-ports\"` under [env] in \
+         .cargo/config.toml",
+        if *given_main { "; --mirror names the main archive only" } else { "" }
+    )]
+    PortsNotFound {
+        release: String,
+        arch: String,
+        searched: String,
+        given_main: bool,
+    },
     #[error("mirror {0:?} is not an http:// or https:// URL")]
     BadUrl(String),
+}
+
+/// Picks the mirror of the archive that holds `arch` for `release`: the
+/// main archive as [`choose_mirror`] does, or for Ubuntu's ports archive
+/// (arm64, armhf, riscv64, ppc64el, s390x) `--ports-mirror`, else
+/// `$CROSSPORT_PORTS_MIRROR`, else `[env] CROSSPORT_PORTS_MIRROR` in the
+/// cargo config, else an `…-ports` source in the host's apt sources.
+pub fn choose_archive_mirror(
+    explicit: Option<&str>,
+    explicit_ports: Option<&str>,
+    release: &KnownRelease,
+    arch: &str,
+) -> Result<Mirror, MirrorError> {
+    let archive = release.archive_for(arch);
+    if archive == Archive::Main {
+        return choose_mirror(explicit, release.codename);
+    }
+    if let Some(uri) = explicit_ports {
+        return checked(uri, archive.mirror_flag());
+    }
+    let key = archive.mirror_key();
+    if let Some(uri) = std::env::var(key).ok().filter(|u| !u.is_empty()) {
+        return checked(&uri, key);
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if let Some(mirror) = from_cargo_config_key(&cwd, key) {
+        return mirror;
+    }
+    let apt_dir = Path::new("/etc/apt");
+    let sources = read_apt_sources(apt_dir);
+    ports_mirror_for_release(&sources, release.codename).ok_or_else(|| MirrorError::PortsNotFound {
+        release: release.codename.to_owned(),
+        arch: arch.to_owned(),
+        searched: format!("{}/sources.list{{,.d/}}", apt_dir.display()),
+        given_main: explicit.is_some(),
+    })
+}
+
+/// An enabled `deb` source for `codename` whose URI is a ports archive
+/// (its path ends in `-ports`, as Ubuntu's does).
+fn ports_mirror_for_release(sources: &[AptSource], codename: &str) -> Option<Mirror> {
+    let ports: Vec<AptSource> = sources
+        .iter()
+        .filter(|source| {
+            source
+                .uris
+                .iter()
+                .any(|uri| uri.trim_end_matches('/').ends_with("-ports"))
+        })
+        .cloned()
+        .collect();
+    debian_mirror_for_release(&ports, codename).map(|choice| Mirror {
+        uri: choice.uri.to_owned(),
+        origin: format!("{}:{}", choice.file, choice.line),
+    })
 }
 
 /// Picks the mirror for `release`.
@@ -52,9 +122,14 @@ pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, Mi
 /// `dir`, highest precedence first. Unreadable config is left to the
 /// commands that need it to report; here it only means "not set".
 pub fn from_cargo_config(dir: &Path) -> Option<Result<Mirror, MirrorError>> {
+    from_cargo_config_key(dir, "CROSSPORT_MIRROR")
+}
+
+/// `[env] <key>` from the cargo config files cargo would read in `dir`.
+pub fn from_cargo_config_key(dir: &Path, key: &str) -> Option<Result<Mirror, MirrorError>> {
     let configs = crate::config::discover(dir).ok()?;
     configs.files.iter().find_map(|file| {
-        let entry = file.config.env_value("CROSSPORT_MIRROR")?;
+        let entry = file.config.env_value(key)?;
         let uri = entry.value.as_str()?.to_owned();
         Some(checked(&uri, &file.path.display().to_string()))
     })
