@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 
 use crossport_formats::arch::{debian_arch_for_triple, triples_with_debian_sysroot};
-use crossport_formats::distro::{KnownRelease, RELEASES, Vendor, known_release, release_for_os};
+use crossport_formats::distro::{
+    Archive, KnownRelease, RELEASES, Vendor, known_release, release_for_os,
+};
 use crossport_formats::elf::{ElfFacts, Linkage, VersionNeed};
 use serde::Serialize;
 
@@ -295,6 +297,10 @@ pub struct ServerFacts {
     pub glibc: Option<DottedVersion>,
     /// libssl sonames found in the standard library directories.
     pub libssl_sonames: Vec<String>,
+    /// The server's apt sources (`/etc/apt/sources.list`,
+    /// `sources.list.d/*.list` and `*.sources`): path and text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub apt_sources: Vec<(String, String)>,
 }
 
 /// Section markers the probe script prints between its commands.
@@ -303,6 +309,8 @@ pub mod probe_markers {
     pub const OS_RELEASE: &str = "--- crossport os-release";
     pub const GLIBC: &str = "--- crossport glibc";
     pub const LIBSSL: &str = "--- crossport libssl";
+    /// Followed by the file's path; one section per apt sources file.
+    pub const APT_FILE: &str = "--- crossport apt-file ";
     pub const END: &str = "--- crossport end";
 }
 
@@ -321,6 +329,11 @@ pub fn probe_script() -> String {
             "echo '{GLIBC}'; getconf GNU_LIBC_VERSION 2>/dev/null || ldd --version 2>&1 | head -n 1"
         ),
         format!("echo '{LIBSSL}'; for f in {lib_dirs}; do [ -e \"$f\" ] && echo \"$f\"; done"),
+        format!(
+            "for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+             /etc/apt/sources.list.d/*.sources; do [ -f \"$f\" ] && \
+             {{ echo \"{APT_FILE}$f\"; cat \"$f\"; echo; }}; done"
+        ),
         format!("echo '{END}'"),
     ]
     .join("; ")
@@ -366,11 +379,25 @@ pub fn parse_probe_output(text: &str) -> Result<ServerFacts, ProbeParseError> {
         .collect();
     libssl_sonames.sort();
     libssl_sonames.dedup();
+    let mut apt_sources: Vec<(String, String)> = Vec::new();
+    let mut in_apt_file = false;
+    for line in text.lines() {
+        if let Some(path) = line.strip_prefix(APT_FILE) {
+            apt_sources.push((path.trim().to_owned(), String::new()));
+            in_apt_file = true;
+        } else if line.starts_with("--- crossport ") {
+            in_apt_file = false;
+        } else if in_apt_file && let Some((_, body)) = apt_sources.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
     Ok(ServerFacts {
         uname_machine,
         os_release,
         glibc,
         libssl_sonames,
+        apt_sources,
     })
 }
 
@@ -446,12 +473,53 @@ pub struct Recommendation {
     /// The `crossport sysroot fetch …` command to run, when target and
     /// release are known.
     pub sysroot_command: Option<String>,
+    /// The mirror the server's own apt sources name for its release.
+    pub mirror: Option<ServerMirror>,
+}
+
+/// A mirror found in the server's apt sources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerMirror {
+    pub uri: String,
+    /// Which of the release's archives it is for: `main`, or `ports`
+    /// (Ubuntu's second archive for arm64, armhf, riscv64, ppc64el, s390x).
+    pub archive: Archive,
+    /// `file:line` on the server.
+    pub origin: String,
+}
+
+/// The mirror the server's apt sources name for `release`, as the archive
+/// the server's architecture lives in.
+pub fn server_mirror(server: &ServerFacts, release: &KnownRelease) -> Option<ServerMirror> {
+    use crossport_formats::apt_sources::{
+        debian_mirror_for_release, parse_deb822_sources, parse_one_line_sources,
+    };
+    let mut sources = Vec::new();
+    for (path, text) in &server.apt_sources {
+        let (found, _errors) = if path.ends_with(".sources") {
+            parse_deb822_sources(path, text)
+        } else {
+            parse_one_line_sources(path, text)
+        };
+        sources.extend(found);
+    }
+    let choice = debian_mirror_for_release(&sources, release.codename)?;
+    let arch = triple_for_uname(&server.uname_machine)
+        .and_then(debian_arch_for_triple)
+        .map(|arch| arch.name)?;
+    Some(ServerMirror {
+        uri: choice.uri.to_owned(),
+        archive: release.archive_for(arch),
+        origin: format!("{}:{}", choice.file, choice.line),
+    })
 }
 
 /// Picks the triple, the Debian release and the sysroot command for a server.
 pub fn recommend(server: &ServerFacts) -> Recommendation {
     let target = triple_for_uname(&server.uname_machine).map(str::to_owned);
-    let (release, reason) = match release_for_server(server) {
+    let found = release_for_server(server);
+    let mirror = found.and_then(|(release, _)| server_mirror(server, release));
+    let (release, reason) = match found {
         Some((release, reason)) => (Some(release.codename.to_owned()), Some(reason.to_owned())),
         None => (None, None),
     };
@@ -459,6 +527,10 @@ pub fn recommend(server: &ServerFacts) -> Recommendation {
         (Some(target), Some(release)) => {
             let mut command =
                 format!("crossport sysroot fetch --target {target} --release {release}");
+            if let Some(mirror) = &mirror {
+                let flag = mirror.archive.mirror_flag();
+                command.push_str(&format!(" {flag} {}", mirror.uri));
+            }
             if !server.libssl_sonames.is_empty() {
                 command.push_str(" libssl-dev");
             }
@@ -471,6 +543,7 @@ pub fn recommend(server: &ServerFacts) -> Recommendation {
         release,
         release_reason: reason,
         sysroot_command,
+        mirror,
     }
 }
 
@@ -875,6 +948,34 @@ mod tests {
             Some("libssl3")
         );
         assert!(dockerfile("jammy", &[], "web").contains("FROM ubuntu:jammy\n"));
+    }
+
+    #[test]
+    fn the_servers_apt_sources_name_its_mirror() {
+        let text = "--- crossport uname\naarch64\n--- crossport os-release\nID=ubuntu\n\
+                    VERSION_CODENAME=jammy\n--- crossport glibc\nglibc 2.35\n\
+                    --- crossport libssl\n\
+                    --- crossport apt-file /etc/apt/sources.list\n\
+                    # a comment\n\
+                    --- crossport apt-file /etc/apt/sources.list.d/ubuntu.sources\n\
+                    Types: deb\nURIs: http://mirror.invalid/ubuntu-ports/\n\
+                    Suites: jammy jammy-updates\nComponents: main universe\n\n\
+                    --- crossport end\n";
+        let server = parse_probe_output(text).expect("parses");
+        assert_eq!(server.apt_sources.len(), 2);
+        let recommendation = recommend(&server);
+        let mirror = recommendation.mirror.expect("a mirror");
+        assert_eq!(mirror.uri, "http://mirror.invalid/ubuntu-ports");
+        assert_eq!(mirror.archive, Archive::Ports);
+        assert_eq!(mirror.origin, "/etc/apt/sources.list.d/ubuntu.sources:1");
+        assert_eq!(
+            recommendation.sysroot_command.as_deref(),
+            Some(
+                "crossport sysroot fetch --target aarch64-unknown-linux-gnu --release jammy \
+                 --ports-mirror http://mirror.invalid/ubuntu-ports"
+            )
+        );
+        assert!(probe_script().contains(probe_markers::APT_FILE));
     }
 
     #[test]
