@@ -15,9 +15,10 @@ use crossport_analysis::fixes::{
     FixContext, FixPlan, Layout, PlanCommand, PlanError, Workspace, default_fix_ids, merged_edits,
     plan_fix,
 };
+use crossport_analysis::inspect::ServerMirror;
 use crossport_driver::config::config_file_in;
 use crossport_driver::project::{Project, fix_workspace, read_lock};
-use crossport_formats::distro::{DEFAULT_RELEASE, known_release, unknown_release_message};
+use crossport_formats::distro::{Archive, DEFAULT_RELEASE, known_release, unknown_release_message};
 
 use crate::doctor::{graph, load_project};
 use crate::output::{Format, InputError, print_json};
@@ -32,8 +33,15 @@ pub struct Args {
     #[arg(long, value_name = "TRIPLE")]
     pub target: Option<String>,
     /// Debian or Ubuntu release whose libraries (and glibc) the sysroot has.
-    #[arg(long, value_name = "CODENAME", default_value = DEFAULT_RELEASE)]
-    pub release: String,
+    /// [default: the release `--server` runs, else bookworm]
+    #[arg(long, value_name = "CODENAME")]
+    pub release: Option<String>,
+    /// Take target, release and mirror from this server (`crossport probe`
+    /// over ssh): its architecture, its os-release and its apt sources.
+    #[arg(long, value_name = "USER@HOST")]
+    pub server: Option<String>,
+    #[command(flatten)]
+    pub ssh: crate::probe::SshArgs,
     /// Plan only this fix (repeatable): add_target, configure_linker,
     /// fetch_sysroot_and_wire, configure_runner, use_vendored_openssl,
     /// use_rustls, use_bundled_sqlite.
@@ -58,12 +66,38 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut project = load_project(args.manifest_path.as_deref())?;
-    let target = match &args.target {
-        Some(target) => target.clone(),
-        None => project.targets(&[]).remove(0),
+    let server = match &args.server {
+        Some(server) => Some(probe_server(server, &args.ssh)?),
+        None => None,
     };
-    let release = known_release(&args.release)
-        .ok_or_else(|| InputError(unknown_release_message(&args.release)))?;
+    let recommendation = server.as_ref().map(|report| &report.recommendation);
+    let target = match (&args.target, recommendation.and_then(|r| r.target.as_ref())) {
+        (Some(target), _) | (None, Some(target)) => target.clone(),
+        (None, None) => project.targets(&[]).remove(0),
+    };
+    let release_name = args
+        .release
+        .clone()
+        .or_else(|| recommendation.and_then(|r| r.release.clone()))
+        .unwrap_or_else(|| DEFAULT_RELEASE.to_owned());
+    let release = known_release(&release_name)
+        .ok_or_else(|| InputError(unknown_release_message(&release_name)))?;
+    // The server's mirror is for its own release; another --release keeps
+    // the usual mirror choice.
+    let server_mirror = recommendation
+        .filter(|r| r.release.as_deref() == Some(release.codename))
+        .and_then(|r| r.mirror.clone());
+    if let Some(report) = &server {
+        eprintln!(
+            "server {}: target {target}, release {}{}",
+            report.host,
+            release.label(),
+            server_mirror
+                .as_ref()
+                .map(|m| format!(", mirror {} (from {})", m.uri, m.origin))
+                .unwrap_or_default()
+        );
+    }
     project.complete_host(std::slice::from_ref(&target));
     let graph = graph(&project, &target)?;
     let layout = layout(
@@ -88,13 +122,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Json => print_json(&serde_json::json!({
             "target": target,
             "release": release.codename,
+            "server": server,
             "applied": args.apply,
             "plans": plans,
         }))?,
         Format::Human => print_plans(&plans, &layout, args.apply)?,
     }
     if args.apply {
-        apply(&plans, &layout, &graph.workspace_root, args.edits_only)?;
+        apply(
+            &plans,
+            &layout,
+            &graph.workspace_root,
+            args.edits_only,
+            server_mirror.as_ref(),
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -194,7 +235,25 @@ fn print_plans(plans: &[FixPlan], layout: &Layout, applying: bool) -> std::io::R
     Ok(())
 }
 
-fn apply(plans: &[FixPlan], layout: &Layout, root: &str, edits_only: bool) -> anyhow::Result<()> {
+/// Probes the server `fix --server` names.
+fn probe_server(
+    server: &str,
+    ssh: &crate::probe::SshArgs,
+) -> anyhow::Result<crossport_driver::ssh::ProbeReport> {
+    let host =
+        crossport_driver::ssh::parse_ssh_host(server).map_err(|err| InputError(err.to_string()))?;
+    let options = ssh.to_options()?;
+    crossport_driver::ssh::probe(&host, &options)
+        .with_context(|| format!("cannot probe {}", host.label()))
+}
+
+fn apply(
+    plans: &[FixPlan],
+    layout: &Layout,
+    root: &str,
+    edits_only: bool,
+    mirror: Option<&ServerMirror>,
+) -> anyhow::Result<()> {
     let commands = plans.iter().flat_map(|plan| &plan.commands);
     for command in commands.filter(|_| !edits_only) {
         match command {
@@ -204,7 +263,7 @@ fn apply(plans: &[FixPlan], layout: &Layout, root: &str, edits_only: bool) -> an
                 release,
                 packages,
                 dir,
-            } => fetch_sysroot(target, release, packages, dir, layout)?,
+            } => fetch_sysroot(target, release, packages, dir, layout, mirror)?,
             PlanCommand::Install { hint } => {
                 eprintln!("note: install the missing tool yourself: {hint}");
             }
@@ -276,13 +335,21 @@ fn fetch_sysroot(
     packages: &[String],
     dir: &str,
     layout: &Layout,
+    server_mirror: Option<&ServerMirror>,
 ) -> anyhow::Result<()> {
+    let (mirror, ports_mirror) = match server_mirror {
+        Some(m) if m.archive == Archive::Ports => (None, Some(m.uri.clone())),
+        Some(m) => (Some(m.uri.clone()), None),
+        None => (None, None),
+    };
     let request = crossport_driver::sysroot::FetchRequest {
         target: target.to_owned(),
         release: release.to_owned(),
         packages: packages.to_vec(),
         dir: Some(PathBuf::from(dir)),
         lock_file: Some(lock_path(layout)),
+        mirror: mirror.clone(),
+        ports_mirror: ports_mirror.clone(),
         ..Default::default()
     };
     if let Some(parent) = Path::new(dir).parent() {
@@ -305,6 +372,8 @@ fn fetch_sysroot(
             release: Some(request.release.clone()),
             dir: request.dir.clone(),
             lock_file: request.lock_file.clone(),
+            mirror,
+            ports_mirror,
             ..Default::default()
         };
         runtime
