@@ -177,6 +177,24 @@ fn fix_takes_target_release_and_mirror_from_the_server() {
     );
     assert!(stderr(&output).contains("mirror "), "{}", stderr(&output));
     assert!(!project.path().join(".cargo").exists(), "a dry run wrote");
+    assert!(
+        !project.path().join("target/crossport").exists(),
+        "a dry run wrote"
+    );
+    // Applied, the server's mirror is remembered for the project.
+    args.extend(strings(&["--apply", "--edits-only"]));
+    let output = crossport(&args);
+    assert!(
+        output.status.success(),
+        "fix --apply failed: {}",
+        stderr(&output)
+    );
+    let state =
+        std::fs::read_to_string(project.path().join("target/crossport/server-mirrors.json"))
+            .expect("remembered mirrors");
+    let state: Value = serde_json::from_str(&state).expect("state JSON");
+    assert_eq!(state["mirrors"][0]["release"], report["release"]);
+    assert_eq!(state["mirrors"][0]["uri"], mirror["uri"]);
 }
 
 #[test]

@@ -128,6 +128,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }))?,
         Format::Human => print_plans(&plans, &layout, args.apply)?,
     }
+    if args.apply
+        && let (Some(report), Some(mirror)) = (&server, &server_mirror)
+    {
+        let entry = crossport_driver::sysroot::remembered::Remembered {
+            release: release.codename.to_owned(),
+            archive: mirror.archive,
+            uri: mirror.uri.clone(),
+            origin: format!("{}:{}", report.host, mirror.origin),
+        };
+        let root = Path::new(&graph.workspace_root);
+        let path =
+            crossport_driver::sysroot::remembered::remember(root, entry).with_context(|| {
+                format!(
+                    "could not remember the server's mirror in {}",
+                    root.display()
+                )
+            })?;
+        eprintln!("remembered the server's mirror in {}", path.display());
+    }
     if args.apply {
         apply(
             &plans,

@@ -8,7 +8,7 @@
 //! per fact) and are checked only against the hermetic test archive; if a
 //! fact is wrong, it is wrong here and nowhere else.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Who publishes a release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,7 +63,7 @@ pub enum ArchiveKind {
 }
 
 /// Which of a release's archives an architecture lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Archive {
     Main,

@@ -71,6 +71,9 @@ pub fn choose_archive_mirror(
     if let Some(mirror) = from_cargo_config_key(&cwd, key) {
         return mirror;
     }
+    if let Some(mirror) = super::remembered::recall(&cwd, release.codename, archive) {
+        return Ok(mirror);
+    }
     let apt_dir = Path::new("/etc/apt");
     let sources = read_apt_sources(apt_dir);
     ports_mirror_for_release(&sources, release.codename).ok_or_else(|| MirrorError::PortsNotFound {
@@ -114,6 +117,9 @@ pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, Mi
     let cwd = std::env::current_dir().unwrap_or_default();
     if let Some(mirror) = from_cargo_config(&cwd) {
         return mirror;
+    }
+    if let Some(mirror) = super::remembered::recall(&cwd, release, Archive::Main) {
+        return Ok(mirror);
     }
     from_apt_sources(Path::new("/etc/apt"), release)
 }

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod http;
 pub mod lock;
 pub mod mirror;
+pub mod remembered;
 mod suites;
 
 use std::collections::BTreeMap;
