@@ -22,9 +22,12 @@ pub struct Mirror {
 #[derive(Debug, thiserror::Error)]
 pub enum MirrorError {
     #[error(
-        "no Debian mirror for {release}: none given and none found in {searched}; \
-         pass --mirror http://<host>/debian, set CROSSPORT_MIRROR, \
-         or add `CROSSPORT_MIRROR = \"http://<host>/debian\"` under [env] in .cargo/config.toml"
+        "no {vendor} mirror for {release}: none given and none found in {searched}; \
+         pass --mirror http://<host>/{path}, set CROSSPORT_MIRROR, \
+         or add `CROSSPORT_MIRROR = \"http://<host>/{path}\"` under [env] in .cargo/config.toml \
+         (`crossport probe user@host` shows the mirror your server uses)",
+        vendor = vendor_of(release).display_name(),
+        path = vendor_of(release).archive_path()
     )]
     NotFound { release: String, searched: String },
     #[error(
@@ -43,6 +46,11 @@ pub enum MirrorError {
     },
     #[error("mirror {0:?} is not an http:// or https:// URL")]
     BadUrl(String),
+}
+
+fn vendor_of(release: &str) -> crossport_formats::distro::Vendor {
+    crossport_formats::distro::known_release(release)
+        .map_or(crossport_formats::distro::Vendor::Debian, |r| r.vendor)
 }
 
 /// Picks the mirror of the archive that holds `arch` for `release`: the
@@ -257,6 +265,15 @@ mod tests {
         assert!(message.contains("--mirror"), "{message}");
         assert!(message.contains("CROSSPORT_MIRROR"), "{message}");
         assert!(message.contains("[env]"), "{message}");
+        let ubuntu = from_apt_sources(dir.path(), "jammy")
+            .expect_err("no mirror")
+            .to_string();
+        assert!(ubuntu.contains("no Ubuntu mirror for jammy"), "{ubuntu}");
+        assert!(
+            ubuntu.contains("CROSSPORT_MIRROR = \"http://<host>/ubuntu\""),
+            "{ubuntu}"
+        );
+        assert!(ubuntu.contains("crossport probe"), "{ubuntu}");
         assert!(matches!(
             checked("ftp://x.invalid/debian", "--mirror"),
             Err(MirrorError::BadUrl(_))
