@@ -296,6 +296,26 @@ fn a_release_or_glibc_target_gets_its_own_verdict() {
 }
 
 #[test]
+fn ubuntu_releases_get_verdicts_by_codename_or_version() {
+    let ls = Path::new("/bin/ls");
+    let report = inspect_json(ls, &["--release", "22.04"]);
+    assert_eq!(report["target"]["against"], "jammy");
+    // The same verdict as in the all-releases map, from the same table.
+    assert_eq!(report["target"]["runs"], report["releases"]["jammy"]);
+    for release in ["focal", "jammy", "noble"] {
+        assert!(report["releases"][release].is_boolean(), "{release}");
+    }
+    let output = crossport()
+        .args(["inspect", "/bin/ls", "--release", "sid"])
+        .output()
+        .expect("crossport runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown release `sid`"), "{stderr}");
+    assert!(stderr.contains("jammy"), "{stderr}");
+}
+
+#[test]
 fn a_sysroot_maps_needed_libraries_to_packages() {
     let scratch = Scratch::new();
     let sysroot = scratch.dir.path().join("sysroot");

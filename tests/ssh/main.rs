@@ -122,6 +122,82 @@ fn probe_reports_this_machines_real_facts() {
 }
 
 #[test]
+fn fix_takes_target_release_and_mirror_from_the_server() {
+    if !gate::slow("fix_takes_target_release_and_mirror_from_the_server") {
+        return;
+    }
+    let sshd = Sshd::start();
+    let project = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        project.path().join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("manifest");
+    std::fs::create_dir(project.path().join("src")).expect("src");
+    std::fs::write(project.path().join("src/main.rs"), "fn main() {}\n").expect("main.rs");
+    let manifest = project.path().join("Cargo.toml");
+    let mut args = strings(&[
+        "fix",
+        "--manifest-path",
+        manifest.to_str().expect("utf-8"),
+        "--server",
+        &format!("ssh://{}", sshd.authority()),
+        "--format",
+        "json",
+    ]);
+    args.extend(sshd.ssh_flags("client_key"));
+    let output = crossport(&args);
+    assert!(output.status.success(), "fix failed: {}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("fix prints JSON");
+    // This machine is the server: its release (os-release) and its
+    // architecture decide, not the defaults.
+    let os_release = std::fs::read_to_string("/etc/os-release").expect("os-release");
+    let codename = os_release
+        .lines()
+        .find_map(|line| line.strip_prefix("VERSION_CODENAME="))
+        .expect("VERSION_CODENAME");
+    assert_eq!(report["release"], codename.trim_matches('"'));
+    let machine = local("uname", &["-m"]);
+    assert!(
+        report["target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with(&format!("{machine}-"))),
+        "{}",
+        report["target"]
+    );
+    let recommendation = &report["server"]["recommendation"];
+    assert_eq!(recommendation["release"], report["release"]);
+    // The mirror comes from the server's own apt sources.
+    let mirror = &recommendation["mirror"];
+    assert!(
+        mirror["origin"]
+            .as_str()
+            .is_some_and(|o| o.starts_with("/etc/apt/")),
+        "{mirror}"
+    );
+    assert!(stderr(&output).contains("mirror "), "{}", stderr(&output));
+    assert!(!project.path().join(".cargo").exists(), "a dry run wrote");
+    assert!(
+        !project.path().join("target/crossport").exists(),
+        "a dry run wrote"
+    );
+    // Applied, the server's mirror is remembered for the project.
+    args.extend(strings(&["--apply", "--edits-only"]));
+    let output = crossport(&args);
+    assert!(
+        output.status.success(),
+        "fix --apply failed: {}",
+        stderr(&output)
+    );
+    let state =
+        std::fs::read_to_string(project.path().join("target/crossport/server-mirrors.json"))
+            .expect("remembered mirrors");
+    let state: Value = serde_json::from_str(&state).expect("state JSON");
+    assert_eq!(state["mirrors"][0]["release"], report["release"]);
+    assert_eq!(state["mirrors"][0]["uri"], mirror["uri"]);
+}
+
+#[test]
 fn ssh_deploy_renames_atomically_and_runs_the_restart_command() {
     if !gate::slow("ssh_deploy_renames_atomically_and_runs_the_restart_command") {
         return;

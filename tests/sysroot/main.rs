@@ -6,6 +6,7 @@
 mod gate;
 mod live;
 mod support;
+mod ubuntu;
 mod unpack;
 
 use std::path::{Path, PathBuf};

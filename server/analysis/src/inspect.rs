@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use crossport_formats::arch::{
-    DEBIAN_RELEASES, DebianRelease, debian_arch_for_triple, debian_release,
-    triples_with_debian_sysroot,
+use crossport_formats::arch::{debian_arch_for_triple, triples_with_debian_sysroot};
+use crossport_formats::distro::{
+    Archive, KnownRelease, RELEASES, Vendor, known_release, release_for_os,
 };
 use crossport_formats::elf::{ElfFacts, Linkage, VersionNeed};
 use serde::Serialize;
@@ -109,19 +109,13 @@ fn raise(slot: &mut Option<Requirement>, family: &str, version: DottedVersion, n
     }
 }
 
-/// The newest GLIBCXX_ and CXXABI_ versions each release's libstdc++6
-/// defines (gcc 10 in bullseye, 12 in bookworm, 14 in trixie).
-fn libstdcxx_versions(codename: &str) -> Option<(DottedVersion, DottedVersion)> {
-    let (glibcxx, cxxabi): (&[u32], &[u32]) = match codename {
-        "bullseye" => (&[3, 4, 28], &[1, 3, 12]),
-        "bookworm" => (&[3, 4, 30], &[1, 3, 13]),
-        "trixie" => (&[3, 4, 33], &[1, 3, 15]),
-        _ => return None,
-    };
-    Some((
-        DottedVersion(glibcxx.to_vec()),
-        DottedVersion(cxxabi.to_vec()),
-    ))
+/// The newest GLIBCXX_ and CXXABI_ versions a release's libstdc++6
+/// defines (from the releases table).
+fn libstdcxx_versions(release: &KnownRelease) -> (DottedVersion, DottedVersion) {
+    (
+        DottedVersion(release.libstdcxx.glibcxx.to_vec()),
+        DottedVersion(release.libstdcxx.cxxabi.to_vec()),
+    )
 }
 
 /// Whether a binary runs somewhere, and why not.
@@ -211,8 +205,8 @@ pub fn debian_arches_for_machine(machine: &str) -> Vec<&'static str> {
     arches
 }
 
-/// Would the binary run on a stock install of this Debian release?
-pub fn verdict_for_release(binary: &Binary<'_>, release: &DebianRelease) -> Verdict {
+/// Would the binary run on a stock install of this release?
+pub fn verdict_for_release(binary: &Binary<'_>, release: &KnownRelease) -> Verdict {
     let mut problems = Vec::new();
     let arches = debian_arches_for_machine(&binary.facts.machine);
     if !arches
@@ -228,7 +222,7 @@ pub fn verdict_for_release(binary: &Binary<'_>, release: &DebianRelease) -> Verd
         let glibc = DottedVersion::from_pair(release.glibc);
         problems.extend(binary.loader_problem(&format!("a stock {}", release.codename)));
         problems.extend(binary.glibc_problem(&glibc, release.codename));
-        problems.extend(libstdcxx_problems(binary, release.codename));
+        problems.extend(libstdcxx_problems(binary, release));
         for soname in binary.openssl_sonames() {
             if !same_openssl_series(soname, release.libssl_soname) {
                 problems.push(format!(
@@ -241,10 +235,9 @@ pub fn verdict_for_release(binary: &Binary<'_>, release: &DebianRelease) -> Verd
     Verdict::from_problems(release.codename, problems)
 }
 
-fn libstdcxx_problems(binary: &Binary<'_>, codename: &str) -> Vec<String> {
-    let Some((glibcxx, cxxabi)) = libstdcxx_versions(codename) else {
-        return Vec::new();
-    };
+fn libstdcxx_problems(binary: &Binary<'_>, release: &KnownRelease) -> Vec<String> {
+    let (glibcxx, cxxabi) = libstdcxx_versions(release);
+    let codename = release.codename;
     let mut problems = Vec::new();
     for (required, available) in [
         (&binary.requirements.glibcxx, glibcxx),
@@ -285,9 +278,9 @@ pub fn verdict_for_glibc(binary: &Binary<'_>, glibc: &DottedVersion) -> Verdict 
     Verdict::from_problems(against, problems)
 }
 
-/// One verdict per Debian release crossport knows, oldest first.
+/// One verdict per release crossport knows (Debian, then Ubuntu), oldest first.
 pub fn verdicts_for_releases(binary: &Binary<'_>) -> Vec<Verdict> {
-    DEBIAN_RELEASES
+    RELEASES
         .iter()
         .map(|release| verdict_for_release(binary, release))
         .collect()
@@ -304,6 +297,10 @@ pub struct ServerFacts {
     pub glibc: Option<DottedVersion>,
     /// libssl sonames found in the standard library directories.
     pub libssl_sonames: Vec<String>,
+    /// The server's apt sources (`/etc/apt/sources.list`,
+    /// `sources.list.d/*.list` and `*.sources`): path and text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub apt_sources: Vec<(String, String)>,
 }
 
 /// Section markers the probe script prints between its commands.
@@ -312,6 +309,8 @@ pub mod probe_markers {
     pub const OS_RELEASE: &str = "--- crossport os-release";
     pub const GLIBC: &str = "--- crossport glibc";
     pub const LIBSSL: &str = "--- crossport libssl";
+    /// Followed by the file's path; one section per apt sources file.
+    pub const APT_FILE: &str = "--- crossport apt-file ";
     pub const END: &str = "--- crossport end";
 }
 
@@ -330,6 +329,11 @@ pub fn probe_script() -> String {
             "echo '{GLIBC}'; getconf GNU_LIBC_VERSION 2>/dev/null || ldd --version 2>&1 | head -n 1"
         ),
         format!("echo '{LIBSSL}'; for f in {lib_dirs}; do [ -e \"$f\" ] && echo \"$f\"; done"),
+        format!(
+            "for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+             /etc/apt/sources.list.d/*.sources; do [ -f \"$f\" ] && \
+             {{ echo \"{APT_FILE}$f\"; cat \"$f\"; echo; }}; done"
+        ),
         format!("echo '{END}'"),
     ]
     .join("; ")
@@ -375,11 +379,25 @@ pub fn parse_probe_output(text: &str) -> Result<ServerFacts, ProbeParseError> {
         .collect();
     libssl_sonames.sort();
     libssl_sonames.dedup();
+    let mut apt_sources: Vec<(String, String)> = Vec::new();
+    let mut in_apt_file = false;
+    for line in text.lines() {
+        if let Some(path) = line.strip_prefix(APT_FILE) {
+            apt_sources.push((path.trim().to_owned(), String::new()));
+            in_apt_file = true;
+        } else if line.starts_with("--- crossport ") {
+            in_apt_file = false;
+        } else if in_apt_file && let Some((_, body)) = apt_sources.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
     Ok(ServerFacts {
         uname_machine,
         os_release,
         glibc,
         libssl_sonames,
+        apt_sources,
     })
 }
 
@@ -455,12 +473,53 @@ pub struct Recommendation {
     /// The `crossport sysroot fetch …` command to run, when target and
     /// release are known.
     pub sysroot_command: Option<String>,
+    /// The mirror the server's own apt sources name for its release.
+    pub mirror: Option<ServerMirror>,
+}
+
+/// A mirror found in the server's apt sources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerMirror {
+    pub uri: String,
+    /// Which of the release's archives it is for: `main`, or `ports`
+    /// (Ubuntu's second archive for arm64, armhf, riscv64, ppc64el, s390x).
+    pub archive: Archive,
+    /// `file:line` on the server.
+    pub origin: String,
+}
+
+/// The mirror the server's apt sources name for `release`, as the archive
+/// the server's architecture lives in.
+pub fn server_mirror(server: &ServerFacts, release: &KnownRelease) -> Option<ServerMirror> {
+    use crossport_formats::apt_sources::{
+        debian_mirror_for_release, parse_deb822_sources, parse_one_line_sources,
+    };
+    let mut sources = Vec::new();
+    for (path, text) in &server.apt_sources {
+        let (found, _errors) = if path.ends_with(".sources") {
+            parse_deb822_sources(path, text)
+        } else {
+            parse_one_line_sources(path, text)
+        };
+        sources.extend(found);
+    }
+    let choice = debian_mirror_for_release(&sources, release.codename)?;
+    let arch = triple_for_uname(&server.uname_machine)
+        .and_then(debian_arch_for_triple)
+        .map(|arch| arch.name)?;
+    Some(ServerMirror {
+        uri: choice.uri.to_owned(),
+        archive: release.archive_for(arch),
+        origin: format!("{}:{}", choice.file, choice.line),
+    })
 }
 
 /// Picks the triple, the Debian release and the sysroot command for a server.
 pub fn recommend(server: &ServerFacts) -> Recommendation {
     let target = triple_for_uname(&server.uname_machine).map(str::to_owned);
-    let (release, reason) = match release_for_server(server) {
+    let found = release_for_server(server);
+    let mirror = found.and_then(|(release, _)| server_mirror(server, release));
+    let (release, reason) = match found {
         Some((release, reason)) => (Some(release.codename.to_owned()), Some(reason.to_owned())),
         None => (None, None),
     };
@@ -468,6 +527,10 @@ pub fn recommend(server: &ServerFacts) -> Recommendation {
         (Some(target), Some(release)) => {
             let mut command =
                 format!("crossport sysroot fetch --target {target} --release {release}");
+            if let Some(mirror) = &mirror {
+                let flag = mirror.archive.mirror_flag();
+                command.push_str(&format!(" {flag} {}", mirror.uri));
+            }
             if !server.libssl_sonames.is_empty() {
                 command.push_str(" libssl-dev");
             }
@@ -480,23 +543,24 @@ pub fn recommend(server: &ServerFacts) -> Recommendation {
         release,
         release_reason: reason,
         sysroot_command,
+        mirror,
     }
 }
 
-/// A Debian server names its release; for any other distribution choose
-/// the newest Debian release whose glibc is not newer than the server's.
-fn release_for_server(server: &ServerFacts) -> Option<(&'static DebianRelease, &'static str)> {
-    if server.os_release.get("ID").map(String::as_str) == Some("debian")
-        && let Some(release) = server
-            .os_release
-            .get("VERSION_CODENAME")
-            .and_then(|codename| debian_release(codename))
+/// A Debian or Ubuntu server in the releases table names its release; for
+/// any other choose the newest Debian release whose glibc is not newer than
+/// the server's.
+pub fn release_for_server(server: &ServerFacts) -> Option<(&'static KnownRelease, &'static str)> {
+    let field = |name: &str| server.os_release.get(name).map(String::as_str);
+    if let Some(id) = field("ID")
+        && let Some(release) = release_for_os(id, field("VERSION_CODENAME"), field("VERSION_ID"))
     {
         return Some((release, "os-release"));
     }
     let glibc = server.glibc.as_ref()?;
-    DEBIAN_RELEASES
+    RELEASES
         .iter()
+        .filter(|release| release.vendor == Vendor::Debian)
         .rev()
         .find(|release| DottedVersion::from_pair(release.glibc) <= *glibc)
         .map(|release| (release, "glibc"))
@@ -559,10 +623,13 @@ pub fn known_runtime_package(soname: &str, codename: &str) -> Option<&'static st
     if libc_parts.contains(&soname) || soname.starts_with("ld-linux") {
         return Some("libc6");
     }
+    if let Some(release) = known_release(codename)
+        && same_openssl_series(soname, release.libssl_soname)
+        && (soname.starts_with("libssl.so.") || soname.starts_with("libcrypto.so."))
+    {
+        return Some(release.libssl_package);
+    }
     Some(match (soname, codename) {
-        ("libssl.so.1.1" | "libcrypto.so.1.1", "bullseye") => "libssl1.1",
-        ("libssl.so.3" | "libcrypto.so.3", "bookworm") => "libssl3",
-        ("libssl.so.3" | "libcrypto.so.3", "trixie") => "libssl3t64",
         ("libsqlite3.so.0", _) => "libsqlite3-0",
         ("libz.so.1", _) => "zlib1g",
         ("libgcc_s.so.1", _) => "libgcc-s1",
@@ -592,9 +659,14 @@ pub fn runtime_packages(libraries: &[NeededLibrary], codename: &str) -> Vec<Stri
 /// A Dockerfile that runs the binary on the release's slim image as a
 /// non-root user. `binary_name` must be a plain file name.
 pub fn dockerfile(codename: &str, packages: &[String], binary_name: &str) -> String {
+    // Ubuntu publishes no -slim tags: its plain image is already minimal.
+    let (vendor, image) = match known_release(codename).map(|release| release.vendor) {
+        Some(Vendor::Ubuntu) => ("Ubuntu", format!("ubuntu:{codename}")),
+        _ => ("Debian", format!("debian:{codename}-slim")),
+    };
     let mut text = format!(
-        "# Written by crossport deploy: runs {binary_name} on Debian {codename}.\n\
-         FROM debian:{codename}-slim\n"
+        "# Written by crossport deploy: runs {binary_name} on {vendor} {codename}.\n\
+         FROM {image}\n"
     );
     if !packages.is_empty() {
         text.push_str(&format!(
@@ -621,7 +693,9 @@ pub fn image_verdict(report: &InspectReport) -> Option<Verdict> {
     if let Some(target) = &report.target {
         return Some(target.clone());
     }
-    let newest_first = DEBIAN_RELEASES.iter().rev().filter_map(|release| {
+    // Images are Debian's slim ones unless the user named a release.
+    let debian = RELEASES.iter().filter(|r| r.vendor == Vendor::Debian);
+    let newest_first = debian.rev().filter_map(|release| {
         report
             .verdicts
             .iter()
@@ -773,7 +847,10 @@ mod tests {
             BTreeMap::from([
                 ("bullseye".to_owned(), false),
                 ("bookworm".to_owned(), true),
-                ("trixie".to_owned(), true)
+                ("trixie".to_owned(), true),
+                ("focal".to_owned(), false),
+                ("jammy".to_owned(), false),
+                ("noble".to_owned(), true)
             ])
         );
     }
@@ -849,6 +926,56 @@ mod tests {
         let recommendation = recommend(&server);
         assert_eq!(recommendation.release.as_deref(), Some("bullseye"));
         assert_eq!(recommendation.release_reason.as_deref(), Some("glibc"));
+    }
+
+    #[test]
+    fn a_known_ubuntu_release_is_its_own_release() {
+        let text = "--- crossport uname\naarch64\n--- crossport os-release\nID=ubuntu\n\
+                    VERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\n\
+                    --- crossport glibc\nldd (Ubuntu GLIBC 2.35-0ubuntu3.8) 2.35\n\
+                    --- crossport libssl\n/usr/lib/aarch64-linux-gnu/libssl.so.3\n\
+                    --- crossport end\n";
+        let server = parse_probe_output(text).expect("parses");
+        let recommendation = recommend(&server);
+        assert_eq!(recommendation.release.as_deref(), Some("jammy"));
+        assert_eq!(recommendation.release_reason.as_deref(), Some("os-release"));
+        assert_eq!(
+            known_runtime_package("libssl.so.3", "noble"),
+            Some("libssl3t64")
+        );
+        assert_eq!(
+            known_runtime_package("libcrypto.so.3", "jammy"),
+            Some("libssl3")
+        );
+        assert!(dockerfile("jammy", &[], "web").contains("FROM ubuntu:jammy\n"));
+    }
+
+    #[test]
+    fn the_servers_apt_sources_name_its_mirror() {
+        let text = "--- crossport uname\naarch64\n--- crossport os-release\nID=ubuntu\n\
+                    VERSION_CODENAME=jammy\n--- crossport glibc\nglibc 2.35\n\
+                    --- crossport libssl\n\
+                    --- crossport apt-file /etc/apt/sources.list\n\
+                    # a comment\n\
+                    --- crossport apt-file /etc/apt/sources.list.d/ubuntu.sources\n\
+                    Types: deb\nURIs: http://mirror.invalid/ubuntu-ports/\n\
+                    Suites: jammy jammy-updates\nComponents: main universe\n\n\
+                    --- crossport end\n";
+        let server = parse_probe_output(text).expect("parses");
+        assert_eq!(server.apt_sources.len(), 2);
+        let recommendation = recommend(&server);
+        let mirror = recommendation.mirror.expect("a mirror");
+        assert_eq!(mirror.uri, "http://mirror.invalid/ubuntu-ports");
+        assert_eq!(mirror.archive, Archive::Ports);
+        assert_eq!(mirror.origin, "/etc/apt/sources.list.d/ubuntu.sources:1");
+        assert_eq!(
+            recommendation.sysroot_command.as_deref(),
+            Some(
+                "crossport sysroot fetch --target aarch64-unknown-linux-gnu --release jammy \
+                 --ports-mirror http://mirror.invalid/ubuntu-ports"
+            )
+        );
+        assert!(probe_script().contains(probe_markers::APT_FILE));
     }
 
     #[test]

@@ -12,18 +12,18 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use crossport_analysis::fixes::{FixPlan, Layout, PlanCommand, PlanError, merged_edits};
+use crossport_analysis::inspect::ServerMirror;
 use crossport_analysis::preflight::ProjectGraph;
 use crossport_driver::config::config_file_in;
 use crossport_driver::fix::{FixEvent, FixSelection, plan_fixes};
 use crossport_driver::project::Project;
 use crossport_driver::sysroot::ProgressEvent;
-use crossport_formats::arch::{DebianRelease, debian_release};
+use crossport_formats::distro::{
+    DEFAULT_RELEASE, KnownRelease, known_release, unknown_release_message,
+};
 
 use crate::doctor::{graph, load_project};
 use crate::output::{Format, InputError, print_json};
-
-/// The release used when `--release` is not given.
-const DEFAULT_RELEASE: &str = "bookworm";
 
 /// Show (and with --apply, make) the changes that let a project build for a target.
 #[derive(Debug, clap::Args)]
@@ -34,9 +34,16 @@ pub struct Args {
     /// Target triple (default: `build.target`, else the host).
     #[arg(long, value_name = "TRIPLE")]
     pub target: Option<String>,
-    /// Debian release whose libraries (and glibc) the sysroot has.
-    #[arg(long, value_name = "CODENAME", default_value = DEFAULT_RELEASE)]
-    pub release: String,
+    /// Debian or Ubuntu release whose libraries (and glibc) the sysroot has.
+    /// [default: the release `--server` runs, else bookworm]
+    #[arg(long, value_name = "CODENAME")]
+    pub release: Option<String>,
+    /// Take target, release and mirror from this server (`crossport probe`
+    /// over ssh): its architecture, its os-release and its apt sources.
+    #[arg(long, value_name = "USER@HOST")]
+    pub server: Option<String>,
+    #[command(flatten)]
+    pub ssh: crate::probe::SshArgs,
     /// Plan only this fix (repeatable): add_target, configure_linker,
     /// fetch_sysroot_and_wire, configure_runner, use_vendored_openssl,
     /// use_rustls, use_bundled_sqlite.
@@ -61,16 +68,38 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut project = load_project(args.manifest_path.as_deref())?;
-    let target = match &args.target {
-        Some(target) => target.clone(),
-        None => project.targets(&[]).remove(0),
+    let server = match &args.server {
+        Some(server) => Some(probe_server(server, &args.ssh)?),
+        None => None,
     };
-    let release = debian_release(&args.release).ok_or_else(|| {
-        InputError(format!(
-            "unknown Debian release `{}` (known: bullseye, bookworm, trixie)",
-            args.release
-        ))
-    })?;
+    let recommendation = server.as_ref().map(|report| &report.recommendation);
+    let target = match (&args.target, recommendation.and_then(|r| r.target.as_ref())) {
+        (Some(target), _) | (None, Some(target)) => target.clone(),
+        (None, None) => project.targets(&[]).remove(0),
+    };
+    let release_name = args
+        .release
+        .clone()
+        .or_else(|| recommendation.and_then(|r| r.release.clone()))
+        .unwrap_or_else(|| DEFAULT_RELEASE.to_owned());
+    let release = known_release(&release_name)
+        .ok_or_else(|| InputError(unknown_release_message(&release_name)))?;
+    // The server's mirror is for its own release; another --release keeps
+    // the usual mirror choice.
+    let server_mirror = recommendation
+        .filter(|r| r.release.as_deref() == Some(release.codename))
+        .and_then(|r| r.mirror.clone());
+    if let Some(report) = &server {
+        eprintln!(
+            "server {}: target {target}, release {}{}",
+            report.host,
+            release.label(),
+            server_mirror
+                .as_ref()
+                .map(|m| format!(", mirror {} (from {})", m.uri, m.origin))
+                .unwrap_or_default()
+        );
+    }
     project.complete_host(std::slice::from_ref(&target));
     let graph = graph(&project, &target)?;
     let layout = layout(
@@ -85,6 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Json => print_json(&serde_json::json!({
             "target": target,
             "release": release.codename,
+            "server": server,
             "applied": args.apply,
             "plans": plans,
             // The host's own triple: the file plain cargo does not read,
@@ -93,8 +123,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }))?,
         Format::Human => print_plans(&plans, &layout, args.apply)?,
     }
+    if args.apply
+        && let (Some(report), Some(mirror)) = (&server, &server_mirror)
+    {
+        let entry = crossport_driver::sysroot::remembered::Remembered {
+            release: release.codename.to_owned(),
+            archive: mirror.archive,
+            uri: mirror.uri.clone(),
+            origin: format!("{}:{}", report.host, mirror.origin),
+        };
+        let root = Path::new(&graph.workspace_root);
+        let path =
+            crossport_driver::sysroot::remembered::remember(root, entry).with_context(|| {
+                format!(
+                    "could not remember the server's mirror in {}",
+                    root.display()
+                )
+            })?;
+        eprintln!("remembered the server's mirror in {}", path.display());
+    }
     if args.apply {
-        apply(&plans, &layout, &graph.workspace_root, args.edits_only)?;
+        apply(
+            &plans,
+            &layout,
+            &graph.workspace_root,
+            args.edits_only,
+            server_mirror.as_ref(),
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -117,7 +172,7 @@ fn plan(
     project: &Project,
     graph: &ProjectGraph,
     target: &str,
-    release: &DebianRelease,
+    release: &KnownRelease,
     layout: &Layout,
     only: &[String],
 ) -> anyhow::Result<Vec<FixPlan>> {
@@ -221,9 +276,33 @@ fn host_target_json(layout: &Layout) -> serde_json::Value {
     }
 }
 
-fn apply(plans: &[FixPlan], layout: &Layout, root: &str, edits_only: bool) -> anyhow::Result<()> {
+/// Probes the server `fix --server` names.
+fn probe_server(
+    server: &str,
+    ssh: &crate::probe::SshArgs,
+) -> anyhow::Result<crossport_driver::ssh::ProbeReport> {
+    let host =
+        crossport_driver::ssh::parse_ssh_host(server).map_err(|err| InputError(err.to_string()))?;
+    let options = ssh.to_options()?;
+    crossport_driver::ssh::probe(&host, &options)
+        .with_context(|| format!("cannot probe {}", host.label()))
+}
+
+fn apply(
+    plans: &[FixPlan],
+    layout: &Layout,
+    root: &str,
+    edits_only: bool,
+    mirror: Option<&ServerMirror>,
+) -> anyhow::Result<()> {
     if !edits_only {
-        crossport_driver::fix::run_commands(plans, layout, Path::new(root), &show_progress)?;
+        crossport_driver::fix::run_commands(
+            plans,
+            layout,
+            Path::new(root),
+            mirror,
+            &show_progress,
+        )?;
     }
     let edits = merged_edits(plans);
     crossport_driver::apply::apply_edits(&edits).context("could not write the changes")?;

@@ -1,4 +1,5 @@
-//! `crossport probe`: ask a server over ssh what it runs: architecture, Debian release, glibc.
+//! `crossport probe`: ask a server over ssh what it runs: architecture, Debian or Ubuntu
+//! release, glibc, and the mirror its apt sources name.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -85,6 +86,18 @@ fn print_human(report: &ProbeReport) -> std::io::Result<()> {
     }
     if let Some(release) = &recommendation.release {
         writeln!(out, "  release {release}")?;
+    }
+    if let Some(mirror) = &recommendation.mirror {
+        writeln!(
+            out,
+            "  mirror  {} ({} archive, from {})",
+            mirror.uri,
+            match mirror.archive {
+                crossport_formats::distro::Archive::Main => "main",
+                crossport_formats::distro::Archive::Ports => "ports",
+            },
+            mirror.origin
+        )?;
     }
     if let Some(command) = &recommendation.sysroot_command {
         writeln!(out, "\nfetch a matching sysroot with:\n  {command}")?;

@@ -52,7 +52,8 @@ struct FetchArgs {
     /// Rust target triple, e.g. aarch64-unknown-linux-gnu.
     #[arg(long)]
     target: String,
-    /// Debian release: bullseye, bookworm, trixie (or 11, 12, 13).
+    /// Release: Debian bullseye, bookworm, trixie or Ubuntu focal, jammy,
+    /// noble (or a version: 12, 22.04).
     #[arg(long)]
     release: String,
     /// Packages to add to the linker base set, e.g. libssl-dev.
@@ -64,6 +65,11 @@ struct FetchArgs {
     /// cargo config, else the host's apt sources].
     #[arg(long, value_name = "URL")]
     mirror: Option<String>,
+    /// Mirror of Ubuntu's ports archive, for arm64, armhf, riscv64, ppc64el and s390x
+    /// [default: $CROSSPORT_PORTS_MIRROR, else `[env] CROSSPORT_PORTS_MIRROR` in the cargo
+    /// config, else an `…-ports` source in the host's apt sources].
+    #[arg(long, value_name = "URL")]
+    ports_mirror: Option<String>,
     /// OpenPGP keyring that replaces the built-in Debian archive keys.
     #[arg(long, value_name = "FILE")]
     keyring: Option<PathBuf>,
@@ -92,6 +98,9 @@ struct SyncArgs {
     dir: Option<PathBuf>,
     #[arg(long, value_name = "URL")]
     mirror: Option<String>,
+    /// Mirror of Ubuntu's ports archive (see `fetch --ports-mirror`).
+    #[arg(long, value_name = "URL")]
+    ports_mirror: Option<String>,
     #[arg(long)]
     offline: bool,
     #[command(flatten)]
@@ -182,6 +191,7 @@ fn fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
         packages: args.packages,
         dir: args.dir,
         mirror: args.mirror,
+        ports_mirror: args.ports_mirror,
         keyring: args.keyring,
         cache_dir: args.common.cache_dir,
         offline: args.offline,
@@ -206,6 +216,7 @@ fn sync(args: SyncArgs) -> anyhow::Result<ExitCode> {
         release: args.release,
         dir: args.dir,
         mirror: args.mirror,
+        ports_mirror: args.ports_mirror,
         cache_dir: args.common.cache_dir,
         offline: args.offline,
         lock_file: args.common.lock_file,

@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 use crossport_analysis::fixes::{
     FixContext, FixPlan, Layout, PlanCommand, PlanError, Scope, default_fix_ids, plan_fix,
 };
+use crossport_analysis::inspect::ServerMirror;
 use crossport_analysis::preflight::ProjectGraph;
-use crossport_formats::arch::DebianRelease;
+use crossport_formats::distro::Archive;
+use crossport_formats::distro::KnownRelease;
 
 use crate::overlay::Overlay;
 use crate::process::{self, Toolchain};
@@ -37,7 +39,7 @@ pub fn plan_fixes(
     project: &Project,
     graph: &ProjectGraph,
     target: &str,
-    release: &DebianRelease,
+    release: &KnownRelease,
     layout: &Layout,
     buffers: &Overlay,
     selection: FixSelection<'_>,
@@ -121,10 +123,13 @@ pub enum FixError {
 /// Runs every command of `plans` in order: rustup for the project in
 /// `project_dir`, sysroot fetches into `layout`'s place (with the lock beside
 /// the config the plans write), install hints reported as [`FixEvent::ByHand`].
+/// `mirror` is the one `crossport fix --server` read from the server's apt
+/// sources (main or ports archive), when there is one.
 pub fn run_commands(
     plans: &[FixPlan],
     layout: &Layout,
     project_dir: &Path,
+    mirror: Option<&ServerMirror>,
     progress: FixProgress<'_>,
 ) -> Result<(), FixError> {
     for command in plans.iter().flat_map(|plan| &plan.commands) {
@@ -137,7 +142,14 @@ pub fn run_commands(
                 packages,
                 dir,
             } => {
-                let request = fetch_request(target, release, packages, dir, layout);
+                let mut request = fetch_request(target, release, packages, dir, layout);
+                match mirror {
+                    Some(m) if m.archive == Archive::Ports => {
+                        request.ports_mirror = Some(m.uri.clone());
+                    }
+                    Some(m) => request.mirror = Some(m.uri.clone()),
+                    None => {}
+                }
                 let outcome = fetch_sysroot(&request, progress)?;
                 progress(FixEvent::SysrootReady(&outcome));
             }
@@ -228,6 +240,8 @@ pub fn fetch_sysroot(
             release: Some(request.release.clone()),
             dir: request.dir.clone(),
             lock_file: request.lock_file.clone(),
+            mirror: request.mirror.clone(),
+            ports_mirror: request.ports_mirror.clone(),
             ..Default::default()
         };
         return runtime

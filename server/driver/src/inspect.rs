@@ -13,9 +13,7 @@ use crossport_analysis::inspect::{
     Binary, DottedVersion, InspectReport, NeededLibrary, Verdict, inspect_report, requirements,
     verdict_for_glibc, verdict_for_release,
 };
-use crossport_formats::arch::{
-    debian_arch_for_triple, debian_release, triples_with_debian_sysroot,
-};
+use crossport_formats::arch::{debian_arch_for_triple, triples_with_debian_sysroot};
 use crossport_formats::elf::{ElfError, ElfFacts, parse_elf_from};
 use serde::Deserialize;
 
@@ -42,7 +40,7 @@ pub enum InspectError {
     },
     #[error("sysroot {path} is not a directory")]
     NoSysroot { path: PathBuf },
-    #[error("unknown Debian release `{name}` (known: bullseye, bookworm, trixie)")]
+    #[error("{}", crossport_formats::distro::unknown_release_message(name))]
     UnknownRelease { name: String },
     #[error("`{text}` is not a glibc version like 2.31")]
     BadGlibc { text: String },
@@ -258,6 +256,7 @@ fn target_verdict(
     let Some(name) = release_name else {
         return Ok(None);
     };
-    let release = debian_release(&name).ok_or(InspectError::UnknownRelease { name })?;
+    let release = crossport_formats::distro::known_release(&name)
+        .ok_or(InspectError::UnknownRelease { name })?;
     Ok(Some(verdict_for_release(&binary, release)))
 }

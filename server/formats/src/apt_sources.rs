@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-use crate::arch::DEBIAN_RELEASES;
 use crate::deb822;
+use crate::distro::{Vendor, releases_of};
 
 /// `deb` (binary packages) or `deb-src` (sources).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,7 +231,7 @@ const DEBIAN_SUITE_NAMES: &[&str] = &[
 ];
 
 fn is_debian_suite(suite: &str) -> bool {
-    DEBIAN_SUITE_NAMES.contains(&suite) || DEBIAN_RELEASES.iter().any(|r| r.codename == suite)
+    DEBIAN_SUITE_NAMES.contains(&suite) || releases_of(Vendor::Debian).any(|r| r.codename == suite)
 }
 
 fn is_usable(source: &AptSource) -> bool {

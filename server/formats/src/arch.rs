@@ -1,4 +1,4 @@
-//! Rust target triples, Debian architectures and Debian releases.
+//! Rust target triples and Debian architectures (releases: see `distro`).
 //!
 //! The mapping is data from Debian's multiarch tuples (`dpkg-architecture
 //! -L` and the `dpkg-architecture -qDEB_HOST_MULTIARCH` of each port) and
@@ -175,59 +175,6 @@ pub fn triples_with_debian_sysroot() -> impl Iterator<Item = &'static str> {
     GNU_TRIPLES.iter().map(|(rust, _)| *rust)
 }
 
-/// A Debian release crossport can build a sysroot from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct DebianRelease {
-    /// Codename, as in `dists/<codename>`.
-    pub codename: &'static str,
-    /// Version number, e.g. "12".
-    pub version: &'static str,
-    /// The glibc version it ships (libc6's upstream version).
-    pub glibc: (u32, u32),
-    /// The OpenSSL runtime soname it ships (`libssl.so.1.1`, `libssl.so.3`).
-    pub libssl_soname: &'static str,
-    /// Architectures of the release's main archive (Release's `Architectures`).
-    pub architectures: &'static [&'static str],
-}
-
-/// Debian releases, oldest first. glibc: bullseye 2.31, bookworm 2.36, trixie 2.41.
-pub const DEBIAN_RELEASES: &[DebianRelease] = &[
-    DebianRelease {
-        codename: "bullseye",
-        version: "11",
-        glibc: (2, 31),
-        libssl_soname: "libssl.so.1.1",
-        architectures: &[
-            "amd64", "arm64", "armel", "armhf", "i386", "mips64el", "mipsel", "ppc64el", "s390x",
-        ],
-    },
-    DebianRelease {
-        codename: "bookworm",
-        version: "12",
-        glibc: (2, 36),
-        libssl_soname: "libssl.so.3",
-        architectures: &[
-            "amd64", "arm64", "armel", "armhf", "i386", "mips64el", "mipsel", "ppc64el", "s390x",
-        ],
-    },
-    DebianRelease {
-        codename: "trixie",
-        version: "13",
-        glibc: (2, 41),
-        libssl_soname: "libssl.so.3",
-        architectures: &[
-            "amd64", "arm64", "armel", "armhf", "i386", "ppc64el", "riscv64", "s390x",
-        ],
-    },
-];
-
-/// Looks a release up by codename (`bookworm`) or version number (`12`).
-pub fn debian_release(name: &str) -> Option<&'static DebianRelease> {
-    DEBIAN_RELEASES
-        .iter()
-        .find(|release| release.codename == name || release.version == name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,12 +193,5 @@ mod tests {
         );
         assert_eq!(debian_arch_for_triple("x86_64-unknown-linux-musl"), None);
         assert_eq!(debian_arch_for_triple("thumbv7em-none-eabihf"), None);
-    }
-
-    #[test]
-    fn releases_by_codename_or_number() {
-        assert_eq!(debian_release("bullseye").map(|r| r.glibc), Some((2, 31)));
-        assert_eq!(debian_release("12").map(|r| r.codename), Some("bookworm"));
-        assert_eq!(debian_release("sid"), None);
     }
 }

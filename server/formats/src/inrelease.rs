@@ -63,6 +63,24 @@ pub const DEBIAN_ARCHIVE_KEYS: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// Ubuntu's archive signing keys (the 2012 and 2018 automatic signing keys
+/// and the 2012 CD image key), byte for byte as Debian's `ubuntu-keyring`
+/// package ships `ubuntu-archive-keyring.gpg`; see `keys/README.md`.
+pub const UBUNTU_ARCHIVE_KEYS: &[(&str, &[u8])] = &[(
+    "ubuntu-archive-keyring",
+    include_bytes!("../keys/ubuntu-archive-keyring.pgp"),
+)];
+
+/// A shipped key file by name (`debian-bookworm-automatic`,
+/// `ubuntu-archive-keyring`).
+pub fn archive_key(name: &str) -> Option<&'static [u8]> {
+    DEBIAN_ARCHIVE_KEYS
+        .iter()
+        .chain(UBUNTU_ARCHIVE_KEYS)
+        .find(|(key, _)| *key == name)
+        .map(|(_, bytes)| *bytes)
+}
+
 /// Why a keyring or a signed file was not accepted.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SignatureError {
@@ -148,6 +166,22 @@ impl Keyring {
         Ok(keyring)
     }
 
+    /// The shipped keys the releases table names for `release`.
+    pub fn for_release(release: &crate::distro::KnownRelease) -> Result<Self, SignatureError> {
+        let mut keyring = Self::default();
+        for name in release.keys {
+            let bytes = archive_key(name).ok_or_else(|| SignatureError::Keyring {
+                name: (*name).to_owned(),
+                message: "not shipped with this build".to_owned(),
+            })?;
+            keyring.add_file(name, bytes)?;
+        }
+        if keyring.components.is_empty() {
+            return Err(SignatureError::EmptyKeyring(release.codename.to_owned()));
+        }
+        Ok(keyring)
+    }
+
     /// A keyring from one file's bytes: a binary keyring (`.gpg`/`.pgp`,
     /// any number of keys) or ASCII armour (any number of blocks).
     pub fn from_file(name: &str, bytes: &[u8]) -> Result<Self, SignatureError> {
@@ -180,7 +214,7 @@ impl Keyring {
             issued_by(sig, &key.primary_key) && sig.verify_key(&key.primary_key).is_ok()
         });
         let created = key.primary_key.created_at().as_secs();
-        if self_signature.key_flags().sign() {
+        if may_sign(self_signature, key.primary_key.algorithm()) {
             self.components.push(SigningComponent {
                 key: ComponentKey::Primary(key.primary_key.clone()),
                 primary: primary.clone(),
@@ -304,11 +338,78 @@ fn parse_keys(bytes: &[u8]) -> Result<Vec<SignedPublicKey>, String> {
             }
             Ok(keys)
         }
-        _ => SignedPublicKey::from_bytes_many(Cursor::new(bytes))
+        _ => SignedPublicKey::from_bytes_many(Cursor::new(without_trust_packets(bytes)))
             .map_err(|err| err.to_string())?
             .collect::<Result<Vec<_>, _>>()
             .map_err(|err| err.to_string()),
     }
+}
+
+/// OpenPGP packet tag of gpg's local trust packets.
+const TRUST_PACKET: u8 = 12;
+
+/// A binary keyring without its trust packets (tag 12). gpg writes them
+/// after each key, user ID and signature in the keyrings it exports to
+/// `/usr/share/keyrings` (Ubuntu's archive keyring has them); they are
+/// local bookkeeping, never signed, and rPGP drops a user ID followed by
+/// one. Input whose packet headers cannot be walked is returned as it is,
+/// for the OpenPGP parser to report.
+fn without_trust_packets(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let mut kept = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    let mut dropped = false;
+    while !rest.is_empty() {
+        let Some((tag, total)) = packet_extent(rest) else {
+            return std::borrow::Cow::Borrowed(bytes);
+        };
+        if tag == TRUST_PACKET {
+            dropped = true;
+        } else {
+            kept.extend_from_slice(&rest[..total]);
+        }
+        rest = &rest[total..];
+    }
+    if dropped {
+        std::borrow::Cow::Owned(kept)
+    } else {
+        std::borrow::Cow::Borrowed(bytes)
+    }
+}
+
+/// The tag and the full length (header and body) of the packet at the
+/// start of `bytes` (RFC 4880 section 4.2); None for partial or
+/// indeterminate lengths and for truncated input.
+fn packet_extent(bytes: &[u8]) -> Option<(u8, usize)> {
+    let first = *bytes.first()?;
+    if first & 0x80 == 0 {
+        return None;
+    }
+    let byte = |i: usize| bytes.get(i).map(|b| usize::from(*b));
+    let (tag, header, body): (u8, usize, usize) = if first & 0x40 != 0 {
+        let tag = first & 0x3f;
+        match byte(1)? {
+            len @ 0..=191 => (tag, 2, len),
+            len @ 192..=223 => (tag, 3, ((len - 192) << 8) + byte(2)? + 192),
+            255 => {
+                let len = (byte(2)? << 24) | (byte(3)? << 16) | (byte(4)? << 8) | byte(5)?;
+                (tag, 6, len)
+            }
+            _ => return None,
+        }
+    } else {
+        let tag = (first >> 2) & 0x0f;
+        match first & 0x03 {
+            0 => (tag, 2, byte(1)?),
+            1 => (tag, 3, (byte(1)? << 8) | byte(2)?),
+            2 => {
+                let len = (byte(1)? << 24) | (byte(2)? << 16) | (byte(3)? << 8) | byte(4)?;
+                (tag, 5, len)
+            }
+            _ => return None,
+        }
+    };
+    let total = header.checked_add(body)?;
+    (total <= bytes.len()).then_some((tag, total))
 }
 
 fn armored_blocks(text: &str) -> Vec<&str> {
@@ -330,6 +431,26 @@ fn armored_blocks(text: &str) -> Vec<&str> {
 
 /// The newest self-certification of any user id (or direct-key signature)
 /// that verifies; it carries the primary key's flags and expiry.
+/// Whether a self-signature lets its key sign data. A signature without a
+/// Key Flags subpacket (older keys, e.g. Ubuntu's 2012 and 2018 archive
+/// keys) leaves the usage to the algorithm, as RFC 4880 section 5.2.3.21
+/// and gpg do.
+fn may_sign(
+    self_signature: &Signature,
+    algorithm: pgp::crypto::public_key::PublicKeyAlgorithm,
+) -> bool {
+    let has_key_flags = self_signature.config().is_some_and(|config| {
+        config
+            .hashed_subpackets()
+            .any(|packet| matches!(packet.data, pgp::packet::SubpacketData::KeyFlags(_)))
+    });
+    if has_key_flags {
+        self_signature.key_flags().sign()
+    } else {
+        algorithm.can_sign()
+    }
+}
+
 fn newest_self_signature(key: &SignedPublicKey) -> Option<&Signature> {
     let primary = &key.primary_key;
     let certifications = key.details.users.iter().flat_map(|user| {
@@ -469,6 +590,31 @@ mod tests {
             assert_eq!(keyring.fingerprints.len(), 1, "{name}");
         }
         assert_eq!(Keyring::debian().expect("keys").fingerprints.len(), 9);
+    }
+
+    #[test]
+    fn ubuntu_keyring_loads_per_release() {
+        let jammy = crate::distro::known_release("jammy").expect("jammy");
+        let keyring = Keyring::for_release(jammy).expect("ubuntu keys");
+        for fingerprint in [
+            "790BC7277767219C42C86F933B4FE6ACC0B21F32",
+            "F6ECB3762474EDA9D21B7022871920D1991BC93C",
+        ] {
+            assert!(
+                keyring.fingerprints.iter().any(|f| f == fingerprint),
+                "{fingerprint} in {:?}",
+                keyring.fingerprints
+            );
+        }
+        let bookworm = crate::distro::known_release("bookworm").expect("bookworm");
+        let debian = Keyring::for_release(bookworm).expect("debian keys");
+        assert_eq!(debian.fingerprints.len(), 9);
+        assert!(
+            !debian
+                .fingerprints
+                .iter()
+                .any(|f| f.ends_with("871920D1991BC93C"))
+        );
     }
 
     #[test]

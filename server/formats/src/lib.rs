@@ -12,6 +12,7 @@ pub mod deb;
 pub mod deb822;
 pub mod debrelation;
 pub mod debversion;
+pub mod distro;
 pub mod elf;
 pub mod inrelease;
 pub mod manifest;

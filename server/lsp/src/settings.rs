@@ -63,10 +63,10 @@ pub const SETTINGS: &[Setting] = &[
     },
     Setting {
         name: SYSROOT_RELEASE,
-        ty: SettingType::OneOf(&["bullseye", "bookworm", "trixie"]),
+        ty: SettingType::OneOf(crossport_formats::distro::RELEASE_NAMES),
         default: "\"bookworm\"",
-        description: "The Debian release a fetched sysroot comes from: pick the release of \
-            the machine the binary will run on, so it links against that glibc.",
+        description: "The Debian or Ubuntu release a fetched sysroot comes from: pick the \
+            release of the machine the binary will run on, so it links against that glibc.",
         reader: Reader::Server,
     },
     Setting {
@@ -112,7 +112,7 @@ impl Default for Settings {
         Settings {
             targets: Vec::new(),
             diagnostics_enable: true,
-            sysroot_release: "bookworm".into(),
+            sysroot_release: crossport_formats::distro::DEFAULT_RELEASE.into(),
             extra_env: BTreeMap::new(),
         }
     }
@@ -360,6 +360,16 @@ mod tests {
             };
             assert!(ok, "{}", setting.name);
         }
+    }
+
+    #[test]
+    fn release_setting_default_is_the_table_default() {
+        let setting = SETTINGS
+            .iter()
+            .find(|setting| setting.name == SYSROOT_RELEASE)
+            .expect("declared");
+        let expected = format!("\"{}\"", crossport_formats::distro::DEFAULT_RELEASE);
+        assert_eq!(setting.default, expected);
     }
 
     #[test]

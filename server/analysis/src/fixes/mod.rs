@@ -25,8 +25,8 @@ pub use toolchain::{
 };
 
 use crate::preflight::{HostFacts, ProjectGraph};
-use crossport_formats::arch::DebianRelease;
 use crossport_formats::cargo_lock::LockedPackage;
+use crossport_formats::distro::KnownRelease;
 
 /// The stable ids of the fixes this engine can plan, in the order `fix`
 /// applies them.
@@ -199,7 +199,7 @@ pub fn merged_edits(plans: &[FixPlan]) -> Vec<FileEdit> {
 #[derive(Debug, Clone, Copy)]
 pub struct FixContext<'a> {
     pub target: &'a str,
-    pub release: &'a DebianRelease,
+    pub release: &'a KnownRelease,
     pub host: &'a HostFacts,
     pub graph: &'a ProjectGraph,
     pub lock: &'a [LockedPackage],

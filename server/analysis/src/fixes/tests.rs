@@ -7,7 +7,7 @@ use expect_test::expect;
 
 use super::*;
 use crate::preflight::{GraphEdge, GraphPackage};
-use crossport_formats::arch::debian_release;
+use crossport_formats::distro::known_release as debian_release;
 
 const ROOT: &str = "/w/app";
 const CONFIG: &str = "/w/app/.cargo/config.toml";

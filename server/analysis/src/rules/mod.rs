@@ -297,7 +297,8 @@ mod tests {
         use crate::preflight::{HostFacts, ProjectGraph};
         let host = HostFacts::default();
         let graph = ProjectGraph::default();
-        let release = crossport_formats::arch::debian_release("bookworm").expect("a known release");
+        let release =
+            crossport_formats::distro::known_release("bookworm").expect("a known release");
         let target = "aarch64-unknown-linux-gnu";
         let layout = Layout::project("/w", "/w/.cargo/config.toml", target, "bookworm");
         let cx = FixContext {

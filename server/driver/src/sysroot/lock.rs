@@ -97,12 +97,12 @@ impl LockedSysroot {
                 bad("target", &self.target, "not a target triple"),
             ));
         }
-        if crossport_formats::arch::debian_release(&self.release)
+        if crossport_formats::distro::known_release(&self.release)
             .is_none_or(|r| r.codename != self.release)
         {
             return Err((
                 String::new(),
-                bad("release", &self.release, "not a known Debian codename"),
+                bad("release", &self.release, "not a known release codename"),
             ));
         }
         if !is_arch(&self.arch) {

@@ -8,6 +8,7 @@ use std::path::Path;
 use crossport_formats::apt_sources::{
     AptSource, debian_mirror_for_release, parse_deb822_sources, parse_one_line_sources,
 };
+use crossport_formats::distro::{Archive, KnownRelease};
 
 /// Where the mirror came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,13 +22,93 @@ pub struct Mirror {
 #[derive(Debug, thiserror::Error)]
 pub enum MirrorError {
     #[error(
-        "no Debian mirror for {release}: none given and none found in {searched}; \
-         pass --mirror http://<host>/debian, set CROSSPORT_MIRROR, \
-         or add `CROSSPORT_MIRROR = \"http://<host>/debian\"` under [env] in .cargo/config.toml"
+        "no {vendor} mirror for {release}: none given and none found in {searched}; \
+         pass --mirror http://<host>/{path}, set CROSSPORT_MIRROR, \
+         or add `CROSSPORT_MIRROR = \"http://<host>/{path}\"` under [env] in .cargo/config.toml \
+         (`crossport probe user@host` shows the mirror your server uses)",
+        vendor = vendor_of(release).display_name(),
+        path = vendor_of(release).archive_path()
     )]
     NotFound { release: String, searched: String },
+    #[error(
+        "no mirror of the ports archive for {release} {arch}: Ubuntu keeps {arch} in a second \
+         archive (…/ubuntu-ports){}, and none was found in {searched}; \
+         pass --ports-mirror http://<host>/ubuntu-ports, set CROSSPORT_PORTS_MIRROR, \
+         or add `CROSSPORT_PORTS_MIRROR = \"http://<host>/ubuntu-ports\"` under [env] in \
+         .cargo/config.toml",
+        if *given_main { "; --mirror names the main archive only" } else { "" }
+    )]
+    PortsNotFound {
+        release: String,
+        arch: String,
+        searched: String,
+        given_main: bool,
+    },
     #[error("mirror {0:?} is not an http:// or https:// URL")]
     BadUrl(String),
+}
+
+fn vendor_of(release: &str) -> crossport_formats::distro::Vendor {
+    crossport_formats::distro::known_release(release)
+        .map_or(crossport_formats::distro::Vendor::Debian, |r| r.vendor)
+}
+
+/// Picks the mirror of the archive that holds `arch` for `release`: the
+/// main archive as [`choose_mirror`] does, or for Ubuntu's ports archive
+/// (arm64, armhf, riscv64, ppc64el, s390x) `--ports-mirror`, else
+/// `$CROSSPORT_PORTS_MIRROR`, else `[env] CROSSPORT_PORTS_MIRROR` in the
+/// cargo config, else an `…-ports` source in the host's apt sources.
+pub fn choose_archive_mirror(
+    explicit: Option<&str>,
+    explicit_ports: Option<&str>,
+    release: &KnownRelease,
+    arch: &str,
+) -> Result<Mirror, MirrorError> {
+    let archive = release.archive_for(arch);
+    if archive == Archive::Main {
+        return choose_mirror(explicit, release.codename);
+    }
+    if let Some(uri) = explicit_ports {
+        return checked(uri, archive.mirror_flag());
+    }
+    let key = archive.mirror_key();
+    if let Some(uri) = std::env::var(key).ok().filter(|u| !u.is_empty()) {
+        return checked(&uri, key);
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if let Some(mirror) = from_cargo_config_key(&cwd, key) {
+        return mirror;
+    }
+    if let Some(mirror) = super::remembered::recall(&cwd, release.codename, archive) {
+        return Ok(mirror);
+    }
+    let apt_dir = Path::new("/etc/apt");
+    let sources = read_apt_sources(apt_dir);
+    ports_mirror_for_release(&sources, release.codename).ok_or_else(|| MirrorError::PortsNotFound {
+        release: release.codename.to_owned(),
+        arch: arch.to_owned(),
+        searched: format!("{}/sources.list{{,.d/}}", apt_dir.display()),
+        given_main: explicit.is_some(),
+    })
+}
+
+/// An enabled `deb` source for `codename` whose URI is a ports archive
+/// (its path ends in `-ports`, as Ubuntu's does).
+fn ports_mirror_for_release(sources: &[AptSource], codename: &str) -> Option<Mirror> {
+    let ports: Vec<AptSource> = sources
+        .iter()
+        .filter(|source| {
+            source
+                .uris
+                .iter()
+                .any(|uri| uri.trim_end_matches('/').ends_with("-ports"))
+        })
+        .cloned()
+        .collect();
+    debian_mirror_for_release(&ports, codename).map(|choice| Mirror {
+        uri: choice.uri.to_owned(),
+        origin: format!("{}:{}", choice.file, choice.line),
+    })
 }
 
 /// Picks the mirror for `release`.
@@ -45,6 +126,9 @@ pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, Mi
     if let Some(mirror) = from_cargo_config(&cwd) {
         return mirror;
     }
+    if let Some(mirror) = super::remembered::recall(&cwd, release, Archive::Main) {
+        return Ok(mirror);
+    }
     from_apt_sources(Path::new("/etc/apt"), release)
 }
 
@@ -52,9 +136,14 @@ pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, Mi
 /// `dir`, highest precedence first. Unreadable config is left to the
 /// commands that need it to report; here it only means "not set".
 pub fn from_cargo_config(dir: &Path) -> Option<Result<Mirror, MirrorError>> {
+    from_cargo_config_key(dir, "CROSSPORT_MIRROR")
+}
+
+/// `[env] <key>` from the cargo config files cargo would read in `dir`.
+pub fn from_cargo_config_key(dir: &Path, key: &str) -> Option<Result<Mirror, MirrorError>> {
     let configs = crate::config::discover(dir).ok()?;
     configs.files.iter().find_map(|file| {
-        let entry = file.config.env_value("CROSSPORT_MIRROR")?;
+        let entry = file.config.env_value(key)?;
         let uri = entry.value.as_str()?.to_owned();
         Some(checked(&uri, &file.path.display().to_string()))
     })
@@ -176,6 +265,15 @@ mod tests {
         assert!(message.contains("--mirror"), "{message}");
         assert!(message.contains("CROSSPORT_MIRROR"), "{message}");
         assert!(message.contains("[env]"), "{message}");
+        let ubuntu = from_apt_sources(dir.path(), "jammy")
+            .expect_err("no mirror")
+            .to_string();
+        assert!(ubuntu.contains("no Ubuntu mirror for jammy"), "{ubuntu}");
+        assert!(
+            ubuntu.contains("CROSSPORT_MIRROR = \"http://<host>/ubuntu\""),
+            "{ubuntu}"
+        );
+        assert!(ubuntu.contains("crossport probe"), "{ubuntu}");
         assert!(matches!(
             checked("ftp://x.invalid/debian", "--mirror"),
             Err(MirrorError::BadUrl(_))

@@ -13,13 +13,16 @@ pub mod extract;
 pub mod http;
 pub mod lock;
 pub mod mirror;
+pub mod remembered;
+mod suites;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crossport_analysis::sysroot::{ResolveError, ResolveRequest, resolve};
-use crossport_formats::arch::{DebianArch, debian_arch_for_triple, debian_release};
+use crossport_formats::arch::{DebianArch, debian_arch_for_triple};
+use crossport_formats::distro::{KnownRelease, known_release};
 use crossport_formats::inrelease::{Keyring, SignatureError};
 use crossport_formats::packages::PackageIndex;
 use crossport_formats::release::{FileHash, Release};
@@ -54,6 +57,9 @@ pub struct FetchRequest {
     /// Where to put the sysroot; default under the cache directory.
     pub dir: Option<PathBuf>,
     pub mirror: Option<String>,
+    /// Mirror of Ubuntu's ports archive (arm64, armhf, riscv64, ppc64el,
+    /// s390x); see [`mirror::choose_archive_mirror`].
+    pub ports_mirror: Option<String>,
     /// Replaces the shipped Debian archive keys.
     pub keyring: Option<PathBuf>,
     pub cache_dir: Option<PathBuf>,
@@ -123,7 +129,7 @@ pub type Progress<'a> = &'a (dyn Fn(ProgressEvent) + Send + Sync);
 pub enum SysrootError {
     #[error("target {0} has no Debian sysroot (only *-linux-gnu* targets with a Debian port do)")]
     UnknownTarget(String),
-    #[error("unknown Debian release {0:?} (known: bullseye, bookworm, trixie)")]
+    #[error("{}", crossport_formats::distro::unknown_release_message(.0))]
     UnknownRelease(String),
     #[error("no cache directory: set CROSSPORT_CACHE_DIR or HOME, or pass --cache-dir")]
     NoCacheDir,
@@ -250,6 +256,8 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SysrootError + '_ {
 struct Plan {
     target: String,
     release: String,
+    /// The releases table's row for `release`.
+    known: &'static KnownRelease,
     arch: DebianArch,
     cache: Cache,
     lock_path: PathBuf,
@@ -263,10 +271,9 @@ fn plan(
 ) -> Result<Plan, SysrootError> {
     let arch = debian_arch_for_triple(target)
         .ok_or_else(|| SysrootError::UnknownTarget(target.to_owned()))?;
-    let release = debian_release(release)
-        .ok_or_else(|| SysrootError::UnknownRelease(release.to_owned()))?
-        .codename
-        .to_owned();
+    let known =
+        known_release(release).ok_or_else(|| SysrootError::UnknownRelease(release.to_owned()))?;
+    let release = known.codename.to_owned();
     let cache_root = match cache_dir {
         Some(dir) => dir.to_owned(),
         None => Cache::default_root().ok_or(SysrootError::NoCacheDir)?,
@@ -274,6 +281,7 @@ fn plan(
     Ok(Plan {
         target: target.to_owned(),
         release,
+        known,
         arch,
         cache: Cache::new(cache_root),
         lock_path: lock.map_or_else(default_lock_path, Path::to_owned),
@@ -368,8 +376,13 @@ pub async fn fetch(
     if let Some(dir) = &request.dir {
         check_replaceable(dir)?;
     }
-    let mirror = mirror::choose_mirror(request.mirror.as_deref(), &plan.release)?;
-    let keyring = load_keyring(request.keyring.as_deref())?;
+    let mirror = mirror::choose_archive_mirror(
+        request.mirror.as_deref(),
+        request.ports_mirror.as_deref(),
+        plan.known,
+        plan.arch.name,
+    )?;
+    let keyring = load_keyring(request.keyring.as_deref(), plan.known)?;
     let http = Http::new()?;
     let mut timings = Timings::default();
     let counter = ByteCounter::default();
@@ -377,16 +390,19 @@ pub async fn fetch(
 
     progress(ProgressEvent::Phase("release"));
     let phase = Instant::now();
-    let release = fetch_release(&http, &plan, &mirror, &keyring, request.offline, &counter).await?;
+    let suites =
+        suites::fetch_suites(&http, &plan, &mirror, &keyring, request.offline, &counter).await?;
+    let release = &suites[0].release;
     timings.release_ms = millis(phase);
 
     progress(ProgressEvent::Phase("index"));
     let phase = Instant::now();
-    let (entry, compression) = index_entry(&plan, &release)?;
+    let entries = suites::index_entries(&plan, &suites)?;
+    let index_key = suites::combined_index_sha(&entries);
     let base_set = !request.no_base_set;
-    let resolution_path =
-        plan.cache
-            .resolution_path(&resolution_key(&entry.sha256, &plan, &requested, base_set));
+    let resolution_path = plan
+        .cache
+        .resolution_path(&resolution_key(&index_key, &plan, &requested, base_set));
     // The closure depends only on the (hash-named) index and the request,
     // so a cached closure saves decompressing and parsing the index.
     let cached_resolution = read_cached(&resolution_path)
@@ -397,20 +413,26 @@ pub async fn fetch(
             packages
         }
         None => {
-            let index = fetch_packages_index(
-                &http,
-                &plan,
-                &mirror,
-                &entry,
-                compression,
-                request.offline,
-                &counter,
-            )
-            .await?;
+            let mut indexes = Vec::with_capacity(entries.len());
+            for (suite, entry, compression) in &entries {
+                indexes.push(
+                    fetch_packages_index(
+                        &http,
+                        &plan,
+                        suite,
+                        &mirror,
+                        entry,
+                        *compression,
+                        request.offline,
+                        &counter,
+                    )
+                    .await?,
+                );
+            }
             timings.index_ms = millis(phase);
             progress(ProgressEvent::Phase("resolve"));
             let phase = Instant::now();
-            let packages = resolve_packages(&index, &plan, &requested, base_set)?;
+            let packages = resolve_packages(&indexes, &plan, &requested, base_set)?;
             if let Ok(json) = serde_json::to_vec(&packages) {
                 // A cache write failure only costs time next run.
                 let _ = cache::write_atomically(&resolution_path, &json);
@@ -419,7 +441,7 @@ pub async fn fetch(
             packages
         }
     };
-    let index_sha = entry.sha256.clone();
+    let index_sha = index_key;
     let locked = LockedSysroot {
         target: plan.target.clone(),
         release: plan.release.clone(),
@@ -466,6 +488,7 @@ pub struct SyncRequest {
     pub release: Option<String>,
     pub dir: Option<PathBuf>,
     pub mirror: Option<String>,
+    pub ports_mirror: Option<String>,
     pub cache_dir: Option<PathBuf>,
     pub offline: bool,
     pub lock_file: Option<PathBuf>,
@@ -515,7 +538,12 @@ pub async fn sync(
             origin: "cache".to_owned(),
         }
     } else {
-        mirror::choose_mirror(request.mirror.as_deref(), &plan.release)?
+        mirror::choose_archive_mirror(
+            request.mirror.as_deref(),
+            request.ports_mirror.as_deref(),
+            plan.known,
+            plan.arch.name,
+        )?
     };
     let http = Http::new()?;
     let fetch_like = FetchRequest {
@@ -565,7 +593,7 @@ fn locked_entry(
     };
     let lock_file = LockFile::read(&lock_path)?.ok_or_else(not_locked)?;
     let release = release
-        .and_then(|r| debian_release(r).map(|r| r.codename))
+        .and_then(|r| known_release(r).map(|r| r.codename))
         .or(release);
     let locked = lock_file
         .find(target, release)
@@ -607,10 +635,12 @@ fn requested_roots(request: &FetchRequest) -> Vec<String> {
     roots
 }
 
-fn load_keyring(path: Option<&Path>) -> Result<Keyring, SysrootError> {
+/// `--keyring FILE`, else the shipped keys the releases table names for
+/// the release (Debian's for Debian, Ubuntu's for Ubuntu).
+fn load_keyring(path: Option<&Path>, release: &KnownRelease) -> Result<Keyring, SysrootError> {
     let Some(path) = path else {
-        return Keyring::debian().map_err(|source| SysrootError::Signature {
-            url: "built-in Debian archive keys".to_owned(),
+        return Keyring::for_release(release).map_err(|source| SysrootError::Signature {
+            url: format!("built-in {} archive keys", release.vendor.display_name()),
             source,
         });
     };
@@ -636,13 +666,14 @@ struct VerifiedRelease {
 async fn fetch_release(
     http: &Http,
     plan: &Plan,
+    suite: &str,
     mirror: &Mirror,
     keyring: &Keyring,
     offline: bool,
     counter: &ByteCounter,
 ) -> Result<VerifiedRelease, SysrootError> {
-    let base = format!("{}/dists/{}", mirror.uri, plan.release);
-    let saved = plan.cache.release_dir(&mirror.uri, &plan.release);
+    let base = format!("{}/dists/{suite}", mirror.uri);
+    let saved = plan.cache.release_dir(&mirror.uri, suite);
     let on_bytes = |n| {
         counter.add(n);
     };
@@ -674,7 +705,7 @@ async fn fetch_release(
             let release_url = format!("{base}/Release");
             let (release, signature) = if offline {
                 let not_cached = || SysrootError::NotCached {
-                    what: format!("the signed Release of {}", plan.release),
+                    what: format!("the signed Release of {suite}"),
                     cache: plan.cache.root.clone(),
                 };
                 (
@@ -706,7 +737,7 @@ async fn fetch_release(
         url: url.clone(),
         message: err.to_string(),
     })?;
-    check_release(&release, plan, &url, &verified.text, now)?;
+    check_release(&release, suite, &url, &verified.text, now)?;
     if !offline {
         for (name, bytes) in files {
             plan.cache
@@ -727,7 +758,7 @@ const MAX_FUTURE_SECS: i64 = 10 * 24 * 3600;
 
 fn check_release(
     release: &Release,
-    plan: &Plan,
+    suite: &str,
     url: &str,
     text: &str,
     now: u64,
@@ -752,15 +783,16 @@ fn check_release(
         });
     }
     // apt refuses a Release for another suite than the one asked for: it
-    // would let a mirror serve an older, signed release in its place.
+    // would let a mirror serve an older, signed release in its place (or
+    // the release itself in place of its -security pocket).
     let names = [release.codename.as_deref(), release.suite.as_deref()];
-    if release.codename.is_some() && !names.contains(&Some(plan.release.as_str())) {
+    if release.codename.is_some() && !names.contains(&Some(suite)) {
         return Err(SysrootError::Release {
             url: url.to_owned(),
             message: format!(
                 "is for {}, not {}",
                 release.codename.as_deref().unwrap_or("?"),
-                plan.release
+                suite
             ),
         });
     }
@@ -786,30 +818,6 @@ const INDEX_NAMES: &[(&str, crossport_formats::deb::Compression)] = &[
     ("Packages", crossport_formats::deb::Compression::None),
 ];
 
-/// The Packages index the Release lists for the target architecture,
-/// best compression first.
-fn index_entry(
-    plan: &Plan,
-    release: &VerifiedRelease,
-) -> Result<(FileHash, crossport_formats::deb::Compression), SysrootError> {
-    let dir = format!("main/binary-{}", plan.arch.name);
-    INDEX_NAMES
-        .iter()
-        .find_map(|(name, compression)| {
-            release
-                .release
-                .sha256_entry(&format!("{dir}/{name}"))
-                .map(|entry| (entry.clone(), *compression))
-        })
-        .ok_or_else(|| SysrootError::Release {
-            url: release.url.clone(),
-            message: format!(
-                "lists no {dir}/Packages index (is {} in this archive?)",
-                plan.arch.name
-            ),
-        })
-}
-
 fn resolution_key(index_sha: &str, plan: &Plan, requested: &[String], base_set: bool) -> String {
     let text = format!(
         "v1\n{index_sha}\n{}\n{base_set}\n{}",
@@ -820,7 +828,7 @@ fn resolution_key(index_sha: &str, plan: &Plan, requested: &[String], base_set: 
 }
 
 fn resolve_packages(
-    index: &PackageIndex,
+    indexes: &[PackageIndex],
     plan: &Plan,
     requested: &[String],
     base_set: bool,
@@ -828,7 +836,8 @@ fn resolve_packages(
     let mut resolve_request = ResolveRequest::new(plan.arch.name, &[]);
     resolve_request.roots = requested.to_vec();
     resolve_request.base_set = base_set;
-    let resolution = resolve(&[index], &resolve_request)?;
+    let indexes: Vec<&PackageIndex> = indexes.iter().collect();
+    let resolution = resolve(&indexes, &resolve_request)?;
     let mut packages: Vec<LockedPackage> = resolution
         .packages
         .iter()
@@ -845,16 +854,18 @@ fn resolve_packages(
     Ok(packages)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn fetch_packages_index(
     http: &Http,
     plan: &Plan,
+    suite: &str,
     mirror: &Mirror,
     entry: &FileHash,
     compression: crossport_formats::deb::Compression,
     offline: bool,
     counter: &ByteCounter,
 ) -> Result<PackageIndex, SysrootError> {
-    let url = format!("{}/dists/{}/{}", mirror.uri, plan.release, entry.path);
+    let url = format!("{}/dists/{suite}/{}", mirror.uri, entry.path);
     let cached = plan.cache.index_path(&entry.sha256);
     let bytes = match read_cached(&cached) {
         Some(bytes) if sha256_hex(&bytes) == entry.sha256 => bytes,

@@ -16,7 +16,7 @@ use crossport_analysis::preflight::{Origin, ProjectGraph, TargetConfig};
 use crossport_driver::config::{CargoConfigs, discover_with};
 use crossport_driver::fix::{FixSelection, plan_fixes};
 use crossport_driver::project::Project as LoadedProject;
-use crossport_formats::arch::debian_release;
+use crossport_formats::distro::{DEFAULT_RELEASE, known_release, unknown_release_message};
 
 use super::{
     Engine, EnvOverlay, FixOptions, FixPlan, Overlay, Project, Step, add_target_step,
@@ -140,11 +140,9 @@ impl Engine for CrossportEngine {
             .target
             .clone()
             .ok_or_else(|| anyhow::anyhow!("the finding names no target"))?;
-        let release = debian_release(&options.sysroot_release)
-            .or_else(|| debian_release("bookworm"))
-            .ok_or_else(|| {
-                anyhow::anyhow!("unknown Debian release `{}`", options.sysroot_release)
-            })?;
+        let release = known_release(&options.sysroot_release)
+            .or_else(|| known_release(DEFAULT_RELEASE))
+            .ok_or_else(|| anyhow::anyhow!(unknown_release_message(&options.sysroot_release)))?;
         let loaded = self.loaded_for(project, &target, &options.buffers, &options.env)?;
         let graph = loaded
             .graphs
