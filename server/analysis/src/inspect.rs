@@ -185,6 +185,19 @@ impl<'a> Binary<'a> {
     }
 }
 
+/// At most `shown` symbol names, then how many more: an old-glibc binary
+/// has hundreds of symbols at its highest version.
+pub fn summarise_symbols(symbols: &[String], shown: usize) -> String {
+    if symbols.len() <= shown {
+        return symbols.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        symbols[..shown].join(", "),
+        symbols.len() - shown
+    )
+}
+
 fn symbol_list(symbols: &[String]) -> String {
     match symbols {
         [] => "no symbol names; version reference only".to_owned(),
@@ -225,9 +238,15 @@ pub fn verdict_for_release(binary: &Binary<'_>, release: &KnownRelease) -> Verdi
         problems.extend(libstdcxx_problems(binary, release));
         for soname in binary.openssl_sonames() {
             if !same_openssl_series(soname, release.libssl_soname) {
+                // libcrypto comes in the same series as libssl: name the
+                // library the binary asked for, not its sibling.
+                let shipped = match soname.strip_prefix("libcrypto") {
+                    Some(_) => release.libssl_soname.replacen("libssl", "libcrypto", 1),
+                    None => release.libssl_soname.to_owned(),
+                };
                 problems.push(format!(
-                    "needs {soname}, {} ships {}",
-                    release.codename, release.libssl_soname
+                    "needs {soname}, {} ships {shipped}",
+                    release.codename
                 ));
             }
         }
@@ -868,9 +887,19 @@ mod tests {
             report.verdicts[0].problems,
             vec![
                 "needs libssl.so.3, bullseye ships libssl.so.1.1",
-                "needs libcrypto.so.3, bullseye ships libssl.so.1.1"
+                "needs libcrypto.so.3, bullseye ships libcrypto.so.1.1"
             ]
         );
+    }
+
+    #[test]
+    fn long_symbol_lists_are_summarised() {
+        let symbols: Vec<String> = (0..250).map(|i| format!("sym{i}")).collect();
+        assert_eq!(
+            summarise_symbols(&symbols, 3),
+            "sym0, sym1, sym2 and 247 more"
+        );
+        assert_eq!(summarise_symbols(&symbols[..2], 3), "sym0, sym1");
     }
 
     #[test]

@@ -388,3 +388,31 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    use super::NATIVE_LIBRARIES;
+
+    /// docs/native-libraries.md lists every crate and package of the table.
+    #[test]
+    fn the_docs_list_every_row() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/native-libraries.md"
+        );
+        let doc = std::fs::read_to_string(path).expect("docs/native-libraries.md");
+        for row in NATIVE_LIBRARIES {
+            let line = doc
+                .lines()
+                .find(|line| line.contains(&format!("| `{}` |", row.dev_package)))
+                .unwrap_or_else(|| panic!("{} is not in {path}", row.dev_package));
+            for krate in row.crates {
+                assert!(
+                    line.contains(&format!("`{krate}`")),
+                    "{krate} ({}) is not on its line in {path}",
+                    row.dev_package
+                );
+            }
+        }
+    }
+}

@@ -76,7 +76,11 @@ fn print_human(report: &InspectReport) -> std::io::Result<()> {
         }
     }
     if let Some(glibc) = &report.requirements.glibc {
-        writeln!(out, "    for: {}", glibc.symbols.join(", "))?;
+        writeln!(
+            out,
+            "    for: {}",
+            crossport_analysis::inspect::summarise_symbols(&glibc.symbols, 5)
+        )?;
     }
     if !report.libraries.is_empty() {
         writeln!(out, "  libraries:")?;

@@ -304,11 +304,19 @@ fn finding_for(
         );
     finding.target = Some(target.to_owned());
     finding.evidence.file = declaration_span(input, path);
-    finding.evidence.related.push(RelatedNote {
-        message: format!(
+    let related = if path.packages.len() == 1 {
+        format!(
+            "{} names the library itself (#[link] or its build script)",
+            graph.packages[path.member()].name
+        )
+    } else {
+        format!(
             "dependency path: {} → {via}",
             graph.packages[path.member()].name
-        ),
+        )
+    };
+    finding.evidence.related.push(RelatedNote {
+        message: related,
         file: None,
         lines: None,
     });
@@ -359,6 +367,8 @@ fn library_name(links: &str) -> String {
         "sqlite3" => "SQLite".to_owned(),
         "z" => "zlib".to_owned(),
         "pq" => "libpq (PostgreSQL)".to_owned(),
+        "alsa" | "asound" => "ALSA (libasound)".to_owned(),
+        other if other.starts_with("lib") => other.to_owned(),
         other => format!("lib{other}"),
     }
 }
