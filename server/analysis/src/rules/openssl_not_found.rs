@@ -89,9 +89,12 @@ fn evidence_score(cx: &Context<'_>, index: usize) -> Option<u8> {
 /// excerpt) still means OpenSSL was not found, unless the block shows a
 /// more specific failure that another rule reports.
 fn other_cause_in_block(cx: &Context<'_>, lines: std::ops::Range<usize>) -> bool {
-    lines
-        .into_iter()
-        .any(|i| super::triggers_other_rule(cx.content(i), Kind::OpensslNotFound))
+    lines.into_iter().any(|i| {
+        let content = cx.content(i);
+        // Another probe's env lines (pkg-config's) are not another failure.
+        !content.contains("rerun-if-env-changed=")
+            && super::triggers_other_rule(content, Kind::OpensslNotFound)
+    })
 }
 
 /// Wordings that only openssl-sys prints, whatever block they are in.

@@ -137,3 +137,64 @@ fn make_and_signal_failures_are_failures() {
         assert_eq!(first_kind(log), Some(Kind::UnrecognisedFailure), "{log}");
     }
 }
+
+#[test]
+fn lld_with_a_dotted_version_rejects_a_gcc_option() {
+    let log = "ld.lld-14.0: error: unknown argument: -nodefaultlibs\n";
+    assert_eq!(first_kind(log), Some(Kind::WrongLinkerFlavor));
+}
+
+#[test]
+fn lld_link_given_a_unix_command_line() {
+    let log = "  = note: lld-link: warning: ignoring unknown argument '-flavor'\n          lld-link: error: could not open 'gnu': No such file or directory\n";
+    assert_eq!(first_kind(log), Some(Kind::WrongLinkerFlavor));
+}
+
+#[test]
+fn msvc_link_cannot_open_a_library() {
+    let log = "note: LINK : fatal error LNK1181: cannot open input file 'zlib.lib'\n";
+    let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+    assert_eq!(fact(&finding, "library"), Some("zlib.lib"));
+}
+
+#[test]
+fn a_compiler_line_quoted_in_straight_quotes() {
+    let log = "'aarch64-linux-gnu-gcc: error trying to exec 'cc1plus': execvp: No such file or directory'\n";
+    assert_eq!(first_kind(log), Some(Kind::CcToolchainBroken));
+}
+
+#[test]
+fn pkg_config_newest_wording_and_a_probe_cut_short() {
+    let log =
+        "error: could not find system library 'libudev' required by the 'libudev-sys' crate\n";
+    assert_eq!(first_kind(log), Some(Kind::PkgConfigCross));
+    let excerpt = "  cargo:rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS_riscv64gc-unknown-linux-gnu
+  cargo:rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS
+  cargo:rerun-if-env-changed=PKG_CONFIG_SYSROOT_DIR
+";
+    assert_eq!(first_kind(excerpt), Some(Kind::PkgConfigCross));
+}
+
+#[test]
+fn zig_and_glibc_versions() {
+    let log = "warning: zig cannot build new glibc version 2.39; providing instead 2.38\n";
+    assert_eq!(first_kind(log), Some(Kind::ZigbuildError));
+    let log = "Unrecognized glibc version: 2.40.0\n";
+    assert_eq!(first_kind(log), Some(Kind::ZigbuildError));
+}
+
+#[test]
+fn only_the_zigcc_link_header_survived() {
+    let log = "error: linking with `/home/u/.cache/cargo-zigbuild/0.19.0/zigcc-x86_64-unknown-linux-gnu.sh` failed: exit status: 1\n";
+    assert_eq!(first_kind(log), Some(Kind::ZigbuildError));
+}
+
+#[test]
+fn msvc_style_errors_and_exec_format_are_failures() {
+    for log in [
+        "src\\main.c(3): error C2065: 'x': undeclared identifier\n",
+        "/w/target/debug/build/x/out/gen: cannot execute binary file: Exec format error\n",
+    ] {
+        assert!(!explain(log).is_empty(), "{log}");
+    }
+}

@@ -250,7 +250,11 @@ pub(crate) fn content_of(text: &str) -> &str {
 /// `*rust-lld: error: …*`): the marker goes when a tool's `word:` or
 /// `error[…]` follows it, and its closing twin at the end goes with it.
 fn strip_inline_markup(text: &str) -> &str {
-    let Some(marker) = text.chars().next().filter(|c| matches!(c, '`' | '*' | '_')) else {
+    let Some(marker) = text
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '`' | '*' | '_' | '\''))
+    else {
         return text;
     };
     let inner = &text[1..];
@@ -327,6 +331,10 @@ mod tests {
         );
         assert_eq!(content_of("`cc` is the linker"), "`cc` is the linker");
         assert_eq!(content_of("*important* note"), "*important* note");
+        assert_eq!(
+            content_of("'gcc: error trying to exec 'cc1''"),
+            "gcc: error trying to exec 'cc1'"
+        );
     }
 
     #[test]
