@@ -11,7 +11,7 @@ pub(super) const SUMMARY: &str =
 
 pub(super) const TRIGGERS: &[&str] = &[
     r#"failed to find tool "[^"]+""#,
-    r"[Ff]ailed to find tool\. Is `[^`]+` installed\?",
+    r#"[Ff]ailed to find tool\. Is [`'‘"][^`'’"]+[`'’"] installed"#,
     r"is `[^`]+` not installed\?",
     r#"failed to execute \["[^"]+"[^\]]*\]: No such file or directory"#,
     r"(?:^|/)(?:ba)?sh(?:: \d+)?: [\w.+/-]+: (?:command )?not found",
@@ -45,7 +45,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// The missing tool a line names; `perl` belongs to `vendored_openssl_perl`.
 fn tool_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"failed to find tool "([^"]+)"|failed to execute \["([^"]+)"[^\]]*\]: No such file|[Ff]ailed to find tool\. Is `([^`]+)` installed|is `([^`]+)` not installed\?|(?:sh(?:: \d+)?: |^)([\w.+/-]+): (?:command )?not found"#
+        r#"failed to find tool "([^"]+)"|failed to execute \["([^"]+)"[^\]]*\]: No such file|[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|is `([^`]+)` not installed\?|(?:sh(?:: \d+)?: |^)([\w.+/-]+): (?:command )?not found"#
     );
     let tool = pattern
         .captures(content)?

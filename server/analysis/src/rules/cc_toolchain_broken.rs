@@ -42,7 +42,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// (the program that failed, the part it could not run)
 fn broken_part(content: &str) -> Option<(Option<String>, String)> {
     let exec = regex!(
-        r#"(?:^|[\s=])([\w./+-]+?): (?:fatal )?error(?: trying to exec ['‘]([^'’]+)['’]|: cannot execute ['‘]([^'’]+)['’])|installation problem, cannot exec '([^']+)'|Executable "([^"]+)" doesn't exist|cannot execute ['‘]([^'’]+)['’]"#
+        r#"(?:^|[\s='"`‘])([\w./+-]+?): (?:fatal )?error(?: trying to exec ['‘]([^'’]+)['’]|: cannot execute ['‘]([^'’]+)['’])|installation problem, cannot exec '([^']+)'|Executable "([^"]+)" doesn't exist|cannot execute ['‘]([^'’]+)['’]"#
     );
     if let Some(captures) = exec.captures(content) {
         let compiler = captures.get(1).map(|m| base_name(m.as_str()).to_owned());

@@ -36,7 +36,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
-        let Some(object) = rust_object(cx.content(index)) else {
+        let content = cx.content(index);
+        let Some(object) = rust_object(content).or_else(|| host_ld_c_object(content)) else {
             continue;
         };
         let start = cx.linking_error(index).map_or(index, |(header, _)| header);
@@ -62,6 +63,24 @@ fn rust_object(content: &str) -> Option<String> {
             path.ends_with(".rcgu.o") || path.contains("/target/") || path.contains("/deps/")
         })?;
     Some(path)
+}
+
+/// Whether a linker line comes from the host's own, unprefixed GNU ld
+/// (`/usr/bin/ld: …`, `ld: …`), not a cross one (`aarch64-linux-gnu-ld`,
+/// `/usr/aarch64-linux-gnu/bin/ld`).
+pub(crate) fn is_host_ld_line(content: &str) -> bool {
+    regex!(r"^(?:/usr(?:/local)?/bin/|/bin/)?ld(?:\.bfd|\.gold)?: ").is_match(content)
+}
+
+/// A C object (not rustc's) that the host's ld found to be of another
+/// architecture: a C build driven for the target but linked by the host.
+fn host_ld_c_object(content: &str) -> Option<String> {
+    if !is_host_ld_line(content) || !content.contains("Relocations in generic ELF") {
+        return None;
+    }
+    regex!(r"(\S+\.o)(?:\([^)]*\))?: Relocations")
+        .captures(content)
+        .map(|c| c[1].trim_start_matches("ld: ").to_owned())
 }
 
 fn describe(cx: &Context<'_>, index: usize, start: usize, object: &str) -> Finding {

@@ -10,7 +10,7 @@ pub(super) const SUMMARY: &str = "rustc could not run the configured or default 
 pub(super) const TRIGGERS: &[&str] = &[
     r"^error: linker `[^`]+` not found",
     r"could not exec the linker `[^`]+`",
-    r"collect2: fatal error: cannot find '[^']+'",
+    r"fatal error: cannot find ['‘`](?:ld|[\w.+-]*-ld|ld\.[\w]+)['’`]",
     r"invalid linker name in argument '-fuse-ld=[^']+'",
 ];
 

@@ -15,6 +15,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"cannot (?:find|open) \S*crt\w*\.o\b",
     r"could not find native static library `[^`]+`",
     r"unable to find (?:dynamic|static) system library '[^']+'",
+    // MSVC's link.exe.
+    r"LNK1181: cannot open input file '[^']+'",
 ];
 
 /// Diagnostic: missing_library_at_link
@@ -63,7 +65,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn library_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r"cannot find -l\s*([^\s:]+)|unable to find library -l([^\s:]+)|library not found for -l([^\s:]+)|cannot (?:find|open) (\S*crt\w*\.o)\b|native static library `([^`]+)`|system library '([^']+)'"
+        r"cannot find -l\s*([^\s:]+)|unable to find library -l([^\s:]+)|library not found for -l([^\s:]+)|cannot (?:find|open) (\S*crt\w*\.o)\b|native static library `([^`]+)`|system library '([^']+)'|LNK1181: cannot open input file '([^']+)'"
     );
     let captures = pattern.captures(content)?;
     let name = captures.iter().skip(1).flatten().next()?.as_str();

@@ -26,6 +26,8 @@ mod runtime_missing_shared_lib;
 mod std_unavailable_for_target;
 mod target_not_installed;
 mod unrecognised_failure;
+#[cfg(test)]
+mod variations;
 mod vendored_openssl_perl;
 mod wrong_arch_library;
 mod wrong_cc_for_target;

@@ -13,6 +13,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"dropping unsupported crate type `\w+` for target `[^`]+`",
     r"Dynamic loading not supported",
     r"undefined reference to (?:symbol )?[`'](?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|\w+@@?GLIBC_[\d.]+)'",
+    // A static link of a C library that uses OpenSSL or ucontext, from a
+    // -sys crate's archive: libssl/libcrypto (or musl's missing ucontext)
+    // did not come after it.
+    r"undefined reference to [`'‘](?:SSL_|TLS_|DTLS_|ERR_|EVP_|CRYPTO_|BIO_|X509_|OPENSSL_|getcontext|makecontext|setcontext|swapcontext)\w*['’]",
     r"can't find crate for `proc_macro`",
     r"Error relocating \S+: \S+: symbol not found",
     r"in statically linked applications requires at runtime the shared libraries from the glibc version used for linking",
@@ -131,7 +135,28 @@ fn describe_glibc_symbol(
     let content = cx.content(index);
     let relocating_binary = captures.get(2).map(|m| m.as_str());
     let symbol = captures.get(1).or(captures.get(3))?.as_str();
+    // `_Unwind_*` missing at load time is libgcc_s not being installed: the
+    // loader says so on its own line (runtime_missing_shared_lib).
+    if relocating_binary.is_some() && symbol.starts_with("_Unwind_") {
+        return None;
+    }
+    // The object the linker was reading: the `in function` line above.
+    let nearby = (index.saturating_sub(12)..=index).map(|i| cx.content(i));
+    let mut static_archive = false;
+    let mut musl_nearby = false;
+    for line in nearby {
+        let lower = line.to_ascii_lowercase();
+        musl_nearby |=
+            lower.contains("musl") || lower.contains("-static") || lower.contains("alpine");
+        static_archive |= line.contains(".a(") || line.contains(".rlib(");
+    }
+    let openssl_or_ucontext = regex!(
+        r"^(?:SSL_|TLS_|DTLS_|ERR_|EVP_|CRYPTO_|BIO_|X509_|OPENSSL_|getcontext|makecontext|setcontext|swapcontext)"
+    )
+    .is_match(symbol);
     let musl_involved = relocating_binary.is_some()
+        || musl_nearby
+        || (openssl_or_ucontext && static_archive)
         || cx.target_at(index).is_some_and(|t| t.contains("musl"))
         || content.contains("-musl/")
         || cx
@@ -148,6 +173,9 @@ fn describe_glibc_symbol(
         Some(binary) => {
             format!("{binary} was built for glibc and cannot run on this musl system (`{symbol}`)")
         }
+        None if openssl_or_ucontext => format!(
+            "a static link is missing `{symbol}`: the C library that needs it was linked without a static OpenSSL (or musl's ucontext) after it"
+        ),
         None => format!("a C library built for glibc was linked into a musl binary (`{symbol}`)"),
     };
     Some(

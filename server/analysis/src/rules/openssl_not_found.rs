@@ -17,6 +17,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"The system library `openssl` required by crate",
     r"failed to find OpenSSL development headers",
     r"failed to run custom build command for `openssl-sys ",
+    // An excerpt of openssl-sys's probe: only its env lines, cut before the panic.
+    r"^[A-Z0-9_]*_OPENSSL_(?:LIB_|INCLUDE_)?DIR unset$",
 ];
 
 /// Diagnostic: openssl_not_found
@@ -61,6 +63,19 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 fn evidence_score(cx: &Context<'_>, index: usize) -> Option<u8> {
     let content = cx.content(index);
     let is_header = content.contains("failed to run custom build command");
+    if content.ends_with(" unset") {
+        // openssl-sys's env lines show in every failure of its script (a
+        // vendored build's too): they count only when nothing else failed.
+        let lines = cx
+            .block(index)
+            .map_or(index..(index + 80).min(cx.log.lines.len()), |b| {
+                b.lines.clone()
+            });
+        let ours = cx
+            .block(index)
+            .is_none_or(|b| b.crate_name == "openssl-sys");
+        return (ours && !other_cause_in_block(cx, lines)).then_some(0);
+    }
     match cx.block(index) {
         Some(block) if is_header => (!other_cause_in_block(cx, block.lines.clone())).then_some(1),
         Some(block) => {
@@ -74,9 +89,12 @@ fn evidence_score(cx: &Context<'_>, index: usize) -> Option<u8> {
 /// excerpt) still means OpenSSL was not found, unless the block shows a
 /// more specific failure that another rule reports.
 fn other_cause_in_block(cx: &Context<'_>, lines: std::ops::Range<usize>) -> bool {
-    lines
-        .into_iter()
-        .any(|i| super::triggers_other_rule(cx.content(i), Kind::OpensslNotFound))
+    lines.into_iter().any(|i| {
+        let content = cx.content(i);
+        // Another probe's env lines (pkg-config's) are not another failure.
+        !content.contains("rerun-if-env-changed=")
+            && super::triggers_other_rule(content, Kind::OpensslNotFound)
+    })
 }
 
 /// Wordings that only openssl-sys prints, whatever block they are in.

@@ -11,7 +11,11 @@ pub(super) const SUMMARY: &str =
 pub(super) const TRIGGERS: &[&str] = &[
     r"pkg-config has not been configured to support cross-compilation",
     r"Cross compilation detected\. Use PKG_CONFIG_ALLOW_CROSS=1",
-    r"Package \S+ was not found in the pkg-config search path",
+    r"Package \S+ was not found in (?:the )?pkg-config search path",
+    // pkg-config-rs 0.3.28+ wording.
+    r"could not find system library '[^']+' required by the '[^']+' crate",
+    // An excerpt of the probe: only its env lines, cut before the error.
+    r"rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS_[\w-]+$",
     r"The system library `[^`]+` required by crate `[^`]+` was not found",
 ];
 
@@ -37,9 +41,19 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut blocks_seen = Vec::new();
-    for &index in hits {
+    // pkg-config's own words first; its env lines only stand in for them
+    // when an excerpt was cut before them.
+    let is_env_line = |index: &usize| cx.content(*index).contains("rerun-if-env-changed=");
+    let (env_lines, words): (Vec<usize>, Vec<usize>) = hits.iter().copied().partition(is_env_line);
+    for index in words.into_iter().chain(env_lines) {
         let block = cx.block(index);
+        if block.is_none() && is_env_line(&index) && !findings.is_empty() {
+            continue;
+        }
         if block.is_some_and(|b| b.crate_name == "openssl-sys") {
+            continue;
+        }
+        if cx.content(index).contains("rerun-if-env-changed=") && !only_probe_failed(cx, index) {
             continue;
         }
         let library = library_near(cx, index);
@@ -57,6 +71,18 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     findings
 }
 
+/// Whether the pkg-config probe (its env lines) is all that the failed
+/// block, or the excerpt after the line, shows: no other rule's failure.
+fn only_probe_failed(cx: &Context<'_>, index: usize) -> bool {
+    let lines = cx.block(index).map_or(
+        index.saturating_sub(80)..(index + 80).min(cx.log.lines.len()),
+        |b| b.lines.clone(),
+    );
+    !lines
+        .into_iter()
+        .any(|i| super::triggers_other_rule(cx.content(i), Kind::PkgConfigCross))
+}
+
 /// The pkg-config module the failure is about, from this line or the
 /// block around it.
 fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
@@ -64,7 +90,7 @@ fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
         .block(index)
         .map_or(index..index + 1, |b| b.lines.clone());
     let pattern = regex!(
-        r"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|pkg-config --libs --cflags (\S+)\s*$)"
+        r"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$)"
     );
     range.into_iter().find_map(|i| {
         let captures = pattern.captures(cx.content(i))?;

@@ -12,7 +12,7 @@ pub(super) const SUMMARY: &str =
     "the target's standard library (rust-std) is not installed for the toolchain in use";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"can't find crate for `(?:core|std|alloc|compiler_builtins|test)`",
+    r"can't find crate for [`'‘’](?:core|std|alloc|compiler_builtins|test)[`'‘’]",
     r"target may not be installed",
     r"target may not support the standard library",
     r"component 'rust-std' for target '[^']+' is unavailable",
@@ -74,7 +74,7 @@ pub(super) fn classify(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// `note:` follows, or a rustup error line.
 fn error_line(cx: &Context<'_>, index: usize) -> Option<usize> {
     let is_error = |content: &str| {
-        regex!(r"can't find crate for `(?:core|std|alloc|compiler_builtins|test)`")
+        regex!(r"can't find crate for [`'‘’](?:core|std|alloc|compiler_builtins|test)[`'‘’]")
             .is_match(content)
             || content.contains("component 'rust-std' for target")
             || content.contains("does not contain component 'rust-std'")
@@ -96,7 +96,7 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
         .find(|&i| !cx.content(i).is_empty())
         .unwrap_or(error);
     let noted_target = (error..=last).find_map(|i| {
-        regex!(r"the `([^`]+)` target may not|for target '([^']+)'|support target '([^']+)'")
+        regex!(r"the [`'‘’]?([\w.-]+)[`'‘’]? target may not|for target '([^']+)'|support target '([^']+)'")
             .captures(cx.content(i))
             .and_then(|c| {
                 c.iter()
@@ -106,7 +106,7 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
                     .map(|m| m.as_str().to_owned())
             })
     });
-    let missing = regex!(r"can't find crate for `([^`]+)`")
+    let missing = regex!(r"can't find crate for [`'‘’]([^`'‘’]+)[`'‘’]")
         .captures(cx.content(error))
         .map_or_else(|| "std".to_owned(), |c| c[1].to_owned());
     let no_std_support = (error..=last).any(|i| {

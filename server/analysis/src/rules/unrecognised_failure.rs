@@ -11,7 +11,7 @@ pub(super) const SUMMARY: &str =
     "the log shows a failure that no rule recognises; the first error lines are quoted";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"(?i)\b(error|fatal|failed|panicked)\b|undefined reference|not found|cannot find|no such file",
+    r"(?i)\b(error|fatal|failed|failure|panicked|unable to|unrecognized|stopped in)\b|undefined reference|not found|cannot find|no such file|exec format|\*\*\* |error [A-Z]+\d+:",
 ];
 
 /// How many error lines the finding quotes.
@@ -84,6 +84,10 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// error type (`warning: unused import: std::error::Error`).
 pub(crate) fn is_failure_line(content: &str) -> bool {
     let lower = content.trim_start().to_ascii_lowercase();
+    // A build script's `cargo:warning=` relays the C compiler's errors.
+    if let Some(relayed) = lower.strip_prefix("warning: ") {
+        return !relayed.starts_with("warning") && is_failure_line(relayed);
+    }
     let benign = [
         "warning",
         "compiling ",
@@ -99,7 +103,7 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
         return true;
     }
     regex!(
-        r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?(:|$| )|^fatal:|^failed\b|\bfailed to\b|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]"
+        r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?:(\s|$)|^fatal:|^failed\b|\bfailed to\b|\b(test|build|compilation) failed\b|\bfailure!|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]|\bunable to (create|execute|run|find|open)\b|^unrecognized\b|\*\*\* (signal \d+|\[|error)|^make(\[\d+\])?: \*\*\*|\bstopped in\b|\berror [a-z]+\d+:|exec format error"
     )
     .is_match(content)
 }

@@ -11,7 +11,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Error configuring OpenSSL build",
     r"configuring OpenSSL build: 'perl' reported failure",
     r"Can't locate \S+\.pm in @INC",
-    r"This perl implementation doesn't produce Unix like paths",
+    r"This perl implementation doesn't produce (?:Unix|Windows) like paths",
+    r"Failure!  makefile wasn't produced",
     r#"failed to execute command: .*"perl""#,
     r"is `perl` not installed\?",
     r#"failed to find tool "perl""#,
@@ -72,14 +73,19 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// openssl-src's block, or an OpenSSL-specific wording.
 fn is_openssl_build(cx: &Context<'_>, index: usize) -> bool {
     let content = cx.content(index);
-    if content.contains("OpenSSL build") || content.contains("Unix like paths") {
+    if content.contains("OpenSSL build") || content.contains(" like paths") {
         return true;
     }
     if let Some(block) = cx.block(index) {
         return block.crate_name == "openssl-sys" || block.crate_name == "openssl-src";
     }
     let start = index.saturating_sub(40);
-    (start..index).any(|i| cx.content(i).contains("openssl"))
+    (start..=index).any(|i| {
+        let content = cx.content(i);
+        content.contains("openssl")
+            || content.contains("OpenSSL")
+            || content.contains("./Configure")
+    })
 }
 
 fn describe(cx: &Context<'_>, index: usize, module: Option<&str>) -> Finding {

@@ -15,6 +15,11 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"\.(?:so|a)(?:\.[\d.]+)? is incompatible with \S+",
     r"ignoring file \S+\.(?:dylib|a|tbd)\b.*building for .* but attempting to link with file built for",
     r"found architecture '[^']+', required architecture '[^']+'",
+    // C objects of another architecture inside an rlib (a -sys crate's
+    // `libfoo_sys-….rlib(bio.c.o)`), or loose C objects given to a cross linker.
+    r"\.rlib\([^)]+\.o\)(?::)? (?:is incompatible with|Relocations in generic ELF)",
+    r"\.rlib\([^)]+\.o\): (?:error adding symbols: )?[Ff]ile in wrong format",
+    r"\.o: Relocations in generic ELF",
 ];
 
 /// Diagnostic: wrong_arch_library
@@ -44,6 +49,11 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         if is_rust_object(&library) {
             continue;
         }
+        // A loose C object given to the host's own linker is the host
+        // linker being used for the target (host_linker_used says so).
+        if library.ends_with(".o") && super::host_linker_used::is_host_ld_line(cx.content(index)) {
+            continue;
+        }
         let start = cx.linking_error(index).map_or(index, |(header, _)| header);
         match groups.iter_mut().find(|(known, _)| *known == start) {
             Some((_, lines)) => lines.push(index),
@@ -58,7 +68,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn library_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r"skipping incompatible (\S+) when|(\S+\.(?:so|a|dylib)(?:\.[\d.]+)?)(?:\([^)]*\))?: (?:error adding symbols: )?[Ff]ile in wrong format|(\S+\.(?:so|a)(?:\.[\d.]+)?)(?:\([^)]*\))?: Relocations|(\S+) is incompatible with|ignoring file ([^,\s]+),|found architecture '[^']+', required architecture '[^']+'\): (\S+)"
+        r"skipping incompatible (\S+) when|(\S+\.rlib\([^)]+\.o\))(?::)? (?:is incompatible with|Relocations|(?:error adding symbols: )?[Ff]ile in wrong format)|(\S+\.o): Relocations|(\S+\.(?:so|a|dylib)(?:\.[\d.]+)?)(?:\([^)]*\))?: (?:error adding symbols: )?[Ff]ile in wrong format|(\S+\.(?:so|a)(?:\.[\d.]+)?)(?:\([^)]*\))?: Relocations|(\S+) is incompatible with|ignoring file ([^,\s]+),|found architecture '[^']+', required architecture '[^']+'\): (\S+)"
     );
     let captures = pattern.captures(content)?;
     let library = captures.iter().skip(1).flatten().next()?.as_str();

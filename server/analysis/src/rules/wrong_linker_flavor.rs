@@ -11,7 +11,11 @@ pub(super) const SUMMARY: &str =
 
 pub(super) const TRIGGERS: &[&str] = &[
     r"\bld: unknown option: ",
-    r"(?:ld64\.lld|ld\.lld|rust-lld|lld)(?:-\d+)?: error: unknown argument",
+    r"(?:ld64\.lld|ld\.lld|rust-lld|lld)(?:-[\d.]+)?: error: unknown argument",
+    // lld-link (the MSVC flavour) given a GNU or generic lld command line.
+    r"lld-link: (?:warning|error): ignoring unknown argument '-",
+    // An ELF ld given macOS objects and Mach-O options.
+    r"\bld: error: \S+\.rcgu\.o: unknown file type",
     r"(?:ld64\.lld|ld64)(?:-\d+)?: error: must specify -arch",
     r"lld is a generic driver",
     r"unrecognised emulation mode: ",
@@ -51,9 +55,9 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn describe(cx: &Context<'_>, index: usize, start: usize) -> Finding {
     let content = cx.content(index);
-    let option = regex!(r"(?:unknown option: |unknown argument:? '?|unrecognised emulation mode: |unrecognized option ')([^\s']+)")
+    let option = regex!(r"(?:unknown option: |unknown argument:? '?|unrecognised emulation mode: |unrecognized option ')([^\s']+)|ignoring unknown argument '([^']+)'")
         .captures(content)
-        .map(|c| c[1].to_owned());
+        .and_then(|c| c.get(1).or(c.get(2)).map(|m| m.as_str().to_owned()));
     let linker = cx.linking_error(index).map(|(_, linker)| linker);
     let mut finding = cx.finding(Kind::WrongLinkerFlavor, "", start, index);
     finding = text_fact(finding, "linker", linker.as_deref());

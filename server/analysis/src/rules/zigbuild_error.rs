@@ -16,6 +16,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?:ld\.lld|lld): error: undefined symbol: ",
     r"Failed to find zig",
     r"(?:static|dynamic) library '[^']+' not found\. search paths:",
+    // zig's own glibc stubs: older zigs do not know a new glibc, newer ones
+    // quietly provide an older one than the libraries need.
+    r"zig cannot build new glibc version [\d.]+",
+    r"^Unrecognized glibc version: [\d.]+",
 ];
 
 /// Diagnostic: zigbuild_error
@@ -65,6 +69,8 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 #[derive(Default)]
 struct ZigFailure {
     zig_missing: bool,
+    /// (the glibc asked for, the one zig provides instead if it said so)
+    glibc: Option<(String, Option<String>)>,
     arguments: Vec<String>,
     symbol: Option<String>,
     library: Option<String>,
@@ -75,6 +81,13 @@ fn read_failure(cx: &Context<'_>, lines: &[usize]) -> ZigFailure {
     for &index in lines {
         let content = cx.content(index);
         failure.zig_missing |= content.contains("Failed to find zig");
+        if let Some(c) =
+            regex!(r"zig cannot build new glibc version ([\d.]+); providing instead ([\d.]+)|^Unrecognized glibc version: ([\d.]+)")
+                .captures(content)
+        {
+            let asked = c.get(1).or(c.get(3)).map_or("", |m| m.as_str()).to_owned();
+            failure.glibc = Some((asked, c.get(2).map(|m| m.as_str().to_owned())));
+        }
         if let Some(c) = regex!(r"unsupported linker arg: (\S+)").captures(content) {
             failure.arguments.push(c[1].to_owned());
         }
@@ -109,7 +122,10 @@ fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Option<Finding> 
     if !failure.arguments.is_empty() {
         finding = finding.with_fact("linker_args", serde_json::json!(failure.arguments));
     }
-    finding.message = message_for(&failure, glibc.as_deref())?;
+    let zig_linker = linker
+        .as_deref()
+        .is_some_and(|linker| linker.contains("zig"));
+    finding.message = message_for(&failure, glibc.as_deref(), zig_linker)?;
     if failure.zig_missing {
         return Some(
             finding
@@ -137,9 +153,17 @@ fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Option<Finding> 
 }
 
 /// One sentence for the most telling part of a zig failure.
-fn message_for(failure: &ZigFailure, glibc: Option<&str>) -> Option<String> {
+fn message_for(failure: &ZigFailure, glibc: Option<&str>, zig_linker: bool) -> Option<String> {
     if failure.zig_missing {
         return Some("cargo-zigbuild cannot find the zig compiler".to_owned());
+    }
+    if let Some((asked, provided)) = &failure.glibc {
+        return Some(match provided {
+            Some(provided) => format!(
+                "zig cannot build glibc {asked} and links against {provided} instead, older than the libraries need"
+            ),
+            None => format!("this zig does not know glibc {asked}"),
+        });
     }
     if let Some(library) = &failure.library {
         return Some(format!(
@@ -166,10 +190,14 @@ fn message_for(failure: &ZigFailure, glibc: Option<&str>) -> Option<String> {
             None => format!("zig's C library does not provide `{symbol}`"),
         });
     }
-    let argument = failure.arguments.first()?;
-    Some(format!(
-        "zig's linker does not support the argument `{argument}`"
-    ))
+    match failure.arguments.first() {
+        Some(argument) => Some(format!(
+            "zig's linker does not support the argument `{argument}`"
+        )),
+        // Only the header survived (an excerpt): the link through zig failed.
+        None if zig_linker => Some("linking through cargo-zigbuild's `zig cc` failed".to_owned()),
+        None => None,
+    }
 }
 
 /// A linker error is zig's when its header or nearby lines name zig.
@@ -180,8 +208,11 @@ fn zig_involved(cx: &Context<'_>, index: usize) -> bool {
     {
         return true;
     }
+    // The symbol's `>>> referenced by` lines name the object, which may be
+    // one of zig's own (its libunwind, libc++).
     let start = index.saturating_sub(60);
-    (start..index).any(|i| cx.content(i).contains("zig"))
+    let end = (index + 8).min(cx.log.lines.len());
+    (start..end).any(|i| cx.content(i).contains("zig"))
 }
 
 #[cfg(test)]

@@ -84,6 +84,9 @@ fn strip_tool_prefixes(line: &str) -> &str {
         rest = strip_timestamp(rest);
         rest = strip_workflow_command(rest);
         rest = strip_docker_step(rest);
+        rest = strip_clock(rest);
+        rest = strip_elapsed(rest);
+        rest = strip_name_prompt(rest);
         // cross (cross-rs) tags its own messages: `[cross] warning: …`.
         rest = rest.strip_prefix("[cross] ").unwrap_or(rest);
         if rest.len() == before {
@@ -119,6 +122,60 @@ fn strip_timestamp(line: &str) -> &str {
     }
     let after = &line[end..];
     after.strip_prefix(' ').unwrap_or(after)
+}
+
+/// `[01:26:07] ` (Travis, rust's own CI) before a line.
+fn strip_clock(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let clock = bytes.len() >= 10
+        && bytes[0] == b'['
+        && bytes[9] == b']'
+        && bytes[3] == b':'
+        && bytes[6] == b':'
+        && [1, 2, 4, 5, 7, 8]
+            .iter()
+            .all(|&i| bytes[i].is_ascii_digit());
+    if !clock {
+        return line;
+    }
+    let after = &line[10..];
+    after.strip_prefix(' ').unwrap_or(after)
+}
+
+/// Docker's plain progress without the step number: `318.7 ` seconds
+/// elapsed, then the line (indentation kept).
+fn strip_elapsed(line: &str) -> &str {
+    let whole = line.bytes().take_while(u8::is_ascii_digit).count();
+    if whole == 0 || whole > 5 || line.as_bytes().get(whole) != Some(&b'.') {
+        return line;
+    }
+    let rest = &line[whole + 1..];
+    let fraction = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if fraction == 0 || fraction > 3 {
+        return line;
+    }
+    match rest[fraction..].strip_prefix(' ') {
+        Some(after) if !after.starts_with(|c: char| c.is_ascii_digit()) => after,
+        _ => line,
+    }
+}
+
+/// Nix and other build drivers prefix each line with the package: `hello> `.
+fn strip_name_prompt(line: &str) -> &str {
+    let name_len = line
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'+'))
+        .count();
+    if name_len == 0
+        || name_len > 64
+        || !line[..name_len].starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return line;
+    }
+    match line[name_len..].strip_prefix("> ") {
+        Some(after) => after,
+        None => line,
+    }
 }
 
 /// GitHub Actions' `##[error]`, `##[warning]`, `##[group]` … and the
@@ -175,7 +232,7 @@ pub(crate) fn content_of(text: &str) -> &str {
             return rest;
         };
         if !matches!(first, '>' | '|' | '=') {
-            return rest;
+            return strip_inline_markup(rest);
         }
         let after = &rest[1..];
         if after.is_empty() || after.starts_with([' ', '\t']) {
@@ -187,6 +244,29 @@ pub(crate) fn content_of(text: &str) -> &str {
             return rest;
         }
     }
+}
+
+/// A pasted line wrapped in markdown code or emphasis (`` `error: …` ``,
+/// `*rust-lld: error: …*`): the marker goes when a tool's `word:` or
+/// `error[…]` follows it, and its closing twin at the end goes with it.
+fn strip_inline_markup(text: &str) -> &str {
+    let Some(marker) = text
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '`' | '*' | '_' | '\''))
+    else {
+        return text;
+    };
+    let inner = &text[1..];
+    let head_len = inner
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'+' | b'/'))
+        .count();
+    let tool_word = head_len > 0 && matches!(inner.as_bytes().get(head_len), Some(b':' | b'['));
+    if !tool_word {
+        return text;
+    }
+    inner.strip_suffix(marker).unwrap_or(inner)
 }
 
 #[cfg(test)]
@@ -217,6 +297,43 @@ mod tests {
         assert_eq!(
             clean_line(b"::error file=src/main.rs,line=1::linker `cc` not found"),
             "linker `cc` not found"
+        );
+    }
+
+    #[test]
+    fn strips_clock_elapsed_and_package_prefixes() {
+        assert_eq!(clean_line(b"[01:26:07] error: x"), "error: x");
+        assert_eq!(
+            clean_line(b"318.7           /usr/bin/ld: y"),
+            "          /usr/bin/ld: y"
+        );
+        assert_eq!(
+            clean_line(b"hello-1.0> error: linker `cc` not found"),
+            "error: linker `cc` not found"
+        );
+        assert_eq!(clean_line(b"1.2.3 is a version"), "1.2.3 is a version");
+        assert_eq!(clean_line(b"a > b"), "a > b");
+    }
+
+    #[test]
+    fn content_drops_markdown_wrapping_of_a_pasted_line() {
+        assert_eq!(
+            content_of("`error: linker `cc` not found"),
+            "error: linker `cc` not found"
+        );
+        assert_eq!(
+            content_of("*rust-lld: error: x is incompatible*"),
+            "rust-lld: error: x is incompatible"
+        );
+        assert_eq!(
+            content_of("`error[E0463]: can't find crate`"),
+            "error[E0463]: can't find crate"
+        );
+        assert_eq!(content_of("`cc` is the linker"), "`cc` is the linker");
+        assert_eq!(content_of("*important* note"), "*important* note");
+        assert_eq!(
+            content_of("'gcc: error trying to exec 'cc1''"),
+            "gcc: error trying to exec 'cc1'"
         );
     }
 

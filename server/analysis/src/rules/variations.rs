@@ -1,0 +1,200 @@
+//! One small, hand-written input per variation of wording and decoration
+//! that the rules must see through (issue #13): the same failure with other
+//! quotes, prefixes, older or newer wordings, full paths and excerpts.
+
+use super::testing::{explain, fact, first_of_kind};
+use crate::finding::Kind;
+
+fn first_kind(log: &str) -> Option<Kind> {
+    explain(log).first().map(|finding| finding.kind)
+}
+
+#[test]
+fn a_paste_wrapped_in_backticks() {
+    let log = "`error: linker `link.exe` not found\n  |\n  = note: program not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn build_driver_package_prefix_and_clock() {
+    let log = "myapp-0.1.0> error: linker `aarch64-linux-gnu-gcc` not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+    let log = "[00:12:01] error: linker `cc` not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn e0463_with_straight_quotes_and_no_backticks_around_the_target() {
+    let log = "error[E0463]: can't find crate for 'core' ... the thumbv6m-none-eabi target may not be installed\n";
+    let finding = first_of_kind(log, Kind::TargetNotInstalled);
+    assert_eq!(finding.target.as_deref(), Some("thumbv6m-none-eabi"));
+}
+
+#[test]
+fn oldest_cc_rs_wording_without_question_mark() {
+    let log = "Failed to find tool. Is `arm-linux-gnueabihf-gcc` installed\n";
+    let finding = first_of_kind(log, Kind::CcToolNotFound);
+    assert_eq!(fact(&finding, "tool"), Some("arm-linux-gnueabihf-gcc"));
+}
+
+#[test]
+fn gcc_driver_without_its_linker() {
+    let log = "error: linking with cc failed: fatal error: cannot find 'ld'\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn perl_that_writes_the_wrong_kind_of_paths() {
+    let log = "  running \"perl\" \"./Configure\" \"VC-WIN64A\"
+  This perl implementation doesn't produce Windows like paths (with backward
+  slash directory separators).  Please use an implementation that matches your
+";
+    assert_eq!(first_kind(log), Some(Kind::VendoredOpensslPerl));
+}
+
+#[test]
+fn a_perl_module_missing_on_the_line_that_names_the_openssl_build() {
+    let log = "Can't locate IPC/Cmd.pm in @INC (@INC contains: /w/target/release/build/openssl-sys-1/out/openssl-build/build/src/util/perl /usr/share/perl5)\n";
+    assert_eq!(first_kind(log), Some(Kind::VendoredOpensslPerl));
+}
+
+#[test]
+fn openssl_probe_excerpt_of_env_lines_only() {
+    let log = "  cargo:rerun-if-env-changed=ARMV7_UNKNOWN_LINUX_GNUEABIHF_OPENSSL_LIB_DIR
+  ARMV7_UNKNOWN_LINUX_GNUEABIHF_OPENSSL_LIB_DIR unset
+  cargo:rerun-if-env-changed=OPENSSL_DIR
+  OPENSSL_DIR unset
+";
+    assert_eq!(first_kind(log), Some(Kind::OpensslNotFound));
+}
+
+#[test]
+fn env_lines_of_a_vendored_build_that_failed_elsewhere_are_not_openssl_not_found() {
+    let log = "  OPENSSL_DIR unset
+  error occurred in cc-rs: failed to find tool \"aarch64-linux-musl-gcc\": No such file or directory (os error 2)
+";
+    assert_eq!(first_kind(log), Some(Kind::CcToolNotFound));
+}
+
+#[test]
+fn c_objects_of_another_arch_inside_an_rlib() {
+    let log = "  ld.lld: error: /w/target/aarch64-linux-android/debug/deps/libfoo_sys-1a2b.rlib(bio.c.o) is incompatible with aarch64linux\n";
+    assert_eq!(first_kind(log), Some(Kind::WrongArchLibrary));
+    let log = "/usr/bin/aarch64-linux-gnu-ld: /w/target/aarch64-unknown-linux-gnu/release/deps/libbar_sys-9.rlib(x.o): Relocations in generic ELF (EM: 62)\n";
+    assert_eq!(first_kind(log), Some(Kind::WrongArchLibrary));
+}
+
+#[test]
+fn relocations_on_a_c_object_name_the_linker_that_read_it() {
+    let host = "/usr/bin/ld: build/obj/main.o: Relocations in generic ELF (EM: 183)\ncollect2: error: ld returned 1 exit status\n";
+    assert_eq!(first_kind(host), Some(Kind::HostLinkerUsed));
+    let cross = "/usr/lib/gcc-cross/aarch64-linux-gnu/12/../../../../aarch64-linux-gnu/bin/ld: obj/kernel.o: Relocations in generic ELF (EM: 62)\n";
+    assert_eq!(first_kind(cross), Some(Kind::WrongArchLibrary));
+}
+
+#[test]
+fn musl_static_link_missing_openssl_symbols_from_a_sys_crate() {
+    let log = "  /usr/bin/ld: /w/target/x86_64-unknown-linux-musl/release/deps/libfoo_sys-3.rlib(tls.o): in function `tls_init':
+  tls.c:(.text+0x12): undefined reference to `SSL_CTX_new'
+  tls.c:(.text+0x20): undefined reference to `SSL_CTX_free'
+";
+    let finding = first_of_kind(log, Kind::MuslStatic);
+    assert_eq!(fact(&finding, "symbol"), Some("SSL_CTX_new"));
+}
+
+#[test]
+fn an_openssl_symbol_in_a_dynamic_link_is_not_musl_static() {
+    let log = "main.c:(.text+0x12): undefined reference to `SSL_CTX_new'\n";
+    assert_ne!(first_kind(log), Some(Kind::MuslStatic));
+}
+
+#[test]
+fn unwind_symbols_missing_at_load_time_are_libgcc_s_not_installed() {
+    let log = "Error loading shared library libgcc_s.so.1: No such file or directory (needed by /opt/tool/lib/libfoo.so)
+Error relocating /opt/tool/lib/libfoo.so: _Unwind_Resume: symbol not found
+";
+    assert_eq!(first_kind(log), Some(Kind::RuntimeMissingSharedLib));
+}
+
+#[test]
+fn a_compiler_error_relayed_by_cargo_warning_is_a_failure() {
+    let log = "warning: cc: error: vendor/src/a.c: No such file or directory\nwarning: cc: fatal error: no input files\n";
+    let finding = first_of_kind(log, Kind::UnrecognisedFailure);
+    assert!(
+        finding.message.contains("vendor/src/a.c"),
+        "{}",
+        finding.message
+    );
+}
+
+#[test]
+fn make_and_signal_failures_are_failures() {
+    for log in [
+        "*** Signal 9\n",
+        "make[2]: *** [Makefile:12: all] Error 1\n",
+        "C compiler test failed.\n",
+    ] {
+        assert_eq!(first_kind(log), Some(Kind::UnrecognisedFailure), "{log}");
+    }
+}
+
+#[test]
+fn lld_with_a_dotted_version_rejects_a_gcc_option() {
+    let log = "ld.lld-14.0: error: unknown argument: -nodefaultlibs\n";
+    assert_eq!(first_kind(log), Some(Kind::WrongLinkerFlavor));
+}
+
+#[test]
+fn lld_link_given_a_unix_command_line() {
+    let log = "  = note: lld-link: warning: ignoring unknown argument '-flavor'\n          lld-link: error: could not open 'gnu': No such file or directory\n";
+    assert_eq!(first_kind(log), Some(Kind::WrongLinkerFlavor));
+}
+
+#[test]
+fn msvc_link_cannot_open_a_library() {
+    let log = "note: LINK : fatal error LNK1181: cannot open input file 'zlib.lib'\n";
+    let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+    assert_eq!(fact(&finding, "library"), Some("zlib.lib"));
+}
+
+#[test]
+fn a_compiler_line_quoted_in_straight_quotes() {
+    let log = "'aarch64-linux-gnu-gcc: error trying to exec 'cc1plus': execvp: No such file or directory'\n";
+    assert_eq!(first_kind(log), Some(Kind::CcToolchainBroken));
+}
+
+#[test]
+fn pkg_config_newest_wording_and_a_probe_cut_short() {
+    let log =
+        "error: could not find system library 'libudev' required by the 'libudev-sys' crate\n";
+    assert_eq!(first_kind(log), Some(Kind::PkgConfigCross));
+    let excerpt = "  cargo:rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS_riscv64gc-unknown-linux-gnu
+  cargo:rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS
+  cargo:rerun-if-env-changed=PKG_CONFIG_SYSROOT_DIR
+";
+    assert_eq!(first_kind(excerpt), Some(Kind::PkgConfigCross));
+}
+
+#[test]
+fn zig_and_glibc_versions() {
+    let log = "warning: zig cannot build new glibc version 2.39; providing instead 2.38\n";
+    assert_eq!(first_kind(log), Some(Kind::ZigbuildError));
+    let log = "Unrecognized glibc version: 2.40.0\n";
+    assert_eq!(first_kind(log), Some(Kind::ZigbuildError));
+}
+
+#[test]
+fn only_the_zigcc_link_header_survived() {
+    let log = "error: linking with `/home/u/.cache/cargo-zigbuild/0.19.0/zigcc-x86_64-unknown-linux-gnu.sh` failed: exit status: 1\n";
+    assert_eq!(first_kind(log), Some(Kind::ZigbuildError));
+}
+
+#[test]
+fn msvc_style_errors_and_exec_format_are_failures() {
+    for log in [
+        "src\\main.c(3): error C2065: 'x': undeclared identifier\n",
+        "/w/target/debug/build/x/out/gen: cannot execute binary file: Exec format error\n",
+    ] {
+        assert!(!explain(log).is_empty(), "{log}");
+    }
+}
