@@ -305,6 +305,9 @@ fn fetch_sysroot(
             eprintln!("sysroot: {phase}");
         }
     };
+    for notice in crossport_driver::sysroot::mirror::project_config_notices(None, None) {
+        eprintln!("note: {notice}");
+    }
     let outcome = if lock_pins(&request) {
         // A teammate's clone: recreate exactly what the lock pins.
         let sync = crossport_driver::sysroot::SyncRequest {

@@ -92,6 +92,15 @@ struct SyncArgs {
     dir: Option<PathBuf>,
     #[arg(long, value_name = "URL")]
     mirror: Option<String>,
+    /// OpenPGP keyring that replaces the built-in Debian archive keys (every locked package is
+    /// checked against a Packages index a Release signed by one of them lists).
+    #[arg(long, value_name = "FILE")]
+    keyring: Option<PathBuf>,
+    /// A snapshot-style Debian mirror for locked versions the mirror no longer has, checked by
+    /// its own signed InRelease [default: $CROSSPORT_SNAPSHOT_MIRROR, else `[env]
+    /// CROSSPORT_SNAPSHOT_MIRROR` in the cargo config].
+    #[arg(long, value_name = "URL")]
+    snapshot_mirror: Option<String>,
     #[arg(long)]
     offline: bool,
     #[command(flatten)]
@@ -177,6 +186,9 @@ fn fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
             .ok()
             .and_then(|v| v.parse().ok()),
     };
+    for notice in sysroot::mirror::project_config_notices(request.mirror.as_deref(), Some("")) {
+        eprintln!("note: {notice}");
+    }
     let bar = ProgressBar::new(args.common.format);
     let outcome = runtime()?
         .block_on(sysroot::fetch(&request, &|event| bar.on(event)))
@@ -195,8 +207,18 @@ fn sync(args: SyncArgs) -> anyhow::Result<ExitCode> {
         cache_dir: args.common.cache_dir,
         offline: args.offline,
         lock_file: args.common.lock_file,
-        unpack_limit: None,
+        unpack_limit: std::env::var("CROSSPORT_UNPACK_LIMIT")
+            .ok()
+            .and_then(|v| v.parse().ok()),
+        keyring: args.keyring,
+        snapshot_mirror: args.snapshot_mirror,
     };
+    for notice in sysroot::mirror::project_config_notices(
+        request.mirror.as_deref(),
+        request.snapshot_mirror.as_deref(),
+    ) {
+        eprintln!("note: {notice}");
+    }
     let bar = ProgressBar::new(args.common.format);
     let outcome = runtime()?
         .block_on(sysroot::sync(&request, &|event| bar.on(event)))
@@ -341,6 +363,7 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         cache.root.join("releases"),
         cache.root.join("resolutions"),
         cache.root.join("unpacked"),
+        cache.root.join("verified"),
         cache.sysroots_dir(),
     ] {
         if dir.exists() {

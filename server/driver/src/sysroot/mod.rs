@@ -174,6 +174,40 @@ pub enum SysrootError {
          remove anything under it: pass the --cache-dir crossport uses, or remove it yourself"
     )]
     NotACache { path: PathBuf },
+    #[error(
+        "the lock's {package} has {field} {locked}, but the signed index {url} says {signed}: \
+         the lock does not authorise a package, the signature does; refusing it (restore the \
+         lock from version control, or re-resolve with `crossport sysroot fetch --update`)"
+    )]
+    LockNotSigned {
+        url: String,
+        package: String,
+        field: &'static str,
+        locked: String,
+        signed: String,
+    },
+    #[error(
+        "the locked {packages} of {release} are no longer on {mirror} (Debian point releases \
+         remove old versions); {hint}"
+    )]
+    NoLongerOnMirror {
+        mirror: String,
+        release: String,
+        packages: String,
+        hint: &'static str,
+    },
+    #[error(
+        "{url}: its Date ({date}) is older than the newest Release already verified for {release} \
+         ({newest}): a replayed or stale mirror would freeze you on old packages; refusing it \
+         (if the mirror was rolled back on purpose, remove {floor_file})"
+    )]
+    Replayed {
+        url: String,
+        release: String,
+        date: String,
+        newest: String,
+        floor_file: PathBuf,
+    },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -362,7 +396,20 @@ pub async fn fetch(
 
     progress(ProgressEvent::Phase("release"));
     let phase = Instant::now();
-    let release = fetch_release(&http, &plan, &mirror, &keyring, request.offline, &counter).await?;
+    let floor = lock_file
+        .find(&plan.target, Some(&plan.release))
+        .and_then(|locked| locked.release_date.as_deref())
+        .and_then(crossport_formats::release::parse_rfc2822);
+    let release = fetch_release(
+        &http,
+        &plan,
+        &mirror,
+        &keyring,
+        request.offline,
+        &counter,
+        floor,
+    )
+    .await?;
     timings.release_ms = millis(phase);
 
     progress(ProgressEvent::Phase("index"));
@@ -388,6 +435,7 @@ pub async fn fetch(
                 &mirror,
                 &entry,
                 compression,
+                release.release.acquire_by_hash,
                 request.offline,
                 &counter,
             )
@@ -424,6 +472,7 @@ pub async fn fetch(
         &http,
         &plan,
         &mirror,
+        &BTreeMap::new(),
         &locked,
         &dir,
         request,
@@ -455,10 +504,19 @@ pub struct SyncRequest {
     pub offline: bool,
     pub lock_file: Option<PathBuf>,
     pub unpack_limit: Option<u64>,
+    /// Replaces the shipped Debian archive keys, as for fetch.
+    pub keyring: Option<PathBuf>,
+    /// A second mirror (a snapshot archive of old versions) for locked
+    /// versions the mirror no longer has; verified by its own InRelease.
+    /// Default: `$CROSSPORT_SNAPSHOT_MIRROR`.
+    pub snapshot_mirror: Option<String>,
 }
 
-/// Recreates a sysroot exactly from the lock file: the locked `.deb`s,
-/// checked against the locked SHA256s. No index is read.
+/// Recreates a sysroot exactly from the lock file. The lock only says
+/// which packages: each locked entry must also be in a Packages index that
+/// a signed Release (checked with the same keyring rules as fetch) lists,
+/// with the same file, size and SHA256, before anything is downloaded or
+/// unpacked.
 pub async fn sync(
     request: &SyncRequest,
     progress: Progress<'_>,
@@ -488,30 +546,100 @@ pub async fn sync(
         ));
     }
     check_replaceable(&dir)?;
-    let _cache_lock = lock_cache(&plan.cache).await?;
-    let all_cached = locked
-        .packages
-        .iter()
-        .all(|p| plan.cache.deb_path(&p.sha256).is_file());
-    let mirror = if all_cached {
-        Mirror {
-            uri: String::new(),
-            origin: "cache".to_owned(),
-        }
-    } else {
-        mirror::choose_mirror(request.mirror.as_deref(), &plan.release)?
-    };
+    let mirror = mirror::choose_mirror(request.mirror.as_deref(), &plan.release)?;
+    let snapshot = mirror::choose_snapshot_mirror(request.snapshot_mirror.as_deref())?;
+    let keyring = load_keyring(request.keyring.as_deref())?;
     let http = Http::new()?;
+    let counter = ByteCounter::default();
+    let mut timings = Timings::default();
+    let _cache_lock = lock_cache(&plan.cache).await?;
+    progress(ProgressEvent::Phase("release"));
+    let phase = Instant::now();
+    let floor = locked
+        .release_date
+        .as_deref()
+        .and_then(crossport_formats::release::parse_rfc2822);
+    let release = fetch_release(
+        &http,
+        &plan,
+        &mirror,
+        &keyring,
+        request.offline,
+        &counter,
+        floor,
+    )
+    .await?;
+    timings.release_ms = millis(phase);
+    progress(ProgressEvent::Phase("index"));
+    let phase = Instant::now();
+    let mut sources = BTreeMap::new();
+    let gone = check_against_index(
+        &http,
+        &plan,
+        &mirror,
+        &release,
+        &locked.packages,
+        request.offline,
+        &counter,
+    )
+    .await?;
+    if !gone.is_empty() {
+        let Some(snapshot) = &snapshot else {
+            return Err(SysrootError::NoLongerOnMirror {
+                mirror: mirror.uri.clone(),
+                release: plan.release.clone(),
+                packages: describe(&gone),
+                hint: "pass --snapshot-mirror URL (or set CROSSPORT_SNAPSHOT_MIRROR) to a \
+                       snapshot archive of that date, or move to the current versions with \
+                       `crossport sysroot fetch --update`",
+            });
+        };
+        // The snapshot's own signed Release authorises what it serves; the
+        // lock's date is no floor for it (it is older by design).
+        let old = fetch_release(
+            &http,
+            &plan,
+            snapshot,
+            &keyring,
+            request.offline,
+            &counter,
+            None,
+        )
+        .await?;
+        let still_gone = check_against_index(
+            &http,
+            &plan,
+            snapshot,
+            &old,
+            &gone,
+            request.offline,
+            &counter,
+        )
+        .await?;
+        if !still_gone.is_empty() {
+            return Err(SysrootError::NoLongerOnMirror {
+                mirror: format!("{} nor on the snapshot mirror {}", mirror.uri, snapshot.uri),
+                release: plan.release.clone(),
+                packages: describe(&still_gone),
+                hint: "point --snapshot-mirror at a snapshot from the lock's release_date, \
+                       or move to the current versions with `crossport sysroot fetch --update`",
+            });
+        }
+        for package in gone {
+            sources.insert(package.name, snapshot.clone());
+        }
+    }
+    timings.index_ms = millis(phase);
     let fetch_like = FetchRequest {
         offline: request.offline,
         unpack_limit: request.unpack_limit,
         ..FetchRequest::default()
     };
-    let mut timings = Timings::default();
     let bytes = build_sysroot(
         &http,
         &plan,
         &mirror,
+        &sources,
         &locked,
         &dir,
         &fetch_like,
@@ -520,7 +648,110 @@ pub async fn sync(
     )
     .await?;
     timings.total_ms = millis(started);
-    Ok(outcome(&plan, &locked, dir, bytes, false, timings))
+    Ok(outcome(
+        &plan,
+        &locked,
+        dir,
+        bytes + counter.get(),
+        false,
+        timings,
+    ))
+}
+
+fn describe(packages: &[LockedPackage]) -> String {
+    packages
+        .iter()
+        .map(|p| format!("{} {} ({})", p.name, p.version, p.architecture))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks locked packages against the Packages index a verified Release
+/// lists. A locked entry whose name, version and architecture the index
+/// has must match its file, size and SHA256 exactly (else the lock was
+/// edited: refused); the entries the index does not have are returned.
+async fn check_against_index(
+    http: &Http,
+    plan: &Plan,
+    mirror: &Mirror,
+    release: &VerifiedRelease,
+    packages: &[LockedPackage],
+    offline: bool,
+    counter: &ByteCounter,
+) -> Result<Vec<LockedPackage>, SysrootError> {
+    let (entry, compression) = index_entry(plan, release)?;
+    // A check already passed against this (hash-named, signed) index is
+    // remembered, so a warm sync does not parse the index again.
+    let mut key_text = format!("v1\n{}\n", entry.sha256);
+    for package in packages {
+        key_text.push_str(&format!(
+            "{} {} {} {} {} {}\n",
+            package.name,
+            package.version,
+            package.architecture,
+            package.filename,
+            package.size,
+            package.sha256
+        ));
+    }
+    let memo = plan
+        .cache
+        .root
+        .join("verified")
+        .join(sha256_hex(key_text.as_bytes()));
+    if memo.is_file() {
+        return Ok(Vec::new());
+    }
+    let index = fetch_packages_index(
+        http,
+        plan,
+        mirror,
+        &entry,
+        compression,
+        release.release.acquire_by_hash,
+        offline,
+        counter,
+    )
+    .await?;
+    let mut gone = Vec::new();
+    for package in packages {
+        let signed = index.get(&package.name).find(|candidate| {
+            candidate.architecture == package.architecture
+                && candidate.version.to_string() == package.version
+        });
+        let Some(signed) = signed else {
+            gone.push(package.clone());
+            continue;
+        };
+        let differs = [
+            (
+                "filename",
+                signed.filename.clone(),
+                package.filename.clone(),
+            ),
+            ("size", signed.size.to_string(), package.size.to_string()),
+            (
+                "sha256",
+                signed.sha256.to_ascii_lowercase(),
+                package.sha256.clone(),
+            ),
+        ]
+        .into_iter()
+        .find(|(_, signed, locked)| signed != locked);
+        if let Some((field, signed, locked)) = differs {
+            return Err(SysrootError::LockNotSigned {
+                url: format!("{}/dists/{}/{}", mirror.uri, plan.release, entry.path),
+                package: format!("{} {}", package.name, package.version),
+                field,
+                locked,
+                signed,
+            });
+        }
+    }
+    if gone.is_empty() {
+        let _ = cache::write_atomically(&memo, b"");
+    }
+    Ok(gone)
 }
 
 /// Reads the lock entry for a target (and release).
@@ -623,6 +854,7 @@ async fn fetch_release(
     keyring: &Keyring,
     offline: bool,
     counter: &ByteCounter,
+    lock_floor: Option<i64>,
 ) -> Result<VerifiedRelease, SysrootError> {
     let base = format!("{}/dists/{}", mirror.uri, plan.release);
     let saved = plan.cache.release_dir(&mirror.uri, &plan.release);
@@ -690,7 +922,32 @@ async fn fetch_release(
         message: err.to_string(),
     })?;
     check_release(&release, plan, &url, &verified.text, now)?;
+    // apt's rule against replay: never go back to an older Release than
+    // one already verified for this suite (from this cache or the lock).
+    let floor_file = saved.join("newest-date");
+    let cache_floor = std::fs::read_to_string(&floor_file)
+        .ok()
+        .and_then(|text| text.trim().parse::<i64>().ok());
+    let floor = cache_floor.max(lock_floor);
+    if let (Some(date), Some(newest)) = (release.date, floor)
+        && date < newest
+    {
+        return Err(SysrootError::Replayed {
+            url: url.clone(),
+            release: plan.release.clone(),
+            date: field_text(&verified.text, "Date").unwrap_or_default(),
+            newest: format_date(newest),
+            floor_file,
+        });
+    }
     if !offline {
+        if let Some(date) = release.date
+            && cache_floor.is_none_or(|newest| date > newest)
+        {
+            plan.cache
+                .store(&floor_file, date.to_string().as_bytes())
+                .map_err(io_error(&floor_file))?;
+        }
         for (name, bytes) in files {
             plan.cache
                 .store(&saved.join(name), &bytes)
@@ -703,6 +960,28 @@ async fn fetch_release(
         date_text,
         url,
     })
+}
+
+/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
+fn format_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// How far in the future a Release's `Date` may be (apt's default).
@@ -828,12 +1107,14 @@ fn resolve_packages(
     Ok(packages)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn fetch_packages_index(
     http: &Http,
     plan: &Plan,
     mirror: &Mirror,
     entry: &FileHash,
     compression: crossport_formats::deb::Compression,
+    by_hash: bool,
     offline: bool,
     counter: &ByteCounter,
 ) -> Result<PackageIndex, SysrootError> {
@@ -851,7 +1132,30 @@ async fn fetch_packages_index(
             let on_bytes = |n| {
                 counter.add(n);
             };
-            let bytes = http.get(&url, Some(entry.size), &on_bytes).await?;
+            // Acquire-By-Hash: the file under its hash name does not change
+            // while the mirror updates, unlike Packages.xz itself.
+            let by_hash_url = format!(
+                "{}/dists/{}/{}",
+                mirror.uri,
+                plan.release,
+                entry.by_hash_path()
+            );
+            let fetched = if by_hash {
+                match http.get(&by_hash_url, Some(entry.size), &on_bytes).await {
+                    Ok(bytes) => Some((by_hash_url, bytes)),
+                    Err(err) if err.is_not_found() => None,
+                    Err(err) => return Err(err.into()),
+                }
+            } else {
+                None
+            };
+            let (url, bytes) = match fetched {
+                Some(found) => found,
+                None => {
+                    let bytes = http.get(&url, Some(entry.size), &on_bytes).await?;
+                    (url.clone(), bytes)
+                }
+            };
             check_hash(&url, &bytes, &entry.sha256, Some(entry.size))?;
             plan.cache
                 .store(&cached, &bytes)
@@ -920,6 +1224,7 @@ async fn build_sysroot(
     http: &Http,
     plan: &Plan,
     mirror: &Mirror,
+    sources: &BTreeMap<String, Mirror>,
     locked: &LockedSysroot,
     dir: &Path,
     request: &FetchRequest,
@@ -947,7 +1252,10 @@ async fn build_sysroot(
     let counter = ByteCounter::default();
     let jobs = missing
         .iter()
-        .map(|package| download_deb(http, plan, mirror, package, &counter, progress))
+        .map(|package| {
+            let mirror = sources.get(&package.name).unwrap_or(mirror);
+            download_deb(http, plan, mirror, package, &counter, progress)
+        })
         .collect();
     for result in http::bounded(jobs).await {
         result?;
