@@ -169,6 +169,21 @@ fn classify(err: SysrootError) -> anyhow::Error {
     }
 }
 
+/// An unpack cap from the environment: a whole number (bytes or entries).
+/// A value that is not one is an error rather than silently the default.
+fn env_limit(name: &str) -> anyhow::Result<Option<u64>> {
+    let Ok(value) = std::env::var(name) else {
+        return Ok(None);
+    };
+    match value.trim().parse::<u64>() {
+        Ok(limit) => Ok(Some(limit)),
+        Err(_) => Err(anyhow::Error::new(InputError(format!(
+            "{name}={value:?} is not a whole number; set it to a count \
+             (bytes for CROSSPORT_UNPACK_LIMIT, e.g. 8589934592 for 8 GiB) or unset it"
+        )))),
+    }
+}
+
 fn fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
     let request = FetchRequest {
         target: args.target,
@@ -182,9 +197,8 @@ fn fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
         lock_file: args.common.lock_file,
         update: args.update,
         no_base_set: args.no_base_set,
-        unpack_limit: std::env::var("CROSSPORT_UNPACK_LIMIT")
-            .ok()
-            .and_then(|v| v.parse().ok()),
+        unpack_limit: env_limit("CROSSPORT_UNPACK_LIMIT")?,
+        unpack_entry_limit: env_limit("CROSSPORT_UNPACK_ENTRY_LIMIT")?,
     };
     for notice in sysroot::mirror::project_config_notices(request.mirror.as_deref(), Some("")) {
         eprintln!("note: {notice}");
@@ -207,11 +221,10 @@ fn sync(args: SyncArgs) -> anyhow::Result<ExitCode> {
         cache_dir: args.common.cache_dir,
         offline: args.offline,
         lock_file: args.common.lock_file,
-        unpack_limit: std::env::var("CROSSPORT_UNPACK_LIMIT")
-            .ok()
-            .and_then(|v| v.parse().ok()),
         keyring: args.keyring,
         snapshot_mirror: args.snapshot_mirror,
+        unpack_limit: env_limit("CROSSPORT_UNPACK_LIMIT")?,
+        unpack_entry_limit: env_limit("CROSSPORT_UNPACK_ENTRY_LIMIT")?,
     };
     for notice in sysroot::mirror::project_config_notices(
         request.mirror.as_deref(),

@@ -15,10 +15,14 @@ mod input;
 mod native;
 mod toolchain;
 
+#[cfg(test)]
+mod native_tests;
+
 pub use graph::{DependencyPath, paths_to_native_crates};
 pub use input::{
     ConfigSetting, GraphEdge, GraphPackage, HostFacts, Origin, PackageManager, PreflightInput,
-    ProjectGraph, TargetConfig,
+    ProjectGraph, RustToolchain, SysrootContents, TargetConfig, ToolchainKind, ToolchainSource,
+    debian_std_package,
 };
 pub use native::{NativeNeed, NativeStatus, native_need};
 
