@@ -1164,3 +1164,68 @@ fn two_processes_fetch_into_one_cache_at_once() {
         "{cached:?}"
     );
 }
+
+#[test]
+fn downloads_stop_at_the_signed_size_and_unsigned_files_at_a_cap() {
+    use support::server::Hostile;
+    // An endless InRelease would exhaust memory: stopped at 8 MiB.
+    let world = World::standard();
+    world
+        .server
+        .hostile("dists/bookworm/InRelease", Hostile::Endless);
+    let message = failing_fetch(&world, &["libssl-dev"]);
+    assert!(
+        message.contains("InRelease: more than 8 MiB (the cap for a file no signed index sizes)"),
+        "{message}"
+    );
+
+    // A Content-Length of 2^60 for a deb is refused before any buffer.
+    let world = World::standard();
+    world
+        .server
+        .hostile("libssl3_3.0.11-1_arm64.deb", Hostile::HugeLength);
+    let message = failing_fetch(&world, &["libssl-dev"]);
+    assert!(
+        message.contains("libssl3_3.0.11-1_arm64.deb: more than"),
+        "{message}"
+    );
+    assert!(
+        message.contains("(the size the signed index gives)"),
+        "{message}"
+    );
+
+    // A deb streamed without end stops once past its signed size.
+    let world = World::standard();
+    world
+        .server
+        .hostile("libssl3_3.0.11-1_arm64.deb", Hostile::Endless);
+    let message = failing_fetch(&world, &["libssl-dev"]);
+    assert!(
+        message.contains("libssl3_3.0.11-1_arm64.deb: more than"),
+        "{message}"
+    );
+    assert!(!world.cached_debs().iter().any(|d| d.starts_with('.')));
+}
+
+#[test]
+fn a_trickling_server_hits_the_overall_download_timeout() {
+    use support::server::Hostile;
+    let world = World::standard();
+    world
+        .server
+        .hostile("libssl3_3.0.11-1_arm64.deb", Hostile::Trickle);
+    let dir = world.sysroot_arg("sysroot");
+    let output = world.fetch(
+        &["libssl-dev", "--dir", &dir],
+        &[("CROSSPORT_DOWNLOAD_TIMEOUT", "1")],
+    );
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains(
+            "libssl3_3.0.11-1_arm64.deb: did not finish within 1 s (set CROSSPORT_DOWNLOAD_TIMEOUT"
+        ),
+        "{message}"
+    );
+    world.assert_no_sysroot("sysroot");
+}
