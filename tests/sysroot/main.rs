@@ -1229,3 +1229,143 @@ fn a_trickling_server_hits_the_overall_download_timeout() {
     );
     world.assert_no_sysroot("sysroot");
 }
+
+fn locked_requested(world: &World, lock: &str) -> Vec<String> {
+    let lock: Value =
+        serde_json::from_slice(&std::fs::read(world.path(lock)).expect("lock")).expect("lock JSON");
+    lock["sysroots"][0]["requested"]
+        .as_array()
+        .expect("requested")
+        .iter()
+        .map(|v| v.as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[test]
+fn a_sysroot_only_grows_unless_asked_to_shrink() {
+    let world = World::standard();
+    let dir = world.sysroot_arg("sysroot");
+    json(&world.fetch(
+        &[
+            "libssl-dev",
+            "perl",
+            "unrelated",
+            "libxcrypt-dev",
+            "--dir",
+            &dir,
+            "--format",
+            "json",
+        ],
+        &[],
+    ));
+    let four = ["libssl-dev", "libxcrypt-dev", "perl", "unrelated"];
+    assert_eq!(locked_requested(&world, "crossport-sysroot.lock"), four);
+    // What `fix --apply` asks for (one package): the other three stay in
+    // the lock and in the sysroot.
+    let outcome = json(&world.fetch(&["libssl-dev", "--dir", &dir, "--format", "json"], &[]));
+    assert_eq!(outcome["up_to_date"], Value::Bool(true));
+    assert_eq!(locked_requested(&world, "crossport-sysroot.lock"), four);
+    assert!(world.path("sysroot/usr/share/unrelated").is_file());
+    // Adding one more keeps the four.
+    let mut debs = standard_debs();
+    debs.push(Deb::new("libextra-dev", "1.0").file("./usr/include/extra.h", "/* extra */"));
+    publish(&world.path("www"), &debs, Publish::new(archive_key()));
+    let mirror = world.server.mirror();
+    let keyring = world.sysroot_arg("archive-key.asc");
+    let cache = world.sysroot_arg("cache");
+    let lock = world.sysroot_arg("crossport-sysroot.lock");
+    let command = |verb: &str, extra: &[&str]| {
+        let mut args = vec![
+            "sysroot",
+            verb,
+            "--target",
+            TARGET,
+            "--release",
+            "bookworm",
+            "--mirror",
+            &mirror,
+            "--keyring",
+            &keyring,
+            "--cache-dir",
+            &cache,
+            "--lock-file",
+            &lock,
+            "--dir",
+            &dir,
+        ];
+        args.extend_from_slice(extra);
+        crossport(world.scratch.dir.path(), &args, &[])
+    };
+    let added = command("add", &["libextra-dev", "--update"]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert_eq!(
+        locked_requested(&world, "crossport-sysroot.lock"),
+        [
+            "libextra-dev",
+            "libssl-dev",
+            "libxcrypt-dev",
+            "perl",
+            "unrelated"
+        ]
+    );
+    assert!(world.path("sysroot/usr/include/extra.h").is_file());
+    assert!(world.path("sysroot/usr/share/unrelated").is_file());
+    // remove drops only what it names, and says so for a name it lacks.
+    let removed = command("remove", &["unrelated"]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert!(!world.path("sysroot/usr/share/unrelated").exists());
+    assert!(world.path("sysroot/usr/include/extra.h").is_file());
+    let missing = command("remove", &["unrelated"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("unrelated is not among the packages the lock requests"),
+        "{}",
+        stderr(&missing)
+    );
+    // --replace sets exactly what is given.
+    let replaced = command("fetch", &["libssl-dev", "--replace"]);
+    assert!(replaced.status.success(), "{}", stderr(&replaced));
+    assert_eq!(
+        locked_requested(&world, "crossport-sysroot.lock"),
+        ["libssl-dev"]
+    );
+    assert!(!world.path("sysroot/usr/include/extra.h").exists());
+
+    // With no lock entry, a fetch into an existing sysroot adds to what its
+    // manifest holds.
+    let other_lock = world.sysroot_arg("other.lock");
+    let grown = crossport(
+        world.scratch.dir.path(),
+        &[
+            "sysroot",
+            "fetch",
+            "--target",
+            TARGET,
+            "--release",
+            "bookworm",
+            "--mirror",
+            &mirror,
+            "--keyring",
+            &keyring,
+            "--cache-dir",
+            &cache,
+            "--lock-file",
+            &other_lock,
+            "--dir",
+            &dir,
+            "perl",
+        ],
+        &[],
+    );
+    assert!(grown.status.success(), "{}", stderr(&grown));
+    let requested = locked_requested(&world, "other.lock");
+    assert!(
+        requested.contains(&"libssl-dev".to_owned()) && requested.contains(&"perl".to_owned()),
+        "{requested:?}"
+    );
+    assert!(
+        world
+            .path("sysroot/usr/include/openssl/opensslv.h")
+            .is_file()
+    );
+}

@@ -259,9 +259,10 @@ fn lock_path(layout: &Layout) -> PathBuf {
     }
 }
 
-/// Whether the lock file already pins this exact request (same target,
-/// release and packages): then the sysroot is synced from it, so every
-/// machine gets the identical packages, instead of re-resolved.
+/// Whether the lock file already pins this request (same target and
+/// release, every planned package among the locked ones): then the sysroot
+/// is synced from it, so every machine gets the identical packages, instead
+/// of re-resolved.
 fn lock_pins(request: &crossport_driver::sysroot::FetchRequest) -> bool {
     let Ok((locked, _, _)) = crossport_driver::sysroot::locked_sysroot(
         &request.target,
@@ -271,10 +272,14 @@ fn lock_pins(request: &crossport_driver::sysroot::FetchRequest) -> bool {
     ) else {
         return false;
     };
-    let mut wanted = request.packages.clone();
-    wanted.sort();
-    wanted.dedup();
-    locked.requested == wanted && locked.base_set
+    // A sysroot only grows: a plan that asks for less than the lock (or
+    // the same) is the lock; one that asks for more is fetched, and fetch
+    // adds the new packages to the locked ones.
+    request
+        .packages
+        .iter()
+        .all(|package| locked.requested.contains(package))
+        && locked.base_set
 }
 
 fn fetch_sysroot(

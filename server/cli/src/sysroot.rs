@@ -20,8 +20,13 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
-    /// Resolve, verify, download and unpack a sysroot; print its path.
+    /// Resolve, verify, download and unpack a sysroot; print its path. The packages are added
+    /// to what the lock already requests (a sysroot only grows) unless --replace.
     Fetch(FetchArgs),
+    /// Add packages to the locked sysroot (the same as fetch without --replace).
+    Add(FetchArgs),
+    /// Remove packages from what the locked sysroot requests, and rebuild it.
+    Remove(FetchArgs),
     /// Recreate a sysroot exactly from the lock file.
     Sync(SyncArgs),
     /// Print the path of the locked sysroot for a target.
@@ -76,6 +81,9 @@ struct FetchArgs {
     /// Do not add libc6-dev, linux-libc-dev, libgcc-N-dev, libstdc++-N-dev.
     #[arg(long)]
     no_base_set: bool,
+    /// Resolve exactly the packages given, dropping the others the lock requests.
+    #[arg(long)]
+    replace: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -136,7 +144,8 @@ struct CleanArgs {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
-        Command::Fetch(args) => fetch(args),
+        Command::Fetch(args) | Command::Add(args) => fetch(args, false),
+        Command::Remove(args) => fetch(args, true),
         Command::Sync(args) => sync(args),
         Command::Path(args) => path(args),
         Command::List(args) => list(args),
@@ -163,6 +172,7 @@ fn classify(err: SysrootError) -> anyhow::Error {
         | SysrootError::NotLocked { .. }
         | SysrootError::NotASysroot { .. }
         | SysrootError::NotACache { .. }
+        | SysrootError::NotRequested { .. }
         | SysrootError::Lock(sysroot::lock::LockError::Invalid { .. })
         | SysrootError::Resolve(_) => anyhow::Error::new(InputError(err.to_string())),
         other => anyhow::Error::new(other),
@@ -184,11 +194,21 @@ fn env_limit(name: &str) -> anyhow::Result<Option<u64>> {
     }
 }
 
-fn fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
+fn fetch(args: FetchArgs, remove: bool) -> anyhow::Result<ExitCode> {
+    let (packages, removed) = if remove {
+        if args.packages.is_empty() {
+            return Err(InputError("name the packages to remove".to_owned()).into());
+        }
+        (Vec::new(), args.packages)
+    } else {
+        (args.packages, Vec::new())
+    };
     let request = FetchRequest {
         target: args.target,
         release: args.release,
-        packages: args.packages,
+        packages,
+        remove: removed,
+        replace: args.replace,
         dir: args.dir,
         mirror: args.mirror,
         keyring: args.keyring,

@@ -66,6 +66,11 @@ pub struct FetchRequest {
     pub update: bool,
     /// Skip the base set a linker needs (libc6-dev …).
     pub no_base_set: bool,
+    /// Resolve exactly `packages`, dropping what the lock requested before
+    /// (a sysroot otherwise only grows).
+    pub replace: bool,
+    /// Packages to drop from what the lock requests (`sysroot remove`).
+    pub remove: Vec<String>,
     /// Uncompressed size cap; [`DEFAULT_UNPACK_LIMIT`] when `None`.
     pub unpack_limit: Option<u64>,
     /// Entry count cap; [`DEFAULT_UNPACK_ENTRY_LIMIT`] when `None`.
@@ -225,6 +230,11 @@ pub enum SysrootError {
         newest: String,
         floor_file: PathBuf,
     },
+    #[error(
+        "{package} is not among the packages the lock requests ({requested}); it may be in the \
+         sysroot as a dependency of one of them"
+    )]
+    NotRequested { package: String, requested: String },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -376,8 +386,12 @@ pub async fn fetch(
         request.cache_dir.as_deref(),
         request.lock_file.as_deref(),
     )?;
-    let requested = requested_roots(request);
     let lock_file = LockFile::read(&plan.lock_path)?.unwrap_or_default();
+    let requested = grown_roots(
+        request,
+        lock_file.find(&plan.target, Some(&plan.release)),
+        &plan,
+    )?;
     if !request.update
         && let Some(locked) = lock_file.find(&plan.target, Some(&plan.release))
         && locked.requested == requested
@@ -827,6 +841,46 @@ fn outcome(
         up_to_date,
         timings,
     }
+}
+
+/// What a fetch resolves. A sysroot only grows: the packages asked for are
+/// added to what the lock already requests for this target and release
+/// (or, with no lock entry, to what the `--dir` sysroot's manifest holds),
+/// unless the request replaces the set or removes packages from it.
+fn grown_roots(
+    request: &FetchRequest,
+    locked: Option<&LockedSysroot>,
+    plan: &Plan,
+) -> Result<Vec<String>, SysrootError> {
+    let asked = requested_roots(request);
+    let mut roots: Vec<String> = if request.replace {
+        Vec::new()
+    } else if let Some(locked) = locked {
+        locked.requested.clone()
+    } else {
+        request
+            .dir
+            .as_deref()
+            .and_then(Manifest::read)
+            .filter(|m| m.target == plan.target && m.release == plan.release)
+            .map(|m| m.packages.into_iter().map(|p| p.name).collect())
+            .unwrap_or_default()
+    };
+    for name in &request.remove {
+        let name = name.trim();
+        let before = roots.len();
+        roots.retain(|root| root != name);
+        if roots.len() == before {
+            return Err(SysrootError::NotRequested {
+                package: name.to_owned(),
+                requested: roots.join(", "),
+            });
+        }
+    }
+    roots.extend(asked);
+    roots.sort();
+    roots.dedup();
+    Ok(roots)
 }
 
 fn requested_roots(request: &FetchRequest) -> Vec<String> {
