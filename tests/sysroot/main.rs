@@ -1369,3 +1369,72 @@ fn a_sysroot_only_grows_unless_asked_to_shrink() {
             .is_file()
     );
 }
+
+#[test]
+fn path_and_verify_find_the_project_sysroot_and_say_when_there_is_none() {
+    let world = World::standard();
+    // A project whose lock sits at its root, sysroot where fix puts it.
+    let project = world.path("project");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    std::fs::write(project.join("Cargo.toml"), "[workspace]\n").expect("write");
+    let lock = project.join("crossport-sysroot.lock").display().to_string();
+    let cache = world.sysroot_arg("cache");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "sysroot",
+            "verify",
+            "--target",
+            TARGET,
+            "--cache-dir",
+            &cache,
+        ];
+        args.extend_from_slice(extra);
+        crossport(&project, &args, &[])
+    };
+    let dir = project.join("target/crossport/sysroots/aarch64-unknown-linux-gnu-bookworm");
+    let dir_arg = dir.display().to_string();
+    json(&world.fetch(&["libssl-dev", "--dir", &dir_arg, "--format", "json"], &[]));
+    // The lock names no path: the project's copy finds the same sysroot.
+    std::fs::copy(world.path("crossport-sysroot.lock"), &lock).expect("copy lock");
+    let path = crossport(
+        &project,
+        &["sysroot", "path", "--target", TARGET, "--cache-dir", &cache],
+        &[],
+    );
+    assert!(path.status.success(), "{}", stderr(&path));
+    assert_eq!(stdout(&path).trim(), dir_arg);
+    let clean = verify(&[]);
+    assert!(
+        clean.status.success(),
+        "{}{}",
+        stdout(&clean),
+        stderr(&clean)
+    );
+    assert!(
+        stdout(&clean).contains(&format!("{dir_arg}: matches the lock")),
+        "{}",
+        stdout(&clean)
+    );
+
+    // A file no package ships is reported.
+    std::fs::write(dir.join("usr/include/planted.h"), "/* planted */").expect("write");
+    let extra = verify(&["--dir", &dir_arg]);
+    assert_eq!(extra.status.code(), Some(1));
+    assert!(
+        stdout(&extra).contains("usr/include/planted.h: extra (no locked package ships it)"),
+        "{}",
+        stdout(&extra)
+    );
+
+    // No sysroot at all: one line, exit 2, not a "missing" line per file.
+    std::fs::remove_dir_all(project.join("target")).expect("rm");
+    let none = verify(&[]);
+    assert_eq!(none.status.code(), Some(2), "{}", stderr(&none));
+    let message = stderr(&none);
+    assert!(
+        message.contains("no sysroot here for aarch64-unknown-linux-gnu (bookworm)"),
+        "{message}"
+    );
+    assert!(message.contains("crossport sysroot sync"), "{message}");
+    assert!(!stdout(&none).contains("missing"), "{}", stdout(&none));
+}

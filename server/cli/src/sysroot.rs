@@ -173,6 +173,7 @@ fn classify(err: SysrootError) -> anyhow::Error {
         | SysrootError::NotASysroot { .. }
         | SysrootError::NotACache { .. }
         | SysrootError::NotRequested { .. }
+        | SysrootError::NoSysroot { .. }
         | SysrootError::Lock(sysroot::lock::LockError::Invalid { .. })
         | SysrootError::Resolve(_) => anyhow::Error::new(InputError(err.to_string())),
         other => anyhow::Error::new(other),
@@ -287,7 +288,7 @@ fn report(outcome: &FetchOutcome, format: Format) -> anyhow::Result<ExitCode> {
 }
 
 fn path(args: EntryArgs) -> anyhow::Result<ExitCode> {
-    let (locked, _, cache) = sysroot::locked_sysroot(
+    let (locked, lock_path, cache) = sysroot::locked_sysroot(
         &args.target,
         args.release.as_deref(),
         args.common.cache_dir.as_deref(),
@@ -296,7 +297,7 @@ fn path(args: EntryArgs) -> anyhow::Result<ExitCode> {
     .map_err(classify)?;
     let path = args
         .dir
-        .unwrap_or_else(|| sysroot::default_sysroot_dir(&cache, &locked));
+        .unwrap_or_else(|| sysroot::find_sysroot(&cache, &locked, &lock_path).0);
     match args.common.format {
         Format::Json => print_json(&serde_json::json!({ "path": path }))?,
         Format::Human => println!("{}", path.display()),

@@ -235,6 +235,15 @@ pub enum SysrootError {
          sysroot as a dependency of one of them"
     )]
     NotRequested { package: String, requested: String },
+    #[error(
+        "no sysroot here for {target} ({release}): none at {looked}; create it from the lock \
+         with `crossport sysroot sync --target {target}`, or pass --dir"
+    )]
+    NoSysroot {
+        target: String,
+        release: String,
+        looked: String,
+    },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -1712,20 +1721,31 @@ pub fn verify(
     lock: Option<&Path>,
 ) -> Result<(PathBuf, Vec<VerifyProblem>), SysrootError> {
     let (plan, locked) = locked_entry(target, release, cache_dir, lock)?;
-    let dir = dir.map_or_else(|| default_sysroot_dir(&plan.cache, &locked), Path::to_owned);
+    let (dir, looked) = match dir {
+        Some(dir) => (dir.to_owned(), vec![dir.to_owned()]),
+        None => find_sysroot(&plan.cache, &locked, &plan.lock_path),
+    };
+    // Without a manifest there is nothing to compare: one line saying so,
+    // not a "missing" line for every file of every package.
+    let Some(manifest) = Manifest::read(&dir) else {
+        return Err(SysrootError::NoSysroot {
+            target: locked.target.clone(),
+            release: locked.release.clone(),
+            looked: looked
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
     let mut problems = Vec::new();
-    match Manifest::read(&dir) {
-        Some(manifest) if manifest.matches(&locked) => {}
-        Some(_) => problems.push(VerifyProblem {
+    extra_files(&dir, &manifest, &mut problems);
+    if !manifest.matches(&locked) {
+        problems.push(VerifyProblem {
             path: MANIFEST_PATH.to_owned(),
             package: String::new(),
             problem: "the sysroot was built from another package set than the lock".to_owned(),
-        }),
-        None => problems.push(VerifyProblem {
-            path: MANIFEST_PATH.to_owned(),
-            package: String::new(),
-            problem: "missing or unreadable manifest".to_owned(),
-        }),
+        });
     }
     for package in &locked.packages {
         let path = plan.cache.deb_path(&package.sha256);
@@ -1742,6 +1762,87 @@ pub fn verify(
         compare_package(&dir, &package.name, &deb, &mut problems)?;
     }
     Ok((dir, problems))
+}
+
+/// Files in the sysroot no locked package put there (the manifest lists
+/// every file, symlink and hard link the packages shipped).
+fn extra_files(dir: &Path, manifest: &Manifest, problems: &mut Vec<VerifyProblem>) {
+    let mut pending = vec![(dir.to_owned(), String::new())];
+    let mut seen = 0usize;
+    while let Some((path, relative)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            seen += 1;
+            // A bound far above a real sysroot, so a mistaken --dir (/) ends.
+            if seen > 2_000_000 {
+                return;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let child = if relative.is_empty() {
+                name
+            } else {
+                format!("{relative}/{name}")
+            };
+            if child == ".crossport" {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                pending.push((entry.path(), child));
+            } else if !manifest.files.contains_key(&child) {
+                problems.push(VerifyProblem {
+                    path: child,
+                    package: String::new(),
+                    problem: "extra (no locked package ships it)".to_owned(),
+                });
+            }
+        }
+    }
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// Where a project's sysroot for a locked entry is, in order: the one the
+/// project's cargo config wires in (`PKG_CONFIG_SYSROOT_DIR_<target>`, as
+/// `fix` writes it), one under `target/crossport/sysroots/` beside the lock
+/// file built for this target and release, the default cache directory.
+/// Returns the first that holds a manifest (else the default) and every
+/// place looked at.
+pub fn find_sysroot(
+    plan_cache: &Cache,
+    locked: &LockedSysroot,
+    lock_path: &Path,
+) -> (PathBuf, Vec<PathBuf>) {
+    let mut looked = Vec::new();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    if let Ok(configs) = crate::config::discover(&cwd) {
+        let config = configs.target_config(&locked.target);
+        if let Some(dir) = crate::sysroot_contents::configured_sysroot(&config, &locked.target) {
+            if Manifest::read(&dir).is_some() {
+                return (dir, vec![]);
+            }
+            looked.push(dir);
+        }
+    }
+    let root = lock_path.parent().unwrap_or_else(|| Path::new("."));
+    let project = root.join("target/crossport/sysroots");
+    if let Ok(entries) = std::fs::read_dir(&project) {
+        let mut dirs: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        dirs.sort();
+        if let Some(dir) = dirs.into_iter().find(|dir| {
+            Manifest::read(dir)
+                .is_some_and(|m| m.target == locked.target && m.release == locked.release)
+        }) {
+            return (dir, vec![]);
+        }
+    }
+    looked.push(project.join(format!("{}-{}", locked.target, locked.release)));
+    let default = default_sysroot_dir(plan_cache, locked);
+    looked.push(default.clone());
+    (default, looked)
 }
 
 fn compare_package(
