@@ -1060,6 +1060,7 @@ fn an_older_release_than_one_already_verified_is_refused() {
         message.contains("is older than the newest Release already verified for bookworm"),
         "{message}"
     );
+    assert!(message.contains("seen by this cache"), "{message}");
     assert!(!world.path("again").exists());
     // The cache kept the newer Release.
     let offline = world.fetch(&["--offline", "--update", "--format", "json"], &[]);
@@ -1074,6 +1075,11 @@ fn an_older_release_than_one_already_verified_is_refused() {
     assert!(!output.status.success());
     assert!(
         stderr(&output).contains("is older than the newest Release already verified"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("the lock's release_date"),
         "{}",
         stderr(&output)
     );

@@ -220,15 +220,16 @@ pub enum SysrootError {
     },
     #[error(
         "{url}: its Date ({date}) is older than the newest Release already verified for {release} \
-         ({newest}): a replayed or stale mirror would freeze you on old packages; refusing it \
-         (if the mirror was rolled back on purpose, remove {floor_file})"
+         ({newest}): a replayed or stale mirror would freeze you on old packages; \
+         refusing it ({hint})"
     )]
     Replayed {
         url: String,
         release: String,
         date: String,
+        /// The newest Date and where it was seen.
         newest: String,
-        floor_file: PathBuf,
+        hint: String,
     },
     #[error(
         "{package} is not among the packages the lock requests ({requested}); it may be in the \
@@ -1014,12 +1015,30 @@ async fn fetch_release(
     if let (Some(date), Some(newest)) = (release.date, floor)
         && date < newest
     {
+        let from_cache = cache_floor == Some(newest);
         return Err(SysrootError::Replayed {
             url: url.clone(),
             release: plan.release.clone(),
             date: field_text(&verified.text, "Date").unwrap_or_default(),
-            newest: format_date(newest),
-            floor_file,
+            newest: format!(
+                "{}, {}",
+                format_date(newest),
+                if from_cache {
+                    "seen by this cache"
+                } else {
+                    "the lock's release_date"
+                }
+            ),
+            hint: if from_cache {
+                format!(
+                    "if the mirror was rolled back on purpose, remove {}",
+                    floor_file.display()
+                )
+            } else {
+                "use a mirror at least as recent as the one the lock was made from, \
+                 or --snapshot-mirror for old versions"
+                    .to_owned()
+            },
         });
     }
     if !offline {
