@@ -314,6 +314,8 @@ fn verify_sync_and_offline_reproduce_the_locked_sysroot() {
             &fresh_cache,
             "--mirror",
             &mirror,
+            "--keyring",
+            &world.sysroot_arg("archive-key.asc"),
             "--format",
             "json",
         ],
@@ -699,22 +701,26 @@ fn a_release_dated_far_in_the_future_is_refused() {
     );
 }
 
-/// `sysroot sync` with this world's lock and cache, plus `extra`.
+/// `sysroot sync` with this world's lock, cache, mirror and keyring, plus
+/// `extra`.
 fn sync(world: &World, extra: &[&str]) -> std::process::Output {
+    let mirror = world.server.mirror();
+    let keyring = world.sysroot_arg("archive-key.asc");
+    let mut args = vec!["--mirror", &mirror, "--keyring", &keyring];
+    args.extend_from_slice(extra);
+    sync_bare(world, &args, world.scratch.dir.path())
+}
+
+/// `sysroot sync` with this world's lock and cache only, run in `cwd`.
+fn sync_bare(world: &World, extra: &[&str], cwd: &Path) -> std::process::Output {
     let lock = world.sysroot_arg("crossport-sysroot.lock");
     let cache = world.sysroot_arg("cache");
-    let mut args = vec![
-        "sysroot",
-        "sync",
-        "--target",
-        TARGET,
-        "--lock-file",
-        &lock,
-        "--cache-dir",
-        &cache,
-    ];
+    let mut args = vec!["sysroot", "sync", "--target", TARGET, "--lock-file", &lock];
+    if !extra.contains(&"--cache-dir") {
+        args.extend_from_slice(&["--cache-dir", &cache]);
+    }
     args.extend_from_slice(extra);
-    crossport(world.scratch.dir.path(), &args, &[])
+    crossport(cwd, &args, &[])
 }
 
 #[test]
@@ -861,4 +867,581 @@ fn every_lock_field_used_as_a_path_is_validated_on_read() {
             "{field}: a sysroot was built"
         );
     }
+}
+
+/// Points the first locked `name` at another `.deb` the mirror serves (a
+/// lock edited in a pull request), keeping its version.
+fn swap_locked_deb(world: &World, name: &str, other: &Deb) {
+    let path = world.path("crossport-sysroot.lock");
+    let mut lock: Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("lock")).expect("lock JSON");
+    let bytes = std::fs::read(world.path("www/debian").join(other.pool_path())).expect("deb");
+    let packages = lock["sysroots"][0]["packages"]
+        .as_array_mut()
+        .expect("packages");
+    let entry = packages
+        .iter_mut()
+        .find(|p| p["name"] == name)
+        .expect("locked package");
+    entry["filename"] = Value::String(other.pool_path());
+    entry["sha256"] = Value::String(support::repo::sha256(&bytes));
+    entry["size"] = Value::from(bytes.len());
+    std::fs::write(&path, serde_json::to_vec_pretty(&lock).expect("json")).expect("write");
+}
+
+#[test]
+fn sync_refuses_a_locked_deb_the_signed_index_does_not_list() {
+    let world = World::standard();
+    json(&world.fetch(&["libssl-dev", "--format", "json"], &[]));
+    let original = std::fs::read(world.path("crossport-sysroot.lock")).expect("lock");
+    // The decoy libssl3 3.0.9-1 is on the mirror and hashes as the lock
+    // now says; only the signed index can tell it is not 3.0.11-1.
+    let decoy = Deb::new("libssl3", "3.0.9-1");
+    swap_locked_deb(&world, "libssl3", &decoy);
+    let fresh = world.sysroot_arg("fresh-cache");
+    let dir = world.sysroot_arg("synced");
+    let output = sync(&world, &["--dir", &dir, "--cache-dir", &fresh]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("the lock's libssl3 3.0.11-1 has filename pool/main/l/libssl3/libssl3_3.0.9-1_arm64.deb, but the signed index"),
+        "{message}"
+    );
+    assert!(message.contains("the signature does"), "{message}");
+    assert!(!world.path("synced").exists());
+    assert!(
+        !world.path("fresh-cache/debs").exists(),
+        "something was downloaded before the lock was checked"
+    );
+
+    // A package the index does not have at all is named, with its version.
+    std::fs::write(world.path("crossport-sysroot.lock"), &original).expect("restore");
+    edit_lock(&world, "version", Value::String("9.9-1".to_owned()));
+    let output = sync(&world, &["--dir", &dir, "--cache-dir", &fresh]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains(
+            "the locked gcc-12-base 9.9-1 (arm64) of bookworm are no longer on http://127.0.0.1"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("--snapshot-mirror"), "{message}");
+    assert!(!world.path("synced").exists());
+
+    // The restored lock syncs, and only with the keyring that signs.
+    std::fs::write(world.path("crossport-sysroot.lock"), &original).expect("restore");
+    let mirror = world.server.mirror();
+    let unsigned = sync_bare(
+        &world,
+        &["--dir", &dir, "--cache-dir", &fresh, "--mirror", &mirror],
+        world.scratch.dir.path(),
+    );
+    assert!(!unsigned.status.success());
+    assert!(
+        stderr(&unsigned).contains("not in the keyring"),
+        "{}",
+        stderr(&unsigned)
+    );
+    json(&sync(
+        &world,
+        &["--dir", &dir, "--cache-dir", &fresh, "--format", "json"],
+    ));
+}
+
+#[test]
+fn a_mirror_from_the_project_config_is_named_on_stderr() {
+    let world = World::standard();
+    json(&world.fetch(&["--format", "json"], &[]));
+    let project = world.path("project");
+    std::fs::create_dir_all(project.join(".cargo")).expect("mkdir");
+    std::fs::write(project.join("Cargo.toml"), "[workspace]\n").expect("write");
+    std::fs::write(
+        project.join(".cargo/config.toml"),
+        format!("[env]\nCROSSPORT_MIRROR = \"{}\"\n", world.server.mirror()),
+    )
+    .expect("write");
+    let keyring = world.sysroot_arg("archive-key.asc");
+    let dir = world.sysroot_arg("synced");
+    let output = sync_bare(&world, &["--keyring", &keyring, "--dir", &dir], &project);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!(
+            "note: using mirror {} from {}",
+            world.server.mirror(),
+            project.join(".cargo/config.toml").display()
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains("a change a reviewer must see"),
+        "{message}"
+    );
+    // --mirror given: nothing to announce.
+    let mirror = world.server.mirror();
+    let quiet = sync_bare(
+        &world,
+        &["--keyring", &keyring, "--dir", &dir, "--mirror", &mirror],
+        &project,
+    );
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert!(!stderr(&quiet).contains("reviewer"), "{}", stderr(&quiet));
+}
+
+#[test]
+fn a_locked_version_gone_from_the_mirror_comes_from_a_snapshot_mirror() {
+    let world = World::standard();
+    json(&world.fetch(&["libssl-dev", "--format", "json"], &[]));
+    // The snapshot keeps today's archive; the mirror moves to a point
+    // release that drops libssl3 3.0.11-1.
+    let snapshot_root = world.path("snapshot");
+    publish(
+        &snapshot_root,
+        &standard_debs(),
+        Publish::new(archive_key()),
+    );
+    let snapshot = Server::start(snapshot_root);
+    let mut point_release: Vec<Deb> = standard_debs()
+        .into_iter()
+        .filter(|d| !(d.name == "libssl3" && d.version == "3.0.11-1"))
+        .collect();
+    point_release.push(Deb::new("libssl3", "3.0.11-1+deb12u1").file(
+        "./usr/lib/aarch64-linux-gnu/libssl.so.3",
+        "libssl 3.0.11 u1",
+    ));
+    let mut newer = Publish::new(archive_key());
+    newer.date_offset = -60;
+    publish(&world.path("www"), &point_release, newer);
+
+    let fresh = world.sysroot_arg("fresh-cache");
+    let dir = world.sysroot_arg("synced");
+    let output = sync(&world, &["--dir", &dir, "--cache-dir", &fresh]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("the locked libssl3 3.0.11-1 (arm64) of bookworm are no longer on"),
+        "{message}"
+    );
+    assert!(message.contains("--snapshot-mirror"), "{message}");
+
+    let snapshot_url = format!("http://127.0.0.1:{}/debian", snapshot.port);
+    json(&sync(
+        &world,
+        &[
+            "--dir",
+            &dir,
+            "--cache-dir",
+            &fresh,
+            "--snapshot-mirror",
+            &snapshot_url,
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(world.path("synced/usr/lib/aarch64-linux-gnu/libssl.so.3")).ok(),
+        Some("libssl 3.0.11".to_owned())
+    );
+    assert!(snapshot.requests() > 0);
+}
+
+#[test]
+fn an_older_release_than_one_already_verified_is_refused() {
+    let world = World::standard();
+    json(&world.fetch(&["--format", "json"], &[]));
+    // A validly signed but older InRelease (no Valid-Until, like Debian's).
+    let mut old = Publish::new(archive_key());
+    old.date_offset = -30 * 24 * 3600;
+    publish(&world.path("www"), &standard_debs(), old);
+    let output = world.fetch(&["--update", "--dir", &world.sysroot_arg("again")], &[]);
+    assert!(!output.status.success(), "{}", stdout(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("is older than the newest Release already verified for bookworm"),
+        "{message}"
+    );
+    assert!(message.contains("seen by this cache"), "{message}");
+    assert!(!world.path("again").exists());
+    // The cache kept the newer Release.
+    let offline = world.fetch(&["--offline", "--update", "--format", "json"], &[]);
+    assert!(offline.status.success(), "{}", stderr(&offline));
+
+    // A fresh cache still has the lock's release_date as the floor.
+    let fresh = world.sysroot_arg("fresh-cache");
+    let output = sync(
+        &world,
+        &["--dir", &world.sysroot_arg("synced"), "--cache-dir", &fresh],
+    );
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("is older than the newest Release already verified"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("the lock's release_date"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn acquire_by_hash_survives_a_mirror_update_mid_fetch() {
+    let mut options = Publish::new(archive_key());
+    options.by_hash = true;
+    let world = World::new(&standard_debs(), options);
+    // The mirror has already replaced Packages.xz with the next one; the
+    // InRelease we get still names the old hash, served under by-hash/.
+    std::fs::write(
+        world.path("www/debian/dists/bookworm/main/binary-arm64/Packages.xz"),
+        support::repo::compress(support::repo::Compression::Xz, b"Package: next\n"),
+    )
+    .expect("write");
+    let outcome = json(&world.fetch(&["libssl-dev", "--format", "json"], &[]));
+    assert_eq!(outcome["packages"].as_array().map(Vec::len), Some(13));
+}
+
+#[test]
+fn two_processes_fetch_into_one_cache_at_once() {
+    let world = World::standard();
+    let mirror = world.server.mirror();
+    let keyring = world.sysroot_arg("archive-key.asc");
+    let cache = world.sysroot_arg("cache");
+    let spawn = |name: &str| {
+        let lock = world.sysroot_arg(&format!("{name}.lock"));
+        let dir = world.sysroot_arg(name);
+        std::process::Command::new(env!("CARGO_BIN_EXE_crossport"))
+            .current_dir(world.scratch.dir.path())
+            .args([
+                "sysroot",
+                "fetch",
+                "--target",
+                TARGET,
+                "--release",
+                "bookworm",
+                "--mirror",
+                &mirror,
+                "--keyring",
+                &keyring,
+                "--cache-dir",
+                &cache,
+                "--lock-file",
+                &lock,
+                "--dir",
+                &dir,
+                "libssl-dev",
+            ])
+            .env_remove("CROSSPORT_CACHE_DIR")
+            .env_remove("CROSSPORT_MIRROR")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn crossport")
+    };
+    let first = spawn("one");
+    let second = spawn("two");
+    for (name, child) in [("one", first), ("two", second)] {
+        let output = child.wait_with_output().expect("wait");
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        let lock = world.sysroot_arg(&format!("{name}.lock"));
+        let dir = world.sysroot_arg(name);
+        let verify = crossport(
+            world.scratch.dir.path(),
+            &[
+                "sysroot",
+                "verify",
+                "--target",
+                TARGET,
+                "--dir",
+                &dir,
+                "--lock-file",
+                &lock,
+                "--cache-dir",
+                &cache,
+            ],
+            &[],
+        );
+        assert!(verify.status.success(), "{name}: {}", stdout(&verify));
+    }
+    let cached = world.cached_debs();
+    assert_eq!(cached.len(), 13, "{cached:?}");
+    assert!(
+        cached.iter().all(|name| !name.starts_with('.')),
+        "{cached:?}"
+    );
+}
+
+#[test]
+fn downloads_stop_at_the_signed_size_and_unsigned_files_at_a_cap() {
+    use support::server::Hostile;
+    // An endless InRelease would exhaust memory: stopped at 8 MiB.
+    let world = World::standard();
+    world
+        .server
+        .hostile("dists/bookworm/InRelease", Hostile::Endless);
+    let message = failing_fetch(&world, &["libssl-dev"]);
+    assert!(
+        message.contains("InRelease: more than 8 MiB (the cap for a file no signed index sizes)"),
+        "{message}"
+    );
+
+    // A Content-Length of 2^60 for a deb is refused before any buffer.
+    let world = World::standard();
+    world
+        .server
+        .hostile("libssl3_3.0.11-1_arm64.deb", Hostile::HugeLength);
+    let message = failing_fetch(&world, &["libssl-dev"]);
+    assert!(
+        message.contains("libssl3_3.0.11-1_arm64.deb: more than"),
+        "{message}"
+    );
+    assert!(
+        message.contains("(the size the signed index gives)"),
+        "{message}"
+    );
+
+    // A deb streamed without end stops once past its signed size.
+    let world = World::standard();
+    world
+        .server
+        .hostile("libssl3_3.0.11-1_arm64.deb", Hostile::Endless);
+    let message = failing_fetch(&world, &["libssl-dev"]);
+    assert!(
+        message.contains("libssl3_3.0.11-1_arm64.deb: more than"),
+        "{message}"
+    );
+    assert!(!world.cached_debs().iter().any(|d| d.starts_with('.')));
+}
+
+#[test]
+fn a_trickling_server_hits_the_overall_download_timeout() {
+    use support::server::Hostile;
+    let world = World::standard();
+    world
+        .server
+        .hostile("libssl3_3.0.11-1_arm64.deb", Hostile::Trickle);
+    let dir = world.sysroot_arg("sysroot");
+    let output = world.fetch(
+        &["libssl-dev", "--dir", &dir],
+        &[("CROSSPORT_DOWNLOAD_TIMEOUT", "1")],
+    );
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains(
+            "libssl3_3.0.11-1_arm64.deb: did not finish within 1 s (set CROSSPORT_DOWNLOAD_TIMEOUT"
+        ),
+        "{message}"
+    );
+    world.assert_no_sysroot("sysroot");
+}
+
+fn locked_requested(world: &World, lock: &str) -> Vec<String> {
+    let lock: Value =
+        serde_json::from_slice(&std::fs::read(world.path(lock)).expect("lock")).expect("lock JSON");
+    lock["sysroots"][0]["requested"]
+        .as_array()
+        .expect("requested")
+        .iter()
+        .map(|v| v.as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[test]
+fn a_sysroot_only_grows_unless_asked_to_shrink() {
+    let world = World::standard();
+    let dir = world.sysroot_arg("sysroot");
+    json(&world.fetch(
+        &[
+            "libssl-dev",
+            "perl",
+            "unrelated",
+            "libxcrypt-dev",
+            "--dir",
+            &dir,
+            "--format",
+            "json",
+        ],
+        &[],
+    ));
+    let four = ["libssl-dev", "libxcrypt-dev", "perl", "unrelated"];
+    assert_eq!(locked_requested(&world, "crossport-sysroot.lock"), four);
+    // What `fix --apply` asks for (one package): the other three stay in
+    // the lock and in the sysroot.
+    let outcome = json(&world.fetch(&["libssl-dev", "--dir", &dir, "--format", "json"], &[]));
+    assert_eq!(outcome["up_to_date"], Value::Bool(true));
+    assert_eq!(locked_requested(&world, "crossport-sysroot.lock"), four);
+    assert!(world.path("sysroot/usr/share/unrelated").is_file());
+    // Adding one more keeps the four.
+    let mut debs = standard_debs();
+    debs.push(Deb::new("libextra-dev", "1.0").file("./usr/include/extra.h", "/* extra */"));
+    publish(&world.path("www"), &debs, Publish::new(archive_key()));
+    let mirror = world.server.mirror();
+    let keyring = world.sysroot_arg("archive-key.asc");
+    let cache = world.sysroot_arg("cache");
+    let lock = world.sysroot_arg("crossport-sysroot.lock");
+    let command = |verb: &str, extra: &[&str]| {
+        let mut args = vec![
+            "sysroot",
+            verb,
+            "--target",
+            TARGET,
+            "--release",
+            "bookworm",
+            "--mirror",
+            &mirror,
+            "--keyring",
+            &keyring,
+            "--cache-dir",
+            &cache,
+            "--lock-file",
+            &lock,
+            "--dir",
+            &dir,
+        ];
+        args.extend_from_slice(extra);
+        crossport(world.scratch.dir.path(), &args, &[])
+    };
+    let added = command("add", &["libextra-dev", "--update"]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert_eq!(
+        locked_requested(&world, "crossport-sysroot.lock"),
+        [
+            "libextra-dev",
+            "libssl-dev",
+            "libxcrypt-dev",
+            "perl",
+            "unrelated"
+        ]
+    );
+    assert!(world.path("sysroot/usr/include/extra.h").is_file());
+    assert!(world.path("sysroot/usr/share/unrelated").is_file());
+    // remove drops only what it names, and says so for a name it lacks.
+    let removed = command("remove", &["unrelated"]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert!(!world.path("sysroot/usr/share/unrelated").exists());
+    assert!(world.path("sysroot/usr/include/extra.h").is_file());
+    let missing = command("remove", &["unrelated"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("unrelated is not among the packages the lock requests"),
+        "{}",
+        stderr(&missing)
+    );
+    // --replace sets exactly what is given.
+    let replaced = command("fetch", &["libssl-dev", "--replace"]);
+    assert!(replaced.status.success(), "{}", stderr(&replaced));
+    assert_eq!(
+        locked_requested(&world, "crossport-sysroot.lock"),
+        ["libssl-dev"]
+    );
+    assert!(!world.path("sysroot/usr/include/extra.h").exists());
+
+    // With no lock entry, a fetch into an existing sysroot adds to what its
+    // manifest holds.
+    let other_lock = world.sysroot_arg("other.lock");
+    let grown = crossport(
+        world.scratch.dir.path(),
+        &[
+            "sysroot",
+            "fetch",
+            "--target",
+            TARGET,
+            "--release",
+            "bookworm",
+            "--mirror",
+            &mirror,
+            "--keyring",
+            &keyring,
+            "--cache-dir",
+            &cache,
+            "--lock-file",
+            &other_lock,
+            "--dir",
+            &dir,
+            "perl",
+        ],
+        &[],
+    );
+    assert!(grown.status.success(), "{}", stderr(&grown));
+    let requested = locked_requested(&world, "other.lock");
+    assert!(
+        requested.contains(&"libssl-dev".to_owned()) && requested.contains(&"perl".to_owned()),
+        "{requested:?}"
+    );
+    assert!(
+        world
+            .path("sysroot/usr/include/openssl/opensslv.h")
+            .is_file()
+    );
+}
+
+#[test]
+fn path_and_verify_find_the_project_sysroot_and_say_when_there_is_none() {
+    let world = World::standard();
+    // A project whose lock sits at its root, sysroot where fix puts it.
+    let project = world.path("project");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    std::fs::write(project.join("Cargo.toml"), "[workspace]\n").expect("write");
+    let lock = project.join("crossport-sysroot.lock").display().to_string();
+    let cache = world.sysroot_arg("cache");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "sysroot",
+            "verify",
+            "--target",
+            TARGET,
+            "--cache-dir",
+            &cache,
+        ];
+        args.extend_from_slice(extra);
+        crossport(&project, &args, &[])
+    };
+    let dir = project.join("target/crossport/sysroots/aarch64-unknown-linux-gnu-bookworm");
+    let dir_arg = dir.display().to_string();
+    json(&world.fetch(&["libssl-dev", "--dir", &dir_arg, "--format", "json"], &[]));
+    // The lock names no path: the project's copy finds the same sysroot.
+    std::fs::copy(world.path("crossport-sysroot.lock"), &lock).expect("copy lock");
+    let path = crossport(
+        &project,
+        &["sysroot", "path", "--target", TARGET, "--cache-dir", &cache],
+        &[],
+    );
+    assert!(path.status.success(), "{}", stderr(&path));
+    assert_eq!(stdout(&path).trim(), dir_arg);
+    let clean = verify(&[]);
+    assert!(
+        clean.status.success(),
+        "{}{}",
+        stdout(&clean),
+        stderr(&clean)
+    );
+    assert!(
+        stdout(&clean).contains(&format!("{dir_arg}: matches the lock")),
+        "{}",
+        stdout(&clean)
+    );
+
+    // A file no package ships is reported.
+    std::fs::write(dir.join("usr/include/planted.h"), "/* planted */").expect("write");
+    let extra = verify(&["--dir", &dir_arg]);
+    assert_eq!(extra.status.code(), Some(1));
+    assert!(
+        stdout(&extra).contains("usr/include/planted.h: extra (no locked package ships it)"),
+        "{}",
+        stdout(&extra)
+    );
+
+    // No sysroot at all: one line, exit 2, not a "missing" line per file.
+    std::fs::remove_dir_all(project.join("target")).expect("rm");
+    let none = verify(&[]);
+    assert_eq!(none.status.code(), Some(2), "{}", stderr(&none));
+    let message = stderr(&none);
+    assert!(
+        message.contains("no sysroot here for aarch64-unknown-linux-gnu (bookworm)"),
+        "{message}"
+    );
+    assert!(message.contains("crossport sysroot sync"), "{message}");
+    assert!(!stdout(&none).contains("missing"), "{}", stdout(&none));
 }

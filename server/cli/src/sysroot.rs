@@ -20,8 +20,13 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
-    /// Resolve, verify, download and unpack a sysroot; print its path.
+    /// Resolve, verify, download and unpack a sysroot; print its path. The packages are added
+    /// to what the lock already requests (a sysroot only grows) unless --replace.
     Fetch(FetchArgs),
+    /// Add packages to the locked sysroot (the same as fetch without --replace).
+    Add(FetchArgs),
+    /// Remove packages from what the locked sysroot requests, and rebuild it.
+    Remove(FetchArgs),
     /// Recreate a sysroot exactly from the lock file.
     Sync(SyncArgs),
     /// Print the path of the locked sysroot for a target.
@@ -82,6 +87,9 @@ struct FetchArgs {
     /// Do not add libc6-dev, linux-libc-dev, libgcc-N-dev, libstdc++-N-dev.
     #[arg(long)]
     no_base_set: bool,
+    /// Resolve exactly the packages given, dropping the others the lock requests.
+    #[arg(long)]
+    replace: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -101,6 +109,15 @@ struct SyncArgs {
     /// Mirror of Ubuntu's ports archive (see `fetch --ports-mirror`).
     #[arg(long, value_name = "URL")]
     ports_mirror: Option<String>,
+    /// OpenPGP keyring that replaces the built-in Debian archive keys (every locked package is
+    /// checked against a Packages index a Release signed by one of them lists).
+    #[arg(long, value_name = "FILE")]
+    keyring: Option<PathBuf>,
+    /// A snapshot-style Debian mirror for locked versions the mirror no longer has, checked by
+    /// its own signed InRelease [default: $CROSSPORT_SNAPSHOT_MIRROR, else `[env]
+    /// CROSSPORT_SNAPSHOT_MIRROR` in the cargo config].
+    #[arg(long, value_name = "URL")]
+    snapshot_mirror: Option<String>,
     #[arg(long)]
     offline: bool,
     #[command(flatten)]
@@ -136,7 +153,8 @@ struct CleanArgs {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
-        Command::Fetch(args) => fetch(args),
+        Command::Fetch(args) | Command::Add(args) => fetch(args, false),
+        Command::Remove(args) => fetch(args, true),
         Command::Sync(args) => sync(args),
         Command::Path(args) => path(args),
         Command::List(args) => list(args),
@@ -163,6 +181,8 @@ fn classify(err: SysrootError) -> anyhow::Error {
         | SysrootError::NotLocked { .. }
         | SysrootError::NotASysroot { .. }
         | SysrootError::NotACache { .. }
+        | SysrootError::NotRequested { .. }
+        | SysrootError::NoSysroot { .. }
         | SysrootError::Lock(sysroot::lock::LockError::Invalid { .. })
         | SysrootError::Resolve(_) => anyhow::Error::new(InputError(err.to_string())),
         other => anyhow::Error::new(other),
@@ -184,11 +204,21 @@ fn env_limit(name: &str) -> anyhow::Result<Option<u64>> {
     }
 }
 
-fn fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
+fn fetch(args: FetchArgs, remove: bool) -> anyhow::Result<ExitCode> {
+    let (packages, removed) = if remove {
+        if args.packages.is_empty() {
+            return Err(InputError("name the packages to remove".to_owned()).into());
+        }
+        (Vec::new(), args.packages)
+    } else {
+        (args.packages, Vec::new())
+    };
     let request = FetchRequest {
         target: args.target,
         release: args.release,
-        packages: args.packages,
+        packages,
+        remove: removed,
+        replace: args.replace,
         dir: args.dir,
         mirror: args.mirror,
         ports_mirror: args.ports_mirror,
@@ -201,6 +231,9 @@ fn fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
         unpack_limit: env_limit("CROSSPORT_UNPACK_LIMIT")?,
         unpack_entry_limit: env_limit("CROSSPORT_UNPACK_ENTRY_LIMIT")?,
     };
+    for notice in sysroot::mirror::project_config_notices(request.mirror.as_deref(), Some("")) {
+        eprintln!("note: {notice}");
+    }
     let bar = ProgressBar::new(args.common.format);
     let outcome = runtime()?
         .block_on(sysroot::fetch(&request, &|event| bar.on(event)))
@@ -220,9 +253,17 @@ fn sync(args: SyncArgs) -> anyhow::Result<ExitCode> {
         cache_dir: args.common.cache_dir,
         offline: args.offline,
         lock_file: args.common.lock_file,
+        keyring: args.keyring,
+        snapshot_mirror: args.snapshot_mirror,
         unpack_limit: env_limit("CROSSPORT_UNPACK_LIMIT")?,
         unpack_entry_limit: env_limit("CROSSPORT_UNPACK_ENTRY_LIMIT")?,
     };
+    for notice in sysroot::mirror::project_config_notices(
+        request.mirror.as_deref(),
+        request.snapshot_mirror.as_deref(),
+    ) {
+        eprintln!("note: {notice}");
+    }
     let bar = ProgressBar::new(args.common.format);
     let outcome = runtime()?
         .block_on(sysroot::sync(&request, &|event| bar.on(event)))
@@ -258,7 +299,7 @@ fn report(outcome: &FetchOutcome, format: Format) -> anyhow::Result<ExitCode> {
 }
 
 fn path(args: EntryArgs) -> anyhow::Result<ExitCode> {
-    let (locked, _, cache) = sysroot::locked_sysroot(
+    let (locked, lock_path, cache) = sysroot::locked_sysroot(
         &args.target,
         args.release.as_deref(),
         args.common.cache_dir.as_deref(),
@@ -267,7 +308,7 @@ fn path(args: EntryArgs) -> anyhow::Result<ExitCode> {
     .map_err(classify)?;
     let path = args
         .dir
-        .unwrap_or_else(|| sysroot::default_sysroot_dir(&cache, &locked));
+        .unwrap_or_else(|| sysroot::find_sysroot(&cache, &locked, &lock_path).0);
     match args.common.format {
         Format::Json => print_json(&serde_json::json!({ "path": path }))?,
         Format::Human => println!("{}", path.display()),
@@ -367,6 +408,7 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         cache.root.join("releases"),
         cache.root.join("resolutions"),
         cache.root.join("unpacked"),
+        cache.root.join("verified"),
         cache.sysroots_dir(),
     ] {
         if dir.exists() {

@@ -150,6 +150,11 @@ pub fn run_commands(
                     Some(m) => request.mirror = Some(m.uri.clone()),
                     None => {}
                 }
+                // A mirror from the project's own config is a change a
+                // reviewer must see.
+                for notice in sysroot::mirror::project_config_notices(None, None) {
+                    progress(FixEvent::Output(&format!("note: {notice}")));
+                }
                 let outcome = fetch_sysroot(&request, progress)?;
                 progress(FixEvent::SysrootReady(&outcome));
             }
@@ -197,9 +202,12 @@ fn fetch_request(
     }
 }
 
-/// Whether the lock file already pins this exact request (same target,
-/// release and packages): then the sysroot is synced from it, so every
-/// machine gets the identical packages, instead of re-resolved.
+/// Whether the lock file already pins this request (same target and
+/// release, every planned package among the locked ones): then the sysroot
+/// is synced from it, so every machine gets the identical packages, instead
+/// of re-resolved. A sysroot only grows: a plan that asks for less than the
+/// lock (or the same) is the lock; one that asks for more is fetched, and
+/// fetch adds the new packages to the locked ones.
 fn lock_pins(request: &FetchRequest) -> bool {
     let Ok((locked, _, _)) = sysroot::locked_sysroot(
         &request.target,
@@ -209,10 +217,11 @@ fn lock_pins(request: &FetchRequest) -> bool {
     ) else {
         return false;
     };
-    let mut wanted = request.packages.clone();
-    wanted.sort();
-    wanted.dedup();
-    locked.requested == wanted && locked.base_set
+    request
+        .packages
+        .iter()
+        .all(|package| locked.requested.contains(package))
+        && locked.base_set
 }
 
 /// Fetches (or, when the lock pins the request, syncs) one sysroot.

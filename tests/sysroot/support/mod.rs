@@ -19,7 +19,9 @@ pub fn crossport(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .args(args)
         .env_remove("CROSSPORT_MIRROR")
         .env_remove("CROSSPORT_CACHE_DIR")
-        .env_remove("CROSSPORT_UNPACK_LIMIT");
+        .env_remove("CROSSPORT_UNPACK_LIMIT")
+        .env_remove("CROSSPORT_DOWNLOAD_TIMEOUT")
+        .env_remove("CROSSPORT_SNAPSHOT_MIRROR");
     for (name, value) in env {
         command.env(name, value);
     }

@@ -237,6 +237,9 @@ pub struct Publish<'a> {
     /// Sign Release.gpg with SHA-1, by the trusted RSA key (apt and
     /// crossport reject SHA-1 whoever signs).
     pub sha1_signature: bool,
+    /// Say `Acquire-By-Hash: yes` and also serve each index under
+    /// `by-hash/SHA256/<hash>`.
+    pub by_hash: bool,
 }
 
 impl<'a> Publish<'a> {
@@ -249,6 +252,7 @@ impl<'a> Publish<'a> {
             wrong_deb_hash: None,
             detached_only: false,
             sha1_signature: false,
+            by_hash: false,
             date_offset: -3600,
         }
     }
@@ -294,6 +298,15 @@ pub fn publish(root: &Path, debs: &[Deb], options: Publish<'_>) {
         "Origin: Test\nLabel: Test\nSuite: stable\nCodename: bookworm\nDate: {}\n",
         rfc2822(now + options.date_offset)
     );
+    if options.by_hash {
+        release.push_str("Acquire-By-Hash: yes\n");
+        let by_hash = dists.join("main/binary-arm64/by-hash/SHA256");
+        write(
+            &by_hash.join(sha256(packages.as_bytes())),
+            packages.as_bytes(),
+        );
+        write(&by_hash.join(sha256(&packages_xz)), &packages_xz);
+    }
     if let Some(offset) = options.valid_until {
         release.push_str(&format!("Valid-Until: {}\n", rfc2822(now + offset)));
     }

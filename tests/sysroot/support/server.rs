@@ -11,9 +11,21 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// How a misbehaving server answers for a file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Hostile {
+    /// No Content-Length, then zeros until the client hangs up.
+    Endless,
+    /// Like `Endless`, one byte every 200 ms (no read timeout ever trips).
+    Trickle,
+    /// A Content-Length of 2^60 before the real body.
+    HugeLength,
+}
+
 #[derive(Default)]
 struct State {
     truncate: Mutex<HashSet<String>>,
+    hostile: Mutex<Vec<(String, Hostile)>>,
     requests: AtomicUsize,
     /// Every request line's path, in order.
     paths: Mutex<Vec<String>>,
@@ -62,6 +74,16 @@ impl Server {
             .lock()
             .expect("lock")
             .insert(suffix.to_owned());
+    }
+
+    /// From now on, answer every file whose path ends with `suffix` the
+    /// hostile way.
+    pub fn hostile(&self, suffix: &str, how: Hostile) {
+        self.state
+            .hostile
+            .lock()
+            .expect("lock")
+            .push((suffix.to_owned(), how));
     }
 
     pub fn requests(&self) -> usize {
@@ -117,6 +139,37 @@ fn serve(stream: TcpStream, root: &std::path::Path, state: &State) -> std::io::R
         )?;
         return stream.write_all(message);
     };
+    let hostile = state.hostile.lock().ok().and_then(|list| {
+        list.iter()
+            .find(|(suffix, _)| path.ends_with(suffix.as_str()))
+            .map(|(_, how)| *how)
+    });
+    match hostile {
+        Some(Hostile::HugeLength) => {
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                1u64 << 60
+            )?;
+            stream.write_all(&body)?;
+            return stream.shutdown(std::net::Shutdown::Both);
+        }
+        Some(how) => {
+            write!(stream, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")?;
+            let zeros = vec![0u8; 64 << 10];
+            // Ends when the client hangs up (the write fails).
+            loop {
+                if how == Hostile::Trickle {
+                    stream.write_all(&zeros[..1])?;
+                    stream.flush()?;
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                } else {
+                    stream.write_all(&zeros)?;
+                }
+            }
+        }
+        None => {}
+    }
     let cut = state
         .truncate
         .lock()

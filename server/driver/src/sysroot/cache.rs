@@ -28,6 +28,7 @@ const LAYOUT: &[&str] = &[
     "releases",
     "resolutions",
     "unpacked",
+    "verified",
     "sysroots",
     ".lock",
     "CACHEDIR.TAG",

@@ -13,6 +13,43 @@ use futures_util::StreamExt;
 const ATTEMPTS: u32 = 3;
 /// Downloads in flight at once.
 pub const PARALLEL_DOWNLOADS: usize = 6;
+/// Cap on a file no signed index gives a size for (InRelease, Release,
+/// Release.gpg): Debian's largest InRelease is a few hundred KiB.
+pub const UNSIGNED_CAP: u64 = 8 << 20;
+/// Overall time one file may take, unless `CROSSPORT_DOWNLOAD_TIMEOUT`
+/// (seconds) says otherwise; a trickling server never trips a read timeout.
+pub const DEFAULT_DOWNLOAD_TIMEOUT_SECS: u64 = 600;
+/// Most bytes reserved up front for a body (the signed size decides, never
+/// the server's Content-Length; larger bodies grow as they arrive).
+const MAX_PREALLOCATION: u64 = 16 << 20;
+
+/// `1.5 MiB`, `812 KiB`, `17 bytes`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value >= 100.0 || value.fract() < 0.05 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+fn download_timeout() -> Duration {
+    let secs = std::env::var("CROSSPORT_DOWNLOAD_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&secs| secs > 0)
+        .unwrap_or(DEFAULT_DOWNLOAD_TIMEOUT_SECS);
+    Duration::from_secs(secs)
+}
 
 /// Why a URL could not be fetched.
 #[derive(Debug, thiserror::Error)]
@@ -23,12 +60,23 @@ pub enum HttpError {
     Status { url: String, status: u16 },
     #[error("{url}: {message}")]
     Transfer { url: String, message: String },
-    #[error("{url}: got {got} bytes, expected {expected} (truncated download)")]
+    #[error("{url}: got {}, expected {} (truncated download)", human_bytes(*got), human_bytes(*expected))]
     Truncated {
         url: String,
         got: u64,
         expected: u64,
     },
+    #[error("{url}: more than {} ({why}); stopped the download", human_bytes(*limit))]
+    TooLarge {
+        url: String,
+        limit: u64,
+        why: &'static str,
+    },
+    #[error(
+        "{url}: did not finish within {} s (set CROSSPORT_DOWNLOAD_TIMEOUT to allow longer)",
+        .limit.as_secs()
+    )]
+    TimedOut { url: String, limit: Duration },
 }
 
 impl HttpError {
@@ -48,7 +96,7 @@ impl HttpError {
         match self {
             Self::Status { status, .. } => *status >= 500 || *status == 429,
             Self::Transfer { .. } | Self::Truncated { .. } => true,
-            Self::Client(_) => false,
+            Self::Client(_) | Self::TooLarge { .. } | Self::TimedOut { .. } => false,
         }
     }
 }
@@ -71,7 +119,10 @@ impl Http {
     }
 
     /// Downloads `url` whole, retrying transient failures (connection
-    /// errors, 5xx, 429, short bodies). `on_bytes` is called with each
+    /// errors, 5xx, 429, short bodies). `expected_size` is the size a
+    /// signed index gives: the body may not pass it (checked as it
+    /// arrives); without one the body may not pass [`UNSIGNED_CAP`]. Each
+    /// attempt has an overall time limit. `on_bytes` is called with each
     /// chunk's length; a retried attempt's bytes are counted again.
     pub async fn get(
         &self,
@@ -82,7 +133,15 @@ impl Http {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.get_once(url, expected_size, on_bytes).await {
+            let limit = download_timeout();
+            let once = tokio::time::timeout(limit, self.get_once(url, expected_size, on_bytes));
+            let result = once.await.unwrap_or_else(|_| {
+                Err(HttpError::TimedOut {
+                    url: url.to_owned(),
+                    limit,
+                })
+            });
+            match result {
                 Ok(bytes) => return Ok(bytes),
                 Err(err) if attempt < ATTEMPTS && err.is_retryable() => {
                     tracing::debug!("retrying {url}: {err}");
@@ -111,17 +170,33 @@ impl Http {
                 status: status.as_u16(),
             });
         }
+        let (cap, why) = match expected_size {
+            Some(size) => (size, "the size the signed index gives"),
+            None => (UNSIGNED_CAP, "the cap for a file no signed index sizes"),
+        };
+        let too_large = || HttpError::TooLarge {
+            url: url.to_owned(),
+            limit: cap,
+            why,
+        };
         let declared = response.content_length();
-        let mut body = Vec::with_capacity(declared.or(expected_size).unwrap_or(0) as usize);
+        if declared.is_some_and(|length| length > cap) {
+            return Err(too_large());
+        }
+        let mut body =
+            Vec::with_capacity(expected_size.unwrap_or(0).min(MAX_PREALLOCATION) as usize);
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(transfer)?;
+            if body.len() as u64 + chunk.len() as u64 > cap {
+                return Err(too_large());
+            }
             on_bytes(chunk.len() as u64);
             body.extend_from_slice(&chunk);
         }
         let got = body.len() as u64;
         if let Some(expected) = declared.or(expected_size)
-            && got != expected
+            && got < expected
         {
             return Err(HttpError::Truncated {
                 url: url.to_owned(),
@@ -174,4 +249,18 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(human_bytes(17), "17 bytes");
+        assert_eq!(human_bytes(8 << 20), "8 MiB");
+        assert_eq!(human_bytes(1536 * 1024), "1.5 MiB");
+        assert_eq!(human_bytes(812 * 1024 + 3), "812 KiB");
+        assert_eq!(human_bytes(4 << 30), "4 GiB");
+    }
 }

@@ -132,6 +132,46 @@ pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, Mi
     from_apt_sources(Path::new("/etc/apt"), release)
 }
 
+/// The second source `sync` uses for locked versions the mirror dropped:
+/// `--snapshot-mirror`, else `$CROSSPORT_SNAPSHOT_MIRROR`, else `[env]
+/// CROSSPORT_SNAPSHOT_MIRROR` in the cargo config; none by default.
+pub fn choose_snapshot_mirror(explicit: Option<&str>) -> Result<Option<Mirror>, MirrorError> {
+    if let Some(uri) = explicit {
+        return checked(uri, "--snapshot-mirror").map(Some);
+    }
+    if let Some(uri) = std::env::var("CROSSPORT_SNAPSHOT_MIRROR")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        return checked(&uri, "CROSSPORT_SNAPSHOT_MIRROR").map(Some);
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    from_cargo_config_key(&cwd, "CROSSPORT_SNAPSHOT_MIRROR").transpose()
+}
+
+/// When the mirror (or snapshot mirror) would come from the project's own
+/// cargo config, a line saying so: a pull request can change that file, so
+/// the source of the packages is a change a reviewer must see.
+pub fn project_config_notices(mirror: Option<&str>, snapshot: Option<&str>) -> Vec<String> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut notices = Vec::new();
+    for (explicit, var, what) in [
+        (mirror, "CROSSPORT_MIRROR", "mirror"),
+        (snapshot, "CROSSPORT_SNAPSHOT_MIRROR", "snapshot mirror"),
+    ] {
+        if explicit.is_some() || std::env::var_os(var).is_some_and(|v| !v.is_empty()) {
+            continue;
+        }
+        if let Some(Ok(found)) = from_cargo_config_key(&cwd, var) {
+            notices.push(format!(
+                "using {what} {} from {}: a change a reviewer must see (the packages come from it)",
+                found.uri, found.origin
+            ));
+        }
+    }
+    notices
+}
+
 /// `[env] CROSSPORT_MIRROR` from the cargo config files cargo would read in
 /// `dir`, highest precedence first. Unreadable config is left to the
 /// commands that need it to report; here it only means "not set".
@@ -149,7 +189,7 @@ pub fn from_cargo_config_key(dir: &Path, key: &str) -> Option<Result<Mirror, Mir
     })
 }
 
-fn checked(uri: &str, origin: &str) -> Result<Mirror, MirrorError> {
+pub fn checked(uri: &str, origin: &str) -> Result<Mirror, MirrorError> {
     if !(uri.starts_with("http://") || uri.starts_with("https://")) {
         return Err(MirrorError::BadUrl(uri.to_owned()));
     }

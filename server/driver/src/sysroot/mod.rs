@@ -72,6 +72,11 @@ pub struct FetchRequest {
     pub update: bool,
     /// Skip the base set a linker needs (libc6-dev …).
     pub no_base_set: bool,
+    /// Resolve exactly `packages`, dropping what the lock requested before
+    /// (a sysroot otherwise only grows).
+    pub replace: bool,
+    /// Packages to drop from what the lock requests (`sysroot remove`).
+    pub remove: Vec<String>,
     /// Uncompressed size cap; [`DEFAULT_UNPACK_LIMIT`] when `None`.
     pub unpack_limit: Option<u64>,
     /// Entry count cap; [`DEFAULT_UNPACK_ENTRY_LIMIT`] when `None`.
@@ -197,6 +202,55 @@ pub enum SysrootError {
          remove anything under it: pass the --cache-dir crossport uses, or remove it yourself"
     )]
     NotACache { path: PathBuf },
+    #[error(
+        "the lock's {package} has {field} {locked}, but the signed index {url} says {signed}: \
+         the lock does not authorise a package, the signature does; refusing it (restore the \
+         lock from version control, or re-resolve with `crossport sysroot fetch --update`)"
+    )]
+    LockNotSigned {
+        url: String,
+        package: String,
+        field: &'static str,
+        locked: String,
+        signed: String,
+    },
+    #[error(
+        "the locked {packages} of {release} are no longer on {mirror} (Debian point releases \
+         remove old versions); {hint}"
+    )]
+    NoLongerOnMirror {
+        mirror: String,
+        release: String,
+        packages: String,
+        hint: &'static str,
+    },
+    #[error(
+        "{url}: its Date ({date}) is older than the newest Release already verified for {release} \
+         ({newest}): a replayed or stale mirror would freeze you on old packages; \
+         refusing it ({hint})"
+    )]
+    Replayed {
+        url: String,
+        release: String,
+        date: String,
+        /// The newest Date and where it was seen.
+        newest: String,
+        hint: String,
+    },
+    #[error(
+        "{package} is not among the packages the lock requests ({requested}); it may be in the \
+         sysroot as a dependency of one of them"
+    )]
+    NotRequested { package: String, requested: String },
+    #[error(
+        "no sysroot here for {target} ({release}): none at {looked}; create it from the lock \
+         with `crossport sysroot sync --target {target}`, or pass --dir"
+    )]
+    NoSysroot {
+        target: String,
+        release: String,
+        looked: String,
+    },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -348,8 +402,12 @@ pub async fn fetch(
         request.cache_dir.as_deref(),
         request.lock_file.as_deref(),
     )?;
-    let requested = requested_roots(request);
     let lock_file = LockFile::read(&plan.lock_path)?.unwrap_or_default();
+    let requested = grown_roots(
+        request,
+        lock_file.find(&plan.target, Some(&plan.release)),
+        &plan,
+    )?;
     if !request.update
         && let Some(locked) = lock_file.find(&plan.target, Some(&plan.release))
         && locked.requested == requested
@@ -390,8 +448,20 @@ pub async fn fetch(
 
     progress(ProgressEvent::Phase("release"));
     let phase = Instant::now();
-    let suites =
-        suites::fetch_suites(&http, &plan, &mirror, &keyring, request.offline, &counter).await?;
+    let floor = lock_file
+        .find(&plan.target, Some(&plan.release))
+        .and_then(|locked| locked.release_date.as_deref())
+        .and_then(crossport_formats::release::parse_rfc2822);
+    let suites = suites::fetch_suites(
+        &http,
+        &plan,
+        &mirror,
+        &keyring,
+        request.offline,
+        &counter,
+        floor,
+    )
+    .await?;
     let release = &suites[0].release;
     timings.release_ms = millis(phase);
 
@@ -423,6 +493,7 @@ pub async fn fetch(
                         &mirror,
                         entry,
                         *compression,
+                        suites::by_hash(&suites, suite),
                         request.offline,
                         &counter,
                     )
@@ -461,6 +532,7 @@ pub async fn fetch(
         &http,
         &plan,
         &mirror,
+        &BTreeMap::new(),
         &locked,
         &dir,
         request,
@@ -493,11 +565,20 @@ pub struct SyncRequest {
     pub offline: bool,
     pub lock_file: Option<PathBuf>,
     pub unpack_limit: Option<u64>,
+    /// Replaces the shipped Debian archive keys, as for fetch.
+    pub keyring: Option<PathBuf>,
+    /// A second mirror (a snapshot archive of old versions) for locked
+    /// versions the mirror no longer has; verified by its own InRelease.
+    /// Default: `$CROSSPORT_SNAPSHOT_MIRROR`.
+    pub snapshot_mirror: Option<String>,
     pub unpack_entry_limit: Option<u64>,
 }
 
-/// Recreates a sysroot exactly from the lock file: the locked `.deb`s,
-/// checked against the locked SHA256s. No index is read.
+/// Recreates a sysroot exactly from the lock file. The lock only says
+/// which packages: each locked entry must also be in a Packages index that
+/// a signed Release (checked with the same keyring rules as fetch) lists,
+/// with the same file, size and SHA256, before anything is downloaded or
+/// unpacked.
 pub async fn sync(
     request: &SyncRequest,
     progress: Progress<'_>,
@@ -527,36 +608,106 @@ pub async fn sync(
         ));
     }
     check_replaceable(&dir)?;
-    let _cache_lock = lock_cache(&plan.cache).await?;
-    let all_cached = locked
-        .packages
-        .iter()
-        .all(|p| plan.cache.deb_path(&p.sha256).is_file());
-    let mirror = if all_cached {
-        Mirror {
-            uri: String::new(),
-            origin: "cache".to_owned(),
-        }
-    } else {
-        mirror::choose_archive_mirror(
-            request.mirror.as_deref(),
-            request.ports_mirror.as_deref(),
-            plan.known,
-            plan.arch.name,
-        )?
-    };
+    let mirror = mirror::choose_archive_mirror(
+        request.mirror.as_deref(),
+        request.ports_mirror.as_deref(),
+        plan.known,
+        plan.arch.name,
+    )?;
+    let snapshot = mirror::choose_snapshot_mirror(request.snapshot_mirror.as_deref())?;
+    let keyring = load_keyring(request.keyring.as_deref(), plan.known)?;
     let http = Http::new()?;
+    let counter = ByteCounter::default();
+    let mut timings = Timings::default();
+    let _cache_lock = lock_cache(&plan.cache).await?;
+    progress(ProgressEvent::Phase("release"));
+    let phase = Instant::now();
+    let floor = locked
+        .release_date
+        .as_deref()
+        .and_then(crossport_formats::release::parse_rfc2822);
+    let release = suites::fetch_suites(
+        &http,
+        &plan,
+        &mirror,
+        &keyring,
+        request.offline,
+        &counter,
+        floor,
+    )
+    .await?;
+    timings.release_ms = millis(phase);
+    progress(ProgressEvent::Phase("index"));
+    let phase = Instant::now();
+    let mut sources = BTreeMap::new();
+    let gone = check_against_index(
+        &http,
+        &plan,
+        &mirror,
+        &release,
+        &locked.packages,
+        request.offline,
+        &counter,
+    )
+    .await?;
+    if !gone.is_empty() {
+        let Some(snapshot) = &snapshot else {
+            return Err(SysrootError::NoLongerOnMirror {
+                mirror: mirror.uri.clone(),
+                release: plan.release.clone(),
+                packages: describe(&gone),
+                hint: "pass --snapshot-mirror URL (or set CROSSPORT_SNAPSHOT_MIRROR) to a \
+                       snapshot archive of that date, or move to the current versions with \
+                       `crossport sysroot fetch --update`",
+            });
+        };
+        // The snapshot's own signed Release authorises what it serves; the
+        // lock's date is no floor for it (it is older by design).
+        let old = suites::fetch_suites(
+            &http,
+            &plan,
+            snapshot,
+            &keyring,
+            request.offline,
+            &counter,
+            None,
+        )
+        .await?;
+        let still_gone = check_against_index(
+            &http,
+            &plan,
+            snapshot,
+            &old,
+            &gone,
+            request.offline,
+            &counter,
+        )
+        .await?;
+        if !still_gone.is_empty() {
+            return Err(SysrootError::NoLongerOnMirror {
+                mirror: format!("{} nor on the snapshot mirror {}", mirror.uri, snapshot.uri),
+                release: plan.release.clone(),
+                packages: describe(&still_gone),
+                hint: "point --snapshot-mirror at a snapshot from the lock's release_date, \
+                       or move to the current versions with `crossport sysroot fetch --update`",
+            });
+        }
+        for package in gone {
+            sources.insert(package.name, snapshot.clone());
+        }
+    }
+    timings.index_ms = millis(phase);
     let fetch_like = FetchRequest {
         offline: request.offline,
         unpack_limit: request.unpack_limit,
         unpack_entry_limit: request.unpack_entry_limit,
         ..FetchRequest::default()
     };
-    let mut timings = Timings::default();
     let bytes = build_sysroot(
         &http,
         &plan,
         &mirror,
+        &sources,
         &locked,
         &dir,
         &fetch_like,
@@ -565,7 +716,128 @@ pub async fn sync(
     )
     .await?;
     timings.total_ms = millis(started);
-    Ok(outcome(&plan, &locked, dir, bytes, false, timings))
+    Ok(outcome(
+        &plan,
+        &locked,
+        dir,
+        bytes + counter.get(),
+        false,
+        timings,
+    ))
+}
+
+fn describe(packages: &[LockedPackage]) -> String {
+    packages
+        .iter()
+        .map(|p| format!("{} {} ({})", p.name, p.version, p.architecture))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks locked packages against the Packages index a verified Release
+/// lists. A locked entry whose name, version and architecture the index
+/// has must match its file, size and SHA256 exactly (else the lock was
+/// edited: refused); the entries the index does not have are returned.
+async fn check_against_index(
+    http: &Http,
+    plan: &Plan,
+    mirror: &Mirror,
+    suites: &[suites::Suite],
+    packages: &[LockedPackage],
+    offline: bool,
+    counter: &ByteCounter,
+) -> Result<Vec<LockedPackage>, SysrootError> {
+    let entries = suites::index_entries(plan, suites)?;
+    // A check already passed against these (hash-named, signed) indexes is
+    // remembered, so a warm sync does not parse them again.
+    let mut key_text = "v2\n".to_owned();
+    for (suite, entry, _) in &entries {
+        key_text.push_str(&format!("{suite} {}\n", entry.sha256));
+    }
+    for package in packages {
+        key_text.push_str(&format!(
+            "{} {} {} {} {} {}\n",
+            package.name,
+            package.version,
+            package.architecture,
+            package.filename,
+            package.size,
+            package.sha256
+        ));
+    }
+    let memo = plan
+        .cache
+        .root
+        .join("verified")
+        .join(sha256_hex(key_text.as_bytes()));
+    if memo.is_file() {
+        return Ok(Vec::new());
+    }
+    let mut indexes = Vec::with_capacity(entries.len());
+    for (suite, entry, compression) in &entries {
+        let index = fetch_packages_index(
+            http,
+            plan,
+            suite,
+            mirror,
+            entry,
+            *compression,
+            suites::by_hash(suites, suite),
+            offline,
+            counter,
+        )
+        .await?;
+        indexes.push((
+            format!("{}/dists/{suite}/{}", mirror.uri, entry.path),
+            index,
+        ));
+    }
+    let mut gone = Vec::new();
+    for package in packages {
+        // The same version in every suite that has it is one build: any
+        // index may vouch for it, but the one that does must agree.
+        let signed = indexes.iter().find_map(|(url, index)| {
+            index
+                .get(&package.name)
+                .find(|candidate| {
+                    candidate.architecture == package.architecture
+                        && candidate.version.to_string() == package.version
+                })
+                .map(|candidate| (url, candidate))
+        });
+        let Some((url, signed)) = signed else {
+            gone.push(package.clone());
+            continue;
+        };
+        let differs = [
+            (
+                "filename",
+                signed.filename.clone(),
+                package.filename.clone(),
+            ),
+            ("size", signed.size.to_string(), package.size.to_string()),
+            (
+                "sha256",
+                signed.sha256.to_ascii_lowercase(),
+                package.sha256.clone(),
+            ),
+        ]
+        .into_iter()
+        .find(|(_, signed, locked)| signed != locked);
+        if let Some((field, signed, locked)) = differs {
+            return Err(SysrootError::LockNotSigned {
+                url: url.clone(),
+                package: format!("{} {}", package.name, package.version),
+                field,
+                locked,
+                signed,
+            });
+        }
+    }
+    if gone.is_empty() {
+        let _ = cache::write_atomically(&memo, b"");
+    }
+    Ok(gone)
 }
 
 /// Reads the lock entry for a target (and release).
@@ -624,6 +896,46 @@ fn outcome(
     }
 }
 
+/// What a fetch resolves. A sysroot only grows: the packages asked for are
+/// added to what the lock already requests for this target and release
+/// (or, with no lock entry, to what the `--dir` sysroot's manifest holds),
+/// unless the request replaces the set or removes packages from it.
+fn grown_roots(
+    request: &FetchRequest,
+    locked: Option<&LockedSysroot>,
+    plan: &Plan,
+) -> Result<Vec<String>, SysrootError> {
+    let asked = requested_roots(request);
+    let mut roots: Vec<String> = if request.replace {
+        Vec::new()
+    } else if let Some(locked) = locked {
+        locked.requested.clone()
+    } else {
+        request
+            .dir
+            .as_deref()
+            .and_then(Manifest::read)
+            .filter(|m| m.target == plan.target && m.release == plan.release)
+            .map(|m| m.packages.into_iter().map(|p| p.name).collect())
+            .unwrap_or_default()
+    };
+    for name in &request.remove {
+        let name = name.trim();
+        let before = roots.len();
+        roots.retain(|root| root != name);
+        if roots.len() == before {
+            return Err(SysrootError::NotRequested {
+                package: name.to_owned(),
+                requested: roots.join(", "),
+            });
+        }
+    }
+    roots.extend(asked);
+    roots.sort();
+    roots.dedup();
+    Ok(roots)
+}
+
 fn requested_roots(request: &FetchRequest) -> Vec<String> {
     let mut roots: Vec<String> = request
         .packages
@@ -671,6 +983,7 @@ async fn fetch_release(
     keyring: &Keyring,
     offline: bool,
     counter: &ByteCounter,
+    lock_floor: Option<i64>,
 ) -> Result<VerifiedRelease, SysrootError> {
     let base = format!("{}/dists/{suite}", mirror.uri);
     let saved = plan.cache.release_dir(&mirror.uri, suite);
@@ -738,7 +1051,50 @@ async fn fetch_release(
         message: err.to_string(),
     })?;
     check_release(&release, suite, &url, &verified.text, now)?;
+    // apt's rule against replay: never go back to an older Release than
+    // one already verified for this suite (from this cache or the lock).
+    let floor_file = saved.join("newest-date");
+    let cache_floor = std::fs::read_to_string(&floor_file)
+        .ok()
+        .and_then(|text| text.trim().parse::<i64>().ok());
+    let floor = cache_floor.max(lock_floor);
+    if let (Some(date), Some(newest)) = (release.date, floor)
+        && date < newest
+    {
+        let from_cache = cache_floor == Some(newest);
+        return Err(SysrootError::Replayed {
+            url: url.clone(),
+            release: suite.to_owned(),
+            date: field_text(&verified.text, "Date").unwrap_or_default(),
+            newest: format!(
+                "{}, {}",
+                format_date(newest),
+                if from_cache {
+                    "seen by this cache"
+                } else {
+                    "the lock's release_date"
+                }
+            ),
+            hint: if from_cache {
+                format!(
+                    "if the mirror was rolled back on purpose, remove {}",
+                    floor_file.display()
+                )
+            } else {
+                "use a mirror at least as recent as the one the lock was made from, \
+                 or --snapshot-mirror for old versions"
+                    .to_owned()
+            },
+        });
+    }
     if !offline {
+        if let Some(date) = release.date
+            && cache_floor.is_none_or(|newest| date > newest)
+        {
+            plan.cache
+                .store(&floor_file, date.to_string().as_bytes())
+                .map_err(io_error(&floor_file))?;
+        }
         for (name, bytes) in files {
             plan.cache
                 .store(&saved.join(name), &bytes)
@@ -751,6 +1107,28 @@ async fn fetch_release(
         date_text,
         url,
     })
+}
+
+/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
+fn format_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// How far in the future a Release's `Date` may be (apt's default).
@@ -862,6 +1240,7 @@ async fn fetch_packages_index(
     mirror: &Mirror,
     entry: &FileHash,
     compression: crossport_formats::deb::Compression,
+    by_hash: bool,
     offline: bool,
     counter: &ByteCounter,
 ) -> Result<PackageIndex, SysrootError> {
@@ -879,7 +1258,30 @@ async fn fetch_packages_index(
             let on_bytes = |n| {
                 counter.add(n);
             };
-            let bytes = http.get(&url, Some(entry.size), &on_bytes).await?;
+            // Acquire-By-Hash: the file under its hash name does not change
+            // while the mirror updates, unlike Packages.xz itself.
+            let by_hash_url = format!(
+                "{}/dists/{}/{}",
+                mirror.uri,
+                plan.release,
+                entry.by_hash_path()
+            );
+            let fetched = if by_hash {
+                match http.get(&by_hash_url, Some(entry.size), &on_bytes).await {
+                    Ok(bytes) => Some((by_hash_url, bytes)),
+                    Err(err) if err.is_not_found() => None,
+                    Err(err) => return Err(err.into()),
+                }
+            } else {
+                None
+            };
+            let (url, bytes) = match fetched {
+                Some(found) => found,
+                None => {
+                    let bytes = http.get(&url, Some(entry.size), &on_bytes).await?;
+                    (url.clone(), bytes)
+                }
+            };
             check_hash(&url, &bytes, &entry.sha256, Some(entry.size))?;
             plan.cache
                 .store(&cached, &bytes)
@@ -948,6 +1350,7 @@ async fn build_sysroot(
     http: &Http,
     plan: &Plan,
     mirror: &Mirror,
+    sources: &BTreeMap<String, Mirror>,
     locked: &LockedSysroot,
     dir: &Path,
     request: &FetchRequest,
@@ -975,7 +1378,10 @@ async fn build_sysroot(
     let counter = ByteCounter::default();
     let jobs = missing
         .iter()
-        .map(|package| download_deb(http, plan, mirror, package, &counter, progress))
+        .map(|package| {
+            let mirror = sources.get(&package.name).unwrap_or(mirror);
+            download_deb(http, plan, mirror, package, &counter, progress)
+        })
         .collect();
     for result in http::bounded(jobs).await {
         result?;
@@ -1359,20 +1765,31 @@ pub fn verify(
     lock: Option<&Path>,
 ) -> Result<(PathBuf, Vec<VerifyProblem>), SysrootError> {
     let (plan, locked) = locked_entry(target, release, cache_dir, lock)?;
-    let dir = dir.map_or_else(|| default_sysroot_dir(&plan.cache, &locked), Path::to_owned);
+    let (dir, looked) = match dir {
+        Some(dir) => (dir.to_owned(), vec![dir.to_owned()]),
+        None => find_sysroot(&plan.cache, &locked, &plan.lock_path),
+    };
+    // Without a manifest there is nothing to compare: one line saying so,
+    // not a "missing" line for every file of every package.
+    let Some(manifest) = Manifest::read(&dir) else {
+        return Err(SysrootError::NoSysroot {
+            target: locked.target.clone(),
+            release: locked.release.clone(),
+            looked: looked
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
     let mut problems = Vec::new();
-    match Manifest::read(&dir) {
-        Some(manifest) if manifest.matches(&locked) => {}
-        Some(_) => problems.push(VerifyProblem {
+    extra_files(&dir, &manifest, &mut problems);
+    if !manifest.matches(&locked) {
+        problems.push(VerifyProblem {
             path: MANIFEST_PATH.to_owned(),
             package: String::new(),
             problem: "the sysroot was built from another package set than the lock".to_owned(),
-        }),
-        None => problems.push(VerifyProblem {
-            path: MANIFEST_PATH.to_owned(),
-            package: String::new(),
-            problem: "missing or unreadable manifest".to_owned(),
-        }),
+        });
     }
     for package in &locked.packages {
         let path = plan.cache.deb_path(&package.sha256);
@@ -1389,6 +1806,87 @@ pub fn verify(
         compare_package(&dir, &package.name, &deb, &mut problems)?;
     }
     Ok((dir, problems))
+}
+
+/// Files in the sysroot no locked package put there (the manifest lists
+/// every file, symlink and hard link the packages shipped).
+fn extra_files(dir: &Path, manifest: &Manifest, problems: &mut Vec<VerifyProblem>) {
+    let mut pending = vec![(dir.to_owned(), String::new())];
+    let mut seen = 0usize;
+    while let Some((path, relative)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            seen += 1;
+            // A bound far above a real sysroot, so a mistaken --dir (/) ends.
+            if seen > 2_000_000 {
+                return;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let child = if relative.is_empty() {
+                name
+            } else {
+                format!("{relative}/{name}")
+            };
+            if child == ".crossport" {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                pending.push((entry.path(), child));
+            } else if !manifest.files.contains_key(&child) {
+                problems.push(VerifyProblem {
+                    path: child,
+                    package: String::new(),
+                    problem: "extra (no locked package ships it)".to_owned(),
+                });
+            }
+        }
+    }
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// Where a project's sysroot for a locked entry is, in order: the one the
+/// project's cargo config wires in (`PKG_CONFIG_SYSROOT_DIR_<target>`, as
+/// `fix` writes it), one under `target/crossport/sysroots/` beside the lock
+/// file built for this target and release, the default cache directory.
+/// Returns the first that holds a manifest (else the default) and every
+/// place looked at.
+pub fn find_sysroot(
+    plan_cache: &Cache,
+    locked: &LockedSysroot,
+    lock_path: &Path,
+) -> (PathBuf, Vec<PathBuf>) {
+    let mut looked = Vec::new();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    if let Ok(configs) = crate::config::discover(&cwd) {
+        let config = configs.target_config(&locked.target);
+        if let Some(dir) = crate::sysroot_contents::configured_sysroot(&config, &locked.target) {
+            if Manifest::read(&dir).is_some() {
+                return (dir, vec![]);
+            }
+            looked.push(dir);
+        }
+    }
+    let root = lock_path.parent().unwrap_or_else(|| Path::new("."));
+    let project = root.join("target/crossport/sysroots");
+    if let Ok(entries) = std::fs::read_dir(&project) {
+        let mut dirs: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        dirs.sort();
+        if let Some(dir) = dirs.into_iter().find(|dir| {
+            Manifest::read(dir)
+                .is_some_and(|m| m.target == locked.target && m.release == locked.release)
+        }) {
+            return (dir, vec![]);
+        }
+    }
+    looked.push(project.join(format!("{}-{}", locked.target, locked.release)));
+    let default = default_sysroot_dir(plan_cache, locked);
+    looked.push(default.clone());
+    (default, looked)
 }
 
 fn compare_package(

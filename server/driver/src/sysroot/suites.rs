@@ -31,13 +31,25 @@ pub(super) async fn fetch_suites(
     keyring: &Keyring,
     offline: bool,
     counter: &ByteCounter,
+    lock_floor: Option<i64>,
 ) -> Result<Vec<Suite>, SysrootError> {
     let mut suites = Vec::new();
     for name in plan.known.suites() {
-        let release = fetch_release(http, plan, &name, mirror, keyring, offline, counter).await?;
+        let release = fetch_release(
+            http, plan, &name, mirror, keyring, offline, counter, lock_floor,
+        )
+        .await?;
         suites.push(Suite { name, release });
     }
     Ok(suites)
+}
+
+/// Whether a suite's Release offers its indexes by hash (Acquire-By-Hash).
+pub(super) fn by_hash(suites: &[Suite], name: &str) -> bool {
+    suites
+        .iter()
+        .find(|suite| suite.name == name)
+        .is_some_and(|suite| suite.release.release.acquire_by_hash)
 }
 
 /// The Packages index of each (suite, component) for the plan's
