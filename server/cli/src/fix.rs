@@ -39,7 +39,7 @@ pub struct Args {
     pub release: String,
     /// Plan only this fix (repeatable): add_target, configure_linker,
     /// fetch_sysroot_and_wire, configure_runner, use_vendored_openssl,
-    /// use_rustls, use_bundled_sqlite.
+    /// use_rustls, use_bundled_sqlite, use_static_zlib, use_vendored_libgit2.
     #[arg(long = "only", value_name = "ID")]
     pub only: Vec<String>,
     /// Write to the user config ($CARGO_HOME/config.toml) instead of the

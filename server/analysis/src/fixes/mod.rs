@@ -12,6 +12,7 @@
 
 mod deps;
 mod layout;
+mod musl;
 mod toolchain;
 mod wire;
 
@@ -38,6 +39,8 @@ pub const FIX_IDS: &[&str] = &[
     "use_vendored_openssl",
     "use_rustls",
     "use_bundled_sqlite",
+    "use_static_zlib",
+    "use_vendored_libgit2",
 ];
 
 /// Why a fix could not be planned.
@@ -211,6 +214,7 @@ pub fn plan_fix(
         "use_vendored_openssl" => deps::use_vendored_openssl(cx, files),
         "use_rustls" => deps::use_rustls(cx, files),
         "use_bundled_sqlite" => deps::use_bundled_sqlite(cx, files),
+        "use_static_zlib" | "use_vendored_libgit2" => musl::use_static_build(cx, id, files),
         other => Err(PlanError::UnknownFix {
             id: other.to_owned(),
         }),
