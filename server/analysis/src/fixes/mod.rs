@@ -15,6 +15,7 @@ mod layout;
 mod musl;
 mod toolchain;
 mod wire;
+mod zig;
 
 use std::collections::BTreeMap;
 
@@ -225,8 +226,12 @@ pub fn plan_fix(
 /// when it is missing, then a sysroot with linker, env and runner for a
 /// Debian target (or just a linker for another), so the project builds and
 /// `cargo run` works. The dependency changes are alternatives, chosen with
-/// `--only`.
+/// `--only`. A musl target gets its C toolchain and the static builds of
+/// its native libraries instead (a sysroot's libraries are glibc's).
 pub fn default_fix_ids(cx: &FixContext<'_>) -> Vec<&'static str> {
+    if crate::preflight::is_musl(cx.target) {
+        return musl::default_musl_fix_ids(cx);
+    }
     let mut ids = Vec::new();
     if !cx.host.installed_targets.iter().any(|t| t == cx.target) {
         ids.push("add_target");
