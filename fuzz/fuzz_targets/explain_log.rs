@@ -1,6 +1,7 @@
 //! Fuzzes the cargo log reader and the whole explain pipeline: any bytes
 //! must be read without panicking, and what comes out must be consistent
-//! (line numbers in range and in order, evidence inside the input).
+//! (line numbers in range and in order, evidence inside the input, and a
+//! finding for every log with an `error` line).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -30,4 +31,13 @@ fuzz_target!(|input: &[u8]| {
         }
         assert!(!finding.message.is_empty());
     }
+    // A log with an `error:` line never gets an empty answer.
+    let has_error_line = log.lines.iter().any(|line| {
+        let content = line.content().to_ascii_lowercase();
+        content.starts_with("error:") || content.starts_with("error[")
+    });
+    assert!(
+        !has_error_line || !findings.is_empty(),
+        "a log with an error line got no finding"
+    );
 });

@@ -68,3 +68,10 @@ pub fn skipped(test: &str, why: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "skipped: {test} ({why})");
 }
+
+/// Whether this run rewrites expected outputs (snapshots, generated docs,
+/// before/after folders) instead of comparing against them: `UPDATE_EXPECT=1`,
+/// the variable expect-test reads, so one variable blesses everything.
+pub fn bless() -> bool {
+    std::env::var_os("UPDATE_EXPECT").is_some_and(|value| value == "1")
+}

@@ -8,28 +8,28 @@
 //! - bookworm and trixie arm64 `Packages` parse without a single error;
 //! - the closure of libssl-dev holds libssl3 (bookworm) or libssl3t64
 //!   (trixie), libc6-dev and the base set;
-//! - every `-dev` package of the links table exists in both releases;
+//! - every `-dev` package of the native library table exists in both
+//!   releases, and (contents.rs) the release's signed `Contents-arm64`
+//!   index says each ships the table's `.pc` file or `lib….so`;
 //! - on an amd64 bookworm host, our closures (libssl-dev, libgtk-3-dev and
 //!   sets of common `-dev` packages, each with the base set) name exactly
 //!   the packages `apt-get install -s` would install on an empty system.
+
+#[path = "../common/gate.rs"]
+mod gate;
 
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
-use crossport_analysis::sysroot::{LINKS_TO_DEV_PACKAGE, ResolveRequest, resolve};
+use crossport_analysis::native_libs::NATIVE_LIBRARIES;
+use crossport_analysis::sysroot::{ResolveRequest, resolve};
 use crossport_formats::apt_sources::{AptSource, debian_mirror_for_release, parse_sources_file};
 use crossport_formats::packages::PackageIndex;
 use crossport_formats::release::Release;
 use sha2::{Digest, Sha256};
 
-fn live() -> bool {
-    if std::env::var_os("CROSSPORT_LIVE").is_some() {
-        return true;
-    }
-    eprintln!("skipped: set CROSSPORT_LIVE=1 to reach the host's Debian mirror");
-    false
-}
+mod contents;
 
 /// Every source in the host's apt configuration.
 fn host_sources() -> Vec<AptSource> {
@@ -129,9 +129,10 @@ fn packages(mirror: &str, suite: &str, arch: &str) -> PackageIndex {
 }
 
 fn assert_links_table_exists(index: &PackageIndex, suite: &str) {
-    let missing: Vec<_> = LINKS_TO_DEV_PACKAGE
+    let missing: Vec<_> = NATIVE_LIBRARIES
         .iter()
-        .filter(|(_, dev)| index.get(dev).next().is_none() && index.providers(dev).is_empty())
+        .map(|row| row.dev_package)
+        .filter(|dev| index.get(dev).next().is_none() && index.providers(dev).is_empty())
         .collect();
     assert!(
         missing.is_empty(),
@@ -141,7 +142,7 @@ fn assert_links_table_exists(index: &PackageIndex, suite: &str) {
 
 #[test]
 fn bookworm_arm64_closure_of_libssl_dev() {
-    if !live() {
+    if !gate::live("bookworm_arm64_closure_of_libssl_dev") {
         return;
     }
     let index = packages(&mirror("bookworm"), "bookworm", "arm64");
@@ -168,7 +169,7 @@ fn bookworm_arm64_closure_of_libssl_dev() {
 
 #[test]
 fn trixie_arm64_closure_follows_t64() {
-    if !live() {
+    if !gate::live("trixie_arm64_closure_follows_t64") {
         return;
     }
     let index = packages(&mirror("trixie"), "trixie", "arm64");
@@ -214,7 +215,7 @@ fn apt_would_install(roots: &[String]) -> Option<Vec<String>> {
 
 #[test]
 fn amd64_closure_matches_apt() {
-    if !live() {
+    if !gate::live("amd64_closure_matches_apt") {
         return;
     }
     let host_arch = Command::new("dpkg").arg("--print-architecture").output();
@@ -224,7 +225,10 @@ fn amd64_closure_matches_apt() {
         .iter()
         .any(|source| source.enabled && source.suites.iter().any(|s| s == "bookworm"));
     if !is_amd64 || !uses_bookworm {
-        eprintln!("skipped: apt's view is only comparable on an amd64 bookworm host");
+        gate::skipped(
+            "amd64_closure_matches_apt",
+            "apt's view is only comparable on an amd64 bookworm host",
+        );
         return;
     }
     let index = packages(&mirror("bookworm"), "bookworm", "amd64");
@@ -253,7 +257,10 @@ fn amd64_closure_matches_apt() {
         let mut requested = resolution.base_set.clone();
         requested.extend(roots.iter().map(|root| (*root).to_owned()));
         let Some(apt) = apt_would_install(&requested) else {
-            eprintln!("skipped: apt-get could not simulate (run apt-get update first)");
+            gate::skipped(
+                "amd64_closure_matches_apt",
+                "apt-get could not simulate (run apt-get update first)",
+            );
             return;
         };
         let ours: Vec<String> = resolution

@@ -5,12 +5,14 @@
 //! (the project after), compared whole. The command runs with a PATH that
 //! holds only cargo/rustc and stand-ins for clang and ld.lld, so the plan
 //! does not depend on what else this machine has installed. Set
-//! `CROSSPORT_BLESS=1` to rewrite the `out/` folders.
+//! `UPDATE_EXPECT=1` to rewrite the `out/` folders.
 //!
 //! `end_to_end` (CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1): the openssl-sqlite
 //! fixture crate is diagnosed, fixed for x86_64 against Debian bullseye
 //! with a real sysroot, built and run through the configured runner.
 
+#[path = "../common/gate.rs"]
+mod gate;
 mod support;
 
 use std::path::Path;
@@ -211,12 +213,37 @@ fn build_explains_a_failed_link() {
         .filter_map(|f| f["kind"].as_str())
         .collect();
     assert_eq!(kinds.first(), Some(&"linker_not_found"), "{json:#}");
+    // The whole log is kept, and the finding's lines are shown from it.
+    let log = json["log"].as_str().expect("a log path");
+    let text = std::fs::read_to_string(log).expect("the log exists");
+    assert!(text.contains("crossport-no-such-linker"), "{text}");
+    let evidence = json["evidence"][0].to_string();
+    assert!(evidence.contains("crossport-no-such-linker"), "{json:#}");
+
+    // For people: cargo's own lines stream to stderr (not a terminal here),
+    // and each finding shows its log lines.
+    let output = crossport(project.path())
+        .args(["build", "--target", &host])
+        .env(
+            format!(
+                "CARGO_TARGET_{}_LINKER",
+                host.to_uppercase().replace('-', "_")
+            ),
+            "crossport-no-such-linker",
+        )
+        .output()
+        .expect("crossport runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stderr.contains("Compiling tiny"), "{stderr}");
+    assert!(stdout.contains("error[linker_not_found]"), "{stdout}");
+    assert!(stdout.contains("   | "), "{stdout}");
+    assert!(stdout.contains(&format!("full log: {log}")), "{stdout}");
 }
 
 #[test]
 fn end_to_end() {
-    if !support::slow_and_live() {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1");
+    if !gate::open("end_to_end", &[gate::Gate::Slow, gate::Gate::Live]) {
         return;
     }
     support::end_to_end(Path::new("x86_64-unknown-linux-gnu"));
@@ -228,8 +255,10 @@ fn end_to_end() {
 /// OpenSSL, and the runner it writes runs it under qemu.
 #[test]
 fn foreign_wiring_links_and_runs_c() {
-    if !support::slow_and_live() {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 and CROSSPORT_LIVE=1");
+    if !gate::open(
+        "foreign_wiring_links_and_runs_c",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
         return;
     }
     support::foreign_c_check("aarch64-unknown-linux-gnu", "bookworm", "OpenSSL 3.0");

@@ -6,14 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// Whether the slow, networked tests run: `CROSSPORT_SLOW` and
-/// `CROSSPORT_LIVE` both set to something other than `0`.
-pub fn slow_and_live() -> bool {
-    ["CROSSPORT_SLOW", "CROSSPORT_LIVE"]
-        .iter()
-        .all(|var| std::env::var(var).is_ok_and(|value| !value.is_empty() && value != "0"))
-}
-
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
@@ -186,7 +178,7 @@ pub fn run_case(case: &Path) -> TreeDiff {
         *text = text.replace(&root, "{root}");
     }
     let expected_dir = case.join("out");
-    if std::env::var_os("CROSSPORT_BLESS").is_some() {
+    if crate::gate::bless() {
         let _ = std::fs::remove_dir_all(&expected_dir);
         for (name, text) in &actual {
             let dest = expected_dir.join(name);

@@ -2,15 +2,15 @@
 //! cargo metadata), so gated by `CROSSPORT_SLOW=1`, which CI sets.
 //!
 //! Neovim: tests/editors/nvim.lua drives headless Neovim 0.7+ (Debian
-//! `neovim`) on a copy of fixtures/crates/lsp-openssl, and
+//! `neovim`) on a copy of fixtures/crates/lsp-openssl, tests/editors/nvim_buffers.lua
+//! types (and undoes) a dependency line without saving, and
 //! tests/editors/nvim_docs.lua runs the setup docs/editors.md gives.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn slow_tests_enabled() -> bool {
-    std::env::var_os("CROSSPORT_SLOW").is_some_and(|v| v == "1")
-}
+#[path = "../common/gate.rs"]
+mod gate;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -33,8 +33,19 @@ fn copy_dir(from: &Path, to: &Path) {
 /// `scratch`, with `extra` environment variables; fails with everything
 /// both sides logged unless the script printed `PASSED`.
 fn run_nvim(scratch: &Path, script: &str, extra: &[(&str, &Path)]) -> PathBuf {
+    run_nvim_on(scratch, script, extra, &|_| {})
+}
+
+/// [`run_nvim`], with `prepare` changing the fixture copy first.
+fn run_nvim_on(
+    scratch: &Path,
+    script: &str,
+    extra: &[(&str, &Path)],
+    prepare: &dyn Fn(&Path),
+) -> PathBuf {
     let root = scratch.join("lsp-openssl");
     copy_dir(&repo().join("fixtures/crates/lsp-openssl"), &root);
+    prepare(&root);
     let log = scratch.join("server.log");
     let xdg = scratch.join("xdg");
     let mut command = Command::new("timeout");
@@ -72,14 +83,36 @@ fn run_nvim(scratch: &Path, script: &str, extra: &[(&str, &Path)]) -> PathBuf {
 
 #[test]
 fn neovim_shows_the_openssl_diagnostic_applies_a_fix_and_sees_it_go() {
-    if !slow_tests_enabled() {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to run headless Neovim");
+    if !gate::slow("neovim_shows_the_openssl_diagnostic_applies_a_fix_and_sees_it_go") {
         return;
     }
     let scratch = tempfile::tempdir().expect("tempdir");
     let root = run_nvim(scratch.path(), "nvim.lua", &[]);
     let fixed = std::fs::read_to_string(root.join("Cargo.toml")).expect("manifest");
     assert!(fixed.contains("features = [\"vendored\"]"), "{fixed}");
+}
+
+#[test]
+fn neovim_diagnostics_follow_typing_and_undo_without_a_save() {
+    if !gate::slow("neovim_diagnostics_follow_typing_and_undo_without_a_save") {
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let saved = std::cell::RefCell::new(String::new());
+    let root = run_nvim_on(scratch.path(), "nvim_buffers.lua", &[], &|root| {
+        let manifest = root.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).expect("manifest");
+        let without = text.replace("openssl = \"0.10\"\n", "");
+        assert_ne!(text, without, "the fixture depends on openssl");
+        std::fs::write(&manifest, &without).expect("write manifest");
+        *saved.borrow_mut() = without;
+    });
+    let after = std::fs::read_to_string(root.join("Cargo.toml")).expect("manifest");
+    assert_eq!(
+        after,
+        *saved.borrow(),
+        "Neovim never saved, nothing else wrote"
+    );
 }
 
 /// The first Lua block under `heading` in docs/editors.md.
@@ -92,8 +125,7 @@ fn docs_lua_block(heading: &str) -> String {
 
 #[test]
 fn the_neovim_setup_in_docs_editors_md_works_as_written() {
-    if !slow_tests_enabled() {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to run headless Neovim");
+    if !gate::slow("the_neovim_setup_in_docs_editors_md_works_as_written") {
         return;
     }
     let snippet = docs_lua_block("## Neovim 0.7 and later, without plugins");

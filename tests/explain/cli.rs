@@ -30,8 +30,16 @@ fn json_has_exactly_the_documented_shape() {
             },
             "evidence": { "lines": [2, 4] },
             "fixes": [
-                { "id": "configure_linker", "title": "Configure a linker this machine has for the target in .cargo/config.toml" },
-                { "id": "install_cc_tool", "title": "Install `aarch64-linux-gnu-gcc`" }
+                {
+                    "id": "configure_linker",
+                    "title": "Configure a linker this machine has for the target in .cargo/config.toml",
+                    "command": "crossport fix --target aarch64-unknown-linux-gnu --only configure_linker"
+                },
+                {
+                    "id": "install_cc_tool",
+                    "title": "Install `aarch64-linux-gnu-gcc`",
+                    "command": "crossport fix --target aarch64-unknown-linux-gnu --only configure_linker"
+                }
             ]
         }]
     });
@@ -80,7 +88,34 @@ fn a_log_without_failures_is_not_an_error() {
     assert_eq!(report, serde_json::json!({ "findings": [] }));
     let output = crossport(&["explain"], log.as_bytes());
     assert_success(&output);
-    assert!(String::from_utf8_lossy(&output.stdout).contains("found nothing"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("no failure in this log"));
+}
+
+#[test]
+fn a_failure_no_rule_knows_is_quoted_with_the_next_command() {
+    let log = "#7 2.10    Compiling app v0.1.0 (/w)
+#7 2.31 error[E0599]: no method named `frobnicate` found for struct `Thing` in the current scope
+#7 2.31 error: could not compile `app` (bin \"app\") due to 1 previous error
+";
+    let report = explain_json_stdin(log.as_bytes(), &["--target", "aarch64-unknown-linux-gnu"]);
+    assert_eq!(kinds(&report), ["unrecognised_failure"]);
+    let finding = &report["findings"][0];
+    assert_eq!(
+        finding["facts"]["error_lines"][0],
+        "error[E0599]: no method named `frobnicate` found for struct `Thing` in the current scope"
+    );
+    assert_eq!(
+        finding["facts"]["next_step"],
+        "crossport doctor --target aarch64-unknown-linux-gnu"
+    );
+    let output = crossport(&["--color", "never", "explain"], log.as_bytes());
+    assert_success(&output);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("error[unrecognised_failure]"), "{text}");
+    assert!(
+        text.contains("next: run crossport doctor --target <TRIPLE>"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -124,7 +159,9 @@ fn human_output_explains_quotes_evidence_and_names_fixes() {
           3 |   |
           4 |   = note: No such file or directory (os error 2)
           fix: Configure a linker this machine has for the target in .cargo/config.toml (configure_linker)
+               run: crossport fix --target aarch64-unknown-linux-gnu --only configure_linker
           fix: Install `aarch64-linux-gnu-gcc` (install_cc_tool)
+               run: crossport fix --target aarch64-unknown-linux-gnu --only configure_linker
     "#]]
     .assert_eq(&text);
 }

@@ -4,6 +4,7 @@
 //! against input no build ever printed.
 
 mod cli;
+mod readme;
 mod readme_table;
 mod robustness;
 mod snapshots;

@@ -1,5 +1,9 @@
-//! A snapshot of `crossport explain --format json` for every captured log.
-//! Review changes with `cargo insta review` (or `INSTA_UPDATE=always`).
+//! A snapshot of `crossport explain --format json` for every captured log:
+//! `fixtures/logs/<name>.log` against `tests/explain/snapshots/<name>.json`.
+//! Review a change with `git diff` after `UPDATE_EXPECT=1 cargo test -p
+//! crossport --test explain every_fixture_log`.
+
+use std::path::Path;
 
 use crate::support::{explain_json_file, fixture_logs_dir};
 
@@ -12,6 +16,7 @@ fn every_fixture_log() {
         .collect();
     logs.sort();
     assert!(!logs.is_empty(), "no fixture logs found");
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/explain/snapshots");
     for log in logs {
         let name = log
             .file_stem()
@@ -19,8 +24,8 @@ fn every_fixture_log() {
             .expect("fixture names are UTF-8")
             .to_owned();
         let report = explain_json_file(&log, &[]);
-        insta::with_settings!({ snapshot_suffix => name, prepend_module_to_snapshot => false }, {
-            insta::assert_json_snapshot!("explain", report);
-        });
+        let pretty = serde_json::to_string_pretty(&report).expect("a report serialises");
+        expect_test::expect_file![snapshots.join(format!("{name}.json"))]
+            .assert_eq(&format!("{pretty}\n"));
     }
 }

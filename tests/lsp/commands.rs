@@ -140,8 +140,7 @@ fn a_build_is_cancelled_from_its_progress_and_the_request_says_so() {
 
 #[test]
 fn a_failed_build_comes_back_as_diagnostics() {
-    if std::env::var_os("CROSSPORT_SLOW").is_none_or(|v| v != "1") {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to run a real cargo build");
+    if !crate::gate::slow("a_failed_build_comes_back_as_diagnostics") {
         return;
     }
     let (_dir, root) = fixture_copy();

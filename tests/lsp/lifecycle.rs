@@ -35,7 +35,7 @@ fn initialize_advertises_utf16_sync_code_actions_and_commands() {
               },
               "positionEncoding": "utf-16",
               "textDocumentSync": {
-                "change": 1,
+                "change": 2,
                 "openClose": true,
                 "save": {
                   "includeText": false

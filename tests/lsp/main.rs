@@ -3,8 +3,11 @@
 //! (`UPDATE_EXPECT=1 cargo test -p crossport --test lsp` rewrites them).
 
 mod bench;
+mod buffers;
 mod commands;
 mod diagnostics;
+#[path = "../common/gate.rs"]
+mod gate;
 mod lifecycle;
 mod robustness;
 mod ship;

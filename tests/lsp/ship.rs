@@ -406,8 +406,7 @@ fn a_deploy_cancelled_as_a_request_ends_ssh_too() {
 
 #[test]
 fn deploy_over_real_ssh_lands_the_binary_and_runs_the_restart_command() {
-    if std::env::var_os("CROSSPORT_SLOW").is_none_or(|v| v != "1") {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to start a real sshd");
+    if !crate::gate::slow("deploy_over_real_ssh_lands_the_binary_and_runs_the_restart_command") {
         return;
     }
     let sshd = sshd::Sshd::start();

@@ -2,6 +2,8 @@
 //! OpenSSH server started on loopback (gated by CROSSPORT_SLOW=1, which CI
 //! sets). Destination validation needs no server and always runs.
 
+#[path = "../common/gate.rs"]
+mod gate;
 mod sshd;
 
 use std::os::unix::fs::PermissionsExt;
@@ -9,14 +11,6 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 use sshd::Sshd;
-
-fn slow_tests_enabled() -> bool {
-    let enabled = std::env::var_os("CROSSPORT_SLOW").is_some_and(|v| v == "1");
-    if !enabled {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to start a real sshd");
-    }
-    enabled
-}
 
 fn crossport(args: &[String]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crossport"))
@@ -73,7 +67,7 @@ fn local_libssl_sonames() -> Vec<String> {
 
 #[test]
 fn probe_reports_this_machines_real_facts() {
-    if !slow_tests_enabled() {
+    if !gate::slow("probe_reports_this_machines_real_facts") {
         return;
     }
     let sshd = Sshd::start();
@@ -129,7 +123,7 @@ fn probe_reports_this_machines_real_facts() {
 
 #[test]
 fn ssh_deploy_renames_atomically_and_runs_the_restart_command() {
-    if !slow_tests_enabled() {
+    if !gate::slow("ssh_deploy_renames_atomically_and_runs_the_restart_command") {
         return;
     }
     let sshd = Sshd::start();
@@ -180,8 +174,74 @@ fn ssh_deploy_renames_atomically_and_runs_the_restart_command() {
 }
 
 #[test]
+fn a_symlink_planted_at_the_old_upload_name_does_not_redirect_the_upload() {
+    if !gate::slow("a_symlink_planted_at_the_old_upload_name_does_not_redirect_the_upload") {
+        return;
+    }
+    let sshd = Sshd::start();
+    let deploy_dir = sshd.path("srv");
+    std::fs::create_dir(&deploy_dir).expect("deploy dir");
+    let destination = deploy_dir.join("app");
+    let victim = sshd.path("victim");
+    // The upload's temp name used to be "$dest.crossport-upload.$$": the
+    // remote shell's PID, one of the next few thousand this machine hands
+    // out. Someone who can write to the directory plants a symlink at each.
+    let last_pid: u64 = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(1);
+    let mut planted = 0;
+    for pid in last_pid + 1..last_pid + 4000 {
+        let name = deploy_dir.join(format!("app.crossport-upload.{pid}"));
+        std::os::unix::fs::symlink(&victim, &name).expect("plant symlink");
+        planted += 1;
+    }
+    let mut args = strings(&[
+        "deploy",
+        "/bin/ls",
+        "--to",
+        &format!("ssh://{}{}", sshd.authority(), destination.display()),
+    ]);
+    args.extend(sshd.ssh_flags("client_key"));
+    let output = crossport(&args);
+    assert!(
+        output.status.success(),
+        "deploy failed: {}",
+        stderr(&output)
+    );
+    assert!(
+        !victim.exists(),
+        "the upload was written through a planted symlink"
+    );
+    let metadata = std::fs::symlink_metadata(&destination).expect("deployed");
+    assert!(
+        metadata.file_type().is_file(),
+        "the destination is a {:?}, not the uploaded file",
+        metadata.file_type()
+    );
+    assert_eq!(
+        std::fs::read(&destination).expect("deployed"),
+        std::fs::read("/bin/ls").expect("ls")
+    );
+    // The planted links are left alone; nothing else is left behind.
+    let links = std::fs::read_dir(&deploy_dir)
+        .expect("list")
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_symlink()))
+        .count();
+    assert_eq!(links, planted);
+    let others: Vec<_> = std::fs::read_dir(&deploy_dir)
+        .expect("list")
+        .flatten()
+        .filter(|entry| !entry.file_type().is_ok_and(|t| t.is_symlink()))
+        .map(|entry| entry.file_name())
+        .collect();
+    assert_eq!(others, vec![std::ffi::OsString::from("app")]);
+}
+
+#[test]
 fn dokku_receives_the_archive_on_stdin() {
-    if !slow_tests_enabled() {
+    if !gate::slow("dokku_receives_the_archive_on_stdin") {
         return;
     }
     let sshd = Sshd::start();
@@ -242,7 +302,7 @@ fn dokku_receives_the_archive_on_stdin() {
 
 #[test]
 fn a_binary_for_another_machine_is_refused_unless_forced() {
-    if !slow_tests_enabled() {
+    if !gate::slow("a_binary_for_another_machine_is_refused_unless_forced") {
         return;
     }
     let sshd = Sshd::start();
@@ -295,7 +355,7 @@ fn a_binary_for_another_machine_is_refused_unless_forced() {
 
 #[test]
 fn a_refused_key_is_a_clear_error() {
-    if !slow_tests_enabled() {
+    if !gate::slow("a_refused_key_is_a_clear_error") {
         return;
     }
     let sshd = Sshd::start();
@@ -310,7 +370,7 @@ fn a_refused_key_is_a_clear_error() {
 
 #[test]
 fn an_unreachable_host_is_a_clear_error() {
-    if !slow_tests_enabled() {
+    if !gate::slow("an_unreachable_host_is_a_clear_error") {
         return;
     }
     let port = sshd::free_port();
@@ -423,7 +483,7 @@ fn dockerfile_installs_the_packages_the_sysroot_manifest_names() {
 
 #[test]
 fn an_upload_into_a_missing_directory_fails_clearly_and_leaves_nothing() {
-    if !slow_tests_enabled() {
+    if !gate::slow("an_upload_into_a_missing_directory_fails_clearly_and_leaves_nothing") {
         return;
     }
     let sshd = Sshd::start();

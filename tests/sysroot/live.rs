@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::gate;
 use crate::support::{crossport, stderr, stdout};
 
 const PROGRAM: &str = r#"#include <stdio.h>
@@ -15,10 +16,6 @@ int main(void) {
     return 0;
 }
 "#;
-
-fn live() -> bool {
-    std::env::var("CROSSPORT_LIVE").is_ok_and(|v| v == "1")
-}
 
 /// Fetches a sysroot, links the program, runs it, returns what it printed.
 fn link_and_run(target: &str, release: &str, clang_target: &str, qemu: &str) -> String {
@@ -87,7 +84,7 @@ fn link_and_run(target: &str, release: &str, clang_target: &str, qemu: &str) -> 
 
 #[test]
 fn live_aarch64_bookworm_links_and_runs_openssl() {
-    if !live() {
+    if !gate::live("live_aarch64_bookworm_links_and_runs_openssl") {
         return;
     }
     let printed = link_and_run(
@@ -101,7 +98,7 @@ fn live_aarch64_bookworm_links_and_runs_openssl() {
 
 #[test]
 fn live_armv7_bullseye_links_and_runs_openssl() {
-    if !live() {
+    if !gate::live("live_armv7_bullseye_links_and_runs_openssl") {
         return;
     }
     let printed = link_and_run(

@@ -6,6 +6,9 @@
 //! `scripts/vscode-e2e.sh`) installs npm and apt packages and drives a
 //! browser, so it runs only with `CROSSPORT_SLOW=1`.
 
+#[path = "../common/gate.rs"]
+mod gate;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -36,7 +39,7 @@ fn package_json_configuration_is_generated_from_server_settings() {
     if package["contributes"]["configuration"] == expected {
         return;
     }
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
+    if gate::bless() {
         let updated = replace_value(&text, "configuration", &expected, 4)
             .expect("package.json has one \"configuration\" key");
         std::fs::write(&path, updated).expect("package.json is writable");
@@ -156,8 +159,7 @@ fn replace_value_keeps_the_rest_of_the_file() {
 
 #[test]
 fn vscode_end_to_end() {
-    if std::env::var_os("CROSSPORT_SLOW").is_none_or(|value| value == "0") {
-        eprintln!("skipped: set CROSSPORT_SLOW=1 to run VS Code end to end");
+    if !gate::slow("vscode_end_to_end") {
         return;
     }
     let script = repo_root().join("scripts/vscode-e2e.sh");

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use crossport_formats::cargo_log::{self, CargoLog};
 
-use crate::finding::{Finding, Kind};
+use crate::finding::{Finding, Kind, Severity};
 use crate::rules::{self, Context};
 
 /// Root-cause order: a kind earlier here explains kinds later here.
-const ROOT_CAUSE_ORDER: [Kind; 18] = [
+const ROOT_CAUSE_ORDER: [Kind; 19] = [
     Kind::TargetNotInstalled,
     Kind::StdUnavailableForTarget,
     Kind::LinkerNotFound,
@@ -34,6 +34,7 @@ const ROOT_CAUSE_ORDER: [Kind; 18] = [
     Kind::MissingLibraryAtLink,
     Kind::GlibcTooNew,
     Kind::RuntimeMissingSharedLib,
+    Kind::UnrecognisedFailure,
 ];
 
 fn rank(kind: Kind) -> usize {
@@ -70,7 +71,20 @@ pub fn explain(input: &[u8], target_hint: Option<&str>) -> Vec<Finding> {
 pub fn explain_log(log: &CargoLog, target_hint: Option<&str>) -> Vec<Finding> {
     let cx = Context::new(log, target_hint);
     let findings = rules::run_all(&cx);
-    order_root_cause_first(merge_repeats(findings))
+    let mut findings = order_root_cause_first(merge_repeats(findings));
+    let recognised = findings
+        .iter()
+        .any(|f| f.kind != Kind::UnrecognisedFailure && f.severity == Severity::Error);
+    if recognised {
+        findings.retain(|f| f.kind != Kind::UnrecognisedFailure);
+    }
+    for finding in &mut findings {
+        let target = finding.target.clone();
+        for fix in &mut finding.fixes {
+            fix.command = rules::fix::command(&fix.id, target.as_deref());
+        }
+    }
+    findings
 }
 
 /// Keeps one of findings that say the same thing about the same target: the

@@ -30,11 +30,13 @@ pub enum Kind {
     MuslStatic,
     VendoredOpensslPerl,
     ZigbuildError,
+    /// A failed log that no other rule recognises.
+    UnrecognisedFailure,
 }
 
 impl Kind {
     /// Every kind, in the order DESIGN.md lists them.
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::OpensslNotFound,
         Kind::PkgConfigCross,
         Kind::LinkerNotFound,
@@ -53,6 +55,7 @@ impl Kind {
         Kind::MuslStatic,
         Kind::VendoredOpensslPerl,
         Kind::ZigbuildError,
+        Kind::UnrecognisedFailure,
     ];
 
     /// The stable snake_case name, as in JSON output and LSP diagnostic codes.
@@ -76,6 +79,7 @@ impl Kind {
             Kind::MuslStatic => "musl_static",
             Kind::VendoredOpensslPerl => "vendored_openssl_perl",
             Kind::ZigbuildError => "zigbuild_error",
+            Kind::UnrecognisedFailure => "unrecognised_failure",
         }
     }
 
@@ -143,6 +147,10 @@ pub struct FixSuggestion {
     /// `fetch_sysroot_and_wire`, `use_vendored_openssl`.
     pub id: String,
     pub title: String,
+    /// The exact command that makes the fix, e.g. `crossport fix --target
+    /// aarch64-unknown-linux-gnu --only add_target`; `explain` fills it in.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub command: Option<String>,
 }
 
 impl FixSuggestion {
@@ -150,6 +158,7 @@ impl FixSuggestion {
         FixSuggestion {
             id: id.into(),
             title: title.into(),
+            command: None,
         }
     }
 }

@@ -7,6 +7,8 @@ pub mod explain;
 pub mod finding;
 pub mod fixes;
 pub mod inspect;
+pub mod native_libs;
 pub mod preflight;
 pub mod rules;
+pub mod score;
 pub mod sysroot;

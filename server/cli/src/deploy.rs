@@ -61,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             sysroot: args.sysroot.clone(),
         },
     )
-    .map_err(|err| InputError(format!("{:#}", anyhow::Error::new(err))))?;
+    .map_err(|err| InputError(crossport_driver::report::one_line(&err)))?;
     if let Some(path) = &args.dockerfile {
         let text = dockerfile_for(&args, &report)?;
         write_dockerfile(path, &text)?;

@@ -114,7 +114,7 @@ pub fn print_findings(findings: &[Finding], targets: &[String]) -> std::io::Resu
     Ok(())
 }
 
-fn write_finding(
+pub(crate) fn write_finding(
     out: &mut impl Write,
     finding: &Finding,
     files: &mut BTreeMap<String, Option<String>>,

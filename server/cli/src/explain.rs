@@ -87,7 +87,7 @@ fn print_human(log: &CargoLog, findings: &[Finding]) -> std::io::Result<()> {
     if findings.is_empty() {
         writeln!(
             out,
-            "crossport found nothing it recognises as a cross-compilation failure in this log"
+            "no failure in this log: crossport found no error line to explain"
         )?;
     }
     for (position, finding) in findings.iter().enumerate() {
@@ -129,6 +129,16 @@ fn write_finding(out: &mut impl Write, log: &CargoLog, finding: &Finding) -> std
         writeln!(out, "  {dim}={dim:#} target: {target}")?;
     }
     for (key, value) in &finding.facts {
+        if key == "next_step" {
+            continue;
+        }
+        if let (Some(lines), "error_lines") = (value.as_array(), key.as_str()) {
+            writeln!(out, "  {dim}={dim:#} first error lines:")?;
+            for line in lines.iter().filter_map(|line| line.as_str()) {
+                writeln!(out, "      {}", shorten(line))?;
+            }
+            continue;
+        }
         let value = match value {
             serde_json::Value::String(text) => text.clone(),
             serde_json::Value::Array(items) => list(items),
@@ -145,6 +155,12 @@ fn write_finding(out: &mut impl Write, log: &CargoLog, finding: &Finding) -> std
             "  {fix_style}fix{fix_style:#}: {} ({})",
             fix.title, fix.id
         )?;
+        if let Some(command) = &fix.command {
+            writeln!(out, "       run: {command}")?;
+        }
+    }
+    if let Some(next) = finding.facts.get("next_step").and_then(|n| n.as_str()) {
+        writeln!(out, "  {fix_style}next{fix_style:#}: run {next}")?;
     }
     Ok(())
 }

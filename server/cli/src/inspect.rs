@@ -44,7 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// Unreadable or malformed input is the user's to fix: exit code 2.
 fn input_or_failure(err: InspectError) -> anyhow::Error {
-    let message = format!("{:#}", anyhow::Error::new(err));
+    let message = crossport_driver::report::one_line(&err);
     anyhow::Error::new(InputError(message))
 }
 

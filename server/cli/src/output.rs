@@ -45,13 +45,21 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Prints an error chain the way cargo does and picks the exit code.
+/// Prints an error and its causes, one per line and each once, and picks
+/// the exit code.
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
     let red = anstyle::Style::new()
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Red.into()));
     let mut stderr = anstream::stderr().lock();
-    let _ = writeln!(stderr, "{red}error{red:#}: {err:#}");
+    // One message per line, each cause once (see crossport_driver::report).
+    let lines = crossport_driver::report::causes(err.chain());
+    let mut lines = lines.iter();
+    let first = lines.next().map_or("unknown error", String::as_str);
+    let _ = writeln!(stderr, "{red}error{red:#}: {first}");
+    for cause in lines {
+        let _ = writeln!(stderr, "  caused by: {cause}");
+    }
     if err.chain().any(|cause| cause.is::<InputError>()) {
         ExitCode::from(2)
     } else {

@@ -152,8 +152,26 @@ fn classify(err: SysrootError) -> anyhow::Error {
         | SysrootError::Mirror(_)
         | SysrootError::KeyringFile { .. }
         | SysrootError::NotLocked { .. }
+        | SysrootError::NotASysroot { .. }
+        | SysrootError::NotACache { .. }
+        | SysrootError::Lock(sysroot::lock::LockError::Invalid { .. })
         | SysrootError::Resolve(_) => anyhow::Error::new(InputError(err.to_string())),
         other => anyhow::Error::new(other),
+    }
+}
+
+/// An unpack cap from the environment: a whole number (bytes or entries).
+/// A value that is not one is an error rather than silently the default.
+fn env_limit(name: &str) -> anyhow::Result<Option<u64>> {
+    let Ok(value) = std::env::var(name) else {
+        return Ok(None);
+    };
+    match value.trim().parse::<u64>() {
+        Ok(limit) => Ok(Some(limit)),
+        Err(_) => Err(anyhow::Error::new(InputError(format!(
+            "{name}={value:?} is not a whole number; set it to a count \
+             (bytes for CROSSPORT_UNPACK_LIMIT, e.g. 8589934592 for 8 GiB) or unset it"
+        )))),
     }
 }
 
@@ -170,9 +188,8 @@ fn fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
         lock_file: args.common.lock_file,
         update: args.update,
         no_base_set: args.no_base_set,
-        unpack_limit: std::env::var("CROSSPORT_UNPACK_LIMIT")
-            .ok()
-            .and_then(|v| v.parse().ok()),
+        unpack_limit: env_limit("CROSSPORT_UNPACK_LIMIT")?,
+        unpack_entry_limit: env_limit("CROSSPORT_UNPACK_ENTRY_LIMIT")?,
     };
     let bar = ProgressBar::new(args.common.format);
     let outcome = runtime()?
@@ -192,7 +209,8 @@ fn sync(args: SyncArgs) -> anyhow::Result<ExitCode> {
         cache_dir: args.common.cache_dir,
         offline: args.offline,
         lock_file: args.common.lock_file,
-        unpack_limit: None,
+        unpack_limit: env_limit("CROSSPORT_UNPACK_LIMIT")?,
+        unpack_entry_limit: env_limit("CROSSPORT_UNPACK_ENTRY_LIMIT")?,
     };
     let bar = ProgressBar::new(args.common.format);
     let outcome = runtime()?
@@ -316,6 +334,22 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         .ok_or_else(|| InputError("no cache directory: pass --cache-dir".to_owned()))?;
     let cache = sysroot::cache::Cache::new(root);
     let mut removed = Vec::new();
+    // Only a directory crossport tagged as its cache is emptied: `--cache-dir
+    // ~` must not remove ~/sysroots.
+    let _lock = if cache.root.exists() {
+        if !cache.is_tagged() {
+            return Err(classify(SysrootError::NotACache {
+                path: cache.root.clone(),
+            }));
+        }
+        Some(
+            cache
+                .lock()
+                .with_context(|| format!("cannot lock the cache {}", cache.root.display()))?,
+        )
+    } else {
+        None
+    };
     for dir in [
         cache.root.join("debs"),
         cache.root.join("indexes"),

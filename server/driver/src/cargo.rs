@@ -15,6 +15,8 @@ use std::time::UNIX_EPOCH;
 
 use cargo_metadata::{DependencyKind, Metadata, Package, TargetKind};
 use crossport_analysis::preflight::{GraphEdge, GraphPackage, ProjectGraph};
+
+use crate::toolchain::EnvOverlay;
 use serde::{Deserialize, Serialize};
 
 /// Why cargo could not be run or understood.
@@ -41,9 +43,15 @@ pub fn find_manifest(dir: &Path) -> Result<PathBuf, CargoError> {
 /// A cached graph and the files whose change invalidates it.
 #[derive(Debug, Serialize, Deserialize)]
 struct CachedGraph {
+    /// [`CACHE_FORMAT`]: a cache written by an older crossport is ignored.
+    #[serde(default)]
+    format: u32,
     inputs: Vec<(PathBuf, u128)>,
     graph: ProjectGraph,
 }
+
+/// Bumped when the cached graph gains facts (2: `link_names`).
+const CACHE_FORMAT: u32 = 2;
 
 /// Where the cached graph for a manifest lives: the user's cache directory
 /// (`$XDG_CACHE_HOME/crossport/metadata`, `~/.cache/crossport/metadata`),
@@ -53,13 +61,18 @@ fn cache_path(manifest: &Path, filter_platform: Option<&str>) -> PathBuf {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     manifest.hash(&mut hasher);
     filter_platform.hash(&mut hasher);
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("crossport")
+    cache_base()
+        .join("crossport")
         .join("metadata")
         .join(format!("{:016x}.json", hasher.finish()))
+}
+
+/// The user's cache directory: `$XDG_CACHE_HOME`, else `~/.cache`.
+pub(crate) fn cache_base() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
 }
 
 fn mtime(path: &Path) -> u128 {
@@ -73,6 +86,9 @@ fn mtime(path: &Path) -> u128 {
 fn read_cache(path: &Path) -> Option<ProjectGraph> {
     let text = std::fs::read(path).ok()?;
     let cached: CachedGraph = serde_json::from_slice(&text).ok()?;
+    if cached.format != CACHE_FORMAT {
+        return None;
+    }
     let fresh = cached
         .inputs
         .iter()
@@ -91,8 +107,18 @@ pub fn project_graph(
         return Ok(graph);
     }
     let metadata = run_metadata(manifest, filter_platform)?;
-    let graph = graph_from_metadata(&metadata);
+    let mut graph = graph_from_metadata(&metadata);
     let mut inputs: Vec<PathBuf> = vec![metadata.workspace_root.join("Cargo.lock").into()];
+    for (package, graph_package) in metadata.packages.iter().zip(&mut graph.packages) {
+        if scans_sources(package) {
+            let (names, files) = link_names(package);
+            graph_package.link_names = names;
+            // A path crate that gains a `#[link]` must refresh the cache.
+            if package.source.is_none() {
+                inputs.extend(files);
+            }
+        }
+    }
     inputs.extend(
         metadata
             .packages
@@ -103,6 +129,7 @@ pub fn project_graph(
     inputs.push(manifest.to_owned());
     inputs.dedup();
     let cached = CachedGraph {
+        format: CACHE_FORMAT,
         inputs: inputs
             .into_iter()
             .map(|p| {
@@ -123,6 +150,19 @@ pub fn project_graph(
 }
 
 fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metadata, CargoError> {
+    run_metadata_in(
+        manifest,
+        filter_platform,
+        manifest.parent().unwrap_or(Path::new(".")),
+    )
+}
+
+/// `cargo metadata` for a manifest, run in `cwd` (whose cargo config applies).
+pub(crate) fn run_metadata_in(
+    manifest: &Path,
+    filter_platform: Option<&str>,
+    cwd: &Path,
+) -> Result<Metadata, CargoError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
@@ -131,9 +171,7 @@ fn run_metadata(manifest: &Path, filter_platform: Option<&str>) -> Result<Metada
     if let Some(target) = filter_platform {
         command.args(["--filter-platform", target]);
     }
-    if let Some(dir) = manifest.parent() {
-        command.current_dir(dir);
-    }
+    command.current_dir(cwd);
     let output = command.output().map_err(CargoError::Spawn)?;
     if !output.status.success() {
         return Err(CargoError::Metadata {
@@ -203,11 +241,90 @@ fn graph_package(package: &Package) -> GraphPackage {
             .iter()
             .any(|t| t.kind.contains(&TargetKind::ProcMacro)),
         enabled_features: Vec::new(),
+        link_names: Vec::new(),
         declared_features: package
             .features
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+    }
+}
+
+/// Whose sources are read for the libraries they link: path crates (the
+/// project's own `#[link]` blocks) and `-sys` crates without a `links` key.
+fn scans_sources(package: &Package) -> bool {
+    package.source.is_none() || (package.links.is_none() && package.name.ends_with("-sys"))
+}
+
+/// At most this many files and bytes are read per crate.
+const SCAN_FILES: usize = 64;
+const SCAN_BYTES: u64 = 1 << 20;
+
+/// The library names a crate's build script and sources ask the linker for
+/// (`#[link(name = …)]`, `cargo:rustc-link-lib=…`), and the files read.
+fn link_names(package: &Package) -> (Vec<String>, Vec<PathBuf>) {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for target in &package.targets {
+        let path: PathBuf = target.src_path.clone().into();
+        let is_build = target.kind.contains(&TargetKind::CustomBuild);
+        let is_code = is_build
+            || target.kind.iter().any(|kind| {
+                matches!(
+                    kind,
+                    TargetKind::Lib | TargetKind::RLib | TargetKind::DyLib | TargetKind::Bin
+                )
+            });
+        if !is_code {
+            continue;
+        }
+        files.push(path.clone());
+        if !is_build && let Some(dir) = path.parent() {
+            sources_beside(dir, &mut files);
+        }
+    }
+    files.sort();
+    files.dedup();
+    files.truncate(SCAN_FILES);
+    let mut budget = SCAN_BYTES;
+    let mut names = Vec::new();
+    let mut read = Vec::new();
+    for file in files {
+        let Ok(meta) = std::fs::metadata(&file) else {
+            continue;
+        };
+        if meta.len() > budget {
+            break;
+        }
+        budget -= meta.len();
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            names.extend(crossport_analysis::native_libs::link_names_in_source(&text));
+            read.push(file);
+        }
+    }
+    names.sort();
+    names.dedup();
+    (names, read)
+}
+
+/// `.rs` files under a target's source directory, breadth first.
+fn sources_beside(dir: &Path, files: &mut Vec<PathBuf>) {
+    let mut queue = std::collections::VecDeque::from([dir.to_owned()]);
+    while let Some(dir) = queue.pop_front() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|entry| entry.path()).collect();
+        entries.sort();
+        for path in entries {
+            if files.len() >= SCAN_FILES {
+                return;
+            }
+            if path.is_dir() {
+                queue.push_back(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
     }
 }
 
@@ -293,6 +410,8 @@ pub enum BuildEvent {
     Compiled { package: String, fresh: bool },
     /// A line cargo printed on stderr (progress, warnings, build-script output).
     Stderr(String),
+    /// A compiler diagnostic as rustc renders it (from the JSON on stdout).
+    Diagnostic(String),
 }
 
 /// How a build ended.
@@ -302,6 +421,8 @@ pub struct BuildOutcome {
     /// Everything cargo printed, stdout's JSON and stderr's text, in the
     /// order it was read: the input of the explain engine.
     pub log: Vec<u8>,
+    /// The executables cargo reported building, in the order it did.
+    pub executables: Vec<PathBuf>,
 }
 
 /// Runs `cargo build --target <target> --message-format=json <args>` in
@@ -310,10 +431,13 @@ pub fn build(
     dir: &Path,
     target: &str,
     args: &[String],
+    env: &EnvOverlay,
     mut on_event: impl FnMut(BuildEvent),
 ) -> Result<BuildOutcome, CargoError> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut child = Command::new(cargo)
+    let cargo = env.var("CARGO").unwrap_or_else(|| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    env.apply(&mut command);
+    let mut child = command
         .args(["build", "--target", target, "--message-format=json"])
         .args(args)
         .current_dir(dir)
@@ -348,11 +472,18 @@ pub fn build(
     .collect();
     drop(sender);
     let mut log = Vec::new();
+    let mut executables = Vec::new();
     for (is_stdout, line) in receiver {
         log.extend_from_slice(line.as_bytes());
         log.push(b'\n');
         if is_stdout {
-            if let Some(event) = compiled_event(&line) {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
+            if let Some(executable) = value.get("executable").and_then(|e| e.as_str()) {
+                executables.push(PathBuf::from(executable));
+            }
+            if let Some(event) = stdout_event(&value) {
                 on_event(event);
             }
         } else {
@@ -366,13 +497,18 @@ pub fn build(
     Ok(BuildOutcome {
         success: status.success(),
         log,
+        executables,
     })
 }
 
-fn compiled_event(line: &str) -> Option<BuildEvent> {
-    let value: serde_json::Value = serde_json::from_str(line).ok()?;
-    if value.get("reason")?.as_str()? != "compiler-artifact" {
-        return None;
+fn stdout_event(value: &serde_json::Value) -> Option<BuildEvent> {
+    match value.get("reason")?.as_str()? {
+        "compiler-artifact" => {}
+        "compiler-message" => {
+            let rendered = value.get("message")?.get("rendered")?.as_str()?;
+            return Some(BuildEvent::Diagnostic(rendered.trim_end().to_owned()));
+        }
+        _ => return None,
     }
     let id = value.get("package_id")?.as_str()?;
     Some(BuildEvent::Compiled {

@@ -8,10 +8,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crossport_analysis::fixes::toolchain_names;
-use crossport_analysis::preflight::{HostFacts, PackageManager};
+use crossport_analysis::preflight::{HostFacts, PackageManager, ToolchainKind};
+
+use crate::config::CargoConfigs;
+use crate::toolchain::{EnvOverlay, rust_toolchain};
 
 /// Why host facts could not be gathered.
 #[derive(Debug, thiserror::Error)]
@@ -25,64 +27,38 @@ pub enum HostError {
     Failed { program: String, stderr: String },
 }
 
-/// Gathers the host facts for a project directory (rustc runs there so a
-/// `rust-toolchain.toml` picks the toolchain).
-pub fn host_facts(project_dir: &Path) -> Result<HostFacts, HostError> {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
-    let verbose = run(project_dir, &rustc, &["-vV"])?;
-    let host_triple = verbose
-        .lines()
-        .find_map(|line| line.strip_prefix("host: "))
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
-    let sysroot = run(project_dir, &rustc, &["--print", "sysroot"])?;
-    let installed_targets = installed_targets(Path::new(sysroot.trim()));
+/// Gathers the host facts for a project directory from the toolchain cargo
+/// will use there (see [`crate::toolchain`]).
+pub fn host_facts(
+    project_dir: &Path,
+    configs: &CargoConfigs,
+    env: &EnvOverlay,
+) -> Result<HostFacts, HostError> {
+    let facts = rust_toolchain(project_dir, configs, env)?;
     Ok(HostFacts {
-        host_triple,
+        host_triple: facts.host_triple,
         os: std::env::consts::OS.to_owned(),
-        installed_targets,
+        installed_targets: facts.installed_targets,
         rustup_targets: None,
         tools: tools_on_path(),
         package_manager: package_manager(),
+        toolchain: Some(facts.toolchain),
     })
 }
 
-/// The targets rustup can install for the toolchain in use (`rustup target
-/// list`), or `None` when there is no rustup. Slower than the rest, so
-/// callers ask only when a target is missing.
-pub fn rustup_targets(project_dir: &Path) -> Option<Vec<String>> {
-    let list = run(project_dir, "rustup", &["target", "list"]).ok()?;
-    Some(
-        list.lines()
-            .filter_map(|line| line.split_whitespace().next())
-            .map(str::to_owned)
-            .collect(),
-    )
-}
-
-/// Targets whose std is in the sysroot: `lib/rustlib/<triple>/lib/libstd-*`.
-fn installed_targets(sysroot: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(sysroot.join("lib").join("rustlib")) else {
-        return Vec::new();
-    };
-    let mut targets: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter(|entry| has_std(&entry.path().join("lib")))
-        .filter_map(|entry| entry.file_name().into_string().ok())
-        .collect();
-    targets.sort();
-    targets
-}
-
-fn has_std(lib: &Path) -> bool {
-    std::fs::read_dir(lib).is_ok_and(|entries| {
-        entries.filter_map(Result::ok).any(|entry| {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            (name.starts_with("libstd-") || name.starts_with("libcore-")) && name.ends_with(".rlib")
-        })
-    })
+/// The targets rustup can install for the toolchain in use, or `None`
+/// when there is no rustup or the toolchain is not rustup's (its `target
+/// add` would change another toolchain). Slower than the rest, so callers
+/// ask only when a target is missing.
+pub fn rustup_targets(
+    project_dir: &Path,
+    host: &HostFacts,
+    env: &EnvOverlay,
+) -> Option<Vec<String>> {
+    match host.toolchain.as_ref().map(|t| &t.kind) {
+        None | Some(ToolchainKind::Rustup) => crate::toolchain::rustup_targets(project_dir, env),
+        Some(_) => None,
+    }
 }
 
 fn tools_on_path() -> BTreeMap<String, String> {
@@ -108,12 +84,16 @@ fn package_manager() -> Option<PackageManager> {
 /// A program's path: itself when it contains a `/`, else the first
 /// executable of that name on PATH.
 pub fn find_program(program: &str) -> Option<PathBuf> {
+    find_program_in(program, std::env::var_os("PATH").as_deref())
+}
+
+/// [`find_program`] with a given PATH value.
+pub fn find_program_in(program: &str, path_var: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
     if program.contains('/') {
         let path = PathBuf::from(program);
         return is_executable(&path).then_some(path);
     }
-    let path_var = std::env::var_os("PATH")?;
-    std::env::split_paths(&path_var)
+    std::env::split_paths(path_var?)
         .map(|dir| dir.join(program))
         .find(|candidate| is_executable(candidate))
 }
@@ -130,31 +110,15 @@ fn is_executable(path: &Path) -> bool {
     }
 }
 
-fn run(dir: &Path, program: &str, args: &[&str]) -> Result<String, HostError> {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(|source| HostError::Spawn {
-            program: program.to_owned(),
-            source,
-        })?;
-    if !output.status.success() {
-        return Err(HostError::Failed {
-            program: format!("{program} {}", args.join(" ")),
-            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        });
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn this_machine_has_its_own_target_installed() {
-        let facts = host_facts(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("rustc runs");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let configs = crate::config::discover(dir).expect("config");
+        let facts = host_facts(dir, &configs, &EnvOverlay::new()).expect("rustc runs");
         assert!(!facts.host_triple.is_empty());
         assert!(
             facts.installed_targets.contains(&facts.host_triple),

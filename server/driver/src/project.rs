@@ -20,6 +20,8 @@ use crossport_formats::cargo_lock::{LockedPackage, parse_lock};
 use crate::cargo::CargoError;
 use crate::config::{CargoConfigs, ConfigLoadError, FileScope, config_file_in};
 use crate::host::HostError;
+use crate::overlay::Overlay;
+use crate::toolchain::EnvOverlay;
 
 /// Why a project could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +50,11 @@ pub struct Project {
     pub dir: PathBuf,
     pub configs: CargoConfigs,
     pub host: HostFacts,
+    /// Unsaved editor buffers read instead of their files (empty for the CLI).
+    pub overlay: Overlay,
+    /// The environment cargo, rustc and rustup run with, on top of the
+    /// process's (an editor's settings).
+    pub env: EnvOverlay,
 }
 
 impl Project {
@@ -55,19 +62,59 @@ impl Project {
     /// config where it runs, not where the manifest is) and asks rustc about
     /// the host from the manifest's directory.
     pub fn load(manifest: PathBuf, config_dir: &Path) -> Result<Project, ProjectError> {
+        Project::load_with_all(manifest, config_dir, Overlay::new(), EnvOverlay::new())
+    }
+
+    /// [`Project::load`] for an editor: open buffers are read instead of
+    /// their files, here and in [`Project::graph`], [`Project::preflight`]
+    /// and [`Project::fix_workspace`].
+    pub fn load_with(
+        manifest: PathBuf,
+        config_dir: &Path,
+        overlay: Overlay,
+    ) -> Result<Project, ProjectError> {
+        Project::load_with_all(manifest, config_dir, overlay, EnvOverlay::new())
+    }
+
+    /// [`Project::load`] with extra environment for cargo, rustc and rustup
+    /// (`RUSTC`, `RUSTUP_TOOLCHAIN` … from an editor's settings): the
+    /// toolchain is the one cargo picks with it.
+    pub fn load_with_env(
+        manifest: PathBuf,
+        config_dir: &Path,
+        env: EnvOverlay,
+    ) -> Result<Project, ProjectError> {
+        Project::load_with_all(manifest, config_dir, Overlay::new(), env)
+    }
+
+    /// [`Project::load`] with both an editor's buffers and its environment.
+    pub fn load_with_all(
+        manifest: PathBuf,
+        config_dir: &Path,
+        overlay: Overlay,
+        env: EnvOverlay,
+    ) -> Result<Project, ProjectError> {
         let dir = manifest
             .parent()
             .map_or_else(|| config_dir.to_owned(), Path::to_owned);
-        let configs = cargo_configs(config_dir)?;
-        let host = crate::host::host_facts(&dir).map_err(|source| ProjectError::Host {
-            dir: dir.clone(),
-            source,
+        let configs = crate::config::discover_with(config_dir, &overlay).map_err(|source| {
+            ProjectError::Config {
+                dir: config_dir.to_owned(),
+                source,
+            }
         })?;
+        let host =
+            crate::host::host_facts(&dir, &configs, &env).map_err(|source| ProjectError::Host {
+                dir: dir.clone(),
+                source,
+            })?;
         Ok(Project {
             manifest,
             dir,
             configs,
             host,
+            overlay,
+            env,
         })
     }
 
@@ -90,12 +137,24 @@ impl Project {
             .iter()
             .any(|t| !self.host.installed_targets.contains(t))
         {
-            self.host.rustup_targets = crate::host::rustup_targets(&self.dir);
+            self.host.rustup_targets =
+                crate::host::rustup_targets(&self.dir, &self.host, &self.env);
         }
     }
 
-    /// The resolved dependency graph for one target.
+    /// The resolved dependency graph for one target. An unsaved manifest
+    /// buffer is resolved from a shadow copy; when cargo cannot resolve it
+    /// there, the saved file's graph is used (and the reason logged).
     pub fn graph(&self, target: &str) -> Result<ProjectGraph, ProjectError> {
+        if let Some(text) = self.overlay.unsaved(&self.manifest) {
+            match crate::overlay::shadow_graph(&self.manifest, text, Some(target)) {
+                Ok(graph) => return Ok(graph),
+                Err(error) => tracing::warn!(
+                    manifest = %self.manifest.display(),
+                    "the unsaved Cargo.toml could not be resolved, using the saved one: {error}"
+                ),
+            }
+        }
         crate::cargo::project_graph(&self.manifest, Some(target)).map_err(|source| {
             ProjectError::Graph {
                 manifest: self.manifest.clone(),
@@ -104,14 +163,17 @@ impl Project {
         })
     }
 
+    /// The effective config for a target, with what its wired sysroot holds.
     pub fn target_config(&self, target: &str) -> TargetConfig {
-        self.configs.target_config(target)
+        let mut config = self.configs.target_config(target);
+        config.sysroot = crate::sysroot_contents::for_target(&config, target);
+        config
     }
 
     /// Preflight's findings for one target.
     pub fn preflight(&self, graph: &ProjectGraph, target: &str) -> Vec<Finding> {
         let config = self.target_config(target);
-        let manifests = manifests(graph);
+        let manifests = manifests_with(graph, &self.overlay);
         let input = PreflightInput {
             graph,
             host: &self.host,
@@ -137,6 +199,12 @@ impl Project {
             .map_or_else(|| root.to_owned(), |p| p.display().to_string());
         Layout::project(&base, &config.display().to_string(), target, release)
     }
+
+    /// [`fix_workspace`] through the open buffers: a fix is planned against
+    /// the text the user sees.
+    pub fn fix_workspace(&self, graph: &ProjectGraph, layout: &Layout, target: &str) -> Workspace {
+        fix_workspace_with(graph, layout, target, &self.overlay)
+    }
 }
 
 /// The cargo config files cargo would read from `dir`.
@@ -150,12 +218,19 @@ pub fn cargo_configs(dir: &Path) -> Result<CargoConfigs, ProjectError> {
 /// The text of every member's manifest (and the root's), by path; a
 /// manifest that cannot be read is left out.
 pub fn manifests(graph: &ProjectGraph) -> BTreeMap<String, String> {
+    manifests_with(graph, &Overlay::new())
+}
+
+pub fn manifests_with(graph: &ProjectGraph, overlay: &Overlay) -> BTreeMap<String, String> {
     graph
         .members
         .iter()
         .map(|&i| graph.packages[i].manifest_path.clone())
         .chain([format!("{}/Cargo.toml", graph.workspace_root)])
-        .filter_map(|path| std::fs::read_to_string(&path).ok().map(|text| (path, text)))
+        .filter_map(|path| {
+            let text = overlay.read(Path::new(&path)).ok()?;
+            Some((path, text))
+        })
         .collect()
 }
 
@@ -170,12 +245,21 @@ pub fn read_lock(root: &str) -> Vec<LockedPackage> {
 /// The files a fix may edit as they are now: the manifests and every file
 /// the layout touches (`None` for one that does not exist yet).
 pub fn fix_workspace(graph: &ProjectGraph, layout: &Layout, target: &str) -> Workspace {
-    let mut files: BTreeMap<String, Option<String>> = manifests(graph)
+    fix_workspace_with(graph, layout, target, &Overlay::new())
+}
+
+pub fn fix_workspace_with(
+    graph: &ProjectGraph,
+    layout: &Layout,
+    target: &str,
+    overlay: &Overlay,
+) -> Workspace {
+    let mut files: BTreeMap<String, Option<String>> = manifests_with(graph, overlay)
         .into_iter()
         .map(|(p, t)| (p, Some(t)))
         .collect();
     for path in files_touched(layout, target) {
-        let text = std::fs::read_to_string(&path).ok();
+        let text = overlay.read(Path::new(&path)).ok();
         files.insert(path, text);
     }
     Workspace::new(files)

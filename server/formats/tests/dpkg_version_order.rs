@@ -5,6 +5,9 @@
 //! with hyphens), are compared by us and by the real dpkg. Debian and Ubuntu
 //! hosts always have dpkg; elsewhere (macOS) the test says it skipped.
 
+#[path = "../../../tests/common/gate.rs"]
+mod gate;
+
 use std::cmp::Ordering;
 use std::process::Command;
 
@@ -100,7 +103,10 @@ fn pair() -> impl Strategy<Value = (String, String)> {
 #[test]
 fn version_order_matches_dpkg() {
     if !dpkg_available() {
-        eprintln!("skipped: dpkg is not installed on this host, so its order cannot be compared");
+        gate::skipped(
+            "version_order_matches_dpkg",
+            "dpkg is not installed on this host, so its order cannot be compared",
+        );
         return;
     }
     let mut runner = TestRunner::new(Config {
@@ -135,7 +141,10 @@ fn version_order_matches_dpkg() {
 #[test]
 fn known_tricky_pairs_match_dpkg() {
     if !dpkg_available() {
-        eprintln!("skipped: dpkg is not installed on this host, so its order cannot be compared");
+        gate::skipped(
+            "known_tricky_pairs_match_dpkg",
+            "dpkg is not installed on this host, so its order cannot be compared",
+        );
         return;
     }
     let pairs = [

@@ -3,7 +3,10 @@
 //! Each takes one JSON object argument; docs/lsp-extensions.md lists them.
 //! The names are the same in the VS Code extension's command palette.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+use async_lsp::lsp_types::Url;
 
 use crossport_analysis::finding::Finding;
 use serde::Deserialize;
@@ -28,12 +31,15 @@ pub const ALL: [&str; 7] = [
 ];
 
 /// `crossport.applyFix`: a finding (as in a diagnostic's `data`) and the
-/// id of one of its fixes.
+/// id of one of its fixes, with the versions of the open documents the fix
+/// was offered for (a fix for an older version is refused).
 #[derive(Debug, Clone, Deserialize)]
 pub struct ApplyFixArgs {
     pub manifest: PathBuf,
     pub finding: Finding,
     pub fix: String,
+    #[serde(default)]
+    pub versions: BTreeMap<Url, i32>,
 }
 
 /// Arguments of `crossport.build`, `crossport.doctor`, `crossport.addTarget`

@@ -4,7 +4,8 @@
 //! Code map: [`server`] builds the async-lsp service (layers and routing
 //! table) around [`state::ServerState`]; `handlers/` holds one file per
 //! protocol method; [`to_proto`] converts findings and fix plans at the
-//! edge; [`engine`] is the seam to the doctor/fix engine; [`framing`] keeps
+//! edge; [`documents`] keeps the open buffers and their versions, which
+//! diagnostics and fixes read instead of the files; [`engine`] is the seam to the doctor/fix engine; [`framing`] keeps
 //! junk input from killing the main loop; [`client_log`] mirrors tracing
 //! output into `window/logMessage`.
 //!
@@ -12,6 +13,7 @@
 
 pub mod client_log;
 pub mod commands;
+pub mod documents;
 pub mod engine;
 pub mod framing;
 pub mod handlers;

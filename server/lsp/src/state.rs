@@ -10,33 +10,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use crate::documents::Snapshot;
+
 use async_lsp::ClientSocket;
 use async_lsp::lsp_types::{Diagnostic, NumberOrString, Url};
 use crossport_analysis::finding::Finding;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Engine, Project};
-use crate::line_index::LineIndex;
 use crate::settings::Settings;
 
-/// An open document: its latest text and that text's line index.
-#[derive(Debug, Clone)]
-pub struct Document {
-    pub version: i32,
-    pub text: Arc<str>,
-    pub index: Arc<LineIndex>,
-}
-
-impl Document {
-    pub fn new(version: i32, text: String) -> Self {
-        let index = Arc::new(LineIndex::new(&text));
-        Document {
-            version,
-            text: text.into(),
-            index,
-        }
-    }
-}
+pub use crate::documents::Document;
 
 /// What the client said it can do, reduced to what the server asks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -60,6 +44,11 @@ pub struct Published {
 pub struct ProjectDiagnostics {
     /// Bumped whenever a new preflight run starts; older results are dropped.
     pub generation: u64,
+    /// Bumped by every `didChange`; a debounced run starts only if no
+    /// newer change came while it waited.
+    pub changes: u64,
+    /// The buffer versions the published preflight diagnostics were computed from.
+    pub versions: std::collections::BTreeMap<Url, i32>,
     pub preflight: HashMap<Url, Vec<Published>>,
     pub build: HashMap<Url, Vec<Published>>,
     /// Every file that got diagnostics, so they can be cleared later.
@@ -95,6 +84,11 @@ impl ServerState {
             next_token: 0,
             crossport_exe: std::env::current_exe().unwrap_or_else(|_| "crossport".into()),
         }
+    }
+
+    /// The open buffers and their versions, as the engine should read them now.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::of(&self.docs)
     }
 
     /// Every published diagnostic on a file, preflight and build.

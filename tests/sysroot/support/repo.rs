@@ -39,6 +39,9 @@ pub struct Deb {
     pub fields: Vec<(&'static str, &'static str)>,
     pub entries: Vec<Entry>,
     pub compression: Compression,
+    /// Cut the compressed data.tar member in half (a corrupt package
+    /// whose hashes are nonetheless the ones the index lists).
+    pub cut_data: bool,
 }
 
 impl Deb {
@@ -50,7 +53,13 @@ impl Deb {
             fields: Vec::new(),
             entries: Vec::new(),
             compression: Compression::Xz,
+            cut_data: false,
         }
+    }
+
+    pub fn cut_data(mut self) -> Self {
+        self.cut_data = true;
+        self
     }
 
     pub fn field(mut self, name: &'static str, value: &'static str) -> Self {
@@ -113,6 +122,11 @@ impl Deb {
             Compression::Gz => ("data.tar.gz", compress(Compression::Gz, &data_tar)),
             Compression::Zst => ("data.tar.zst", compress(Compression::Zst, &data_tar)),
             Compression::None => ("data.tar", data_tar),
+        };
+        let data = if self.cut_data {
+            data[..data.len() / 2].to_vec()
+        } else {
+            data
         };
         crossport_formats::deb::write_ar(&[
             ("debian-binary", b"2.0\n"),

@@ -268,3 +268,46 @@ fn rustls_by_the_locked_reqwest_version() {
     assert!(plan.notes[0].contains("aws-lc-rs"), "{:?}", plan.notes);
     assert!(plan.notes[0].contains("ring"), "{:?}", plan.notes);
 }
+
+#[test]
+fn add_target_for_debians_rustc_names_the_std_package_not_rustup() {
+    use crate::preflight::{RustToolchain, ToolchainKind, ToolchainSource};
+    let graph = graph();
+    let target = "aarch64-unknown-linux-gnu";
+    let mut host = host();
+    let release = debian_release("bookworm").expect("known release");
+    let layout = Layout::project(ROOT, CONFIG, target, "bookworm");
+    let plan = |host: &HostFacts| {
+        let cx = FixContext {
+            target,
+            release,
+            host,
+            graph: &graph,
+            lock: &[],
+            layout: &layout,
+        };
+        let mut files = Workspace::new(BTreeMap::new());
+        plan_fix(&cx, "add_target", &mut files).expect("plans")
+    };
+    assert_eq!(
+        plan(&host).commands[0].display(),
+        format!("rustup target add {target}")
+    );
+    host.toolchain = Some(RustToolchain {
+        rustc: "/usr/bin/rustc".into(),
+        chosen_by: ToolchainSource::Env {
+            var: "RUSTC".into(),
+        },
+        sysroot: "/usr".into(),
+        version: "rustc 1.96.0".into(),
+        kind: ToolchainKind::Debian {
+            std_package: "libstd-rust-web-dev".into(),
+        },
+    });
+    let plan = plan(&host);
+    assert!(
+        matches!(&plan.commands[..], [PlanCommand::Install { hint }] if hint == "apt-get install libstd-rust-web-dev:arm64"),
+        "{:?}",
+        plan.commands
+    );
+}

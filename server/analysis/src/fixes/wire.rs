@@ -14,17 +14,33 @@ use crossport_formats::cargo_config::{ConfigEdit, EditValue, edit_config};
 
 use super::toolchain::{Tool, Toolchain, choose_toolchain, install_hint, loader_for_multiarch};
 use super::{FileEdit, FixContext, FixPlan, PlanCommand, PlanError, Scope, Workspace};
-use crate::preflight::{NativeStatus, TargetConfig, native_need, paths_to_native_crates};
+use crate::preflight::{
+    NativeStatus, TargetConfig, ToolchainKind, native_need, paths_to_native_crates,
+};
 
 pub(super) fn add_target(cx: &FixContext<'_>) -> FixPlan {
+    // Debian's rustc takes its std from a package only root can install;
+    // rustup's `target add` would change another toolchain.
+    let command = match cx.host.toolchain.as_ref() {
+        Some(toolchain) if matches!(toolchain.kind, ToolchainKind::Debian { .. }) => {
+            let hint = toolchain.std_install_command(cx.target).unwrap_or_else(|| {
+                format!(
+                    "a rustup toolchain (`rustup target add {}`): Debian packages no std for it",
+                    cx.target
+                )
+            });
+            PlanCommand::Install { hint }
+        }
+        _ => PlanCommand::AddTarget {
+            target: cx.target.to_owned(),
+        },
+    };
     FixPlan {
         id: "add_target".into(),
         title: format!("install the {} standard library", cx.target),
         target: cx.target.to_owned(),
         edits: Vec::new(),
-        commands: vec![PlanCommand::AddTarget {
-            target: cx.target.to_owned(),
-        }],
+        commands: vec![command],
         notes: Vec::new(),
     }
 }
@@ -197,10 +213,10 @@ fn native_packages(cx: &FixContext<'_>) -> Vec<String> {
         if need.status == NativeStatus::BuiltFromSource {
             continue;
         }
-        if let Some(dev) = need.debian_package
-            && !packages.iter().any(|p| p == dev)
-        {
-            packages.push(dev.to_owned());
+        for dev in need.debian_packages {
+            if !packages.iter().any(|p| p == dev) {
+                packages.push(dev.to_owned());
+            }
         }
     }
     packages

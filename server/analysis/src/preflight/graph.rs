@@ -21,9 +21,10 @@ impl DependencyPath {
         self.packages[0]
     }
 
-    /// The member's direct dependency that starts the path.
+    /// The member's direct dependency that starts the path (the member
+    /// itself when it links the library).
     pub fn direct(&self) -> usize {
-        self.packages[1]
+        self.packages[1.min(self.packages.len() - 1)]
     }
 
     pub fn native(&self) -> usize {
@@ -32,6 +33,9 @@ impl DependencyPath {
 
     /// `reqwest → hyper-tls → native-tls → openssl-sys` (without the member).
     pub fn describe(&self, graph: &ProjectGraph) -> String {
+        if self.packages.len() == 1 {
+            return graph.packages[self.packages[0]].name.clone();
+        }
         self.packages[1..]
             .iter()
             .map(|&i| graph.packages[i].name.as_str())
@@ -40,8 +44,10 @@ impl DependencyPath {
     }
 }
 
-/// The shortest path to every `links` crate reachable for the target, in
-/// the order first reached.
+/// The shortest path to every native crate reachable for the target, in
+/// the order first reached: crates with a `links` key, crates the native
+/// library table knows, and crates whose sources name a library to link
+/// (a workspace member's own `#[link]` counts too: the path is the member).
 pub fn paths_to_native_crates(graph: &ProjectGraph) -> Vec<DependencyPath> {
     let count = graph.packages.len();
     let mut parent: Vec<Option<usize>> = vec![None; count];
@@ -56,7 +62,8 @@ pub fn paths_to_native_crates(graph: &ProjectGraph) -> Vec<DependencyPath> {
     let mut found = Vec::new();
     while let Some(current) = queue.pop_front() {
         let package = &graph.packages[current];
-        if package.links.is_some() && !graph.members.contains(&current) {
+        let own_link = !package.link_names.is_empty() && graph.members.contains(&current);
+        if package.is_native() && (!graph.members.contains(&current) || own_link) {
             found.push(path_to(current, &parent));
         }
         for edge in graph.edges.get(current).into_iter().flatten() {

@@ -29,6 +29,11 @@ pub struct GraphPackage {
     pub proc_macro: bool,
     /// The features the resolver turned on.
     pub enabled_features: Vec<String>,
+    /// Libraries its sources ask the linker for without a `links` key
+    /// (`#[link(name = "flac")]`, `cargo:rustc-link-lib=…` in build.rs),
+    /// read by the driver from path crates and `-sys` crates.
+    #[serde(default)]
+    pub link_names: Vec<String>,
     /// The features the package declares (`default` included).
     pub declared_features: BTreeMap<String, Vec<String>>,
 }
@@ -40,6 +45,16 @@ pub struct GraphEdge {
     pub normal: bool,
     pub build: bool,
     pub dev: bool,
+}
+
+impl GraphPackage {
+    /// Whether the crate links a native library: a `links` key, a row of
+    /// [`crate::native_libs`], or a library named in its sources.
+    pub fn is_native(&self) -> bool {
+        self.links.is_some()
+            || !self.link_names.is_empty()
+            || crate::native_libs::for_crate(&self.name).next().is_some()
+    }
 }
 
 impl ProjectGraph {
@@ -98,6 +113,39 @@ pub struct TargetConfig {
     /// `[env]` entries and process environment variables that matter to
     /// build scripts (`CC_<triple>`, `<TRIPLE>_OPENSSL_DIR` …), by name.
     pub env: BTreeMap<String, ConfigSetting>,
+    /// What the sysroot the config wires in holds, when there is one.
+    #[serde(default)]
+    pub sysroot: Option<SysrootContents>,
+}
+
+/// The pkg-config modules and libraries a configured sysroot holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SysrootContents {
+    /// The sysroot directory as the config names it.
+    pub root: String,
+    /// `.pc` file names without the extension (`libudev`).
+    pub pkg_config: std::collections::BTreeSet<String>,
+    /// Library names of `lib<name>.so` and `lib<name>.a` files (`udev`).
+    pub libraries: std::collections::BTreeSet<String>,
+}
+
+impl SysrootContents {
+    /// Records one file of the sysroot by its path relative to the root.
+    pub fn add_file(&mut self, relative: &str) {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        if let Some(module) = name.strip_suffix(".pc")
+            && relative.contains("pkgconfig/")
+        {
+            self.pkg_config.insert(module.to_owned());
+        } else if let Some(stem) = name.strip_prefix("lib") {
+            let library = stem
+                .strip_suffix(".a")
+                .or_else(|| stem.split_once(".so").map(|(lib, _)| lib));
+            if let Some(library) = library.filter(|library| !library.is_empty()) {
+                self.libraries.insert(library.to_owned());
+            }
+        }
+    }
 }
 
 /// The package manager that install hints are written for.
@@ -125,6 +173,83 @@ pub struct HostFacts {
     /// `<tuple>-gcc`, zig, qemu-*, llvm-ar, pkg-config.
     pub tools: BTreeMap<String, String>,
     pub package_manager: Option<PackageManager>,
+    /// The Rust toolchain cargo will use, when it could be asked.
+    #[serde(default)]
+    pub toolchain: Option<RustToolchain>,
+}
+
+/// The rustc cargo will run for a project, and how it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RustToolchain {
+    /// The program run: a path, or a name looked up on PATH.
+    pub rustc: String,
+    /// Which setting picked it.
+    pub chosen_by: ToolchainSource,
+    /// `rustc --print sysroot`.
+    pub sysroot: String,
+    /// `rustc -V`, e.g. `rustc 1.96.0 (ac68faa20 2026-05-25)`.
+    pub version: String,
+    /// Who installs a target's std for it.
+    pub kind: ToolchainKind,
+}
+
+/// What chose the toolchain, in cargo's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum ToolchainSource {
+    /// `RUSTC` or `CARGO_BUILD_RUSTC`.
+    Env { var: String },
+    /// `build.rustc` in a cargo config file.
+    Config { path: String },
+    /// rustup's `RUSTUP_TOOLCHAIN`.
+    RustupEnv { toolchain: String },
+    /// A `rust-toolchain.toml` (or `rust-toolchain`) file.
+    ToolchainFile { path: String },
+    /// The `rustc` on PATH (rustup's default toolchain when it is rustup's proxy).
+    Path,
+}
+
+/// Who can install a target's standard library for a toolchain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToolchainKind {
+    /// A rustup toolchain: `rustup target add`.
+    Rustup,
+    /// Debian's (or a derivative's) packaged compiler: the std of each
+    /// architecture is the package `std_package:<debian arch>`
+    /// (`libstd-rust-dev`, or `libstd-rust-web-dev` for `rustc-web`).
+    Debian { std_package: String },
+    /// Anything else: nobody here can add a target to it.
+    Other,
+}
+
+impl RustToolchain {
+    /// The command that installs `target`'s std into this toolchain, when
+    /// one is known.
+    pub fn std_install_command(&self, target: &str) -> Option<String> {
+        match &self.kind {
+            ToolchainKind::Rustup => Some(format!("rustup target add {target}")),
+            ToolchainKind::Debian { std_package } => {
+                let arch = crossport_formats::arch::debian_arch_for_triple(target)?;
+                Some(format!("apt-get install {std_package}:{}", arch.name))
+            }
+            ToolchainKind::Other => None,
+        }
+    }
+}
+
+/// The Debian package of a packaged rustc's std, from the package that
+/// ships the compiler: `rustc` → `libstd-rust-dev`, `rustc-web` →
+/// `libstd-rust-web-dev`, `rustc-1.80` → `libstd-rust-1.80-dev`.
+pub fn debian_std_package(rustc_package: &str) -> Option<String> {
+    let rest = rustc_package.strip_prefix("rustc")?;
+    match rest {
+        "" => Some("libstd-rust-dev".to_owned()),
+        _ => {
+            let suffix = rest.strip_prefix('-')?;
+            Some(format!("libstd-rust-{suffix}-dev"))
+        }
+    }
 }
 
 impl HostFacts {

@@ -16,10 +16,14 @@ mod musl;
 mod native;
 mod toolchain;
 
+#[cfg(test)]
+mod native_tests;
+
 pub use graph::{DependencyPath, paths_to_native_crates};
 pub use input::{
     ConfigSetting, GraphEdge, GraphPackage, HostFacts, Origin, PackageManager, PreflightInput,
-    ProjectGraph, TargetConfig,
+    ProjectGraph, RustToolchain, SysrootContents, TargetConfig, ToolchainKind, ToolchainSource,
+    debian_std_package,
 };
 pub use musl::{StaticChoice, is_musl, rustls_feature, static_choice};
 pub use native::{NativeNeed, NativeStatus, native_need};

@@ -3,7 +3,7 @@
 //! the per-target env of a wired sysroot).
 
 use crate::finding::{FileSpan, Finding, Kind, RelatedNote, Severity};
-use crate::sysroot::dev_package_for_links;
+use crate::native_libs::{self, NativeLibrary};
 use crossport_formats::manifest::Manifest;
 
 use super::graph::{DependencyPath, paths_to_native_crates};
@@ -20,14 +20,26 @@ pub enum NativeStatus {
     BuiltFromSource,
     /// The config points the build script at a library for the target.
     Configured,
+    /// The config wires in a sysroot, but the sysroot lacks the library's
+    /// `.pc` file and `lib….so`.
+    MissingFromSysroot,
 }
 
 /// What a native crate needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NativeNeed {
     pub crate_name: String,
+    /// The `links` key, or the library its sources name (`flac`).
     pub links: String,
+    /// The first package of [`Self::debian_packages`].
     pub debian_package: Option<&'static str>,
+    /// Every `-dev` package the crate needs (ffmpeg's needs several).
+    pub debian_packages: Vec<&'static str>,
+    /// The table's row for the main library, when known.
+    pub library: Option<&'static NativeLibrary>,
+    /// How the library is really spelled when the crate's name for it
+    /// differs only in case (`-lflac`, the package ships `libFLAC.so`).
+    pub spelled: Option<&'static str>,
     pub status: NativeStatus,
 }
 
@@ -57,14 +69,59 @@ const SOURCE_FEATURES: &[&str] = &[
     "static",
 ];
 
-/// Classifies one package with a `links` key for a target.
+/// The table's rows for a package: by crate name, then `links` key, then
+/// the library names its sources give the linker (case-insensitively, so
+/// a mis-capitalised name is still recognised and can be named).
+fn rows_for(package: &GraphPackage) -> (Vec<&'static NativeLibrary>, Option<&'static str>) {
+    let by_crate: Vec<_> = native_libs::for_crate(&package.name).collect();
+    if !by_crate.is_empty() {
+        return (by_crate, None);
+    }
+    if let Some(row) = package.links.as_deref().and_then(native_libs::for_links) {
+        return (vec![row], None);
+    }
+    for name in &package.link_names {
+        if let Some(row) = native_libs::for_library_name(name) {
+            return (vec![row], None);
+        }
+        if let Some((row, real)) = native_libs::for_library_name_ignoring_case(name) {
+            return (vec![row], Some(real));
+        }
+    }
+    (Vec::new(), None)
+}
+
+/// The library a native package links, as a name: its `links` key or the
+/// first library named in its sources.
+fn library_key(package: &GraphPackage, rows: &[&'static NativeLibrary]) -> Option<String> {
+    package
+        .links
+        .clone()
+        .or_else(|| {
+            package
+                .link_names
+                .iter()
+                .find(|name| native_libs::for_library_name(name).is_some())
+                .or(package.link_names.first())
+                .cloned()
+        })
+        .or_else(|| {
+            rows.first()
+                .and_then(|row| row.libraries.first())
+                .map(|l| (*l).to_owned())
+        })
+}
+
+/// Classifies one native package (see [`GraphPackage::is_native`]) for a target.
 pub fn native_need(
     package: &GraphPackage,
     config: &TargetConfig,
     target: &str,
 ) -> Option<NativeNeed> {
-    let links = package.links.clone()?;
-    let debian_package = dev_package_for_links(&links);
+    let (rows, spelled) = rows_for(package);
+    let links = library_key(package, &rows)?;
+    let debian_packages: Vec<&'static str> = rows.iter().map(|row| row.dev_package).collect();
+    let debian_package = debian_packages.first().copied();
     let has = |feature: &str| package.enabled_features.iter().any(|f| f == feature);
     let from_source = SOURCE_FEATURES.iter().any(|f| has(f))
         || SOURCE_FALLBACK.contains(&package.name.as_str())
@@ -74,21 +131,41 @@ pub fn native_need(
     let status = if from_source {
         NativeStatus::BuiltFromSource
     } else if is_configured(&package.name, config, target) {
-        NativeStatus::Configured
+        match (&config.sysroot, rows.first()) {
+            (Some(contents), Some(row)) if !sysroot_holds(contents, row) => {
+                NativeStatus::MissingFromSysroot
+            }
+            _ => NativeStatus::Configured,
+        }
     } else {
         NativeStatus::Needed
     };
     // A links key crossport cannot map (ring's `ring_core_0_17`) is a crate
     // that compiles its own C: the linker fixes cover it.
-    if debian_package.is_none() && status == NativeStatus::Needed {
+    if debian_package.is_none() && status == NativeStatus::Needed && package.links.is_some() {
         return None;
     }
     Some(NativeNeed {
         crate_name: package.name.clone(),
         links,
         debian_package,
+        debian_packages,
+        library: rows.first().copied(),
+        spelled,
         status,
     })
+}
+
+/// Whether a sysroot holds a library: one of its `.pc` files, or one of
+/// its `lib….so`/`lib….a` files.
+pub fn sysroot_holds(contents: &crate::preflight::SysrootContents, row: &NativeLibrary) -> bool {
+    row.pkg_config
+        .iter()
+        .any(|module| contents.pkg_config.contains(*module))
+        || row
+            .libraries
+            .iter()
+            .any(|library| contents.libraries.contains(*library))
 }
 
 fn is_configured(crate_name: &str, config: &TargetConfig, target: &str) -> bool {
@@ -119,7 +196,11 @@ pub(super) fn native_findings(input: &PreflightInput<'_>, target: &str) -> Vec<F
         .filter_map(|path| {
             let package = &graph.packages[path.native()];
             let need = native_need(package, input.config, target)?;
-            (need.status == NativeStatus::Needed).then(|| finding_for(input, target, &path, &need))
+            matches!(
+                need.status,
+                NativeStatus::Needed | NativeStatus::MissingFromSysroot
+            )
+            .then(|| finding_for(input, target, &path, &need))
         })
         .collect()
 }
@@ -135,7 +216,37 @@ fn finding_for(
     let via = path.describe(graph);
     let library = library_name(&need.links);
     let foreign = !same_arch(&input.host.host_triple, target) || input.host.os != "linux";
-    let (severity, message) = if foreign {
+    let (severity, message) = if need.status == NativeStatus::MissingFromSysroot {
+        let root = input
+            .config
+            .sysroot
+            .as_ref()
+            .map_or("the configured sysroot", |s| s.root.as_str());
+        let row = need.library;
+        let files: Vec<String> = row
+            .map(|row| {
+                row.pkg_config
+                    .first()
+                    .map(|pc| format!("{pc}.pc"))
+                    .into_iter()
+                    .chain(row.libraries.first().map(|lib| format!("lib{lib}.so")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (
+            Severity::Error,
+            format!(
+                "{} (via {via}) needs {library} for {target}, but the sysroot at {root} has no {}; add {} to it",
+                need.crate_name,
+                if files.is_empty() {
+                    "file of it".to_owned()
+                } else {
+                    files.join(" or ")
+                },
+                need.debian_package.unwrap_or("the library's -dev package"),
+            ),
+        )
+    } else if foreign {
         (
             Severity::Error,
             format!(
@@ -154,9 +265,19 @@ fn finding_for(
     };
     let kind = if need.crate_name == "openssl-sys" {
         Kind::OpensslNotFound
+    } else if package.links.is_none() && !package.link_names.is_empty() {
+        // `#[link(name = …)]` asks the linker directly, with no pkg-config.
+        Kind::MissingLibraryAtLink
     } else {
         Kind::PkgConfigCross
     };
+    let mut message = message;
+    if let Some(real) = need.spelled {
+        message.push_str(&format!(
+            "; note: it asks for -l{} but the library is lib{real}.so, and file names are case-sensitive",
+            need.links
+        ));
+    }
     let mut finding = Finding::new(kind, severity, message)
         .with_fact("crate", serde_json::Value::from(package.name.clone()))
         .with_fact(
@@ -167,6 +288,10 @@ fn finding_for(
         .with_fact(
             "debian_package",
             need.debian_package.map(serde_json::Value::from),
+        )
+        .with_fact(
+            "debian_packages",
+            serde_json::Value::from(need.debian_packages.clone()),
         )
         .with_fact(
             "direct_dependency",

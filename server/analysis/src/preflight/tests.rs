@@ -192,3 +192,88 @@ fn a_missing_configured_linker_points_at_its_line() {
         Some(30)
     );
 }
+
+fn debian_host() -> HostFacts {
+    HostFacts {
+        rustup_targets: None,
+        toolchain: Some(RustToolchain {
+            rustc: "/usr/bin/rustc".into(),
+            chosen_by: ToolchainSource::Env {
+                var: "RUSTC".into(),
+            },
+            sysroot: "/usr".into(),
+            version: "rustc 1.96.0".into(),
+            kind: ToolchainKind::Debian {
+                std_package: "libstd-rust-web-dev".into(),
+            },
+        }),
+        ..host("x86_64-unknown-linux-gnu")
+    }
+}
+
+#[test]
+fn debians_rustc_gets_its_std_from_the_architectures_package() {
+    let findings = run(
+        &graph(&[]),
+        &debian_host(),
+        &TargetConfig::default(),
+        "armv7-unknown-linux-gnueabihf",
+    );
+    let std = &findings[0];
+    assert_eq!(std.kind, Kind::TargetNotInstalled);
+    assert_eq!(
+        std.facts.get("command"),
+        Some(&serde_json::Value::from(
+            "apt-get install libstd-rust-web-dev:armhf"
+        ))
+    );
+    assert_eq!(std.fixes[0].id, "add_target");
+    assert!(std.fixes[0].title.contains("libstd-rust-web-dev:armhf"));
+
+    // Debian ships no musl std: that is not something to install.
+    let findings = run(
+        &graph(&[]),
+        &debian_host(),
+        &TargetConfig::default(),
+        "aarch64-unknown-linux-musl",
+    );
+    assert_eq!(findings[0].kind, Kind::StdUnavailableForTarget);
+    assert!(findings[0].fixes.is_empty());
+}
+
+#[test]
+fn an_installed_target_of_debians_rustc_needs_nothing() {
+    let mut host = debian_host();
+    host.installed_targets
+        .push("aarch64-unknown-linux-gnu".into());
+    let findings = run(
+        &graph(&[]),
+        &host,
+        &TargetConfig::default(),
+        "aarch64-unknown-linux-gnu",
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.kind != Kind::TargetNotInstalled && f.kind != Kind::StdUnavailableForTarget),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn debian_std_packages_follow_the_compilers_package() {
+    assert_eq!(
+        debian_std_package("rustc").as_deref(),
+        Some("libstd-rust-dev")
+    );
+    assert_eq!(
+        debian_std_package("rustc-web").as_deref(),
+        Some("libstd-rust-web-dev")
+    );
+    assert_eq!(
+        debian_std_package("rustc-1.80").as_deref(),
+        Some("libstd-rust-1.80-dev")
+    );
+    assert_eq!(debian_std_package("rustcx"), None);
+    assert_eq!(debian_std_package("cargo"), None);
+}

@@ -2,16 +2,35 @@
 
 use crate::finding::{FileSpan, Finding, Kind, Severity};
 
-use super::input::{HostFacts, Origin, TargetConfig};
+use super::input::{HostFacts, Origin, RustToolchain, TargetConfig, ToolchainKind};
 use super::same_arch;
 
-/// `target_not_installed` when rustup can supply std, otherwise
-/// `std_unavailable_for_target`.
+/// `target_not_installed` when the toolchain cargo will use can get std
+/// for the target (rustup, or Debian's std package for a packaged rustc),
+/// otherwise `std_unavailable_for_target`.
 pub(super) fn std_finding(host: &HostFacts, target: &str) -> Option<Finding> {
     if host.installed_targets.iter().any(|t| t == target) {
         return None;
     }
-    let finding = match &host.rustup_targets {
+    let finding = match host.toolchain.as_ref().map(|t| (&t.kind, t)) {
+        Some((ToolchainKind::Debian { .. }, toolchain)) => debian_std_finding(toolchain, target),
+        Some((ToolchainKind::Other, toolchain)) => Finding::new(
+            Kind::TargetNotInstalled,
+            Severity::Error,
+            format!(
+                "target std for {target} is not installed in {} (sysroot {}), and nothing here can add it to that toolchain",
+                toolchain.rustc, toolchain.sysroot
+            ),
+        ),
+        _ => rustup_std_finding(host, target),
+    };
+    let mut finding = finding;
+    finding.target = Some(target.to_owned());
+    Some(finding)
+}
+
+fn rustup_std_finding(host: &HostFacts, target: &str) -> Finding {
+    match &host.rustup_targets {
         Some(available) if available.iter().any(|t| t == target) => Finding::new(
             Kind::TargetNotInstalled,
             Severity::Error,
@@ -39,10 +58,35 @@ pub(super) fn std_finding(host: &HostFacts, target: &str) -> Option<Finding> {
                 "target std for {target} is not installed in this toolchain, and there is no rustup to add it"
             ),
         ),
-    };
-    let mut finding = finding;
-    finding.target = Some(target.to_owned());
-    Some(finding)
+    }
+}
+
+/// Debian packages the std of its rustc per architecture; a target with no
+/// Debian architecture (musl, bare metal) has none.
+fn debian_std_finding(toolchain: &RustToolchain, target: &str) -> Finding {
+    match toolchain.std_install_command(target) {
+        Some(command) => Finding::new(
+            Kind::TargetNotInstalled,
+            Severity::Error,
+            format!(
+                "target std for {target} is not installed for Debian's rustc ({})",
+                toolchain.rustc
+            ),
+        )
+        .with_fact("command", serde_json::Value::from(command.clone()))
+        .with_fix(
+            "add_target",
+            format!("install it with `{command}` (as root)"),
+        ),
+        None => Finding::new(
+            Kind::StdUnavailableForTarget,
+            Severity::Error,
+            format!(
+                "Debian packages no std for {target} for its rustc ({}); use a rustup toolchain with `rustup target add {target}`",
+                toolchain.rustc
+            ),
+        ),
+    }
 }
 
 /// Whether the host's default `cc` cannot link the target's objects.

@@ -84,7 +84,11 @@ fn describe(cx: &Context<'_>, start: usize, missed: &[(String, usize)]) -> Findi
         .unwrap_or(start);
     let linker = cx.linking_error(last).map(|(_, linker)| linker);
     let mut finding = cx.finding(Kind::MissingLibraryAtLink, "", start, last);
-    let package = packages::for_library(library);
+    let other_case = packages::for_library(library)
+        .is_none()
+        .then(|| packages::for_library_other_case(library))
+        .flatten();
+    let package = packages::for_library(library).or(other_case.map(|(package, _)| package));
     finding = text_fact(finding, "library", Some(library));
     finding = text_fact(finding, "debian_package", package);
     finding = text_fact(finding, "linker", linker.as_deref());
@@ -104,6 +108,12 @@ fn describe(cx: &Context<'_>, start: usize, missed: &[(String, usize)]) -> Findi
         n => format!(" and {} more", n - 1),
     };
     finding.message = format!("the linker cannot find {what}{more}{for_target}");
+    if let Some((package, real)) = other_case {
+        finding.message.push_str(&format!(
+            "; {package} ships it as lib{real}.so, and file names are case-sensitive: the crate must ask for -l{real}"
+        ));
+        finding = text_fact(finding, "library_spelled", Some(real));
+    }
     let wanted = package.unwrap_or("the library's -dev package");
     let mut finding = finding.with_fix(
         fix::FETCH_SYSROOT_AND_WIRE,
@@ -129,6 +139,26 @@ fn describe(cx: &Context<'_>, start: usize, missed: &[(String, usize)]) -> Findi
 mod tests {
     use super::super::testing::{fact, first_of_kind, fix_ids};
     use crate::finding::Kind;
+
+    #[test]
+    fn names_the_package_of_a_long_tail_library_and_a_case_mismatch() {
+        let log = "error: linking with `clang` failed: exit status: 1
+  = note: ld.lld: error: unable to find library -lasound
+";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "debian_package"), Some("libasound2-dev"));
+        let log = "error: linking with `clang` failed: exit status: 1
+  = note: ld.lld: error: unable to find library -lflac
+";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "debian_package"), Some("libflac-dev"));
+        assert_eq!(fact(&finding, "library_spelled"), Some("FLAC"));
+        assert!(
+            finding.message.contains("libFLAC.so"),
+            "{}",
+            finding.message
+        );
+    }
 
     #[test]
     fn gnu_ld_cannot_find_sqlite() {

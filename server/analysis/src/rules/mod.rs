@@ -25,6 +25,7 @@ mod pkg_config_cross;
 mod runtime_missing_shared_lib;
 mod std_unavailable_for_target;
 mod target_not_installed;
+mod unrecognised_failure;
 mod vendored_openssl_perl;
 mod wrong_arch_library;
 mod wrong_cc_for_target;
@@ -74,7 +75,7 @@ macro_rules! rule {
 }
 
 /// Every rule, in the order of DESIGN.md's table.
-pub static RULES: [Rule; 18] = [
+pub static RULES: [Rule; 19] = [
     rule!(openssl_not_found, Kind::OpensslNotFound),
     rule!(pkg_config_cross, Kind::PkgConfigCross),
     rule!(linker_not_found, Kind::LinkerNotFound),
@@ -93,6 +94,7 @@ pub static RULES: [Rule; 18] = [
     rule!(musl_static, Kind::MuslStatic),
     rule!(vendored_openssl_perl, Kind::VendoredOpensslPerl),
     rule!(zigbuild_error, Kind::ZigbuildError),
+    rule!(unrecognised_failure, Kind::UnrecognisedFailure),
 ];
 
 /// The rule for a kind.
@@ -149,14 +151,14 @@ pub fn triggered_lines(cx: &Context<'_>) -> Vec<Vec<usize>> {
     hits
 }
 
-/// Whether a line matches a trigger of any rule other than `kind`'s.
+/// Whether a line matches a trigger of any rule other than `kind`'s (the
+/// catch-all `unrecognised_failure` does not count: it matches any error).
 pub(crate) fn triggers_other_rule(content: &str, kind: Kind) -> bool {
     let triggers = &*TRIGGERS;
-    triggers
-        .set
-        .matches(content)
-        .iter()
-        .any(|pattern| RULES[triggers.rule_of_pattern[pattern]].kind != kind)
+    triggers.set.matches(content).iter().any(|pattern| {
+        let other = RULES[triggers.rule_of_pattern[pattern]].kind;
+        other != kind && other != Kind::UnrecognisedFailure
+    })
 }
 
 /// Runs every rule; the findings are unordered and may repeat.
@@ -191,6 +193,58 @@ pub(crate) mod fix {
     pub const PASS_TARGET_FLAG: &str = "pass_target_flag";
     pub const UPDATE_ZIGBUILD: &str = "update_zigbuild";
     pub const CONFIGURE_RUNNER: &str = "configure_runner";
+
+    /// The ids `crossport fix --only` plans (see `crate::fixes::plan_fix`).
+    pub const CATALOGUE: [&str; 7] = [
+        ADD_TARGET,
+        CONFIGURE_LINKER,
+        FETCH_SYSROOT_AND_WIRE,
+        CONFIGURE_RUNNER,
+        USE_VENDORED_OPENSSL,
+        USE_RUSTLS,
+        USE_BUNDLED_SQLITE,
+    ];
+
+    /// Shown for the target when the log does not name it.
+    pub const TARGET_PLACEHOLDER: &str = "<TRIPLE>";
+
+    /// The exact command that makes a fix for `target`: `crossport fix
+    /// --target T --only ID` for the fixes crossport plans itself (the
+    /// catalogue id that does the work when the suggestion is narrower, e.g.
+    /// `configure_cc` is done by wiring a sysroot, which sets `CC_<triple>`),
+    /// else the one command that does it. `None` for changes to the code.
+    pub fn command(id: &str, target: Option<&str>) -> Option<String> {
+        let triple = target.unwrap_or(TARGET_PLACEHOLDER);
+        let crossport_fix = |only: &str| format!("crossport fix --target {triple} --only {only}");
+        let command = match id {
+            id if CATALOGUE.contains(&id) => crossport_fix(id),
+            CONFIGURE_CC | CONFIGURE_PKG_CONFIG => crossport_fix(FETCH_SYSROOT_AND_WIRE),
+            // configure_linker picks the toolchain this host has and prints
+            // the install command for its package manager when none is there.
+            INSTALL_CC_TOOL => crossport_fix(CONFIGURE_LINKER),
+            USE_MUSL_TARGET => format!("crossport fix --target {}", libc_variant(triple, true)),
+            USE_GNU_TARGET => format!("crossport fix --target {}", libc_variant(triple, false)),
+            USE_ZIGBUILD_GLIBC => format!("cargo zigbuild --target {triple}.2.31"),
+            UPDATE_ZIGBUILD => "cargo install --locked cargo-zigbuild".to_owned(),
+            PASS_TARGET_FLAG => format!("cargo build --target {triple}"),
+            USE_BUILD_STD => format!("cargo +nightly build -Zbuild-std --target {triple}"),
+            _ => return None,
+        };
+        Some(command)
+    }
+
+    /// The musl (or glibc) sibling of a Linux triple; other triples unchanged.
+    fn libc_variant(triple: &str, musl: bool) -> String {
+        let (from, to) = if musl {
+            ("-gnu", "-musl")
+        } else {
+            ("-musl", "-gnu")
+        };
+        match triple.rfind(from) {
+            Some(at) => format!("{}{to}{}", &triple[..at], &triple[at + from.len()..]),
+            None => triple.to_owned(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -235,6 +289,66 @@ mod tests {
             assert!(rule.source.contains(&marker), "{} lacks its doc", rule.kind);
             assert!(!rule.triggers.is_empty(), "{} has no triggers", rule.kind);
         }
+    }
+
+    #[test]
+    fn the_catalogue_is_what_crossport_fix_plans() {
+        use crate::fixes::{FixContext, Layout, PlanError, Workspace, plan_fix};
+        use crate::preflight::{HostFacts, ProjectGraph};
+        let host = HostFacts::default();
+        let graph = ProjectGraph::default();
+        let release = crossport_formats::arch::debian_release("bookworm").expect("a known release");
+        let target = "aarch64-unknown-linux-gnu";
+        let layout = Layout::project("/w", "/w/.cargo/config.toml", target, "bookworm");
+        let cx = FixContext {
+            target,
+            release,
+            host: &host,
+            graph: &graph,
+            lock: &[],
+            layout: &layout,
+        };
+        let unknown = |id: &str| {
+            let mut files = Workspace::new(Default::default());
+            matches!(
+                plan_fix(&cx, id, &mut files),
+                Err(PlanError::UnknownFix { .. })
+            )
+        };
+        for id in fix::CATALOGUE {
+            assert!(!unknown(id), "crossport fix does not plan {id}");
+        }
+        assert!(unknown(fix::INSTALL_PERL), "the check can fail");
+    }
+
+    #[test]
+    fn every_fix_command_names_a_catalogue_id_and_the_target() {
+        let ids = [
+            fix::ADD_TARGET,
+            fix::CONFIGURE_CC,
+            fix::INSTALL_CC_TOOL,
+            fix::CONFIGURE_PKG_CONFIG,
+            fix::USE_RUSTLS,
+        ];
+        for id in ids {
+            let command = fix::command(id, Some("aarch64-unknown-linux-gnu")).expect("a command");
+            let only = command
+                .strip_prefix("crossport fix --target aarch64-unknown-linux-gnu --only ")
+                .unwrap_or_else(|| panic!("{command}"));
+            assert!(fix::CATALOGUE.contains(&only), "{command}");
+        }
+        assert_eq!(
+            fix::command(fix::ADD_TARGET, None).as_deref(),
+            Some("crossport fix --target <TRIPLE> --only add_target")
+        );
+        assert_eq!(
+            fix::command(fix::USE_MUSL_TARGET, Some("armv7-unknown-linux-gnueabihf")).as_deref(),
+            Some("crossport fix --target armv7-unknown-linux-musleabihf")
+        );
+        assert_eq!(
+            fix::command(fix::USE_NO_STD, Some("thumbv7em-none-eabi")),
+            None
+        );
     }
 
     #[test]

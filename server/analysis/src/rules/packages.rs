@@ -1,65 +1,25 @@
 //! Which Debian package provides a library, header or pkg-config module.
 //!
 //! A finding that says "`-lsqlite3` is missing for aarch64" is more useful
-//! with the package a sysroot needs (`libsqlite3-dev`). This is a small
-//! table of the common `-sys` crates' libraries, not a package search: the
-//! sysroot fetcher resolves the real dependency closure from the index.
+//! with the package a sysroot needs (`libsqlite3-dev`). The names come from
+//! [`crate::native_libs`], the one table of native libraries; the sysroot
+//! fetcher resolves the real dependency closure from the index.
 
-/// (library name as in `-l`, pkg-config module, header prefix, -dev package)
-const TABLE: &[(&str, &str, &str, &str)] = &[
-    ("ssl", "openssl", "openssl/", "libssl-dev"),
-    ("crypto", "libcrypto", "openssl/", "libssl-dev"),
-    ("sqlite3", "sqlite3", "sqlite3.h", "libsqlite3-dev"),
-    ("z", "zlib", "zlib.h", "zlib1g-dev"),
-    ("pq", "libpq", "libpq-fe.h", "libpq-dev"),
-    ("dbus-1", "dbus-1", "dbus/", "libdbus-1-dev"),
-    ("asound", "alsa", "alsa/", "libasound2-dev"),
-    ("udev", "libudev", "libudev.h", "libudev-dev"),
-    ("systemd", "libsystemd", "systemd/", "libsystemd-dev"),
-    ("ssh2", "libssh2", "libssh2.h", "libssh2-1-dev"),
-    ("git2", "libgit2", "git2.h", "libgit2-dev"),
-    ("curl", "libcurl", "curl/", "libcurl4-openssl-dev"),
-    ("zstd", "libzstd", "zstd.h", "libzstd-dev"),
-    ("lzma", "liblzma", "lzma.h", "liblzma-dev"),
-    ("bz2", "bzip2", "bzlib.h", "libbz2-dev"),
-    ("usb-1.0", "libusb-1.0", "libusb-1.0/", "libusb-1.0-0-dev"),
-    ("xkbcommon", "xkbcommon", "xkbcommon/", "libxkbcommon-dev"),
-    (
-        "wayland-client",
-        "wayland-client",
-        "wayland-client.h",
-        "libwayland-dev",
-    ),
-    ("X11", "x11", "X11/", "libx11-dev"),
-    (
-        "fontconfig",
-        "fontconfig",
-        "fontconfig/",
-        "libfontconfig-dev",
-    ),
-    ("freetype", "freetype2", "ft2build.h", "libfreetype-dev"),
-    ("gtk-3", "gtk+-3.0", "gtk/", "libgtk-3-dev"),
-    ("glib-2.0", "glib-2.0", "glib.h", "libglib2.0-dev"),
-    ("pulse", "libpulse", "pulse/", "libpulse-dev"),
-    ("mysqlclient", "mysqlclient", "mysql/", "libmysqlclient-dev"),
-    ("gcc_s", "", "", "libgcc-s1"),
-    ("stdc++", "", "", "libstdc++-dev"),
-    ("c", "", "", "libc6-dev"),
-    ("m", "", "", "libc6-dev"),
-    ("dl", "", "", "libc6-dev"),
-    ("pthread", "", "", "libc6-dev"),
-    ("rt", "", "", "libc6-dev"),
-    ("util", "", "", "libc6-dev"),
-];
+use crate::native_libs::{self, TOOLCHAIN_LIBRARIES};
+
+/// The library name of `-lfoo`, `libfoo.so`, `libfoo.so.1` or `libfoo.a`.
+pub fn library_stem(library: &str) -> &str {
+    let name = library
+        .strip_prefix("lib")
+        .filter(|_| library.contains(".so") || library.ends_with(".a"))
+        .unwrap_or(library);
+    let name = name.split(".so").next().unwrap_or(name);
+    name.strip_suffix(".a").unwrap_or(name)
+}
 
 /// The -dev package for a library as named by `-l` (or `libfoo.so`).
 pub fn for_library(library: &str) -> Option<&'static str> {
-    let name = library
-        .strip_prefix("lib")
-        .filter(|_| library.contains(".so") || library.contains(".a"))
-        .unwrap_or(library);
-    let name = name.split(".so").next().unwrap_or(name);
-    let name = name.strip_suffix(".a").unwrap_or(name);
+    let name = library_stem(library);
     if name.starts_with("crt") || name.starts_with("Scrt") {
         return Some(
             if name.starts_with("crtbegin") || name.starts_with("crtend") {
@@ -69,18 +29,23 @@ pub fn for_library(library: &str) -> Option<&'static str> {
             },
         );
     }
-    TABLE
+    TOOLCHAIN_LIBRARIES
         .iter()
-        .find(|(lib, ..)| *lib == name)
-        .map(|(.., package)| *package)
+        .find(|(lib, _)| *lib == name)
+        .map(|(_, package)| *package)
+        .or_else(|| native_libs::for_library_name(name).map(|row| row.dev_package))
+}
+
+/// A library that exists with other capitals (`-lflac`, the package ships
+/// `libFLAC.so`): the package and the spelling that links.
+pub fn for_library_other_case(library: &str) -> Option<(&'static str, &'static str)> {
+    native_libs::for_library_name_ignoring_case(library_stem(library))
+        .map(|(row, real)| (row.dev_package, real))
 }
 
 /// The -dev package for a pkg-config module.
 pub fn for_pkg_config(module: &str) -> Option<&'static str> {
-    TABLE
-        .iter()
-        .find(|(_, pc, ..)| !pc.is_empty() && *pc == module)
-        .map(|(.., package)| *package)
+    native_libs::for_pkg_config(module).map(|row| row.dev_package)
 }
 
 /// The -dev package for a header as written in `#include <…>`.
@@ -98,10 +63,7 @@ pub fn for_header(header: &str) -> Option<&'static str> {
     if header.starts_with("asm/") || header.starts_with("linux/") {
         return Some("linux-libc-dev");
     }
-    TABLE
-        .iter()
-        .find(|(_, _, prefix, _)| !prefix.is_empty() && header.starts_with(prefix))
-        .map(|(.., package)| *package)
+    native_libs::for_header(header).map(|row| row.dev_package)
 }
 
 /// The runtime package a shared library's soname comes from, the Debian
@@ -134,6 +96,14 @@ mod tests {
         assert_eq!(for_library("crtbeginS.o"), Some("libgcc-dev"));
         assert_eq!(for_library("Scrt1.o"), Some("libc6-dev"));
         assert_eq!(for_pkg_config("dbus-1"), Some("libdbus-1-dev"));
+        assert_eq!(for_library("asound"), Some("libasound2-dev"));
+        assert_eq!(for_library("FLAC"), Some("libflac-dev"));
+        assert_eq!(for_library("flac"), None);
+        assert_eq!(
+            for_library_other_case("flac"),
+            Some(("libflac-dev", "FLAC"))
+        );
+        assert_eq!(for_library("gcc_s"), Some("libgcc-s1"));
         assert_eq!(for_header("openssl/opensslv.h"), Some("libssl-dev"));
         assert_eq!(for_header("bits/libc-header-start.h"), Some("libc6-dev"));
         assert_eq!(for_header("nothing-known.h"), None);

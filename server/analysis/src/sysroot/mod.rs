@@ -17,7 +17,7 @@ mod links;
 
 pub use base_set::{BASE_PACKAGES, choose_base_set, gcc_major};
 pub use closure::{Resolution, ResolutionPackage, ResolveError, ResolveRequest, resolve};
-pub use links::{LINKS_TO_DEV_PACKAGE, dev_package_for_links};
+pub use links::dev_package_for_links;
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ use crossport_analysis::preflight::{ConfigSetting, Origin, TargetConfig};
 use crossport_formats::cargo_config::{CargoConfig, ConfigError};
 
 use crate::host::find_program;
+use crate::overlay::Overlay;
 
 /// Why the config could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -90,13 +91,18 @@ pub fn config_file_in(dir: &Path) -> PathBuf {
 
 /// Reads every config file for `cwd`, the way cargo would.
 pub fn discover(cwd: &Path) -> Result<CargoConfigs, ConfigLoadError> {
+    discover_with(cwd, &Overlay::new())
+}
+
+/// [`discover`], reading open editor buffers instead of their files.
+pub fn discover_with(cwd: &Path, overlay: &Overlay) -> Result<CargoConfigs, ConfigLoadError> {
     let cargo_home = cargo_home();
     let mut files = Vec::new();
     let mut seen_home = false;
     for dir in cwd.ancestors() {
         let dot_cargo = dir.join(".cargo");
         let path = config_file_in(&dot_cargo);
-        if !path.is_file() {
+        if !overlay.is_file(&path) {
             continue;
         }
         let scope = if same_dir(&dot_cargo, &cargo_home) {
@@ -105,11 +111,11 @@ pub fn discover(cwd: &Path) -> Result<CargoConfigs, ConfigLoadError> {
         } else {
             FileScope::Project
         };
-        files.push(load(&path, scope)?);
+        files.push(load(&path, scope, overlay)?);
     }
     let home_file = config_file_in(&cargo_home);
-    if !seen_home && home_file.is_file() {
-        files.push(load(&home_file, FileScope::User)?);
+    if !seen_home && overlay.is_file(&home_file) {
+        files.push(load(&home_file, FileScope::User, overlay)?);
     }
     let env = std::env::vars()
         .filter(|(name, _)| is_relevant_env(name))
@@ -128,8 +134,8 @@ fn same_dir(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn load(path: &Path, scope: FileScope) -> Result<ConfigFile, ConfigLoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigLoadError::Read {
+fn load(path: &Path, scope: FileScope, overlay: &Overlay) -> Result<ConfigFile, ConfigLoadError> {
+    let text = overlay.read(path).map_err(|source| ConfigLoadError::Read {
         path: path.to_owned(),
         source,
     })?;

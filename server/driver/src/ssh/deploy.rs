@@ -40,9 +40,14 @@ pub fn write_dockerfile(path: &Path, text: &str) -> Result<(), SshError> {
 }
 
 /// Uploads the binary to `path` on the host: streamed over ssh into a temp
-/// name beside it, size-checked, made executable and renamed over the old
+/// file beside it, size-checked, made executable and renamed over the old
 /// file (atomic on the server's file system). Then runs `restart`, if any,
 /// with `sh -c`.
+///
+/// The temp file is made by `mktemp` (a random name, created exclusively):
+/// a predictable name such as `$dest.crossport-upload.$$` lets anyone who
+/// can write to the directory plant a symlink there in advance, and the
+/// upload would be written through it and the link renamed over `dest`.
 pub fn deploy_ssh(
     binary: &Path,
     host: &SshHost,
@@ -63,7 +68,7 @@ pub fn deploy_ssh(
         .len();
     let dest = shell_quote(path);
     let upload = format!(
-        "set -e; dest={dest}; tmp=\"$dest.crossport-upload.$$\"; \
+        "set -e; dest={dest}; tmp=$(mktemp \"$dest.crossport-upload.XXXXXXXX\"); \
          trap 'rm -f -- \"$tmp\"' EXIT; cat > \"$tmp\"; \
          size=$(wc -c < \"$tmp\" | tr -d ' '); \
          if [ \"$size\" != {bytes} ]; then echo \"received $size of {bytes} bytes\" >&2; exit 3; fi; \

@@ -11,6 +11,34 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+/// The first line of a cache directory tag (bford.info/cachedir), which
+/// backup tools know to skip; crossport's own second line tells `clean`
+/// that the directory is a crossport cache.
+pub const CACHEDIR_TAG_SIGNATURE: &str = "Signature: 8a477f597d28d172789f06886806bc55";
+const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+     # This file is a cache directory tag created by crossport.\n\
+     # For information about cache directory tags see https://bford.info/cachedir/\n";
+const CACHEDIR_TAG_OWNER: &str = "created by crossport";
+
+/// What may be in a directory that becomes a crossport cache: its own
+/// layout (so caches from before the tag get one) and nothing else.
+const LAYOUT: &[&str] = &[
+    "debs",
+    "indexes",
+    "releases",
+    "resolutions",
+    "unpacked",
+    "sysroots",
+    ".lock",
+    "CACHEDIR.TAG",
+];
+
+/// An exclusive hold on a cache (`<cache>/.lock`), released when dropped.
+#[derive(Debug)]
+pub struct CacheLock {
+    _file: fs::File,
+}
+
 /// The cache directory and its layout.
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -72,6 +100,59 @@ impl Cache {
     /// Where default sysroots are assembled.
     pub fn sysroots_dir(&self) -> PathBuf {
         self.root.join("sysroots")
+    }
+
+    /// Creates the cache directory if needed and tags it as crossport's,
+    /// unless it already holds things that are not (`--cache-dir ~`): such
+    /// a directory still works as a cache but `clean` will not touch it.
+    pub fn prepare(&self) -> io::Result<()> {
+        fs::create_dir_all(&self.root)?;
+        if self.is_tagged() {
+            return Ok(());
+        }
+        let foreign = fs::read_dir(&self.root)?
+            .filter_map(Result::ok)
+            .any(|entry| !LAYOUT.contains(&entry.file_name().to_string_lossy().as_ref()));
+        if foreign {
+            return Ok(());
+        }
+        write_atomically(&self.root.join("CACHEDIR.TAG"), CACHEDIR_TAG.as_bytes())
+    }
+
+    /// Whether the directory carries the tag crossport writes.
+    pub fn is_tagged(&self) -> bool {
+        fs::read_to_string(self.root.join("CACHEDIR.TAG")).is_ok_and(|text| {
+            text.starts_with(CACHEDIR_TAG_SIGNATURE) && text.contains(CACHEDIR_TAG_OWNER)
+        })
+    }
+
+    fn lock_file(&self) -> io::Result<fs::File> {
+        fs::create_dir_all(&self.root)?;
+        fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.root.join(".lock"))
+    }
+
+    /// Takes the cache's exclusive lock, waiting for another crossport
+    /// process that holds it (an editor's language server and a terminal,
+    /// parallel CI jobs). Every write to the cache happens under it.
+    pub fn lock(&self) -> io::Result<CacheLock> {
+        let file = self.lock_file()?;
+        file.lock()?;
+        Ok(CacheLock { _file: file })
+    }
+
+    /// [`Cache::lock`] without waiting: `Ok(None)` when another process
+    /// holds it.
+    pub fn try_lock(&self) -> io::Result<Option<CacheLock>> {
+        let file = self.lock_file()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(CacheLock { _file: file })),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(err)) => Err(err),
+        }
     }
 
     /// Stores verified bytes at `path` through a temp file and a rename.

@@ -9,13 +9,18 @@
 //! - a hard link must name a file already inside the sysroot;
 //! - every write goes to a parent directory whose real path is inside the
 //!   sysroot, and an existing path is replaced, never followed;
-//! - the uncompressed total is capped (decompression bombs);
+//! - an entry that would replace a directory with a non-directory is
+//!   refused, as dpkg refuses it, naming both packages;
+//! - the uncompressed bytes and the number of entries are capped over the
+//!   whole fetch, across every worker (decompression and inode bombs);
 //! - no owners, permissions or extended attributes are restored.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Why a package could not be unpacked.
 #[derive(Debug, thiserror::Error)]
@@ -40,8 +45,27 @@ pub enum ExtractError {
         target: String,
         reason: &'static str,
     },
-    #[error("{package}: unpacked size exceeds the limit of {limit} bytes (decompression bomb?)")]
+    #[error(
+        "{package}: the unpacked files would exceed the limit of {} for this fetch (a decompression bomb?); \
+         raise it with CROSSPORT_UNPACK_LIMIT (bytes) if the packages really are that large",
+        human_bytes(*.limit)
+    )]
     TooLarge { package: String, limit: u64 },
+    #[error(
+        "{package}: the packages hold more than {limit} entries for this fetch (an inode bomb?); \
+         raise it with CROSSPORT_UNPACK_ENTRY_LIMIT if the packages really are that large"
+    )]
+    TooManyEntries { package: String, limit: u64 },
+    #[error(
+        "{package}: refused entry {entry:?}: it would replace a directory {detail}, \
+         which dpkg refuses too"
+    )]
+    ReplacesDirectory {
+        package: String,
+        entry: String,
+        /// Whose directory, and what to do.
+        detail: String,
+    },
     #[error("{package}: cannot write {path}: {source}")]
     Write {
         package: String,
@@ -55,11 +79,14 @@ pub enum ExtractError {
 pub struct Unpacker {
     /// The sysroot being built, canonicalised.
     root: PathBuf,
-    /// Bytes still allowed before the size cap trips.
-    budget: u64,
-    limit: u64,
+    /// Bytes and entries still allowed, possibly shared with other
+    /// unpackers of the same fetch.
+    budget: Arc<Budget>,
     /// Relative path (with `/` separators) → package that put it there.
     pub files: BTreeMap<String, String>,
+    /// Directories created from a package's own directory entry →
+    /// that package (to name it when a later entry would replace one).
+    dirs: BTreeMap<String, String>,
     /// Every entry placed, in order, as the archive gave it (link targets
     /// unrewritten), so the tree can be replayed into another root.
     pub entries: Vec<Recorded>,
@@ -100,15 +127,96 @@ pub struct UnpackStats {
     pub bytes: u64,
 }
 
+/// The caps of one fetch: uncompressed bytes and tar entries still
+/// allowed. Shared (behind an `Arc`) by every unpacker of the fetch, so
+/// parallel workers cannot each use the whole limit.
+#[derive(Debug)]
+pub struct Budget {
+    byte_limit: u64,
+    entry_limit: u64,
+    bytes_left: AtomicU64,
+    entries_left: AtomicU64,
+}
+
+impl Budget {
+    pub fn new(byte_limit: u64, entry_limit: u64) -> Arc<Self> {
+        Arc::new(Self {
+            byte_limit,
+            entry_limit,
+            bytes_left: AtomicU64::new(byte_limit),
+            entries_left: AtomicU64::new(entry_limit),
+        })
+    }
+
+    /// The uncompressed bytes still allowed.
+    pub fn bytes_left(&self) -> u64 {
+        self.bytes_left.load(Ordering::SeqCst)
+    }
+
+    pub fn byte_limit(&self) -> u64 {
+        self.byte_limit
+    }
+
+    pub fn entry_limit(&self) -> u64 {
+        self.entry_limit
+    }
+
+    /// Takes `n` bytes from the budget; false (and nothing taken) when
+    /// fewer are left.
+    fn take_bytes(&self, n: u64) -> bool {
+        take(&self.bytes_left, n)
+    }
+
+    /// Gives back bytes taken but not written.
+    fn refund_bytes(&self, n: u64) {
+        self.bytes_left.fetch_add(n, Ordering::SeqCst);
+    }
+
+    fn take_entry(&self) -> bool {
+        take(&self.entries_left, 1)
+    }
+}
+
+fn take(counter: &AtomicU64, n: u64) -> bool {
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+            left.checked_sub(n)
+        })
+        .is_ok()
+}
+
+/// `bytes` in the largest binary unit that keeps it readable:
+/// `4 GiB`, `1.5 MiB`, `512 bytes`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let text = format!("{value:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text} {}", UNITS[unit])
+}
+
 impl Unpacker {
     /// An unpacker into `root` (which must exist) allowing at most `limit`
-    /// uncompressed bytes over all packages.
+    /// uncompressed bytes over all packages, and any number of entries.
     pub fn new(root: &Path, limit: u64) -> io::Result<Self> {
+        Self::with_budget(root, Budget::new(limit, u64::MAX))
+    }
+
+    /// An unpacker into `root` drawing on a budget shared with others.
+    pub fn with_budget(root: &Path, budget: Arc<Budget>) -> io::Result<Self> {
         Ok(Self {
             root: root.canonicalize()?,
-            budget: limit,
-            limit,
+            budget,
             files: BTreeMap::new(),
+            dirs: BTreeMap::new(),
             entries: Vec::new(),
         })
     }
@@ -138,6 +246,9 @@ impl Unpacker {
         let mut stats = UnpackStats::default();
         for entry in archive.entries().map_err(tar_error)? {
             let mut entry = entry.map_err(tar_error)?;
+            if !self.budget.take_entry() {
+                return Err(self.too_many_entries(package));
+            }
             stats.entries += 1;
             stats.bytes += self.unpack_entry(package, &mut entry)?;
         }
@@ -192,9 +303,13 @@ impl Unpacker {
     ) -> Result<u64, ExtractError> {
         if kind == RecordedKind::Dir {
             self.create_dir(package, relative)?;
+            self.dirs
+                .entry(slash_path(relative))
+                .or_insert_with(|| package.to_owned());
             self.record(relative, kind);
             return Ok(0);
         }
+        self.refuse_replacing_dir(package, raw_path, relative)?;
         let parent = self.prepare_parent(package, raw_path, relative)?;
         let file_name = relative
             .file_name()
@@ -227,6 +342,47 @@ impl Unpacker {
         Ok(written)
     }
 
+    /// dpkg never replaces a directory with a file, symlink or hard link
+    /// ("trying to overwrite directory … with nondirectory"): doing so
+    /// would silently drop every file an earlier package put inside it.
+    fn refuse_replacing_dir(
+        &self,
+        package: &str,
+        raw_path: &str,
+        relative: &Path,
+    ) -> Result<(), ExtractError> {
+        let path = self.root.join(relative);
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            return Ok(());
+        }
+        let key = slash_path(relative);
+        let inside = format!("{key}/");
+        let owner = self
+            .dirs
+            .get(&key)
+            .or_else(|| {
+                self.files
+                    .range(inside.clone()..)
+                    .next()
+                    .filter(|(name, _)| name.starts_with(&inside))
+                    .map(|(_, owner)| owner)
+            })
+            .map_or_else(|| "an earlier package".to_owned(), Clone::clone);
+        let detail = if owner == package {
+            "of the same package with a non-directory (the package is broken)".to_owned()
+        } else {
+            format!(
+                "from {owner} with a non-directory; {owner} and {package} cannot share a \
+                 sysroot, leave one of them out"
+            )
+        };
+        Err(ExtractError::ReplacesDirectory {
+            package: package.to_owned(),
+            entry: raw_path.to_owned(),
+            detail,
+        })
+    }
+
     fn record(&mut self, relative: &Path, kind: RecordedKind) {
         self.entries.push(Recorded {
             path: slash_path(relative),
@@ -254,6 +410,9 @@ impl Unpacker {
             let relative = entry_path(&entry.path)
                 .map_err(&refuse)?
                 .ok_or_else(|| refuse("empty path"))?;
+            if !self.budget.take_entry() {
+                return Err(self.too_many_entries(package));
+            }
             written += self.place::<std::io::Empty>(
                 package,
                 &entry.path,
@@ -274,14 +433,13 @@ impl Unpacker {
         size: u64,
         dest: &Path,
     ) -> Result<u64, ExtractError> {
-        if size > self.budget {
+        if !self.budget.take_bytes(size) {
             return Err(self.too_large(package));
         }
         remove_existing(package, dest)?;
         if fs::hard_link(source, dest).is_err() {
             fs::copy(source, dest).map_err(|err| write_error(package, dest, err))?;
         }
-        self.budget -= size;
         Ok(size)
     }
 
@@ -360,9 +518,24 @@ impl Unpacker {
         dest: &Path,
     ) -> Result<u64, ExtractError> {
         let declared = entry.header().size().unwrap_or(u64::MAX);
-        if declared > self.budget {
+        // Reserve the declared size up front: other workers draw on the
+        // same budget, so checking first and subtracting later would race.
+        if !self.budget.take_bytes(declared) {
             return Err(self.too_large(package));
         }
+        let result = self.copy_entry(package, entry, dest, declared);
+        let copied = *result.as_ref().unwrap_or(&0);
+        self.budget.refund_bytes(declared.saturating_sub(copied));
+        result
+    }
+
+    fn copy_entry<R: Read>(
+        &self,
+        package: &str,
+        entry: &mut tar::Entry<'_, R>,
+        dest: &Path,
+        declared: u64,
+    ) -> Result<u64, ExtractError> {
         remove_existing(package, dest)?;
         let mut file = fs::OpenOptions::new()
             .write(true)
@@ -370,8 +543,8 @@ impl Unpacker {
             .open(dest)
             .map_err(|source| write_error(package, dest, source))?;
         // The header's size is what the tar reader yields, but bound the
-        // copy anyway so a lying header cannot write more than the budget.
-        let mut limited = entry.take(self.budget + 1);
+        // copy anyway so a lying header cannot write more than it reserved.
+        let mut limited = entry.take(declared.saturating_add(1));
         let copied = copy(&mut limited, &mut file).map_err(|err| match err {
             CopyError::Read(source) => ExtractError::Tar {
                 package: package.to_owned(),
@@ -379,22 +552,28 @@ impl Unpacker {
             },
             CopyError::Write(source) => write_error(package, dest, source),
         })?;
-        if copied > self.budget {
+        if copied > declared {
             return Err(self.too_large(package));
         }
-        self.budget -= copied;
         Ok(copied)
     }
 
-    /// The uncompressed bytes still allowed.
-    pub fn budget(&self) -> u64 {
-        self.budget
+    /// The budget this unpacker draws on.
+    pub fn budget(&self) -> &Arc<Budget> {
+        &self.budget
     }
 
     fn too_large(&self, package: &str) -> ExtractError {
         ExtractError::TooLarge {
             package: package.to_owned(),
-            limit: self.limit,
+            limit: self.budget.byte_limit,
+        }
+    }
+
+    fn too_many_entries(&self, package: &str) -> ExtractError {
+        ExtractError::TooManyEntries {
+            package: package.to_owned(),
+            limit: self.budget.entry_limit,
         }
     }
 
@@ -494,7 +673,7 @@ pub fn decompress_data_tar(package: &str, deb: &[u8], limit: u64) -> Result<Vec<
 
 /// The sysroot-relative path of an entry: `./usr/lib/x` → `usr/lib/x`.
 /// `None` for the root itself; an error for absolute or `..` paths.
-fn entry_path(raw: &str) -> Result<Option<PathBuf>, &'static str> {
+pub(crate) fn entry_path(raw: &str) -> Result<Option<PathBuf>, &'static str> {
     if raw.starts_with('/') {
         return Err("absolute path");
     }

@@ -82,6 +82,59 @@ impl LockedSysroot {
         sha256_hex(text.as_bytes())[..12].to_owned()
     }
 
+    /// Checks every field used as a path, a URL part or a cache key; the
+    /// error names the package (or `""` for the sysroot's own fields).
+    pub fn validate(&self) -> Result<(), (String, BadField)> {
+        let target_ok = !self.target.is_empty()
+            && self.target.len() <= 64
+            && self
+                .target
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        if !target_ok {
+            return Err((
+                String::new(),
+                bad("target", &self.target, "not a target triple"),
+            ));
+        }
+        if crossport_formats::arch::debian_release(&self.release)
+            .is_none_or(|r| r.codename != self.release)
+        {
+            return Err((
+                String::new(),
+                bad("release", &self.release, "not a known Debian codename"),
+            ));
+        }
+        if !is_arch(&self.arch) {
+            return Err((
+                String::new(),
+                bad("arch", &self.arch, "not a Debian architecture"),
+            ));
+        }
+        if !is_sha256_hex(&self.packages_index_sha256) {
+            return Err((
+                String::new(),
+                bad(
+                    "packages_index_sha256",
+                    &self.packages_index_sha256,
+                    "not 64 lowercase hex digits",
+                ),
+            ));
+        }
+        for root in &self.requested {
+            if root.is_empty() || root.len() > 256 || root.chars().any(char::is_control) {
+                return Err((
+                    String::new(),
+                    bad("requested", root, "not a package relation"),
+                ));
+            }
+        }
+        for package in &self.packages {
+            validate_package(package).map_err(|field| (package.name.clone(), field))?;
+        }
+        Ok(())
+    }
+
     /// The default directory name for this sysroot.
     pub fn dir_name(&self) -> String {
         format!("{}-{}-{}", self.target, self.release, self.set_hash())
@@ -110,6 +163,130 @@ pub enum LockError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{path}: {entry}: `{field}` is {value:?}, {reason}; the lock was edited or is corrupt: \
+         restore it from version control, or re-resolve with `crossport sysroot fetch --update`"
+    )]
+    Invalid {
+        path: PathBuf,
+        /// Which sysroot and package the field belongs to.
+        entry: String,
+        field: &'static str,
+        value: String,
+        reason: &'static str,
+    },
+}
+
+/// A lock field that failed [`validate_package`] or [`LockedSysroot::validate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadField {
+    pub field: &'static str,
+    pub value: String,
+    pub reason: &'static str,
+}
+
+fn bad(field: &'static str, value: &str, reason: &'static str) -> BadField {
+    BadField {
+        field,
+        value: value.chars().take(120).collect(),
+        reason,
+    }
+}
+
+/// Whether `text` is a lowercase hex SHA256.
+pub fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Debian policy 5.6.1: lowercase letters, digits, `+ - .`, at least two
+/// characters, starting with a letter or digit.
+fn is_package_name(text: &str) -> bool {
+    text.len() >= 2
+        && text
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b))
+}
+
+/// Debian policy 5.6.12: `[epoch:]upstream[-revision]`, from digits,
+/// letters and `. + ~ - :`; the epoch is digits.
+fn is_version(text: &str) -> bool {
+    let upstream = match text.split_once(':') {
+        Some((epoch, rest)) => {
+            if epoch.is_empty() || !epoch.bytes().all(|b| b.is_ascii_digit()) {
+                return false;
+            }
+            rest
+        }
+        None => text,
+    };
+    upstream.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && upstream
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".+~-:".contains(&b))
+}
+
+fn is_arch(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 32
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A `.deb` path relative to a mirror's base: `pool/…/name.deb`, plain
+/// components only (no `..`, `.`, empty, absolute or backslash parts).
+fn is_pool_path(text: &str) -> bool {
+    text.starts_with("pool/")
+        && text.ends_with(".deb")
+        && text.len() <= 512
+        && text.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-._~:%".contains(&b))
+        })
+}
+
+/// Checks every field of a locked package that is used as a path, a URL
+/// part or a cache key.
+pub fn validate_package(package: &LockedPackage) -> Result<(), BadField> {
+    if !is_package_name(&package.name) {
+        return Err(bad("name", &package.name, "not a Debian package name"));
+    }
+    if !is_version(&package.version) {
+        return Err(bad("version", &package.version, "not a Debian version"));
+    }
+    if !is_arch(&package.architecture) {
+        return Err(bad(
+            "architecture",
+            &package.architecture,
+            "not a Debian architecture",
+        ));
+    }
+    if !is_pool_path(&package.filename) {
+        return Err(bad(
+            "filename",
+            &package.filename,
+            "not a relative pool/…/*.deb path of plain components",
+        ));
+    }
+    if !is_sha256_hex(&package.sha256) {
+        return Err(bad(
+            "sha256",
+            &package.sha256,
+            "not 64 lowercase hex digits",
+        ));
+    }
+    Ok(())
 }
 
 impl LockFile {
@@ -135,6 +312,24 @@ impl LockFile {
                 found: lock.version,
             });
         }
+        for sysroot in &lock.sysroots {
+            sysroot
+                .validate()
+                .map_err(|(package, field)| LockError::Invalid {
+                    path: path.to_owned(),
+                    entry: if package.is_empty() {
+                        format!("sysroot {} ({})", sysroot.target, sysroot.release)
+                    } else {
+                        format!(
+                            "sysroot {} ({}), package {package}",
+                            sysroot.target, sysroot.release
+                        )
+                    },
+                    field: field.field,
+                    value: field.value,
+                    reason: field.reason,
+                })?;
+        }
         Ok(Some(lock))
     }
 
@@ -153,6 +348,29 @@ impl LockFile {
             path: path.to_owned(),
             source,
         })
+    }
+
+    /// Read-modify-write of the lock file under an exclusive advisory lock
+    /// on its directory, so two crossport processes updating entries of one
+    /// lock file do not drop each other's change. Returns the written lock.
+    pub fn update(path: &Path, change: impl FnOnce(&mut Self)) -> Result<Self, LockError> {
+        let write_error = |source| LockError::Write {
+            path: path.to_owned(),
+            source,
+        };
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir).map_err(write_error)?;
+        // A directory can be locked without creating a file beside the
+        // user's lock; the rename that writes the lock keeps the directory.
+        let guard = std::fs::File::open(dir).map_err(write_error)?;
+        guard.lock().map_err(write_error)?;
+        let mut lock = Self::read(path)?.unwrap_or_default();
+        change(&mut lock);
+        lock.write(path)?;
+        Ok(lock)
     }
 
     /// The entry for a target (and release, when given).

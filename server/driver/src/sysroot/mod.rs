@@ -25,7 +25,7 @@ use crossport_formats::packages::PackageIndex;
 use crossport_formats::release::{FileHash, Release};
 use serde::Serialize;
 
-use cache::{Cache, sha256_hex};
+use cache::{Cache, CacheLock, sha256_hex};
 use extract::{ExtractError, Unpacker};
 use http::{ByteCounter, Http, HttpError};
 use lock::{LockError, LockFile, LockedPackage, LockedSysroot, Manifest, ManifestPackage};
@@ -33,8 +33,14 @@ use mirror::{Mirror, MirrorError};
 
 pub use lock::{LOCK_FILE_NAME, MANIFEST_PATH};
 
-/// Cap on the uncompressed size of one sysroot (decompression bombs).
+/// Cap on the uncompressed bytes one fetch unpacks, over all packages and
+/// workers (decompression bombs).
 pub const DEFAULT_UNPACK_LIMIT: u64 = 4 << 30;
+
+/// Cap on the tar entries one fetch unpacks, over all packages and workers
+/// (a bomb of empty files fills inodes, not bytes). A large real sysroot
+/// has tens of thousands.
+pub const DEFAULT_UNPACK_ENTRY_LIMIT: u64 = 1 << 20;
 
 /// What to fetch.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +68,8 @@ pub struct FetchRequest {
     pub no_base_set: bool,
     /// Uncompressed size cap; [`DEFAULT_UNPACK_LIMIT`] when `None`.
     pub unpack_limit: Option<u64>,
+    /// Entry count cap; [`DEFAULT_UNPACK_ENTRY_LIMIT`] when `None`.
+    pub unpack_entry_limit: Option<u64>,
 }
 
 /// What a fetch or sync did.
@@ -156,6 +164,15 @@ pub enum SysrootError {
     Resolve(#[from] ResolveError),
     #[error(transparent)]
     Extract(#[from] ExtractError),
+    /// Unpacking one package failed; names its version and file.
+    #[error("cannot unpack {package} {version} ({filename}): {source}")]
+    Unpack {
+        package: String,
+        version: String,
+        /// Mirror-relative path of the `.deb`.
+        filename: String,
+        source: Box<ExtractError>,
+    },
     #[error(transparent)]
     Lock(#[from] LockError),
     #[error("{path}: no sysroot for {target}{} in the lock file", release.as_deref().map(|r| format!(" ({r})")).unwrap_or_default())]
@@ -165,14 +182,61 @@ pub enum SysrootError {
         release: Option<String>,
     },
     #[error(
-        "{0} exists and is not a crossport sysroot (no {MANIFEST_PATH}); refusing to replace it"
+        "{path} is {what}, not a crossport sysroot (no {MANIFEST_PATH}); refusing to replace it: \
+         pass a --dir that does not exist yet, is empty, or holds a sysroot crossport built"
     )]
-    NotASysroot(PathBuf),
+    NotASysroot { path: PathBuf, what: &'static str },
+    #[error(
+        "{path} is not a crossport cache (no CACHEDIR.TAG written by crossport); refusing to \
+         remove anything under it: pass the --cache-dir crossport uses, or remove it yourself"
+    )]
+    NotACache { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// Refuses a `--dir` that a sysroot may not replace: anything but an absent
+/// path, an empty directory, or a directory holding a crossport manifest
+/// (a regular file, a symlink, a device, someone's project).
+pub fn check_replaceable(dir: &Path) -> Result<(), SysrootError> {
+    let refuse = |what| {
+        Err(SysrootError::NotASysroot {
+            path: dir.to_owned(),
+            what,
+        })
+    };
+    let metadata = match std::fs::symlink_metadata(dir) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(SysrootError::Io {
+                path: dir.to_owned(),
+                source,
+            });
+        }
+    };
+    let kind = metadata.file_type();
+    if kind.is_symlink() {
+        return refuse("a symbolic link");
+    }
+    if kind.is_file() {
+        return refuse("a regular file");
+    }
+    if !kind.is_dir() {
+        return refuse("a special file");
+    }
+    let mut entries = std::fs::read_dir(dir).map_err(io_error(dir))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    let manifest = dir.join(MANIFEST_PATH);
+    if std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    refuse("a non-empty directory")
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SysrootError + '_ {
@@ -232,6 +296,27 @@ pub fn default_sysroot_dir(cache: &Cache, locked: &LockedSysroot) -> PathBuf {
     cache.sysroots_dir().join(locked.dir_name())
 }
 
+/// Creates and tags the cache, then takes its lock (waiting, off the async
+/// workers, while another crossport process holds it).
+async fn lock_cache(cache: &Cache) -> Result<CacheLock, SysrootError> {
+    cache.prepare().map_err(io_error(&cache.root))?;
+    if let Some(lock) = cache.try_lock().map_err(io_error(&cache.root))? {
+        return Ok(lock);
+    }
+    tracing::info!(
+        "waiting for another crossport process using the cache {}",
+        cache.root.display()
+    );
+    let waiting = cache.clone();
+    tokio::task::spawn_blocking(move || waiting.lock())
+        .await
+        .map_err(|err| SysrootError::Io {
+            path: cache.root.clone(),
+            source: std::io::Error::other(err),
+        })?
+        .map_err(io_error(&cache.root))
+}
+
 fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -258,7 +343,7 @@ pub async fn fetch(
         request.lock_file.as_deref(),
     )?;
     let requested = requested_roots(request);
-    let mut lock_file = LockFile::read(&plan.lock_path)?.unwrap_or_default();
+    let lock_file = LockFile::read(&plan.lock_path)?.unwrap_or_default();
     if !request.update
         && let Some(locked) = lock_file.find(&plan.target, Some(&plan.release))
         && locked.requested == requested
@@ -282,11 +367,15 @@ pub async fn fetch(
             ));
         }
     }
+    if let Some(dir) = &request.dir {
+        check_replaceable(dir)?;
+    }
     let mirror = mirror::choose_mirror(request.mirror.as_deref(), &plan.release)?;
     let keyring = load_keyring(request.keyring.as_deref())?;
     let http = Http::new()?;
     let mut timings = Timings::default();
     let counter = ByteCounter::default();
+    let _cache_lock = lock_cache(&plan.cache).await?;
 
     progress(ProgressEvent::Phase("release"));
     let phase = Instant::now();
@@ -359,8 +448,7 @@ pub async fn fetch(
         &mut timings,
     )
     .await?;
-    lock_file.upsert(locked.clone());
-    lock_file.write(&plan.lock_path)?;
+    LockFile::update(&plan.lock_path, |lock| lock.upsert(locked.clone()))?;
     timings.total_ms = millis(started);
     Ok(outcome(
         &plan,
@@ -384,6 +472,7 @@ pub struct SyncRequest {
     pub offline: bool,
     pub lock_file: Option<PathBuf>,
     pub unpack_limit: Option<u64>,
+    pub unpack_entry_limit: Option<u64>,
 }
 
 /// Recreates a sysroot exactly from the lock file: the locked `.deb`s,
@@ -416,6 +505,8 @@ pub async fn sync(
             },
         ));
     }
+    check_replaceable(&dir)?;
+    let _cache_lock = lock_cache(&plan.cache).await?;
     let all_cached = locked
         .packages
         .iter()
@@ -432,6 +523,7 @@ pub async fn sync(
     let fetch_like = FetchRequest {
         offline: request.offline,
         unpack_limit: request.unpack_limit,
+        unpack_entry_limit: request.unpack_entry_limit,
         ..FetchRequest::default()
     };
     let mut timings = Timings::default();
@@ -886,7 +978,13 @@ async fn build_sysroot(
     // Unpacking is blocking work (threads and file IO); on a multi-threaded
     // runtime (the language server's) let tokio move other tasks off this
     // worker meanwhile.
-    let unpack = || assemble(plan, locked, dir, request.unpack_limit, progress);
+    let limits = Limits {
+        bytes: request.unpack_limit.unwrap_or(DEFAULT_UNPACK_LIMIT),
+        entries: request
+            .unpack_entry_limit
+            .unwrap_or(DEFAULT_UNPACK_ENTRY_LIMIT),
+    };
+    let unpack = || assemble(plan, locked, dir, limits, progress);
     let multi_thread = tokio::runtime::Handle::try_current()
         .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
     if multi_thread {
@@ -917,29 +1015,33 @@ async fn download_deb(
     plan.cache.store(&path, &bytes).map_err(io_error(&path))
 }
 
+/// The unpacking caps of one fetch or sync.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    bytes: u64,
+    entries: u64,
+}
+
 fn assemble(
     plan: &Plan,
     locked: &LockedSysroot,
     dir: &Path,
-    limit: Option<u64>,
+    limits: Limits,
     progress: Progress<'_>,
 ) -> Result<(), SysrootError> {
-    // Replacing a directory we did not build (a mistyped --dir) would
-    // delete someone's files.
-    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
-        && !dir.join(MANIFEST_PATH).is_file()
-    {
-        return Err(SysrootError::NotASysroot(dir.to_owned()));
-    }
+    // Replacing what we did not build (a mistyped --dir) would delete
+    // someone's files; checked again right before the rename.
+    check_replaceable(dir)?;
     let parent = dir.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(parent).map_err(io_error(parent))?;
     let staging = tempfile::Builder::new()
         .prefix(".crossport-sysroot-")
         .tempdir_in(parent)
         .map_err(io_error(parent))?;
-    let mut unpacker = Unpacker::new(staging.path(), limit.unwrap_or(DEFAULT_UNPACK_LIMIT))
-        .map_err(io_error(staging.path()))?;
-    unpack_all(plan, locked, &mut unpacker, progress)?;
+    let budget = extract::Budget::new(limits.bytes, limits.entries);
+    let mut unpacker =
+        Unpacker::with_budget(staging.path(), budget).map_err(io_error(staging.path()))?;
+    unpack_all(plan, locked, &mut unpacker, limits, progress)?;
     let manifest = Manifest {
         target: locked.target.clone(),
         release: locked.release.clone(),
@@ -973,50 +1075,123 @@ fn assemble(
 /// (hard links, so a warm fetch costs no decompression), with every path
 /// and link check run again on the combined tree and later packages
 /// overwriting earlier ones as dpkg would.
+///
+/// When anything is refused, the trees this call unpacked into the cache
+/// are removed again: a refused fetch leaves nothing of its packages.
 fn unpack_all(
     plan: &Plan,
     locked: &LockedSysroot,
     unpacker: &mut Unpacker,
+    limits: Limits,
     progress: Progress<'_>,
 ) -> Result<(), SysrootError> {
-    let limit = unpacker.budget();
-    let trees = unpacked_trees(plan, &locked.packages, limit)?;
-    let total = locked.packages.len();
-    for (done, (package, entries)) in locked.packages.iter().zip(&trees).enumerate() {
-        let tree = plan.cache.unpacked_dir(&package.sha256).join("tree");
-        unpacker.replay(&package.name, &tree, entries)?;
-        progress(ProgressEvent::Unpacked {
-            package: package.name.clone(),
-            done: done + 1,
-            total,
-        });
+    // One budget for every worker unpacking into the cache, another for
+    // the sysroot the trees are then combined into.
+    let budget = extract::Budget::new(limits.bytes, limits.entries);
+    let (trees, fresh) = unpacked_trees(plan, &locked.packages, &budget);
+    let replayed = trees.and_then(|trees| {
+        let total = locked.packages.len();
+        for (done, (package, entries)) in locked.packages.iter().zip(&trees).enumerate() {
+            let tree = plan.cache.unpacked_dir(&package.sha256).join("tree");
+            unpacker.replay(&package.name, &tree, entries)?;
+            progress(ProgressEvent::Unpacked {
+                package: package.name.clone(),
+                done: done + 1,
+                total,
+            });
+        }
+        Ok(())
+    });
+    if replayed.is_err() {
+        for dir in fresh {
+            remove_tree(&dir);
+        }
     }
-    Ok(())
+    replayed
+}
+
+/// Removes a sealed (read-only) cached tree; best effort.
+fn remove_tree(dir: &Path) {
+    if std::fs::remove_dir_all(dir).is_ok() {
+        return;
+    }
+    // Read-only files are no obstacle on Unix, but are on Windows.
+    for entry in walk(dir) {
+        if let Ok(metadata) = std::fs::symlink_metadata(&entry)
+            && metadata.is_file()
+        {
+            let mut permissions = metadata.permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            permissions.set_readonly(false);
+            let _ = std::fs::set_permissions(&entry, permissions);
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(next) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                pending.push(path.clone());
+            }
+            found.push(path);
+        }
+    }
+    found
 }
 
 /// The recorded entries of each package's unpacked tree, unpacking (in
-/// parallel) those not yet in the cache or changed since.
+/// parallel) those not yet in the cache or changed since, all drawing on
+/// one `budget`. Also returns the cache directories unpacked by this call
+/// (whatever the outcome), so a failed fetch can remove them. After the
+/// first failure no worker starts another package.
+#[allow(clippy::type_complexity)]
 fn unpacked_trees(
     plan: &Plan,
     packages: &[LockedPackage],
-    limit: u64,
-) -> Result<Vec<Vec<extract::Recorded>>, SysrootError> {
+    budget: &std::sync::Arc<extract::Budget>,
+) -> (
+    Result<Vec<Vec<extract::Recorded>>, SysrootError>,
+    Vec<PathBuf>,
+) {
     use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     type Slot = Mutex<Option<Result<Vec<extract::Recorded>, SysrootError>>>;
     let results: Vec<Slot> = packages.iter().map(|_| Mutex::new(None)).collect();
+    let fresh: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                loop {
+                while !failed.load(Ordering::SeqCst) {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(package) = packages.get(i) else {
                         return;
                     };
-                    let result = cached_tree(plan, package)
-                        .map_or_else(|| unpack_to_cache(plan, package, limit), Ok);
+                    let result = cached_tree(plan, package).map_or_else(
+                        || {
+                            let unpacked = unpack_to_cache(plan, package, budget);
+                            if unpacked.is_ok()
+                                && let Ok(mut fresh) = fresh.lock()
+                            {
+                                fresh.push(plan.cache.unpacked_dir(&package.sha256));
+                            }
+                            unpacked
+                        },
+                        Ok,
+                    );
+                    if result.is_err() {
+                        failed.store(true, Ordering::SeqCst);
+                    }
                     if let Ok(mut slot) = results[i].lock() {
                         *slot = Some(result);
                     }
@@ -1024,17 +1199,28 @@ fn unpacked_trees(
             });
         }
     });
-    results
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner().ok().flatten().unwrap_or_else(|| {
-                Err(SysrootError::Io {
-                    path: plan.cache.root.clone(),
-                    source: std::io::Error::other("an unpack worker stopped"),
-                })
-            })
-        })
-        .collect()
+    let fresh = fresh.into_inner().unwrap_or_default();
+    let mut first_error = None;
+    let mut trees = Vec::with_capacity(packages.len());
+    for slot in results {
+        match slot.into_inner().ok().flatten() {
+            Some(Ok(entries)) => trees.push(entries),
+            // The first failure in lock order is the one reported.
+            Some(Err(err)) if first_error.is_none() => first_error = Some(err),
+            _ => {}
+        }
+    }
+    if let Some(err) = first_error {
+        return (Err(err), fresh);
+    }
+    if trees.len() != packages.len() {
+        let stopped = SysrootError::Io {
+            path: plan.cache.root.clone(),
+            source: std::io::Error::other("an unpack worker stopped"),
+        };
+        return (Err(stopped), fresh);
+    }
+    (Ok(trees), fresh)
 }
 
 /// A package's cached tree, if present and unchanged (every file still has
@@ -1062,7 +1248,7 @@ fn cached_tree(plan: &Plan, package: &LockedPackage) -> Option<Vec<extract::Reco
 fn unpack_to_cache(
     plan: &Plan,
     package: &LockedPackage,
-    limit: u64,
+    budget: &std::sync::Arc<extract::Budget>,
 ) -> Result<Vec<extract::Recorded>, SysrootError> {
     let path = plan.cache.deb_path(&package.sha256);
     let deb = std::fs::read(&path).map_err(io_error(&path))?;
@@ -1078,9 +1264,17 @@ fn unpack_to_cache(
         .map_err(io_error(parent))?;
     let tree = staging.path().join("tree");
     std::fs::create_dir(&tree).map_err(io_error(&tree))?;
-    let mut unpacker = Unpacker::new(&tree, limit).map_err(io_error(&tree))?;
-    unpacker.unpack_deb(&package.name, &deb)?;
-    unpacker.seal(&package.name)?;
+    let mut unpacker = Unpacker::with_budget(&tree, budget.clone()).map_err(io_error(&tree))?;
+    let unpack_error = |source| SysrootError::Unpack {
+        package: package.name.clone(),
+        version: package.version.clone(),
+        filename: package.filename.clone(),
+        source: Box::new(source),
+    };
+    unpacker
+        .unpack_deb(&package.name, &deb)
+        .map_err(unpack_error)?;
+    unpacker.seal(&package.name).map_err(unpack_error)?;
     let entries = std::mem::take(&mut unpacker.entries);
     let json = serde_json::to_vec(&entries).map_err(|err| SysrootError::Io {
         path: dest.clone(),
@@ -1104,6 +1298,8 @@ fn unpack_to_cache(
 
 /// Moves the staged sysroot to `dir`, replacing what was there.
 fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), SysrootError> {
+    // Something may have appeared at `dir` while we unpacked.
+    check_replaceable(dir)?;
     let staged = staging.keep();
     if std::fs::symlink_metadata(dir).is_ok() {
         let parent = dir.parent().unwrap_or_else(|| Path::new("."));
@@ -1203,30 +1399,68 @@ fn compare_package(
     };
     let member = crossport_formats::deb::data_tar(deb).map_err(deb_error)?;
     let mut archive = tar::Archive::new(member.decompressed().map_err(deb_error)?);
-    let mut expected: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    // The same path rules as extraction: an entry extraction would refuse
+    // (`/etc/shadow`, `../x`) is reported, never joined to the sysroot and
+    // read.
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
+    let mut expected: BTreeMap<String, Result<Vec<u8>, &'static str>> = BTreeMap::new();
     for entry in archive.entries().map_err(tar_error)? {
         let mut entry = entry.map_err(tar_error)?;
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let name = String::from_utf8_lossy(&entry.path_bytes())
-            .trim_start_matches("./")
-            .to_owned();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).map_err(tar_error)?;
-        expected.insert(name, bytes);
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        match extract::entry_path(&raw) {
+            Ok(Some(relative)) => {
+                let mut bytes = Vec::new();
+                entry.read_to_end(&mut bytes).map_err(tar_error)?;
+                expected.insert(slash(&relative), Ok(bytes));
+            }
+            Ok(None) => {}
+            Err(reason) => {
+                expected.insert(raw, Err(reason));
+            }
+        }
     }
     for (name, bytes) in expected {
-        let problem = match std::fs::read(dir.join(&name)) {
-            Ok(actual) if sha256_hex(&actual) == sha256_hex(&bytes) => continue,
-            Ok(_) => "modified",
-            Err(_) => "missing",
+        let problem = match bytes {
+            Err(reason) => format!("refused entry in the package ({reason}); it was not read"),
+            Ok(bytes) => match read_inside(&root, &name) {
+                Ok(actual) if sha256_hex(&actual) == sha256_hex(&bytes) => continue,
+                Ok(_) => "modified".to_owned(),
+                Err(problem) => problem.to_owned(),
+            },
         };
         problems.push(VerifyProblem {
             path: name,
             package: package.to_owned(),
-            problem: problem.to_owned(),
+            problem,
         });
     }
     Ok(())
+}
+
+/// Reads the regular file at `relative` in the sysroot `root` (canonical)
+/// without following a symlink out of it: the file's directory must
+/// resolve inside the sysroot and the file itself must not be a link.
+fn read_inside(root: &Path, relative: &str) -> Result<Vec<u8>, &'static str> {
+    let path = root.join(relative);
+    let parent = path.parent().unwrap_or(root);
+    match parent.canonicalize() {
+        Ok(real) if real.starts_with(root) => {}
+        Ok(_) => return Err("outside the sysroot through a symlink; it was not read"),
+        Err(_) => return Err("missing"),
+    }
+    match std::fs::symlink_metadata(&path) {
+        Ok(metadata) if metadata.is_file() => std::fs::read(&path).map_err(|_| "unreadable"),
+        Ok(_) => Err("not a regular file"),
+        Err(_) => Err("missing"),
+    }
+}
+
+fn slash(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }

@@ -13,13 +13,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crossport_analysis::finding::{FileSpan, Finding, Kind};
 use crossport_analysis::fixes::{FixContext, PlanCommand, plan_fix};
 use crossport_analysis::preflight::{Origin, ProjectGraph, TargetConfig};
-use crossport_driver::config::CargoConfigs;
-use crossport_driver::project::{
-    Project as LoadedProject, cargo_configs, fix_workspace, read_lock,
-};
+use crossport_driver::config::{CargoConfigs, discover_with};
+use crossport_driver::project::{Project as LoadedProject, fix_workspace_with, read_lock};
 use crossport_formats::arch::debian_release;
 
-use super::{Engine, FixOptions, FixPlan, Project, add_target_step, fetch_sysroot_step};
+use super::{Engine, FixOptions, FixPlan, Overlay, Project, add_target_step, fetch_sysroot_step};
 
 /// What preflight and fix planning read about one project.
 struct Loaded {
@@ -44,8 +42,14 @@ impl CrossportEngine {
         CrossportEngine::default()
     }
 
-    fn load(&self, project: &Project, targets: &[String]) -> anyhow::Result<Arc<Loaded>> {
-        let mut loaded = LoadedProject::load(project.manifest.clone(), project.root())?;
+    fn load(
+        &self,
+        project: &Project,
+        targets: &[String],
+        buffers: &Overlay,
+    ) -> anyhow::Result<Arc<Loaded>> {
+        let mut loaded =
+            LoadedProject::load_with(project.manifest.clone(), project.root(), buffers.clone())?;
         loaded.complete_host(targets);
         let mut graphs = HashMap::new();
         for target in targets {
@@ -65,7 +69,12 @@ impl CrossportEngine {
     }
 
     /// The last load that covers `target`, else a fresh one.
-    fn loaded_for(&self, project: &Project, target: &str) -> anyhow::Result<Arc<Loaded>> {
+    fn loaded_for(
+        &self,
+        project: &Project,
+        target: &str,
+        buffers: &Overlay,
+    ) -> anyhow::Result<Arc<Loaded>> {
         let memory = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(loaded) = memory
             .get(project)
@@ -74,17 +83,26 @@ impl CrossportEngine {
             return Ok(loaded.clone());
         }
         drop(memory);
-        self.load(project, &[target.to_owned()])
+        self.load(project, &[target.to_owned()], buffers)
     }
 }
 
 impl Engine for CrossportEngine {
-    fn configured_targets(&self, project: &Project) -> anyhow::Result<Vec<String>> {
-        Ok(cargo_configs(project.root())?.build_targets())
+    fn configured_targets(
+        &self,
+        project: &Project,
+        buffers: &Overlay,
+    ) -> anyhow::Result<Vec<String>> {
+        Ok(discover_with(project.root(), buffers)?.build_targets())
     }
 
-    fn diagnose(&self, project: &Project, targets: &[String]) -> anyhow::Result<Vec<Finding>> {
-        let loaded = self.load(project, targets)?;
+    fn diagnose(
+        &self,
+        project: &Project,
+        targets: &[String],
+        buffers: &Overlay,
+    ) -> anyhow::Result<Vec<Finding>> {
+        let loaded = self.load(project, targets, buffers)?;
         let mut findings = Vec::new();
         for target in targets {
             let Some(graph) = loaded.graphs.get(target) else {
@@ -116,7 +134,7 @@ impl Engine for CrossportEngine {
             .ok_or_else(|| {
                 anyhow::anyhow!("unknown Debian release `{}`", options.sysroot_release)
             })?;
-        let loaded = self.loaded_for(project, &target)?;
+        let loaded = self.loaded_for(project, &target, &options.buffers)?;
         let graph = loaded
             .graphs
             .get(&target)
@@ -126,7 +144,7 @@ impl Engine for CrossportEngine {
                 .project
                 .project_layout(&graph.workspace_root, &target, release.codename);
         let lock = read_lock(&graph.workspace_root);
-        let mut files = fix_workspace(graph, &layout, &target);
+        let mut files = fix_workspace_with(graph, &layout, &target, &options.buffers);
         let cx = FixContext {
             target: &target,
             release,

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crossport_analysis::finding::Finding;
+pub use crossport_driver::overlay::Overlay;
 
 mod crossport;
 
@@ -70,11 +71,22 @@ pub struct FixPlan {
 /// What the server asks of the engine. Calls may block (they run cargo and
 /// read files); the server calls them from blocking tasks.
 pub trait Engine: Send + Sync + 'static {
-    /// Targets named in the project's cargo config (`[build] target`).
-    fn configured_targets(&self, project: &Project) -> anyhow::Result<Vec<String>>;
+    /// Targets named in the project's cargo config (`[build] target`),
+    /// reading open buffers instead of their files.
+    fn configured_targets(
+        &self,
+        project: &Project,
+        buffers: &Overlay,
+    ) -> anyhow::Result<Vec<String>>;
 
-    /// Preflight findings for the project and targets, root causes first.
-    fn diagnose(&self, project: &Project, targets: &[String]) -> anyhow::Result<Vec<Finding>>;
+    /// Preflight findings for the project and targets, root causes first,
+    /// for the text of the open buffers (`buffers`) rather than the saved files.
+    fn diagnose(
+        &self,
+        project: &Project,
+        targets: &[String],
+        buffers: &Overlay,
+    ) -> anyhow::Result<Vec<Finding>>;
 
     /// The plan for one of a finding's fixes.
     fn plan_fix(
@@ -95,6 +107,8 @@ pub struct FixOptions {
     pub sysroot_release: String,
     /// The `crossport` binary that runs sysroot fetches.
     pub crossport_exe: PathBuf,
+    /// The open buffers: a fix edits the text the user sees.
+    pub buffers: Overlay,
 }
 
 pub fn add_target_step(project: &Project, target: &str) -> Step {

@@ -4,7 +4,7 @@
 //! preview; a fix that runs something (rustup, a sysroot fetch) becomes
 //! the `crossport.applyFix` command, which reports progress.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::future::Future;
 
 use async_lsp::lsp_types::{
@@ -16,6 +16,7 @@ use crossport_analysis::finding::Finding;
 use serde_json::json;
 
 use crate::commands::APPLY_FIX;
+use crate::documents::project_of;
 use crate::engine::{Engine, FixOptions, Project};
 use crate::state::{ClientCaps, ServerState};
 use crate::to_proto::{DiagnosticData, SOURCE, workspace_edit};
@@ -42,15 +43,15 @@ pub fn code_action(
     };
     let engine = state.engine.clone();
     let caps = state.caps;
+    // The fixes are planned against the buffers as they are now, and their
+    // edits name these versions: a client refuses them once the text moved on.
+    let snapshot = state.snapshot();
     let options = FixOptions {
         sysroot_release: state.settings.sysroot_release.clone(),
         crossport_exe: state.crossport_exe.clone(),
+        buffers: snapshot.buffers,
     };
-    let versions: HashMap<Url, i32> = state
-        .docs
-        .iter()
-        .map(|(uri, doc)| (uri.clone(), doc.version))
-        .collect();
+    let versions = snapshot.versions;
     async move {
         if targets.is_empty() {
             return Ok(Some(Vec::new()));
@@ -127,7 +128,7 @@ fn actions(
     targets: &[Target],
     caps: ClientCaps,
     options: &FixOptions,
-    versions: &HashMap<Url, i32>,
+    versions: &BTreeMap<Url, i32>,
 ) -> Vec<CodeActionOrCommand> {
     let mut actions = Vec::new();
     for target in targets {
@@ -159,7 +160,14 @@ fn actions(
                     }
                 }
             } else {
-                action.command = Some(apply_fix_command(&plan.title, target, &fix.id));
+                // The project's open documents at the versions the fix was
+                // planned from: the command refuses to run on newer ones.
+                let offered: BTreeMap<Url, i32> = versions
+                    .iter()
+                    .filter(|(uri, _)| project_of(uri).as_ref() == Some(&target.project))
+                    .map(|(uri, version)| (uri.clone(), *version))
+                    .collect();
+                action.command = Some(apply_fix_command(&plan.title, target, &fix.id, &offered));
             }
             actions.push(CodeActionOrCommand::CodeAction(action));
         }
@@ -167,7 +175,12 @@ fn actions(
     actions
 }
 
-fn apply_fix_command(title: &str, target: &Target, fix_id: &str) -> Command {
+fn apply_fix_command(
+    title: &str,
+    target: &Target,
+    fix_id: &str,
+    versions: &BTreeMap<Url, i32>,
+) -> Command {
     Command {
         title: title.to_owned(),
         command: APPLY_FIX.to_owned(),
@@ -175,6 +188,7 @@ fn apply_fix_command(title: &str, target: &Target, fix_id: &str) -> Command {
             "manifest": target.project.manifest,
             "finding": target.finding,
             "fix": fix_id,
+            "versions": versions,
         })]),
     }
 }

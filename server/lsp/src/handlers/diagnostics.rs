@@ -4,15 +4,20 @@
 //! which async-lsp handles in order with the notifications, so the spans
 //! are converted against the latest document text and a result older than
 //! the newest run is dropped.
+//!
+//! Each run reads a [`Snapshot`] of the open buffers taken when it starts;
+//! its ranges are computed against those texts and published with their
+//! versions. Typing schedules a run after [`DEBOUNCE`] without changes.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::ControlFlow;
+use std::time::Duration;
 
 use async_lsp::lsp_types::{PublishDiagnosticsParams, Url, notification::PublishDiagnostics};
 use crossport_analysis::finding::Finding;
 
+use crate::documents::{Snapshot, is_watched, project_of};
 use crate::engine::Project;
-use crate::handlers::text_document::{is_watched, project_of};
 use crate::state::{Published, ServerState};
 use crate::to_proto::{FileTexts, diagnostic};
 
@@ -20,7 +25,17 @@ use crate::to_proto::{FileTexts, diagnostic};
 pub struct DiagnosticsReady {
     pub project: Project,
     pub generation: u64,
+    pub snapshot: Snapshot,
     pub result: Result<Vec<Finding>, String>,
+}
+
+/// How long the buffers must rest after a `didChange` before a run starts.
+pub const DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// A `didChange` whose pause is over.
+pub struct Debounced {
+    pub project: Project,
+    pub change: u64,
 }
 
 /// Asks for a fresh preflight run (after a command changed the project).
@@ -41,6 +56,33 @@ pub fn schedule_for(state: &mut ServerState, uri: &Url) {
     }
 }
 
+/// Schedules a run once the buffers of `uri`'s project have not changed
+/// for [`DEBOUNCE`].
+pub fn schedule_debounced(state: &mut ServerState, uri: &Url) {
+    let Some(project) = project_of(uri) else {
+        return;
+    };
+    let entry = state.projects.entry(project.clone()).or_default();
+    entry.changes += 1;
+    let change = entry.changes;
+    let client = state.client.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(DEBOUNCE).await;
+        let _ = client.emit(Debounced { project, change });
+    });
+}
+
+pub fn on_debounced(
+    state: &mut ServerState,
+    event: Debounced,
+) -> ControlFlow<async_lsp::Result<()>> {
+    let latest = state.projects.get(&event.project).map(|p| p.changes);
+    if latest == Some(event.change) {
+        schedule(state, event.project);
+    }
+    ControlFlow::Continue(())
+}
+
 /// Runs preflight for every project with an open document.
 pub fn schedule_all(state: &mut ServerState) {
     let projects: BTreeSet<Project> = state
@@ -59,10 +101,12 @@ pub fn schedule(state: &mut ServerState, project: Project) {
     let entry = state.projects.entry(project.clone()).or_default();
     entry.generation += 1;
     let generation = entry.generation;
+    let snapshot = state.snapshot();
     if !state.settings.diagnostics_enable {
         let _ = state.client.emit(DiagnosticsReady {
             project,
             generation,
+            snapshot,
             result: Ok(Vec::new()),
         });
         return;
@@ -73,21 +117,23 @@ pub fn schedule(state: &mut ServerState, project: Project) {
     tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let buffers = &snapshot.buffers;
             let targets = match configured.is_empty() {
-                true => engine.configured_targets(&project)?,
+                true => engine.configured_targets(&project, buffers)?,
                 false => configured,
             };
-            engine.diagnose(&project, &targets)
+            engine.diagnose(&project, &targets, buffers)
         }));
         let result = match result {
             Ok(Ok(findings)) => Ok(findings),
-            Ok(Err(error)) => Err(format!("{error:#}")),
+            Ok(Err(error)) => Err(crossport_driver::report::causes(error.chain()).join(": ")),
             Err(_) => Err("the preflight engine panicked".to_owned()),
         };
         tracing::debug!(elapsed = ?started.elapsed(), manifest = %project.manifest.display(), "preflight done");
         let _ = client.emit(DiagnosticsReady {
             project,
             generation,
+            snapshot,
             result,
         });
     });
@@ -105,9 +151,10 @@ pub fn on_ready(
         tracing::warn!(manifest = %ready.project.manifest.display(), "preflight failed: {error}");
         Vec::new()
     });
-    let by_file = to_published(state, &ready.project, &findings);
+    let by_file = to_published(&ready.snapshot, &ready.project, &findings);
     if let Some(entry) = state.projects.get_mut(&ready.project) {
         entry.preflight = by_file;
+        entry.versions = ready.snapshot.versions;
     }
     publish(state, &ready.project);
     ControlFlow::Continue(())
@@ -131,9 +178,10 @@ pub fn on_build_findings(
     let findings: Vec<Finding> = event
         .findings
         .into_iter()
+        .filter(|finding| !preflight_has(state, &event.project, finding))
         .map(|finding| anchor_like_preflight(state, &event.project, finding))
         .collect();
-    let by_file = to_published(state, &event.project, &findings);
+    let by_file = to_published(&state.snapshot(), &event.project, &findings);
     state
         .projects
         .entry(event.project.clone())
@@ -141,6 +189,29 @@ pub fn on_build_findings(
         .build = by_file;
     publish(state, &event.project);
     ControlFlow::Continue(())
+}
+
+/// One home per finding: a build finding that preflight already shows
+/// (same kind and target, and the same crate when both name one) is not published a second time, at
+/// another place (a build log names no file, so it would land at the top
+/// of `Cargo.toml`, beside preflight's finding on the config key).
+fn preflight_has(state: &ServerState, project: &Project, finding: &Finding) -> bool {
+    let same = |shown: &Finding| {
+        shown.kind == finding.kind
+            && (finding.target.is_none() || shown.target == finding.target)
+            && match (shown.facts.get("crate"), finding.facts.get("crate")) {
+                (Some(shown), Some(built)) => shown == built,
+                // `target_not_installed` from a build names `core` or
+                // `std`; preflight names no crate.
+                _ => true,
+            }
+    };
+    state
+        .projects
+        .get(project)
+        .into_iter()
+        .flat_map(|p| p.preflight.values().flatten())
+        .any(|published| same(&published.finding))
 }
 
 /// A build log names crates, not manifest lines: a build finding about a
@@ -171,12 +242,14 @@ fn anchor_like_preflight(state: &ServerState, project: &Project, mut finding: Fi
     finding
 }
 
+/// Ranges are computed against the texts the findings came from: the
+/// snapshot's buffers, else the files.
 fn to_published(
-    state: &ServerState,
+    snapshot: &Snapshot,
     project: &Project,
     findings: &[Finding],
 ) -> HashMap<Url, Vec<Published>> {
-    let open = |uri: &Url| state.docs.get(uri).map(|doc| doc.text.to_string());
+    let open = |uri: &Url| snapshot.text(uri);
     let mut texts = FileTexts::new(&open);
     let mut by_file: HashMap<Url, Vec<Published>> = HashMap::new();
     for finding in findings {
@@ -204,6 +277,7 @@ fn publish(state: &mut ServerState, project: &Project) {
         .collect();
     let files: Vec<Url> = entry.files.union(&current).cloned().collect();
     entry.files = current;
+    let versions = entry.versions.clone();
     for uri in files {
         let diagnostics = state
             .projects
@@ -217,7 +291,10 @@ fn publish(state: &mut ServerState, project: &Project) {
             })
             .map(|published| published.diagnostic.clone())
             .collect();
-        let version = state.docs.get(&uri).map(|doc| doc.version);
+        let version = versions
+            .get(&uri)
+            .copied()
+            .or_else(|| state.docs.get(&uri).map(|doc| doc.version));
         let _ = state
             .client
             .notify::<PublishDiagnostics>(PublishDiagnosticsParams {

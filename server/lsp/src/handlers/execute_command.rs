@@ -10,7 +10,7 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use async_lsp::lsp_types::{
-    ExecuteCommandParams, MessageType, NumberOrString, ShowMessageParams,
+    ExecuteCommandParams, MessageType, NumberOrString, ShowMessageParams, Url,
     WorkDoneProgressCancelParams, notification::ShowMessage,
 };
 use async_lsp::{ClientSocket, ErrorCode, ResponseError};
@@ -19,8 +19,10 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::commands::{self, ApplyFixArgs, ProjectArgs};
+use crate::documents::Snapshot;
 use crate::engine::{self, Engine, FixOptions, FixPlan, Project, Step};
 use crate::handlers::diagnostics::{BuildFindings, Rediagnose};
+use crate::handlers::text_document::FilesWritten;
 use crate::process::{ProgressReporter, run_step};
 use crate::state::{ClientCaps, ServerState};
 
@@ -43,6 +45,8 @@ struct Context {
     token: NumberOrString,
     cancel: CancellationToken,
     open_projects: Vec<Project>,
+    /// The open buffers when the command arrived.
+    snapshot: Snapshot,
 }
 
 pub fn execute_command(
@@ -53,6 +57,7 @@ pub fn execute_command(
     let token = NumberOrString::String(format!("crossport/{}", state.next_token));
     let cancel = CancellationToken::new();
     state.progress.insert(token.clone(), cancel.clone());
+    let snapshot = state.snapshot();
     let context = Context {
         client: state.client.clone(),
         engine: state.engine.clone(),
@@ -60,11 +65,13 @@ pub fn execute_command(
         options: FixOptions {
             sysroot_release: state.settings.sysroot_release.clone(),
             crossport_exe: state.crossport_exe.clone(),
+            buffers: snapshot.buffers.clone(),
         },
         targets: state.settings.targets.clone(),
         token: token.clone(),
         cancel,
         open_projects: state.projects.keys().cloned().collect(),
+        snapshot,
     };
     async move {
         let client = context.client.clone();
@@ -137,6 +144,41 @@ fn parse<T: DeserializeOwned>(argument: Value) -> Result<T, ResponseError> {
     })
 }
 
+/// An error chain on one line, each cause once.
+pub(crate) fn one_line(error: &anyhow::Error) -> String {
+    crossport_driver::report::causes(error.chain()).join(": ")
+}
+
+/// The error a failed step printed last, on one line: crossport's report
+/// (`error: …` then one `  caused by: …` line per cause) joined by `: `,
+/// else the last non-empty line (cargo, rustup).
+pub(crate) fn last_error(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    if let Some(start) = lines.iter().rposition(|l| l.starts_with("error: ")) {
+        let mut parts = vec![lines[start].trim()];
+        parts.extend(
+            lines[start + 1..]
+                .iter()
+                .map_while(|l| l.strip_prefix("  caused by: "))
+                .map(str::trim),
+        );
+        if start + parts.len() == lines.len()
+            || lines[start + parts.len()..]
+                .iter()
+                .all(|l| l.trim().is_empty())
+        {
+            return parts.join(": ");
+        }
+    }
+    lines
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_owned()
+}
+
 fn failed(message: impl std::fmt::Display) -> ResponseError {
     ResponseError::new(ErrorCode::REQUEST_FAILED, message)
 }
@@ -146,7 +188,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, ResponseError> {
     match tokio::task::spawn_blocking(work).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(failed(format!("{error:#}"))),
+        Ok(Err(error)) => Err(failed(one_line(&error))),
         Err(error) => Err(ResponseError::new(
             ErrorCode::INTERNAL_ERROR,
             format!("{error}"),
@@ -154,14 +196,57 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+/// A fix offered for an older version of a buffer is refused, and so is
+/// one that would write a file whose buffer has unsaved changes (the
+/// server writes the disk; the editor would then hold two texts).
+fn check_buffers(
+    context: &Context,
+    args: &ApplyFixArgs,
+    plan: &FixPlan,
+) -> Result<(), ResponseError> {
+    let name = |uri: &Url| {
+        uri.to_file_path()
+            .map_or_else(|_| uri.to_string(), |p| p.display().to_string())
+    };
+    for (uri, offered) in &args.versions {
+        match context.snapshot.versions.get(uri) {
+            Some(now) if now != offered => {
+                return Err(failed(format!(
+                    "{} changed since this fix was offered (version {offered}, now {now}); \
+                     ask for the quick fix again",
+                    name(uri)
+                )));
+            }
+            _ => {}
+        }
+    }
+    for edit in &plan.edits {
+        if context
+            .snapshot
+            .buffers
+            .unsaved(std::path::Path::new(&edit.path))
+            .is_some()
+        {
+            return Err(failed(format!(
+                "{} has unsaved changes: save it, then apply the fix again \
+                 (this fix runs commands that read the files on disk)",
+                edit.path
+            )));
+        }
+    }
+    Ok(())
+}
+
 async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
     let project = Project::new(args.manifest.clone());
+    let checked = args.clone();
     let engine = context.engine.clone();
     let options = context.options.clone();
     let plan: FixPlan = {
         let project = project.clone();
         blocking(move || engine.plan_fix(&project, &args.finding, &args.fix, &options)).await?
     };
+    check_buffers(context, &checked, &plan)?;
     let edited: Vec<String> = plan.edits.iter().map(|edit| edit.path.clone()).collect();
     if !plan.edits.is_empty() {
         // The steps that follow (and the fresh diagnostics) read the files
@@ -169,6 +254,12 @@ async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
         // refusing if a file changed since planning; editors reload them.
         let edits = plan.edits.clone();
         blocking(move || Ok(crossport_driver::apply::apply_edits(&edits)?)).await?;
+        // The open buffers held the old text (unsaved ones were refused):
+        // they now hold what the editor reloads, so the fresh diagnostics
+        // read the fixed text even before the editor says so.
+        let _ = context.client.emit(FilesWritten {
+            edits: plan.edits.clone(),
+        });
     }
     for note in &plan.notes {
         show(
@@ -200,7 +291,7 @@ async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec
             Ok(output) => output,
             Err(error) => {
                 progress.end("failed");
-                return Err(failed(format!("{error:#}")));
+                return Err(failed(one_line(&error)));
             }
         };
         if output.cancelled {
@@ -218,13 +309,7 @@ async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec
         done.push(json!({ "title": step.title, "success": output.success }));
         if !output.success {
             progress.end("failed");
-            let last = output
-                .stderr
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("")
-                .trim();
+            let last = last_error(&output.stderr);
             return Err(failed(format!("{} failed: {last}", step.title)));
         }
     }
@@ -250,7 +335,9 @@ async fn project_and_target(
     }
     let engine = context.engine.clone();
     let lookup = project.clone();
-    let configured = blocking(move || engine.configured_targets(&lookup)).await?;
+    // Processes read the saved files, so their target comes from those.
+    let configured =
+        blocking(move || engine.configured_targets(&lookup, &engine::Overlay::new())).await?;
     let target = configured
         .into_iter()
         .next()
@@ -339,13 +426,14 @@ async fn doctor(context: &Context, args: ProjectArgs) -> Reply {
         }
     }
     let checked = project.clone();
+    let buffers = context.snapshot.buffers.clone();
     let findings = blocking(move || {
         let targets = if explicit.is_empty() {
-            engine.configured_targets(&checked)?
+            engine.configured_targets(&checked, &buffers)?
         } else {
             explicit
         };
-        engine.diagnose(&checked, &targets)
+        engine.diagnose(&checked, &targets, &buffers)
     })
     .await?;
     let _ = context.client.emit(Rediagnose {
@@ -379,4 +467,25 @@ pub fn on_track_progress(
 ) -> ControlFlow<async_lsp::Result<()>> {
     state.progress.remove(&event.token);
     ControlFlow::Continue(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_error;
+
+    #[test]
+    fn a_crossport_report_is_read_whole_and_other_tools_by_their_last_line() {
+        let report = "sysroot: unpack\nerror: cannot fetch a sysroot for x\n  caused by: cannot unpack a 1.0 (pool/a.deb)\n  caused by: premature eof\n";
+        assert_eq!(
+            last_error(report),
+            "error: cannot fetch a sysroot for x: cannot unpack a 1.0 (pool/a.deb): premature eof"
+        );
+        assert_eq!(
+            last_error(
+                "error: could not compile `x`\nwarning: build failed, waiting\n  last words\n"
+            ),
+            "last words"
+        );
+        assert_eq!(last_error(""), "");
+    }
 }

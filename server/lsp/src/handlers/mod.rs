@@ -34,6 +34,8 @@ pub fn register(router: &mut Router<ServerState>) {
         })
         .unhandled_notification(dispatch_notification)
         .event::<diagnostics::DiagnosticsReady>(diagnostics::on_ready)
+        .event::<text_document::FilesWritten>(text_document::on_files_written)
+        .event::<diagnostics::Debounced>(diagnostics::on_debounced)
         .event::<diagnostics::Rediagnose>(diagnostics::on_rediagnose)
         .event::<diagnostics::BuildFindings>(diagnostics::on_build_findings)
         .event::<execute_command::TrackProgress>(execute_command::on_track_progress);

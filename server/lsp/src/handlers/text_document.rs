@@ -1,35 +1,24 @@
 //! `textDocument/didOpen`, `didChange`, `didSave` and `didClose`.
 //!
-//! Only the files crossport diagnoses are kept: `Cargo.toml` and cargo
-//! config files. Anything else a client sends is accepted and forgotten.
+//! Only the files crossport diagnoses are kept (see [`crate::documents`]);
+//! anything else a client sends is accepted and forgotten. Diagnostics
+//! follow the buffers: an open or a save analyses at once, a change after
+//! a pause (typing does not start a run per key), and a close goes back to
+//! the file on disk.
 
 use async_lsp::lsp_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, Url,
+    DidSaveTextDocumentParams,
 };
 
-use crate::engine::Project;
+use std::ops::ControlFlow;
+
+use async_lsp::lsp_types::Url;
+
+use crate::documents::{Document, is_watched};
+use crate::engine::FileEdit;
 use crate::handlers::diagnostics;
-use crate::state::{Document, ServerState};
-
-/// Whether crossport has anything to say about this file.
-pub fn is_watched(uri: &Url) -> bool {
-    let Ok(path) = uri.to_file_path() else {
-        return false;
-    };
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let in_dot_cargo = path
-        .parent()
-        .and_then(|dir| dir.file_name())
-        .is_some_and(|dir| dir == ".cargo");
-    name == "Cargo.toml"
-        || name == "Cargo.lock"
-        || (in_dot_cargo && matches!(name, "config.toml" | "config"))
-}
-
-pub fn project_of(uri: &Url) -> Option<Project> {
-    Project::containing(&uri.to_file_path().ok()?)
-}
+use crate::state::ServerState;
 
 pub fn did_open(state: &mut ServerState, params: DidOpenTextDocumentParams) {
     let document = params.text_document;
@@ -48,21 +37,12 @@ pub fn did_change(state: &mut ServerState, params: DidChangeTextDocumentParams) 
     let Some(document) = state.docs.get(&uri) else {
         return;
     };
-    let mut text = document.text.to_string();
-    for change in params.content_changes {
-        match change.range {
-            Some(range) => {
-                let index = crate::line_index::LineIndex::new(&text);
-                let start = index.offset(&text, range.start);
-                let end = index.offset(&text, range.end).max(start);
-                text.replace_range(start..end, &change.text);
-            }
-            None => text = change.text,
-        }
-    }
-    state
-        .docs
-        .insert(uri, Document::new(params.text_document.version, text));
+    let text = document.changed(params.content_changes);
+    state.docs.insert(
+        uri.clone(),
+        Document::new(params.text_document.version, text),
+    );
+    diagnostics::schedule_debounced(state, &uri);
 }
 
 pub fn did_save(state: &mut ServerState, params: DidSaveTextDocumentParams) {
@@ -77,5 +57,35 @@ pub fn did_save(state: &mut ServerState, params: DidSaveTextDocumentParams) {
 }
 
 pub fn did_close(state: &mut ServerState, params: DidCloseTextDocumentParams) {
-    state.docs.remove(&params.text_document.uri);
+    let uri = params.text_document.uri;
+    if state.docs.remove(&uri).is_some() {
+        // The saved file is what counts again.
+        diagnostics::schedule_for(state, &uri);
+    }
+}
+
+/// Files the server wrote for a fix (`crossport.applyFix`).
+pub struct FilesWritten {
+    pub edits: Vec<FileEdit>,
+}
+
+/// An open buffer that held a written file's old text now holds its new
+/// text, at the same version: that is what the editor shows once it
+/// reloads the file (its `didChange` then carries the same text).
+pub fn on_files_written(
+    state: &mut ServerState,
+    event: FilesWritten,
+) -> ControlFlow<async_lsp::Result<()>> {
+    for edit in event.edits {
+        let Ok(uri) = Url::from_file_path(&edit.path) else {
+            continue;
+        };
+        if let Some(doc) = state.docs.get(&uri)
+            && edit.old.as_deref() == Some(&*doc.text)
+        {
+            let version = doc.version;
+            state.docs.insert(uri, Document::new(version, edit.new));
+        }
+    }
+    ControlFlow::Continue(())
 }

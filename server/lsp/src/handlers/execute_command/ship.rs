@@ -14,6 +14,8 @@ use crossport_analysis::inspect::InspectReport;
 use crossport_driver::inspect::InspectOptions;
 use serde_json::{Map, Value, json};
 
+use crate::engine::Overlay;
+
 use super::{Context, Reply, blocking, failed, project_of, show};
 use crate::commands::{DeployArgs, InspectArgs, ProjectArgs};
 use crate::engine::{Project, Step};
@@ -139,7 +141,7 @@ pub(super) async fn deploy(context: &Context, args: DeployArgs) -> Reply {
         Ok(output) => output,
         Err(error) => {
             progress.end("failed");
-            return Err(failed(format!("{error:#}")));
+            return Err(failed(super::one_line(&error)));
         }
     };
     if output.cancelled {
@@ -156,13 +158,12 @@ pub(super) async fn deploy(context: &Context, args: DeployArgs) -> Reply {
     }
     if !output.success {
         progress.end("failed");
-        let last = output
-            .stderr
-            .lines()
-            .rev()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("crossport deploy failed without a message");
+        let last = super::last_error(&output.stderr);
+        let last = if last.is_empty() {
+            "crossport deploy failed without a message"
+        } else {
+            last.as_str()
+        };
         let message = last.strip_prefix("error: ").unwrap_or(last);
         // The CLI names its flag; here the argument is `force`.
         let message = message.replace("use --force to", "pass `force: true` to");
@@ -287,7 +288,8 @@ async fn binary_of(
     if target.is_none() {
         let engine = context.engine.clone();
         let lookup = project.clone();
-        target = blocking(move || engine.configured_targets(&lookup))
+        // The binary is built from the saved files.
+        target = blocking(move || engine.configured_targets(&lookup, &Overlay::new()))
             .await?
             .into_iter()
             .next();

@@ -1,0 +1,215 @@
+//! Detects `unrecognised_failure`: the log shows a failure (an `error` line,
+//! a failed link, a panic) that no other rule explains. The answer is then
+//! never empty: the finding quotes the first error lines, cleaned of their
+//! prefixes, and says what to run next. `explain` drops it when any other
+//! rule found an error.
+
+use super::{Context, regex};
+use crate::finding::{Finding, Kind};
+
+pub(super) const SUMMARY: &str =
+    "the log shows a failure that no rule recognises; the first error lines are quoted";
+
+pub(super) const TRIGGERS: &[&str] = &[
+    r"(?i)\b(error|fatal|failed|panicked)\b|undefined reference|not found|cannot find|no such file",
+];
+
+/// How many error lines the finding quotes.
+const QUOTED: usize = 3;
+/// Quoted lines are cut at this many characters.
+const WIDTH: usize = 200;
+
+/// Diagnostic: unrecognised_failure
+///
+/// **What it means.** The log shows that something failed (an `error:` line,
+/// a linker or compiler error, a panic, a `not found`), but none of the other
+/// kinds matches it. The finding quotes the first error lines, without the
+/// CI, Docker and indentation prefixes around them, so you see the failure
+/// itself rather than cargo's summary of it.
+///
+/// **Why it happens.** The failure is not a cross-compilation problem
+/// crossport knows (a compile error in the code, a network failure, a test
+/// that failed), or it is one worded in a way the rules do not know yet.
+///
+/// **How to fix.** Run `crossport doctor --target <triple>` (the finding
+/// gives the exact command, with the target when the log names it): it
+/// checks the toolchain, linker, C compiler and system libraries for the
+/// target before any build. If the quoted lines are a cross-compilation
+/// failure, please report them so a rule can learn the wording.
+pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    let failures: Vec<usize> = hits
+        .iter()
+        .copied()
+        .filter(|&index| is_failure_line(cx.content(index)))
+        .collect();
+    let Some(&first_failure) = failures.first() else {
+        return Vec::new();
+    };
+    let specific: Vec<usize> = failures
+        .iter()
+        .copied()
+        .filter(|&index| !is_summary_line(cx.content(index)))
+        .take(QUOTED)
+        .collect();
+    let quoted = if specific.is_empty() {
+        failures.iter().copied().take(QUOTED).collect()
+    } else {
+        specific
+    };
+    let lines: Vec<String> = quoted
+        .iter()
+        .map(|&index| shorten(cx.content(index)))
+        .collect();
+    let first = quoted.first().copied().unwrap_or(first_failure);
+    let last = quoted.last().copied().unwrap_or(first_failure);
+    let mut finding = cx.finding(
+        Kind::UnrecognisedFailure,
+        format!(
+            "the build failed in a way crossport does not recognise: {}",
+            lines.first().map_or("", String::as_str)
+        ),
+        first,
+        last,
+    );
+    let target = finding.target.as_deref().unwrap_or("<TRIPLE>");
+    let next = format!("crossport doctor --target {target}");
+    finding = finding
+        .with_fact("error_lines", serde_json::json!(lines))
+        .with_fact("next_step", serde_json::Value::String(next));
+    vec![finding]
+}
+
+/// Whether a line (content, prefixes already removed) reports a failure.
+/// Warnings and cargo's progress lines do not, even when they mention an
+/// error type (`warning: unused import: std::error::Error`).
+pub(crate) fn is_failure_line(content: &str) -> bool {
+    let lower = content.trim_start().to_ascii_lowercase();
+    let benign = [
+        "warning",
+        "compiling ",
+        "running ",
+        "fresh ",
+        "finished ",
+        "checking ",
+    ];
+    if benign.iter().any(|prefix| lower.starts_with(prefix)) {
+        return false;
+    }
+    if lower.starts_with("error:") || lower.starts_with("error[") {
+        return true;
+    }
+    regex!(
+        r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?(:|$| )|^fatal:|^failed\b|\bfailed to\b|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]"
+    )
+    .is_match(content)
+}
+
+/// cargo's own summary lines: they say that something failed, not what.
+fn is_summary_line(content: &str) -> bool {
+    regex!(
+        r"^(error: could not compile|error: aborting due to|error: failed to run custom build command|error: failed to compile|error: build failed|error: process didn't exit successfully|process didn't exit successfully|warning: build failed|caused by:|error: [0-9]+ errors? )"
+    )
+    .is_match(&content.to_ascii_lowercase())
+}
+
+fn shorten(text: &str) -> String {
+    let trimmed = text.trim();
+    match trimmed.char_indices().nth(WIDTH) {
+        Some((cut, _)) => format!("{}…", &trimmed[..cut]),
+        None => trimmed.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{explain, fact, first_of_kind};
+    use crate::finding::Kind;
+
+    #[test]
+    fn a_failure_no_rule_knows_quotes_its_first_error_lines() {
+        let log = "#12 3.45    Compiling app v0.1.0 (/w)
+#12 3.46 error[E0425]: cannot find value `x` in this scope
+#12 3.46  --> src/main.rs:2:5
+#12 3.47 error: could not compile `app` (bin \"app\") due to 1 previous error
+";
+        let finding = first_of_kind(log, Kind::UnrecognisedFailure);
+        let lines = finding.facts["error_lines"].as_array().expect("a list");
+        assert_eq!(
+            lines[0].as_str(),
+            Some("error[E0425]: cannot find value `x` in this scope")
+        );
+        assert_eq!(
+            lines.len(),
+            1,
+            "cargo's summary line is not quoted: {lines:?}"
+        );
+        assert_eq!(
+            fact(&finding, "next_step"),
+            Some("crossport doctor --target <TRIPLE>")
+        );
+        assert_eq!(finding.evidence.lines, Some([2, 2]));
+    }
+
+    #[test]
+    fn the_next_step_names_the_target_the_log_shows() {
+        let log = "   Compiling app v0.1.0 (/w)
+error: some tool said no for /w/target/aarch64-unknown-linux-gnu/debug/build/x
+";
+        let finding = first_of_kind(log, Kind::UnrecognisedFailure);
+        assert_eq!(
+            fact(&finding, "next_step"),
+            Some("crossport doctor --target aarch64-unknown-linux-gnu")
+        );
+    }
+
+    #[test]
+    fn only_summary_lines_are_still_quoted() {
+        let log = "error: could not compile `app` (lib) due to 2 previous errors\n";
+        let finding = first_of_kind(log, Kind::UnrecognisedFailure);
+        assert!(finding.message.contains("could not compile"));
+    }
+
+    #[test]
+    fn a_recognised_failure_hides_it() {
+        let log = "error: linker `aarch64-linux-gnu-gcc` not found
+  |
+  = note: No such file or directory (os error 2)
+error: could not compile `app` (bin \"app\") due to 1 previous error
+";
+        let kinds: Vec<Kind> = explain(log).iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, [Kind::LinkerNotFound]);
+    }
+
+    #[test]
+    fn warnings_and_success_are_no_failure() {
+        for log in [
+            "warning: unused import: `std::error::Error`\n    Finished dev [unoptimized] target(s)\n",
+            "   Compiling thiserror v1.0.0\n   Compiling app v0.1.0\n",
+            "",
+        ] {
+            assert!(explain(log).is_empty(), "{log}");
+        }
+    }
+
+    #[test]
+    fn failure_lines_in_other_shapes() {
+        for line in [
+            "Error: Os { code: 2, kind: NotFound }",
+            "gcc: fatal error: no input files",
+            "fatal: not a git repository",
+            "thread 'main' panicked at src/main.rs:1:1:",
+            "sh: 1: foo-gcc: not found",
+            "FAILED: CMakeFiles/x.dir/a.c.o",
+            "collect2: error: ld returned 1 exit status",
+        ] {
+            assert!(super::is_failure_line(line), "{line}");
+        }
+        for line in [
+            "warning: `app` (lib) generated 1 warning",
+            "Compiling error-chain v0.12.4",
+            "test result: ok. 3 passed; 0 failed",
+        ] {
+            assert!(!super::is_failure_line(line), "{line}");
+        }
+    }
+}

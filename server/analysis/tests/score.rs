@@ -1,0 +1,63 @@
+//! The scoring tool (`examples/score.rs`) on the corpus's tune part: every
+//! tune row is scored, the report adds up, and a miss is reported as one.
+//! This checks the tool, not the accuracy figure (docs/diagnostics.md has it).
+
+use std::path::{Path, PathBuf};
+
+use crossport_analysis::score::{Row, parse_table, score_corpus};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/corpus")
+}
+
+fn tune_rows() -> Vec<Row> {
+    let table = std::fs::read_to_string(corpus_dir().join("corpus.tsv"))
+        .expect("fixtures/corpus/corpus.tsv exists");
+    let rows = parse_table(&table).expect("corpus.tsv is well formed");
+    rows.into_iter().filter(|row| row.split == "tune").collect()
+}
+
+fn load(id: &str) -> Result<Vec<u8>, String> {
+    let path = corpus_dir().join("logs").join(format!("{id}.log"));
+    std::fs::read(&path).map_err(|err| format!("{}: {err}", path.display()))
+}
+
+#[test]
+fn scores_every_tune_log_and_reports_the_misses() {
+    let rows = tune_rows();
+    assert!(rows.len() >= 50, "the tune part has {} rows", rows.len());
+    let report = score_corpus(&rows, "tune", load).expect("every tune log loads");
+    assert_eq!(report.outcomes.len(), rows.len());
+    assert_eq!(report.splits.len(), 1, "only the tune split was scored");
+    let (all, kinds) = &report.splits["tune"];
+    assert_eq!(all.total, rows.len());
+    assert_eq!(kinds.values().map(|t| t.total).sum::<usize>(), rows.len());
+    assert_eq!(kinds.values().map(|t| t.hits).sum::<usize>(), all.hits);
+    assert_eq!(report.misses().count(), all.total - all.hits);
+    let text = report.render();
+    assert!(text.starts_with("tune: top-1 "), "{text}");
+    for kind in kinds.keys() {
+        assert!(
+            text.contains(&format!("  {kind} ")),
+            "{kind} missing:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_mislabelled_log_is_a_miss() {
+    let mut rows = tune_rows();
+    rows.truncate(3);
+    let first = score_corpus(&rows, "tune", load).expect("scores");
+    // Label the first log with a kind other than the one found for it.
+    let found = first.outcomes[0].got.clone();
+    rows[0].kind = if found == "none" {
+        "zigbuild_error"
+    } else {
+        "none"
+    }
+    .to_owned();
+    let report = score_corpus(&rows, "tune", load).expect("scores");
+    let misses: Vec<&str> = report.misses().map(|m| m.id.as_str()).collect();
+    assert!(misses.contains(&rows[0].id.as_str()), "{}", report.render());
+}
