@@ -18,7 +18,7 @@ use crate::sysroot::dev_package_for_links;
 
 use super::graph::{DependencyPath, paths_to_native_crates};
 use super::input::{GraphPackage, PreflightInput, ProjectGraph};
-use super::native::{NativeStatus, declaration_span, native_need};
+use super::native::{NativeStatus, declaration_span, library_name, native_need};
 
 /// Whether a target links against musl.
 pub fn is_musl(target: &str) -> bool {
@@ -139,22 +139,20 @@ fn native_finding(
             .any(|(name, feature)| passes(graph, path, name, feature))
     });
     let via = path.describe(graph);
-    let library = need
-        .as_ref()
-        .map(|n| n.links.clone())
-        .or_else(|| package.links.clone())?;
+    let links = package.links.clone()?;
+    let library = library_name(&links);
     let (severity, message) = match (need.as_ref().map(|n| n.status), build) {
         (Some(NativeStatus::Needed), _) | (Some(NativeStatus::Configured), _) => (
             Severity::Error,
             format!(
-                "{} (via {via}) links the system's lib{library}, which is built for glibc and cannot go into a static {target} binary; build it from source for musl",
+                "{} (via {via}) links the system's {library}, which is built for glibc and cannot go into a static {target} binary; build it from source for musl",
                 package.name
             ),
         ),
         (Some(NativeStatus::BuiltFromSource), Some(b)) if b.falls_back && !forced => (
             Severity::Warning,
             format!(
-                "{} (via {via}) builds lib{library} from source only when it finds none on the system; for a static {target} binary make it always build it",
+                "{} (via {via}) builds {library} from source only when it finds none on the system; for a static {target} binary make it always build it",
                 package.name
             ),
         ),
@@ -166,7 +164,7 @@ fn native_finding(
             "crate_version",
             serde_json::Value::from(package.version.clone()),
         )
-        .with_fact("library", serde_json::Value::from(library.clone()))
+        .with_fact("library", serde_json::Value::from(links.clone()))
         .with_fact(
             "direct_dependency",
             serde_json::Value::from(graph.packages[path.direct()].name.clone()),
@@ -187,7 +185,7 @@ fn native_finding(
             .with_fix(
                 choice.fix,
                 format!(
-                    "build lib{library} from source ({} {} `{}`)",
+                    "build {library} from source ({} {} `{}`)",
                     choice.package, choice.version, choice.feature
                 ),
             );
@@ -209,10 +207,10 @@ fn native_finding(
         );
     }
     if build.is_none() {
-        let dev = dev_package_for_links(&library).unwrap_or("its -dev package");
+        let dev = dev_package_for_links(&links).unwrap_or("its -dev package");
         finding.evidence.related.push(RelatedNote {
             message: format!(
-                "{} has no feature that builds lib{library} from source; Debian's {dev} is for glibc: build for a -gnu target against the server's release instead",
+                "{} has no feature that builds {library} from source; Debian's {dev} is for glibc: build for a -gnu target against the server's release instead",
                 package.name
             ),
             file: None,

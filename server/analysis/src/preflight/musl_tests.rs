@@ -119,7 +119,7 @@ fn system_libraries_cannot_go_into_a_static_musl_binary() {
     let openssl = &findings[0];
     assert_eq!(
         openssl.message,
-        "openssl-sys (via reqwest → hyper-tls → native-tls → openssl-sys) links the system's libopenssl, which is built for glibc and cannot go into a static x86_64-unknown-linux-musl binary; build it from source for musl"
+        "openssl-sys (via reqwest → hyper-tls → native-tls → openssl-sys) links the system's OpenSSL, which is built for glibc and cannot go into a static x86_64-unknown-linux-musl binary; build it from source for musl"
     );
     let span = openssl.evidence.file.as_ref().expect("points at reqwest");
     assert_eq!(&MANIFEST[span.start..span.end], "reqwest = \"0.12\"");
@@ -128,7 +128,7 @@ fn system_libraries_cannot_go_into_a_static_musl_binary() {
         [
             (
                 "use_vendored_openssl",
-                "build libopenssl from source (reqwest 0.12.9 `native-tls-vendored`)"
+                "build OpenSSL from source (reqwest 0.12.9 `native-tls-vendored`)"
             ),
             (
                 "use_rustls",
@@ -140,7 +140,7 @@ fn system_libraries_cannot_go_into_a_static_musl_binary() {
         fixes(&findings[1]),
         [(
             "use_bundled_sqlite",
-            "build libsqlite3 from source (rusqlite 0.32.1 `bundled`)"
+            "build SQLite from source (rusqlite 0.32.1 `bundled`)"
         )]
     );
     assert_eq!(fixes(&findings[2])[0].0, "use_vendored_libgit2");

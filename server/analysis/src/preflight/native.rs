@@ -357,7 +357,7 @@ fn add_fixes(
     finding
 }
 
-fn library_name(links: &str) -> String {
+pub(super) fn library_name(links: &str) -> String {
     match links {
         "openssl" => "OpenSSL".to_owned(),
         "sqlite3" => "SQLite".to_owned(),
