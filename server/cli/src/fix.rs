@@ -42,6 +42,15 @@ pub struct Args {
     /// use_rustls, use_bundled_sqlite, use_static_zlib, use_vendored_libgit2.
     #[arg(long = "only", value_name = "ID")]
     pub only: Vec<String>,
+    /// Link with this instead of what the host has: `zig` writes wrappers
+    /// around `zig cc` against the release's glibc (or --glibc) and no
+    /// sysroot (`configure_zig_linker`).
+    #[arg(long, value_enum, value_name = "LINKER")]
+    pub linker: Option<LinkerChoice>,
+    /// With --linker zig: the glibc to link against, e.g. 2.17, for a server
+    /// older than every release a sysroot can be fetched for.
+    #[arg(long, value_name = "X.Y", requires = "linker")]
+    pub glibc: Option<String>,
     /// Write to the user config ($CARGO_HOME/config.toml) instead of the
     /// project's, so native builds on the target's own architecture keep
     /// the default linker.
@@ -59,6 +68,27 @@ pub struct Args {
     pub format: Format,
 }
 
+/// A linker `fix` can be told to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LinkerChoice {
+    Zig,
+}
+
+/// `2.17` → (2, 17), or an error that says what is expected.
+fn parse_glibc(text: &str) -> Result<(u32, u32), InputError> {
+    let mut parts = text.trim().split('.');
+    let parsed = (|| {
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next()?.parse().ok()?;
+        parts.next().is_none().then_some((major, minor))
+    })();
+    parsed.ok_or_else(|| {
+        InputError(format!(
+            "--glibc `{text}` is not a glibc version: give major.minor, e.g. 2.17"
+        ))
+    })
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut project = load_project(args.manifest_path.as_deref())?;
     let target = match &args.target {
@@ -71,6 +101,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.release
         ))
     })?;
+    // --glibc pins zig's glibc; the release still names the sysroot.
+    let pinned;
+    let release = match &args.glibc {
+        Some(text) => {
+            pinned = crossport_formats::arch::DebianRelease {
+                glibc: parse_glibc(text)?,
+                ..*release
+            };
+            &pinned
+        }
+        None => release,
+    };
     project.complete_host(std::slice::from_ref(&target));
     let graph = graph(&project, &target)?;
     let layout = layout(
@@ -90,7 +132,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         lock: &lock,
         layout: &layout,
     };
-    let plans = plan(&cx, &args.only, &mut files)?;
+    let only = match (args.linker, args.only.is_empty()) {
+        (Some(LinkerChoice::Zig), true) if !crossport_analysis::preflight::is_musl(&target) => {
+            let mut ids: Vec<String> = Vec::new();
+            if !project.host.installed_targets.contains(&target) {
+                ids.push("add_target".into());
+            }
+            ids.push("configure_zig_linker".into());
+            ids
+        }
+        _ => args.only.clone(),
+    };
+    let plans = plan(&cx, &only, &mut files)?;
     match args.format {
         Format::Json => print_json(&serde_json::json!({
             "target": target,

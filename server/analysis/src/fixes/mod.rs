@@ -35,6 +35,7 @@ use crossport_formats::cargo_lock::LockedPackage;
 pub const FIX_IDS: &[&str] = &[
     "add_target",
     "configure_linker",
+    "configure_zig_linker",
     "fetch_sysroot_and_wire",
     "configure_runner",
     "use_vendored_openssl",
@@ -210,6 +211,7 @@ pub fn plan_fix(
     match id {
         "add_target" => Ok(wire::add_target(cx)),
         "configure_linker" => wire::configure_linker(cx, files),
+        "configure_zig_linker" => zig::configure_zig_linker(cx, files),
         "fetch_sysroot_and_wire" => wire::fetch_sysroot_and_wire(cx, files),
         "configure_runner" => wire::configure_runner(cx, files),
         "use_vendored_openssl" => deps::use_vendored_openssl(cx, files),

@@ -7,6 +7,82 @@
 //! none, and drop the arguments rustc passes that zig rejects (the
 //! `zigbuild_error` failures `explain` knows).
 
+use crossport_formats::cargo_config::{ConfigEdit, EditValue};
+
+use super::deps::plan;
+use super::wire::{edit_config_file, script_text};
+use super::{FixContext, FixPlan, PlanError, Workspace};
+
+/// `configure_zig_linker`: zig as the C compiler, C++ compiler, archiver
+/// and linker of a `-gnu` target, against the glibc of the chosen release
+/// (or `--glibc`), so the binary runs on servers as old as that glibc.
+pub(super) fn configure_zig_linker(
+    cx: &FixContext<'_>,
+    files: &mut Workspace,
+) -> Result<FixPlan, PlanError> {
+    let id = "configure_zig_linker";
+    if !cx.target.contains("-linux-gnu") {
+        return Err(PlanError::NotApplicable {
+            id: id.into(),
+            reason: format!(
+                "{} is not a glibc target (a musl target gets zig from configure_linker)",
+                cx.target
+            ),
+        });
+    }
+    let glibc = cx.release.glibc;
+    let zig = zig_target(cx.target, Some(glibc));
+    let mut plan = plan(
+        cx,
+        id,
+        &format!(
+            "link {} with zig against glibc {}.{} ({zig})",
+            cx.target, glibc.0, glibc.1
+        ),
+    );
+    let mut values = Vec::new();
+    for (suffix, what) in [
+        ("cc", "C compiler and linker"),
+        ("c++", "C++ compiler"),
+        ("ar", "archiver"),
+    ] {
+        let path = format!("{}/{}-{suffix}", cx.layout.scripts_dir, cx.target);
+        let body = format!(
+            "# {what} for {} with zig, against glibc {}.{} symbol versions.\n{}",
+            cx.target,
+            glibc.0,
+            glibc.1,
+            wrapper_body(suffix, &zig, &[])
+        );
+        plan.edits
+            .extend(files.write(&path, script_text(cx, &body), true));
+        values.push(cx.layout.config_path_value(&path));
+    }
+    let mut edits = vec![ConfigEdit::SetTarget {
+        triple: cx.target.to_owned(),
+        key: "linker".into(),
+        value: EditValue::String(values[0].0.clone()),
+    }];
+    for (prefix, (value, relative)) in ["CC", "CXX", "AR"].iter().zip(&values) {
+        edits.push(ConfigEdit::SetEnv {
+            name: format!("{prefix}_{}", cx.target),
+            value: value.clone(),
+            relative: *relative,
+        });
+    }
+    plan.notes.push(format!(
+        "zig brings glibc {}.{}'s headers and symbol versions but no system libraries: OpenSSL, SQLite and the like need vendored/bundled builds, or a sysroot of a release with a glibc no newer than {}.{}",
+        glibc.0, glibc.1, glibc.0, glibc.1
+    ));
+    if !cx.host.has("zig") {
+        plan.notes.push(
+            "zig is not on PATH: the wrappers run the Python package's zig (`python3 -m ziglang`); `pip install ziglang` installs it".into(),
+        );
+    }
+    edit_config_file(cx, files, &edits, &mut plan)?;
+    Ok(plan)
+}
+
 /// Arguments rustc or build scripts pass that zig refuses: a clang
 /// `--target=` with a Rust triple (zig takes `-target`), and GNU ld options
 /// zig's linker does not know.
@@ -73,6 +149,51 @@ pub fn wrapper_body(mode: &str, zig_target: &str, extra: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zig_pins_the_release_glibc_for_a_gnu_target() {
+        use super::super::{FixContext, Layout, Workspace, plan_fix};
+        use crate::preflight::{HostFacts, ProjectGraph};
+        let target = "aarch64-unknown-linux-gnu";
+        let release = crossport_formats::arch::DebianRelease {
+            glibc: (2, 17),
+            ..*crossport_formats::arch::debian_release("bullseye").expect("known")
+        };
+        let layout = Layout::project("/w/app", "/w/app/.cargo/config.toml", target, "bullseye");
+        let host = HostFacts::default();
+        let graph = ProjectGraph::default();
+        let cx = FixContext {
+            target,
+            release: &release,
+            host: &host,
+            graph: &graph,
+            lock: &[],
+            layout: &layout,
+        };
+        let mut files = Workspace::default();
+        let plan = plan_fix(&cx, "configure_zig_linker", &mut files).expect("plans");
+        assert_eq!(
+            plan.title,
+            "link aarch64-unknown-linux-gnu with zig against glibc 2.17 (aarch64-linux-gnu.2.17)"
+        );
+        let cc = files
+            .text("/w/app/.cargo/crossport/aarch64-unknown-linux-gnu-cc")
+            .expect("cc");
+        assert!(
+            cc.contains("zig cc -target aarch64-linux-gnu.2.17 \"$@\""),
+            "{cc}"
+        );
+        let config = files.text("/w/app/.cargo/config.toml").expect("config");
+        assert!(
+            config.contains("CXX_aarch64-unknown-linux-gnu = "),
+            "{config}"
+        );
+        let musl = FixContext {
+            target: "x86_64-unknown-linux-musl",
+            ..cx
+        };
+        assert!(plan_fix(&musl, "configure_zig_linker", &mut files).is_err());
+    }
 
     #[test]
     fn zig_targets_for_rust_triples() {
