@@ -91,6 +91,9 @@ fn openssl_diagnostic_sits_on_the_dependency_line_and_its_fix_edits_cargo_toml()
                 "crate": "openssl-sys",
                 "crate_version": "0.9.118",
                 "debian_package": "libssl-dev",
+                "debian_packages": [
+                  "libssl-dev"
+                ],
                 "dependency_path": [
                   "lsp-openssl",
                   "openssl",
