@@ -206,3 +206,67 @@ fn static_musl_binary_with_vendored_openssl_and_bundled_sqlite() {
     assert!(stdout.contains("OpenSSL 3."), "{stdout}");
     assert!(stdout.contains("SQLite 3."), "{stdout}");
 }
+
+/// The highest `GLIBC_x.y` symbol version a binary needs, from readelf.
+fn max_glibc(binary: &Path) -> (u32, u32) {
+    let output = run_ok(Command::new("readelf").arg("-V").arg(binary));
+    String::from_utf8_lossy(&output.stdout)
+        .split(|c: char| c.is_whitespace())
+        .filter_map(|word| word.strip_prefix("GLIBC_"))
+        .filter_map(|version| {
+            let mut parts = version.split('.');
+            Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+        })
+        .max()
+        .unwrap_or((0, 0))
+}
+
+#[test]
+fn zig_pins_glibc_2_17_for_a_crate_with_c_code() {
+    if !gate::slow("zig_pins_glibc_2_17_for_a_crate_with_c_code") {
+        return;
+    }
+    let gnu = "x86_64-unknown-linux-gnu";
+    let zig_bin = zig_venv_bin();
+    let project = tempfile::tempdir().expect("temp dir");
+    let dir = project.path();
+    copy_tree(&fixtures_dir().join("crates/sqlite-bundled"), dir);
+
+    // A --glibc that is not a version is refused and writes nothing.
+    let bad = crossport(dir)
+        .args([
+            "fix", "--target", gnu, "--linker", "zig", "--glibc", "two", "--apply",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("give major.minor"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert!(!dir.join(".cargo").exists());
+
+    run_ok(crossport(dir).args([
+        "fix", "--target", gnu, "--linker", "zig", "--glibc", "2.17", "--apply",
+    ]));
+    let path = std::env::join_paths(std::iter::once(zig_bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    let target_dir = shared_target_dir();
+    run_ok(
+        Command::new(cargo())
+            .args(["build", "--target", gnu])
+            .current_dir(dir)
+            .env("PATH", &path)
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_TARGET_DIR", &target_dir),
+    );
+    let binary = target_dir.join(gnu).join("debug").join("sqlite-bundled");
+    let glibc = max_glibc(&binary);
+    assert!(glibc <= (2, 17), "needs GLIBC_{}.{}", glibc.0, glibc.1);
+    assert!(glibc >= (2, 2), "a glibc binary names some GLIBC_ version");
+    let run = run_ok(&mut Command::new(&binary));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("SQLite 3."));
+}
