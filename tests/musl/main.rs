@@ -201,6 +201,18 @@ fn static_musl_binary_with_vendored_openssl_and_bundled_sqlite() {
         "a static binary needs no shared library"
     );
 
+    let inspect = json(&run_ok(
+        crossport(dir)
+            .args(["inspect", "--format", "json"])
+            .arg(&binary),
+    ));
+    assert_eq!(inspect["linkage"], "static", "{inspect:#}");
+    let releases = inspect["releases"].as_object().expect("releases");
+    assert!(
+        !releases.is_empty() && releases.values().all(|runs| runs == true),
+        "a static binary runs on every release: {inspect:#}"
+    );
+
     let run = run_ok(&mut Command::new(&binary));
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.contains("OpenSSL 3."), "{stdout}");
