@@ -704,6 +704,26 @@ pub fn dockerfile(codename: &str, packages: &[String], binary_name: &str) -> Str
     text
 }
 
+/// A Dockerfile for a statically linked binary on an empty (`scratch`)
+/// image: no C library and no runtime packages, since the binary carries
+/// what it needs. `binary_name` must be a plain file name.
+pub fn static_dockerfile(binary_name: &str) -> String {
+    format!(
+        "# Written by crossport deploy: {binary_name} is statically linked, so the image holds only the binary.\n\
+         # scratch has no CA certificates: a binary that makes TLS connections needs them copied in\n\
+         # (or rustls with webpki-roots).\n\
+         FROM scratch\n\
+         COPY {binary_name} /{binary_name}\n\
+         USER 65534:65534\n\
+         ENTRYPOINT [\"/{binary_name}\"]\n"
+    )
+}
+
+/// Whether a report's binary needs neither a loader nor shared libraries.
+pub fn is_static(report: &InspectReport) -> bool {
+    matches!(report.linkage, "static" | "static-pie") && report.needed.is_empty()
+}
+
 /// The Debian release a container image for the binary should use, as the
 /// verdict for it: the one the user named (`report.target`), else the newest
 /// release the binary runs on, else the newest release (a failing verdict
@@ -1072,5 +1092,13 @@ mod tests {
             ENTRYPOINT ["/usr/local/bin/web"]
         "#]]
         .assert_eq(&dockerfile("trixie", &packages, "web"));
+    }
+
+    #[test]
+    fn a_static_binary_gets_an_empty_image() {
+        let text = static_dockerfile("web");
+        assert!(text.contains("FROM scratch\n"), "{text}");
+        assert!(text.contains("ENTRYPOINT [\"/web\"]"), "{text}");
+        assert!(!text.contains("apt-get"), "{text}");
     }
 }

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use crossport_analysis::inspect::{
-    InspectReport, Verdict, dockerfile, image_verdict, runtime_packages,
+    InspectReport, Verdict, dockerfile, image_verdict, is_static, runtime_packages,
+    static_dockerfile,
 };
 use crossport_driver::inspect::{InspectOptions, inspect};
 use crossport_driver::ssh::{
@@ -43,6 +44,11 @@ pub struct Args {
     /// sysroot's release, else the newest release the binary runs on.
     #[arg(long)]
     pub release: Option<String>,
+    /// Base of the image (Dockerfile, Dokku): `debian` (the release's slim
+    /// image) or `scratch` (empty; only for a statically linked binary,
+    /// e.g. a musl build).
+    #[arg(long, value_name = "BASE", default_value = "debian")]
+    pub image: ImageBase,
     /// The sysroot the binary was built against: names runtime packages.
     #[arg(long, value_name = "DIR")]
     pub sysroot: Option<PathBuf>,
@@ -120,9 +126,32 @@ fn emit(
     }
 }
 
+/// The base of the image a Dockerfile starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageBase {
+    Debian,
+    Scratch,
+}
+
 /// The release for the image and its Dockerfile text; refuses a release the
 /// binary does not run on unless forced.
 fn dockerfile_for(args: &Args, report: &InspectReport) -> anyhow::Result<String> {
+    if args.image == ImageBase::Scratch {
+        if !is_static(report) {
+            return Err(InputError(format!(
+                "{} is {} (needs {}): a scratch image has no C library for it; build a static binary (a musl target) or use --image debian",
+                args.binary.display(),
+                report.linkage,
+                if report.needed.is_empty() {
+                    report.interpreter.clone().unwrap_or_else(|| "a loader".into())
+                } else {
+                    report.needed.join(", ")
+                }
+            ))
+            .into());
+        }
+        return Ok(static_dockerfile(&image_binary_name(&args.binary)));
+    }
     let chosen = image_verdict(report).context("no Debian release is known")?;
     refuse_unless_forced(args, &chosen)?;
     let packages = runtime_packages(&report.libraries, &chosen.against);

@@ -46,9 +46,18 @@ pub struct Args {
     pub ssh: crate::probe::SshArgs,
     /// Plan only this fix (repeatable): add_target, configure_linker,
     /// fetch_sysroot_and_wire, configure_runner, use_vendored_openssl,
-    /// use_rustls, use_bundled_sqlite.
+    /// use_rustls, use_bundled_sqlite, use_static_zlib, use_vendored_libgit2.
     #[arg(long = "only", value_name = "ID")]
     pub only: Vec<String>,
+    /// Link with this instead of what the host has: `zig` writes wrappers
+    /// around `zig cc` against the release's glibc (or --glibc) and no
+    /// sysroot (`configure_zig_linker`).
+    #[arg(long, value_enum, value_name = "LINKER")]
+    pub linker: Option<LinkerChoice>,
+    /// With --linker zig: the glibc to link against, e.g. 2.17, for a server
+    /// older than every release a sysroot can be fetched for.
+    #[arg(long, value_name = "X.Y", requires = "linker")]
+    pub glibc: Option<String>,
     /// Write to the user config ($CARGO_HOME/config.toml) instead of the
     /// project's, so native builds on the target's own architecture keep
     /// the default linker.
@@ -64,6 +73,27 @@ pub struct Args {
     pub edits_only: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// A linker `fix` can be told to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LinkerChoice {
+    Zig,
+}
+
+/// `2.17` → (2, 17), or an error that says what is expected.
+fn parse_glibc(text: &str) -> Result<(u32, u32), InputError> {
+    let mut parts = text.trim().split('.');
+    let parsed = (|| {
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next()?.parse().ok()?;
+        parts.next().is_none().then_some((major, minor))
+    })();
+    parsed.ok_or_else(|| {
+        InputError(format!(
+            "--glibc `{text}` is not a glibc version: give major.minor, e.g. 2.17"
+        ))
+    })
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -84,6 +114,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| DEFAULT_RELEASE.to_owned());
     let release = known_release(&release_name)
         .ok_or_else(|| InputError(unknown_release_message(&release_name)))?;
+    // --glibc pins zig's glibc; the release still names the sysroot.
+    let pinned;
+    let release = match &args.glibc {
+        Some(text) => {
+            pinned = crossport_formats::distro::KnownRelease {
+                glibc: parse_glibc(text)?,
+                ..*release
+            };
+            &pinned
+        }
+        None => release,
+    };
     // The server's mirror is for its own release; another --release keeps
     // the usual mirror choice.
     let server_mirror = recommendation
@@ -109,7 +151,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &target,
         release.codename,
     );
-    let plans = plan(&project, &graph, &target, release, &layout, &args.only)?;
+    let only = match (args.linker, args.only.is_empty()) {
+        (Some(LinkerChoice::Zig), true) if !crossport_analysis::preflight::is_musl(&target) => {
+            let mut ids: Vec<String> = Vec::new();
+            if !project.host.installed_targets.contains(&target) {
+                ids.push("add_target".into());
+            }
+            ids.push("configure_zig_linker".into());
+            ids
+        }
+        _ => args.only.clone(),
+    };
+    let plans = plan(&project, &graph, &target, release, &layout, &only)?;
     match args.format {
         Format::Json => print_json(&serde_json::json!({
             "target": target,

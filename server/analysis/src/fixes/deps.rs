@@ -174,7 +174,7 @@ pub(super) fn use_rustls(cx: &FixContext<'_>, files: &mut Workspace) -> Result<F
     Ok(plan)
 }
 
-fn plan(cx: &FixContext<'_>, id: &str, title: &str) -> FixPlan {
+pub(super) fn plan(cx: &FixContext<'_>, id: &str, title: &str) -> FixPlan {
     FixPlan {
         id: id.to_owned(),
         title: title.to_owned(),
@@ -207,11 +207,11 @@ fn declares_feature(cx: &FixContext<'_>, package: &str, feature: &str) -> bool {
         .is_some_and(|p: &GraphPackage| p.declared_features.contains_key(feature))
 }
 
-fn member_manifest(cx: &FixContext<'_>, path: &DependencyPath) -> String {
+pub(super) fn member_manifest(cx: &FixContext<'_>, path: &DependencyPath) -> String {
     cx.graph.packages[path.member()].manifest_path.clone()
 }
 
-fn parse(files: &Workspace, path: &str) -> Result<Manifest, PlanError> {
+pub(super) fn parse(files: &Workspace, path: &str) -> Result<Manifest, PlanError> {
     let text = files.text(path).ok_or_else(|| PlanError::Edit {
         path: path.to_owned(),
         message: "the manifest could not be read".into(),
@@ -223,7 +223,7 @@ fn parse(files: &Workspace, path: &str) -> Result<Manifest, PlanError> {
 }
 
 /// A normal (non-workspace) declaration of a package in this manifest.
-fn declared(manifest: &Manifest, package: &str) -> Option<DependencyDecl> {
+pub(super) fn declared(manifest: &Manifest, package: &str) -> Option<DependencyDecl> {
     manifest
         .find_dependency(package)
         .filter(|decl| decl.kind == crossport_formats::manifest::DependencyKind::Normal)
@@ -233,7 +233,7 @@ fn edit_location(decl: &DependencyDecl) -> (Vec<String>, String) {
     (decl.table.clone(), decl.key.clone())
 }
 
-fn add_features(decl: &DependencyDecl, features: &[&str]) -> ManifestEdit {
+pub(super) fn add_features(decl: &DependencyDecl, features: &[&str]) -> ManifestEdit {
     let (table, key) = edit_location(decl);
     ManifestEdit::AddFeatures {
         table,
@@ -248,7 +248,7 @@ fn parse_major_minor(version: &str) -> Option<(u64, u64)> {
 }
 
 /// `0.9.103` → `0.9`, `1.2.3` → `1`: the requirement `cargo add` would write.
-fn major_minor(version: &str) -> String {
+pub(super) fn major_minor(version: &str) -> String {
     match parse_major_minor(version) {
         Some((0, minor)) => format!("0.{minor}"),
         Some((major, _)) => major.to_string(),
@@ -256,7 +256,7 @@ fn major_minor(version: &str) -> String {
     }
 }
 
-fn write_manifest(
+pub(super) fn write_manifest(
     files: &mut Workspace,
     path: &str,
     edits: &[ManifestEdit],

@@ -12,8 +12,10 @@
 
 mod deps;
 mod layout;
+mod musl;
 mod toolchain;
 mod wire;
+mod zig;
 
 use std::collections::BTreeMap;
 
@@ -33,11 +35,14 @@ use crossport_formats::distro::KnownRelease;
 pub const FIX_IDS: &[&str] = &[
     "add_target",
     "configure_linker",
+    "configure_zig_linker",
     "fetch_sysroot_and_wire",
     "configure_runner",
     "use_vendored_openssl",
     "use_rustls",
     "use_bundled_sqlite",
+    "use_static_zlib",
+    "use_vendored_libgit2",
 ];
 
 /// Why a fix could not be planned.
@@ -215,11 +220,13 @@ pub fn plan_fix(
     match id {
         "add_target" => Ok(wire::add_target(cx)),
         "configure_linker" => wire::configure_linker(cx, files),
+        "configure_zig_linker" => zig::configure_zig_linker(cx, files),
         "fetch_sysroot_and_wire" => wire::fetch_sysroot_and_wire(cx, files),
         "configure_runner" => wire::configure_runner(cx, files),
         "use_vendored_openssl" => deps::use_vendored_openssl(cx, files),
         "use_rustls" => deps::use_rustls(cx, files),
         "use_bundled_sqlite" => deps::use_bundled_sqlite(cx, files),
+        "use_static_zlib" | "use_vendored_libgit2" => musl::use_static_build(cx, id, files),
         other => Err(PlanError::UnknownFix {
             id: other.to_owned(),
         }),
@@ -230,8 +237,12 @@ pub fn plan_fix(
 /// when it is missing, then a sysroot with linker, env and runner for a
 /// Debian target (or just a linker for another), so the project builds and
 /// `cargo run` works. The dependency changes are alternatives, chosen with
-/// `--only`.
+/// `--only`. A musl target gets its C toolchain and the static builds of
+/// its native libraries instead (a sysroot's libraries are glibc's).
 pub fn default_fix_ids(cx: &FixContext<'_>) -> Vec<&'static str> {
+    if crate::preflight::is_musl(cx.target) {
+        return musl::default_musl_fix_ids(cx);
+    }
     let mut ids = Vec::new();
     if !cx.host.installed_targets.iter().any(|t| t == cx.target) {
         ids.push("add_target");

@@ -52,6 +52,7 @@ pub fn toolchain_names() -> Vec<String> {
         "clang++",
         "ld.lld",
         "zig",
+        "musl-gcc",
         "llvm-ar",
         "pkg-config",
         "pkgconf",

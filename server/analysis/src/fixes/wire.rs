@@ -47,7 +47,7 @@ pub(super) fn add_target(cx: &FixContext<'_>) -> FixPlan {
 
 /// The wrapper scripts a layout uses for a target.
 pub(super) fn script_paths(layout: &super::Layout, target: &str) -> Vec<String> {
-    ["cc", "c++", "run"]
+    ["cc", "c++", "ar", "run"]
         .iter()
         .map(|suffix| format!("{}/{target}-{suffix}", layout.scripts_dir))
         .collect()
@@ -71,6 +71,9 @@ pub(super) fn configure_linker(
     cx: &FixContext<'_>,
     files: &mut Workspace,
 ) -> Result<FixPlan, PlanError> {
+    if crate::preflight::is_musl(cx.target) {
+        return super::musl::configure_musl_linker(cx, files);
+    }
     let mut plan = empty_plan(
         cx,
         "configure_linker",
@@ -400,7 +403,7 @@ fn env(cx: &FixContext<'_>, prefix: &str, value: &str, relative: bool) -> Config
     }
 }
 
-fn script_text(cx: &FixContext<'_>, body: &str) -> String {
+pub(super) fn script_text(cx: &FixContext<'_>, body: &str) -> String {
     let locate = match cx.layout.scope {
         Scope::Project => "here=$(CDPATH= cd -- \"$(dirname -- \"$0\")\" && pwd)\n",
         Scope::User => "",

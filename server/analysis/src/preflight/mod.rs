@@ -12,6 +12,7 @@
 
 mod graph;
 mod input;
+mod musl;
 mod native;
 mod toolchain;
 
@@ -24,17 +25,19 @@ pub use input::{
     ProjectGraph, RustToolchain, SysrootContents, TargetConfig, ToolchainKind, ToolchainSource,
     debian_std_package,
 };
+pub use musl::{StaticChoice, is_musl, rustls_feature, static_choice};
 pub use native::{NativeNeed, NativeStatus, native_need};
 
 use crate::finding::Finding;
 
 /// The findings for one target, root cause first: std, then the linker,
-/// then native libraries.
+/// then native libraries (for musl: what has to be built statically).
 pub fn preflight(input: &PreflightInput<'_>, target: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(toolchain::std_finding(input.host, target));
     findings.extend(toolchain::linker_finding(input.host, input.config, target));
     findings.extend(native::native_findings(input, target));
+    findings.extend(musl::findings(input, target));
     findings
 }
 

@@ -187,6 +187,10 @@ fn is_configured(crate_name: &str, config: &TargetConfig, target: &str) -> bool 
 /// A finding for every native library the target needs and nothing supplies.
 pub(super) fn native_findings(input: &PreflightInput<'_>, target: &str) -> Vec<Finding> {
     let graph = input.graph;
+    if super::musl::is_musl(target) {
+        // A static musl binary takes no system library: see `musl`.
+        return Vec::new();
+    }
     paths_to_native_crates(graph)
         .into_iter()
         .filter_map(|path| {
@@ -361,7 +365,7 @@ fn add_fixes(
     finding
 }
 
-fn library_name(links: &str) -> String {
+pub(super) fn library_name(links: &str) -> String {
     match links {
         "openssl" => "OpenSSL".to_owned(),
         "sqlite3" => "SQLite".to_owned(),
@@ -374,7 +378,10 @@ fn library_name(links: &str) -> String {
 }
 
 /// The span of the direct dependency's declaration in the member's manifest.
-fn declaration_span(input: &PreflightInput<'_>, path: &DependencyPath) -> Option<FileSpan> {
+pub(super) fn declaration_span(
+    input: &PreflightInput<'_>,
+    path: &DependencyPath,
+) -> Option<FileSpan> {
     let graph = input.graph;
     let manifest_path = &graph.packages[path.member()].manifest_path;
     let text = input.manifests.get(manifest_path)?;

@@ -1,0 +1,284 @@
+//! Static musl binaries for real: doctor → fix --apply → cargo build → the
+//! binary is statically linked and runs.
+//!
+//! rustup's musl std is not something these machines can be promised, so
+//! Debian's rustc (`/usr/bin/rustc`) builds std from `rust-web-src` with
+//! `-Zbuild-std` and `-C link-self-contained=no`, and zig (the PyPI
+//! `ziglang` package, scripts/install-test-deps.sh) brings musl's start
+//! files. That set-up stands in for `rustup target add` in this test only:
+//! what crossport writes (the zig wrappers, the vendored/bundled features)
+//! is what a rustup user gets. One target dir is shared by every run
+//! (`CROSSPORT_MUSL_TARGET_DIR`, default under the temp dir) because
+//! building std is the slow part.
+
+#[path = "../common/gate.rs"]
+mod gate;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const MUSL: &str = "x86_64-unknown-linux-musl";
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readable fixture").flatten() {
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            if entry.file_name() != "target" {
+                copy_tree(&path, &dest);
+            }
+        } else {
+            std::fs::copy(&path, &dest).expect("copy");
+        }
+    }
+}
+
+fn crossport(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crossport"));
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .arg("--color=never");
+    command
+}
+
+fn run_ok(command: &mut Command) -> Output {
+    let output = command.output().expect("command runs");
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("json output")
+}
+
+/// The venv that scripts/install-test-deps.sh puts zig in; its `python3`
+/// has `ziglang`, so the wrappers' `python3 -m ziglang` fallback is used.
+fn zig_venv_bin() -> PathBuf {
+    let venv = std::env::var_os("CROSSPORT_ZIG_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/crossport-zig"));
+    let bin = venv.join("bin");
+    assert!(
+        bin.join("python3").exists(),
+        "zig's venv {} is missing: run scripts/install-test-deps.sh",
+        venv.display()
+    );
+    bin
+}
+
+fn debian_rustc() -> PathBuf {
+    let rustc = PathBuf::from("/usr/bin/rustc");
+    assert!(
+        rustc.exists() && Path::new("/usr/lib/rustlib/src/rust/library").exists(),
+        "Debian's rustc and rust-web-src are missing: run scripts/install-test-deps.sh"
+    );
+    rustc
+}
+
+fn shared_target_dir() -> PathBuf {
+    std::env::var_os("CROSSPORT_MUSL_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("crossport-musl-target"))
+}
+
+/// `cargo build` for musl the way a rustup musl target would, with std
+/// built from source instead (see the module doc), and zig first on PATH
+/// the way the wrappers find it.
+fn build_musl(dir: &Path, path: &std::ffi::OsStr) -> PathBuf {
+    let target_dir = shared_target_dir();
+    run_ok(
+        Command::new(cargo())
+            .args(["build", "-Zbuild-std=std,panic_abort", "--target", MUSL])
+            .current_dir(dir)
+            .env("PATH", path)
+            .env("RUSTC", debian_rustc())
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("RUSTFLAGS", "-C link-self-contained=no")
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_TARGET_DIR", &target_dir),
+    );
+    target_dir.join(MUSL).join("debug").join("openssl-sqlite")
+}
+
+/// rustup's cargo (the one running these tests), not Debian's.
+fn cargo() -> PathBuf {
+    std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("cargo"))
+}
+
+fn findings_of(report: &serde_json::Value, kind: &str) -> Vec<serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn static_musl_binary_with_vendored_openssl_and_bundled_sqlite() {
+    if !gate::slow("static_musl_binary_with_vendored_openssl_and_bundled_sqlite") {
+        return;
+    }
+    let zig_bin = zig_venv_bin();
+    let project = tempfile::tempdir().expect("temp dir");
+    let dir = project.path();
+    copy_tree(&fixtures_dir().join("crates/openssl-sqlite"), dir);
+
+    // doctor: both system libraries are glibc's, so both need a static
+    // build, offered by the features their locked versions declare.
+    let report = json(&run_ok(
+        crossport(dir).args(["doctor", "--target", MUSL, "--format", "json"]),
+    ));
+    let musl = findings_of(&report, "musl_static");
+    let fixes_for = |name: &str| -> Vec<String> {
+        musl.iter()
+            .find(|f| f["facts"]["crate"] == name)
+            .unwrap_or_else(|| panic!("a musl_static finding for {name}: {report:#}"))["fixes"]
+            .as_array()
+            .expect("fixes")
+            .iter()
+            .filter_map(|f| f["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(fixes_for("openssl-sys"), ["use_vendored_openssl"]);
+    assert_eq!(fixes_for("libsqlite3-sys"), ["use_bundled_sqlite"]);
+
+    // fix: everything but add_target (std comes from build-std here).
+    run_ok(crossport(dir).args([
+        "fix",
+        "--target",
+        MUSL,
+        "--only",
+        "configure_linker",
+        "--only",
+        "use_vendored_openssl",
+        "--only",
+        "use_bundled_sqlite",
+        "--apply",
+    ]));
+    let config = std::fs::read_to_string(dir.join(".cargo/config.toml")).expect("config");
+    assert!(
+        config.contains(&format!("CC_{MUSL} = ")) && config.contains(&format!("AR_{MUSL} = ")),
+        "{config}"
+    );
+    let report = json(&run_ok(
+        crossport(dir).args(["doctor", "--target", MUSL, "--format", "json"]),
+    ));
+    assert_eq!(
+        findings_of(&report, "musl_static"),
+        Vec::<serde_json::Value>::new()
+    );
+
+    let path = std::env::join_paths(std::iter::once(zig_bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    let binary = build_musl(dir, &path);
+
+    let file = run_ok(Command::new("file").arg("-L").arg(&binary));
+    let file = String::from_utf8_lossy(&file.stdout);
+    assert!(
+        file.contains("statically linked") || file.contains("static-pie linked"),
+        "{file}"
+    );
+    let dynamic = run_ok(Command::new("readelf").arg("-d").arg(&binary));
+    assert!(
+        !String::from_utf8_lossy(&dynamic.stdout).contains("(NEEDED)"),
+        "a static binary needs no shared library"
+    );
+
+    let inspect = json(&run_ok(
+        crossport(dir)
+            .args(["inspect", "--format", "json"])
+            .arg(&binary),
+    ));
+    assert_eq!(inspect["linkage"], "static", "{inspect:#}");
+    let releases = inspect["releases"].as_object().expect("releases");
+    assert!(
+        !releases.is_empty() && releases.values().all(|runs| runs == true),
+        "a static binary runs on every release: {inspect:#}"
+    );
+
+    let run = run_ok(&mut Command::new(&binary));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("OpenSSL 3."), "{stdout}");
+    assert!(stdout.contains("SQLite 3."), "{stdout}");
+}
+
+/// The highest `GLIBC_x.y` symbol version a binary needs, from readelf.
+fn max_glibc(binary: &Path) -> (u32, u32) {
+    let output = run_ok(Command::new("readelf").arg("-V").arg(binary));
+    String::from_utf8_lossy(&output.stdout)
+        .split(|c: char| c.is_whitespace())
+        .filter_map(|word| word.strip_prefix("GLIBC_"))
+        .filter_map(|version| {
+            let mut parts = version.split('.');
+            Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+        })
+        .max()
+        .unwrap_or((0, 0))
+}
+
+#[test]
+fn zig_pins_glibc_2_17_for_a_crate_with_c_code() {
+    if !gate::slow("zig_pins_glibc_2_17_for_a_crate_with_c_code") {
+        return;
+    }
+    let gnu = "x86_64-unknown-linux-gnu";
+    let zig_bin = zig_venv_bin();
+    let project = tempfile::tempdir().expect("temp dir");
+    let dir = project.path();
+    copy_tree(&fixtures_dir().join("crates/sqlite-bundled"), dir);
+
+    // A --glibc that is not a version is refused and writes nothing.
+    let bad = crossport(dir)
+        .args([
+            "fix", "--target", gnu, "--linker", "zig", "--glibc", "two", "--apply",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("give major.minor"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert!(!dir.join(".cargo").exists());
+
+    run_ok(crossport(dir).args([
+        "fix", "--target", gnu, "--linker", "zig", "--glibc", "2.17", "--apply",
+    ]));
+    let path = std::env::join_paths(std::iter::once(zig_bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    let target_dir = shared_target_dir();
+    run_ok(
+        Command::new(cargo())
+            .args(["build", "--target", gnu])
+            .current_dir(dir)
+            .env("PATH", &path)
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_TARGET_DIR", &target_dir),
+    );
+    let binary = target_dir.join(gnu).join("debug").join("sqlite-bundled");
+    let glibc = max_glibc(&binary);
+    assert!(glibc <= (2, 17), "needs GLIBC_{}.{}", glibc.0, glibc.1);
+    assert!(glibc >= (2, 2), "a glibc binary names some GLIBC_ version");
+    let run = run_ok(&mut Command::new(&binary));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("SQLite 3."));
+}
