@@ -323,6 +323,9 @@ fn a_team_shares_one_apt_cacher_ng_cold_then_warm() {
     };
     std::fs::copy(first.path("lock"), ci.path("lock")).expect("commit the lock");
     let before_sync = backend.paths().len();
+    // sync checks every locked entry against the signed index, with the
+    // same keyring rules as fetch: the test archive's key, not Debian's.
+    let keyring = scratch.path("archive-key.asc").display().to_string();
     let synced = ci.run(&[
         "sysroot",
         "sync",
@@ -330,6 +333,8 @@ fn a_team_shares_one_apt_cacher_ng_cold_then_warm() {
         TARGET,
         "--mirror",
         &cacher.mirror(),
+        "--keyring",
+        &keyring,
         "--dir",
         &ci.path("sysroot"),
     ]);
@@ -346,7 +351,10 @@ fn a_team_shares_one_apt_cacher_ng_cold_then_warm() {
     );
     let verified = ci.verify();
     assert!(verified.status.success(), "{}", stdout(&verified));
+    let mirror = cacher.mirror();
     drop(cacher);
+    // Offline, the signed Release saved for that mirror (and the cached
+    // index and .debs) stand in for the network: nothing is trusted unsigned.
     let offline_dir = ci.path("offline-sysroot");
     let offline = ci.run(&[
         "sysroot",
@@ -354,6 +362,10 @@ fn a_team_shares_one_apt_cacher_ng_cold_then_warm() {
         "--target",
         TARGET,
         "--offline",
+        "--mirror",
+        &mirror,
+        "--keyring",
+        &keyring,
         "--dir",
         &offline_dir,
     ]);

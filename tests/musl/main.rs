@@ -267,9 +267,13 @@ fn zig_pins_glibc_2_17_for_a_crate_with_c_code() {
     )))
     .expect("PATH");
     let target_dir = shared_target_dir();
+    // The host's own triple: fix keeps plain builds native and puts zig in
+    // a config file of its own, which the build for the target names.
+    let config = format!(".cargo/crossport-{gnu}.toml");
+    assert!(dir.join(&config).is_file(), "fix wrote {config}");
     run_ok(
         Command::new(cargo())
-            .args(["build", "--target", gnu])
+            .args(["build", "--config", &config, "--target", gnu])
             .current_dir(dir)
             .env("PATH", &path)
             .env("CARGO_INCREMENTAL", "0")

@@ -30,7 +30,12 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **Why it happens.** A `-sys` crate asked to link a system library that is
 /// installed only for the host; or the linker has no sysroot for the target
 /// at all (then even `-lc` and the `crt*.o` files are missing, as with clang
-/// + lld without `--sysroot`, or an i686 build without multilib).
+/// + lld without `--sysroot`, or an i686 build without multilib). The finding
+/// names the library's package from [the native library
+/// table](native-libraries.md) (`-lasound` → libasound2-dev), and a name that
+/// differs from the real file only in case (`-lflac`, the package ships
+/// `libFLAC.so`) is pointed out: Linux file names are case-sensitive, so the
+/// crate must ask for `-lFLAC`.
 ///
 /// **How to fix.** Fetch a Debian sysroot for the target with the library's
 /// `-dev` package (plus libc6-dev and libgcc-dev) and pass `--sysroot` to the

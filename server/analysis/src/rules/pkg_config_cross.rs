@@ -31,7 +31,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// for another target needs a sysroot holding the target's `-dev` packages and
 /// `PKG_CONFIG_SYSROOT_DIR` / `PKG_CONFIG_LIBDIR` pointing into it (setting
 /// `PKG_CONFIG_ALLOW_CROSS=1` alone only gets the host's, wrong, libraries).
-/// openssl-sys failures are reported as `openssl_not_found` instead.
+/// openssl-sys failures are reported as `openssl_not_found` instead. Which
+/// package ships which library is one table, listed in
+/// [native-libraries.md](native-libraries.md); doctor also reports a wired
+/// sysroot that lacks a library the graph needs.
 ///
 /// **How to fix.** Fetch a Debian sysroot for the target with the library's
 /// `-dev` package and wire pkg-config to it with target-suffixed variables
