@@ -6,8 +6,9 @@
 //! fetches them from the host's mirror; rustup's cargo with Debian's
 //! aarch64 std (`RUSTC=/usr/bin/rustc`, see
 //! ../shared/recipes/real-foreign-rust-builds.md) builds the crate and the
-//! binary runs under the configured qemu runner; doctor is then all clear,
-//! and says so no longer once a library is taken out of the sysroot.
+//! binary runs under the configured qemu runner; doctor is then all clear;
+//! a package added by hand survives the next `fix --apply`; and doctor is
+//! no longer all clear once a library is taken out of the sysroot.
 //!
 //! Needs CROSSPORT_SLOW=1 (a real build) and CROSSPORT_LIVE=1 (the mirror).
 
@@ -191,8 +192,52 @@ fn alsa_udev_dbus_and_a_link_attribute_go_from_doctor_to_a_running_aarch64_binar
         assert!(printed.contains(wanted), "{wanted} not in {printed:?}");
     }
 
-    // Take libudev out of the sysroot: the wiring alone must not pass.
+    // A package added by hand stays: re-running fix syncs from the lock
+    // and neither the lock nor the sysroot loses it.
     let sysroot = only_sysroot(&scratch.app);
+    let sysroot_arg = sysroot.display().to_string();
+    let added = scratch.crossport(&[
+        "sysroot",
+        "add",
+        "--target",
+        TARGET,
+        "--release",
+        "bookworm",
+        "--dir",
+        &sysroot_arg,
+        "libpcap-dev",
+    ]);
+    assert_ok("crossport sysroot add libpcap-dev", &added);
+    let again = scratch.crossport(&[
+        "fix",
+        "--target",
+        TARGET,
+        "--release",
+        "bookworm",
+        "--apply",
+    ]);
+    assert_ok("crossport fix --apply after a package was added", &again);
+    let lock = std::fs::read_to_string(scratch.app.join("crossport-sysroot.lock")).expect("lock");
+    for package in [
+        "libpcap-dev",
+        "libasound2-dev",
+        "libudev-dev",
+        "libdbus-1-dev",
+        "libflac-dev",
+    ] {
+        assert!(
+            lock.contains(&format!("\"{package}\"")),
+            "{package} left the lock:\n{lock}"
+        );
+    }
+    assert!(
+        sysroot
+            .join("usr/lib/aarch64-linux-gnu/libpcap.so")
+            .exists(),
+        "libpcap.so left the sysroot"
+    );
+
+    // Take libudev out of the sysroot: the wiring alone must not pass.
     let libdir = sysroot.join("usr/lib/aarch64-linux-gnu");
     for entry in std::fs::read_dir(&libdir).expect("libdir").flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();

@@ -29,8 +29,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 ///
 /// **Why it happens.** A `-sys` crate asked to link a system library that is
 /// installed only for the host; or the linker has no sysroot for the target
-/// at all (then even `-lc` and the `crt*.o` files are missing, as with clang
-/// + lld without `--sysroot`, or an i686 build without multilib). The finding
+/// at all (then even `-lc` and the `crt*.o` files are missing, as with clang +
+/// lld without `--sysroot`, or an i686 build without multilib). The finding
 /// names the library's package from [the native library
 /// table](native-libraries.md) (`-lasound` → libasound2-dev), and a name that
 /// differs from the real file only in case (`-lflac`, the package ships
