@@ -236,7 +236,8 @@ fn finding_for(
         (
             Severity::Error,
             format!(
-                "{} (via {via}) needs {library} for {target}, but the sysroot at {root} has no {}; add {} to it",
+                "{} (via {via}) needs {library} for {target}, but the sysroot at {root} has no {}; \
+                 `crossport fix --target {target} --apply` will add {} to it (a sysroot only grows)",
                 need.crate_name,
                 if files.is_empty() {
                     "file of it".to_owned()
