@@ -15,19 +15,18 @@
 //! one at a time into one cache per test run, and every test shares one
 //! cargo target directory, so the dependencies build once per target.
 
+#[path = "../common/fixture.rs"]
+mod fixture;
 #[path = "../common/gate.rs"]
 mod gate;
 
+use fixture::{copy_tree, fixtures_dir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Mutex, PoisonError};
 
 /// Debian's compiler, whose std is packaged per architecture.
 const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
-
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
 
 /// One cache (sysroot .debs, metadata) and one cargo target directory for
 /// every test, kept under cargo's per-project test scratch directory, so a
@@ -46,22 +45,6 @@ fn shared_dir(name: &str) -> PathBuf {
 fn fetch_lock() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable fixture") {
-        let entry = entry.expect("entry");
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if path.is_dir() {
-            if entry.file_name() != "target" {
-                copy_tree(&path, &dest);
-            }
-        } else {
-            std::fs::copy(&path, &dest).expect("copy");
-        }
-    }
 }
 
 /// A fresh copy of `fixtures/crates/<name>`.

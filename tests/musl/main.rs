@@ -11,32 +11,16 @@
 //! (`CROSSPORT_MUSL_TARGET_DIR`, default under the temp dir) because
 //! building std is the slow part.
 
+#[path = "../common/fixture.rs"]
+mod fixture;
 #[path = "../common/gate.rs"]
 mod gate;
 
+use fixture::{copy_tree, fixtures_dir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const MUSL: &str = "x86_64-unknown-linux-musl";
-
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable fixture").flatten() {
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if path.is_dir() {
-            if entry.file_name() != "target" {
-                copy_tree(&path, &dest);
-            }
-        } else {
-            std::fs::copy(&path, &dest).expect("copy");
-        }
-    }
-}
 
 fn crossport(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_crossport"));

@@ -12,9 +12,12 @@
 //!
 //! Needs CROSSPORT_SLOW=1 (a real build) and CROSSPORT_LIVE=1 (the mirror).
 
+#[path = "../common/fixture.rs"]
+mod fixture;
 #[path = "../common/gate.rs"]
 mod gate;
 
+use fixture::{copy_tree, fixtures_dir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -24,22 +27,7 @@ const TARGET: &str = "aarch64-unknown-linux-gnu";
 const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/crates/native-home")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("fixture").flatten() {
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if path.is_dir() {
-            if entry.file_name() != "target" {
-                copy_tree(&path, &dest);
-            }
-        } else {
-            std::fs::copy(&path, &dest).expect("copy");
-        }
-    }
+    fixtures_dir().join("crates/native-home")
 }
 
 struct Scratch {
