@@ -161,7 +161,9 @@ fn a_wired_sysroot_without_the_library_is_not_all_clear() {
     assert!(
         udev.message.contains("has no libudev.pc or libudev.so")
             && udev.message.contains("add libudev-dev")
-            && udev.message.contains("crossport fix --target aarch64-unknown-linux-gnu --apply"),
+            && udev
+                .message
+                .contains("crossport fix --target aarch64-unknown-linux-gnu --apply"),
         "{}",
         udev.message
     );

@@ -71,6 +71,14 @@ pub struct LockedPackage {
 }
 
 impl LockedSysroot {
+    /// The lock's Release date as a Unix time: no Release older than the one
+    /// the lock was made from is accepted again (apt's replay rule).
+    pub fn release_date_floor(&self) -> Option<i64> {
+        self.release_date
+            .as_deref()
+            .and_then(crossport_formats::release::parse_rfc2822)
+    }
+
     /// A short hash of the package set, naming default sysroot
     /// directories: the same set gives the same name on every machine.
     pub fn set_hash(&self) -> String {

@@ -450,8 +450,7 @@ pub async fn fetch(
     let phase = Instant::now();
     let floor = lock_file
         .find(&plan.target, Some(&plan.release))
-        .and_then(|locked| locked.release_date.as_deref())
-        .and_then(crossport_formats::release::parse_rfc2822);
+        .and_then(LockedSysroot::release_date_floor);
     let suites = suites::fetch_suites(
         &http,
         &plan,
@@ -622,18 +621,14 @@ pub async fn sync(
     let _cache_lock = lock_cache(&plan.cache).await?;
     progress(ProgressEvent::Phase("release"));
     let phase = Instant::now();
-    let floor = locked
-        .release_date
-        .as_deref()
-        .and_then(crossport_formats::release::parse_rfc2822);
-    let release = suites::fetch_suites(
+    let verified = suites::fetch_suites(
         &http,
         &plan,
         &mirror,
         &keyring,
         request.offline,
         &counter,
-        floor,
+        locked.release_date_floor(),
     )
     .await?;
     timings.release_ms = millis(phase);
@@ -644,7 +639,7 @@ pub async fn sync(
         &http,
         &plan,
         &mirror,
-        &release,
+        &verified,
         &locked.packages,
         request.offline,
         &counter,
