@@ -10,6 +10,11 @@
 # Environment:
 #   CROSSPORT_BIN  the server binary (default: build target/debug/crossport)
 #   FIX_TITLE      regex of the quick fix to apply (default: vendored)
+#   FLOW           foreign-build: on a copy of fixtures/crates/foreign-app,
+#                  quick fix then Build for Target for BUILD_TARGET (default
+#                  aarch64-unknown-linux-gnu) with Debian's rustc
+#                  (crossport.extraEnv RUSTC=$DEBIAN_RUSTC, default
+#                  /usr/bin/rustc); needs the host's mirror for the sysroot
 # Needs Node 20 (code-server 4.100.3's postinstall insists on it) and npm.
 set -euo pipefail
 
@@ -18,7 +23,12 @@ out=$root/target/vscode-e2e
 ext=$root/vscode-extension
 harness_src=$root/tests/vscode/harness
 harness=$out/harness
-fixture=${FIXTURE:-$root/fixtures/crates/lsp-openssl}
+flow=${FLOW:-}
+if [ "$flow" = foreign-build ]; then
+  fixture=${FIXTURE:-$root/fixtures/crates/foreign-app}
+else
+  fixture=${FIXTURE:-$root/fixtures/crates/lsp-openssl}
+fi
 
 step() { printf '\n==> vscode-e2e: %s\n' "$*"; }
 seconds() { date +%s.%N; }
@@ -121,36 +131,54 @@ cat >"$run/user/User/settings.json" <<'JSON'
   "extensions.autoUpdate": false
 }
 JSON
-ws=$run/lsp-openssl
+ws=$run/$(basename "$fixture")
 cp -r "$fixture" "$ws"
-rm -rf "$ws/target"
+rm -rf "$ws/target" "$ws/.cargo"
 mkdir -p "$ws/.vscode"
-printf '{\n  "crossport.server.path": "%s"\n}\n' "$CROSSPORT_BIN" >"$ws/.vscode/settings.json"
+if [ "$flow" = foreign-build ]; then
+  debian_rustc=${DEBIAN_RUSTC:-/usr/bin/rustc}
+  build_target=${BUILD_TARGET:-aarch64-unknown-linux-gnu}
+  if [ ! -d "$("$debian_rustc" --print sysroot)/lib/rustlib/$build_target/lib" ]; then
+    echo "vscode-e2e: $debian_rustc has no $build_target std: run scripts/install-test-deps.sh" >&2
+    exit 1
+  fi
+  # What a user of Debian's toolchain writes: the target, and RUSTC for
+  # every cargo the server runs (rustup's cargo stays first on PATH).
+  printf '{\n  "crossport.server.path": "%s",\n  "crossport.targets": ["%s"],\n  "crossport.sysroot.release": "%s",\n  "crossport.extraEnv": { "RUSTC": "%s" }\n}\n' \
+    "$CROSSPORT_BIN" "$build_target" "${BUILD_RELEASE:-bookworm}" "$debian_rustc" >"$ws/.vscode/settings.json"
+  export FLOW BUILD_TARGET=$build_target BUILD_RELEASE=${BUILD_RELEASE:-bookworm} FIX_TITLE=${FIX_TITLE:-sysroot}
+else
+  printf '{\n  "crossport.server.path": "%s"\n}\n' "$CROSSPORT_BIN" >"$ws/.vscode/settings.json"
+fi
 code_server=$harness/node_modules/.bin/code-server
 "$code_server" --config "$run/config.yaml" --user-data-dir "$run/user" --extensions-dir "$run/exts" \
   --install-extension "$out/crossport.vsix" --force
 
 step "drive VS Code"
-shots=$out/screenshots
-rm -rf "$shots" "$out/logs" "$out/server.log"
+# The foreign build's screenshots go in their own folder (screenshots/aarch64/).
+shots=$out/screenshots${flow:+/${BUILD_TARGET%%-*}}
+server_log=$out/server${flow:+-$flow}.log
+logs=$out/logs${flow:+-$flow}
 mkdir -p "$shots"
+find "$shots" -maxdepth 1 -type f -delete
+rm -rf "$logs" "$server_log"
 # The language server appends its log here (the output channel is not a file).
-export CROSSPORT_LSP_LOG_FILE=$out/server.log
+export CROSSPORT_LSP_LOG_FILE=$server_log
 t_run=$(seconds)
 status=0
 (cd "$harness" && CODE_SERVER=$code_server RUN_DIR=$run WS=$ws SHOTS=$shots \
-  CHROMIUM="$(command -v chromium)" timeout 300 node e2e.mjs) || status=$?
+  CHROMIUM="$(command -v chromium)" timeout "${E2E_TIMEOUT:-300}" node e2e.mjs) || status=$?
 t_end=$(seconds)
 # Keep VS Code's logs (extension host, the Crossport output channel) for a post-mortem.
-cp -r "$run/user/logs" "$out/logs" 2>/dev/null || true
+cp -r "$run/user/logs" "$logs" 2>/dev/null || true
 
 awk -v a="$t0" -v b="$t_ext" -v c="$t_harness" -v d="$t_run" -v e="$t_end" -v shots="$shots" 'BEGIN {
   printf "\nvscode-e2e: extension %.1fs, harness %.1fs, browser run %.1fs, total %.1fs; screenshots in %s\n",
     b - a, c - b, e - d, e - a, shots }'
 if [ "$status" -ne 0 ]; then
-  echo "vscode-e2e: FAILED (exit $status); logs in $out/logs and $out/server.log" >&2
-  [ -f "$out/server.log" ] && { echo "--- $out/server.log (tail)" >&2; tail -n 40 "$out/server.log" >&2; }
-  find "$out/logs" -name '*.log' \( -path '*exthost*' -o -name '*Crossport*' \) -print 2>/dev/null | while read -r f; do
+  echo "vscode-e2e: FAILED (exit $status); logs in $logs and $server_log" >&2
+  [ -f "$server_log" ] && { echo "--- $server_log (tail)" >&2; tail -n 40 "$server_log" >&2; }
+  find "$logs" -name '*.log' \( -path '*exthost*' -o -name '*Crossport*' \) -print 2>/dev/null | while read -r f; do
     echo "--- $f (tail)" >&2
     tail -n 40 "$f" >&2
   done

@@ -10,7 +10,10 @@
 // CHROMIUM (browser binary), FIX_TITLE (regex of the quick fix to apply),
 // DIAGNOSTIC (regex of the Problems row, default the finding kind),
 // SKIP_DIAGNOSTICS=1 (stop after the palette steps; for working on the
-// harness only, never set by the test). Exit status 0 = every step passed.
+// harness only, never set by the test), FLOW=foreign-build (the aarch64
+// flow below instead: quick fix, then Build for Target with Debian's rustc
+// through crossport.extraEnv; BUILD_TARGET, BUILD_RELEASE, ARTIFACT name
+// what the success notification must say). Exit status 0 = every step passed.
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -205,6 +208,86 @@ async function steps(page) {
   await screenshot(page, 'built');
 }
 
+/**
+ * A foreign build, for real: the workspace's settings already pick
+ * BUILD_TARGET and point cargo at Debian's rustc (`crossport.extraEnv`).
+ * Open Cargo.toml, apply the quick fix for the missing OpenSSL (it fetches
+ * and wires the release's sysroot), then "Build for Target": the
+ * notification must say the build succeeded, where the binary is, and
+ * where it runs (the inspect verdict for BUILD_RELEASE).
+ */
+async function foreignBuildSteps(page) {
+  const target = env.BUILD_TARGET ?? 'aarch64-unknown-linux-gnu';
+  const release = env.BUILD_RELEASE ?? 'bookworm';
+  const artifact = env.ARTIFACT ?? 'foreign-app';
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WS)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+  log('workbench ready');
+  const status = page.locator('.statusbar-item', { hasText: new RegExp(`${target}: (ok|\\d+ problems?)`) }).first();
+  await status.waitFor({ timeout: 60_000 });
+  log(`extension active, server running: "${(await status.innerText()).trim()}"`);
+
+  await openFile(page, 'Cargo.toml');
+  await page.keyboard.press('Control+Shift+M');
+  const problem = page.locator('.markers-panel .monaco-list-row', { hasText: DIAGNOSTIC }).first();
+  await problem.waitFor({ timeout: 60_000 });
+  const problemText = (await problem.innerText()).replace(/\s+/g, ' ').trim();
+  log(`problems panel: "${problemText}"`);
+  // Debian's rustc has the target's std: no "target not installed" here.
+  const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+  if (rows.some((row) => /target_not_installed/.test(row))) {
+    throw new Error(`the server asked another toolchain than crossport.extraEnv's RUSTC: ${JSON.stringify(rows)}`);
+  }
+  await screenshot(page, 'aarch64-problems');
+
+  await problem.dblclick();
+  await sleep(300);
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget');
+  await menu.waitFor({ timeout: 15_000 });
+  const offered = (await menu.locator('.monaco-list-row').allInnerTexts()).map((row) => row.replace(/\s+/g, ' ').trim());
+  log(`quick fixes offered: ${JSON.stringify(offered)}`);
+  if (!offered.some((row) => FIX_TITLE.test(row))) throw new Error(`no quick fix matching ${FIX_TITLE} among ${JSON.stringify(offered)}`);
+  await screenshot(page, 'aarch64-quick-fix-menu');
+  for (let i = 0; i < 30; i++) {
+    const focused = await menu.locator('.monaco-list-row.focused').innerText().catch(() => '');
+    if (FIX_TITLE.test(focused)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+  await page.keyboard.press('Control+S');
+  log('quick fix chosen');
+  // The fix fetches the sysroot from the mirror, then the diagnostic goes.
+  await problem.waitFor({ state: 'detached', timeout: 180_000 });
+  await page.locator('.statusbar-item', { hasText: `${target}: ok` }).first().waitFor({ timeout: 60_000 });
+  const config = path.join(WS, '.cargo', 'config.toml');
+  if (!fs.existsSync(config)) throw new Error(`the quick fix wrote no ${config}`);
+  log(`the problem is gone; .cargo/config.toml:\n${fs.readFileSync(config, 'utf8')}`);
+  await screenshot(page, 'aarch64-fixed');
+  await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+
+  await runPaletteCommand(page, 'Crossport: Build for Target');
+  const built = page.locator('.notification-toast', { hasText: /the build (succeeded|failed)/ }).first();
+  await built.waitFor({ timeout: 600_000 });
+  const text = (await built.innerText()).replace(/\s+/g, ' ').trim();
+  log(`build: "${text}"`);
+  // A toast shows one line; expand it so the screenshot has the whole message.
+  await built.hover();
+  await built.locator('.codicon-notifications-expand').first().click({ timeout: 5_000 })
+    .catch((error) => log(`could not expand the notification: ${error.message}`));
+  await sleep(300);
+  await screenshot(page, 'aarch64-built');
+  if (!/the build succeeded/.test(text)) throw new Error(`the ${target} build did not succeed: "${text}"`);
+  const where = `${target}/debug/${artifact}`;
+  if (!text.includes(where)) throw new Error(`the notification does not name the artifact ${where}: "${text}"`);
+  if (!fs.existsSync(path.join(WS, 'target', target, 'debug', artifact))) throw new Error(`no ${where} on disk`);
+  const verdict = new RegExp(`; ${artifact}\\b.*\\bruns on [^;]*\\b${release}\\b`);
+  if (!verdict.test(text)) throw new Error(`the notification has no inspect verdict saying it runs on ${release}: "${text}"`);
+  log(`artifact and verdict shown: ${where}; runs on ${release}`);
+}
+
 const codeServer = spawn(
   CODE_SERVER,
   [
@@ -232,7 +315,7 @@ try {
       '--disable-sync', '--no-first-run'],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await steps(page);
+  await (env.FLOW === 'foreign-build' ? foreignBuildSteps(page) : steps(page));
   ok = true;
   log('PASSED');
 } catch (error) {

@@ -162,14 +162,42 @@ fn vscode_end_to_end() {
     if !gate::slow("vscode_end_to_end") {
         return;
     }
+    run_e2e(&[]);
+}
+
+/// Build for Target for aarch64, for real: on a fresh copy of
+/// fixtures/crates/foreign-app, with Debian's rustc through
+/// `crossport.extraEnv`, the quick fix fetches and wires the bookworm
+/// sysroot, and the build's notification names the artifact and the inspect
+/// verdict (screenshots in target/vscode-e2e/screenshots/aarch64/). The
+/// sysroot comes from the host's mirror, hence the live gate.
+#[test]
+fn vscode_aarch64_build_for_target() {
+    if !gate::open(
+        "vscode_aarch64_build_for_target",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    run_e2e(&[("FLOW", "foreign-build"), ("E2E_TIMEOUT", "900")]);
+}
+
+/// One browser run at a time: the runs share target/vscode-e2e/ (harness,
+/// node_modules) and two code-servers on 2 cores would only slow both.
+fn run_e2e(env: &[(&str, &str)]) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let script = repo_root().join("scripts/vscode-e2e.sh");
     let status = Command::new(&script)
         .env("CROSSPORT_BIN", env!("CARGO_BIN_EXE_crossport"))
+        .envs(env.iter().copied())
         .status()
         .expect("scripts/vscode-e2e.sh runs");
     assert!(
         status.success(),
-        "VS Code end to end failed ({status}); see its output above and target/vscode-e2e/"
+        "VS Code end to end {env:?} failed ({status}); see its output above and target/vscode-e2e/"
     );
 }
 
