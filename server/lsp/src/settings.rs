@@ -75,8 +75,8 @@ pub const SETTINGS: &[Setting] = &[
         default: "{}",
         description: "Environment variables for every cargo, rustc and rustup the server runs \
             (diagnostics, fixes, builds), like rust-analyzer's `cargo.extraEnv`; `null` unsets one. \
-            It also decides which toolchain counts: e.g. `{\"RUSTC\": \"/usr/bin/rustc-web\"}` \
-            makes the server check and build with Debian's rustc and the std packaged for it.",
+            It also decides which toolchain counts: e.g. `{\"RUSTC\": \"/usr/bin/rustc\"}` \
+            makes the server check and build with Debian's rustc (package `rustc-web`) and the std packaged for it.",
         reader: Reader::Server,
     },
     Setting {
