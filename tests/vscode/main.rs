@@ -4,7 +4,9 @@
 //! the extension's `package.json` and `lsp_ext.ts` must follow. These checks
 //! run always. The end-to-end run in real VS Code (code-server in chromium,
 //! `scripts/vscode-e2e.sh`) installs npm and apt packages and drives a
-//! browser, so it runs only with `CROSSPORT_SLOW=1`.
+//! browser, so it runs only with `CROSSPORT_SLOW=1`; its aarch64 Build for
+//! Target run also fetches a sysroot from the host's mirror, so it needs
+//! `CROSSPORT_LIVE=1` too.
 
 #[path = "../common/gate.rs"]
 mod gate;
