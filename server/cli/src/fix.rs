@@ -71,6 +71,11 @@ pub struct Args {
     /// already in place.
     #[arg(long, requires = "apply")]
     pub edits_only: bool,
+    /// OpenPGP keyring that replaces the built-in Debian and Ubuntu archive
+    /// keys for the sysroot fetch (as `sysroot fetch --keyring`): for a
+    /// private mirror signed with its own key.
+    #[arg(long, value_name = "FILE")]
+    pub keyring: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
@@ -202,6 +207,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &graph.workspace_root,
             args.edits_only,
             server_mirror.as_ref(),
+            args.keyring.as_deref(),
         )?;
     }
     Ok(ExitCode::SUCCESS)
@@ -347,6 +353,7 @@ fn apply(
     root: &str,
     edits_only: bool,
     mirror: Option<&ServerMirror>,
+    keyring: Option<&Path>,
 ) -> anyhow::Result<()> {
     if !edits_only {
         crossport_driver::fix::run_commands(
@@ -354,6 +361,7 @@ fn apply(
             layout,
             Path::new(root),
             mirror,
+            keyring,
             &show_progress,
         )?;
     }

@@ -124,12 +124,14 @@ pub enum FixError {
 /// `project_dir`, sysroot fetches into `layout`'s place (with the lock beside
 /// the config the plans write), install hints reported as [`FixEvent::ByHand`].
 /// `mirror` is the one `crossport fix --server` read from the server's apt
-/// sources (main or ports archive), when there is one.
+/// sources (main or ports archive), when there is one; `keyring` (fix's
+/// `--keyring`) replaces the built-in archive keys for the sysroot fetch.
 pub fn run_commands(
     plans: &[FixPlan],
     layout: &Layout,
     project_dir: &Path,
     mirror: Option<&ServerMirror>,
+    keyring: Option<&Path>,
     progress: FixProgress<'_>,
 ) -> Result<(), FixError> {
     for command in plans.iter().flat_map(|plan| &plan.commands) {
@@ -143,6 +145,7 @@ pub fn run_commands(
                 dir,
             } => {
                 let mut request = fetch_request(target, release, packages, dir, layout);
+                request.keyring = keyring.map(Path::to_path_buf);
                 match mirror {
                     Some(m) if m.archive == Archive::Ports => {
                         request.ports_mirror = Some(m.uri.clone());
@@ -251,6 +254,7 @@ pub fn fetch_sysroot(
             lock_file: request.lock_file.clone(),
             mirror: request.mirror.clone(),
             ports_mirror: request.ports_mirror.clone(),
+            keyring: request.keyring.clone(),
             ..Default::default()
         };
         return runtime

@@ -82,7 +82,8 @@ pub fn choose_archive_mirror(
     if let Some(mirror) = super::remembered::recall(&cwd, release.codename, archive) {
         return Ok(mirror);
     }
-    let apt_dir = Path::new("/etc/apt");
+    let apt_dir = host_apt_dir();
+    let apt_dir = apt_dir.as_path();
     let sources = read_apt_sources(apt_dir);
     ports_mirror_for_release(&sources, release.codename).ok_or_else(|| MirrorError::PortsNotFound {
         release: release.codename.to_owned(),
@@ -129,7 +130,18 @@ pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, Mi
     if let Some(mirror) = super::remembered::recall(&cwd, release, Archive::Main) {
         return Ok(mirror);
     }
-    from_apt_sources(Path::new("/etc/apt"), release)
+    from_apt_sources(&host_apt_dir(), release)
+}
+
+/// The host's apt configuration directory whose `sources.list` and
+/// `sources.list.d/` name the mirror: `$CROSSPORT_APT_DIR` when set and
+/// non-empty (for a host whose sources live elsewhere, or a test that needs
+/// a host without apt sources), else `/etc/apt`.
+pub fn host_apt_dir() -> std::path::PathBuf {
+    std::env::var_os("CROSSPORT_APT_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/etc/apt".into())
 }
 
 /// The second source `sync` uses for locked versions the mirror dropped:
