@@ -5,6 +5,7 @@
 # and the code-server build deps (VS Code end to end), binutils (readelf as
 # the reference for inspect), dpkg (reference for version comparison),
 # apt-cacher-ng (a team's caching proxy in front of the mirror).
+# busybox-static (the shell and tools of a chrooted jammy-arm64 server over ssh).
 #
 # Real foreign-architecture Rust builds (../shared/recipes/real-foreign-rust-builds.md):
 # Debian's rustc-web with its arm64 and armhf standard libraries (tests use it
@@ -16,7 +17,7 @@ set -euo pipefail
 
 packages=(
   clang lld qemu-user binutils dpkg file
-  neovim openssh-server apt-cacher-ng
+  neovim openssh-server apt-cacher-ng busybox-static
   chromium ripgrep build-essential python3 python3-venv pkg-config libkrb5-dev
   libssl-dev libsqlite3-dev curl xz-utils ca-certificates cmake
   rustc-web cargo-web rust-web-src

@@ -4,6 +4,7 @@
 pub mod keys;
 pub mod repo;
 pub mod server;
+pub mod ubuntu;
 
 use std::path::Path;
 use std::process::{Command, Output};
