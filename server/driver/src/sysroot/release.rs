@@ -1,0 +1,253 @@
+//! Release trust: the keyring, the signed InRelease (or Release +
+//! Release.gpg) and the policy checks on it (Valid-Until, future Date,
+//! the lock's replay floor, hash algorithms, suite and codename).
+
+#[allow(unused_imports)]
+use super::*;
+
+/// `--keyring FILE`, else the shipped keys the releases table names for
+/// the release (Debian's for Debian, Ubuntu's for Ubuntu).
+pub(super) fn load_keyring(
+    path: Option<&Path>,
+    release: &KnownRelease,
+) -> Result<Keyring, SysrootError> {
+    let Some(path) = path else {
+        return Keyring::for_release(release).map_err(|source| SysrootError::Signature {
+            url: format!("built-in {} archive keys", release.vendor.display_name()),
+            source,
+        });
+    };
+    let bytes = std::fs::read(path).map_err(|source| SysrootError::KeyringFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    Keyring::from_file(&path.display().to_string(), &bytes).map_err(|source| {
+        SysrootError::Signature {
+            url: path.display().to_string(),
+            source,
+        }
+    })
+}
+
+/// A verified, parsed Release.
+pub(super) struct VerifiedRelease {
+    pub(super) release: Release,
+    pub(super) date_text: Option<String>,
+    pub(super) url: String,
+}
+
+// The one context struct for these values is #11's sysroot split, not done yet.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn fetch_release(
+    http: &Http,
+    plan: &Plan,
+    suite: &str,
+    mirror: &Mirror,
+    keyring: &Keyring,
+    offline: bool,
+    counter: &ByteCounter,
+    lock_floor: Option<i64>,
+) -> Result<VerifiedRelease, SysrootError> {
+    let base = format!("{}/dists/{suite}", mirror.uri);
+    let saved = plan.cache.release_dir(&mirror.uri, suite);
+    let on_bytes = |n| {
+        counter.add(n);
+    };
+    let now = unix_now();
+    // InRelease first; fall back to Release + Release.gpg like apt.
+    let inrelease_url = format!("{base}/InRelease");
+    let fetched = if offline {
+        read_cached(&saved.join("InRelease"))
+    } else {
+        match http.get(&inrelease_url, None, &on_bytes).await {
+            Ok(bytes) => Some(bytes),
+            Err(err) if err.is_not_found() => None,
+            Err(err) => return Err(err.into()),
+        }
+    };
+    let (url, verified, files) = match fetched {
+        Some(bytes) => {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let verified =
+                keyring
+                    .verify_inrelease(&text, now)
+                    .map_err(|source| SysrootError::Signature {
+                        url: inrelease_url.clone(),
+                        source,
+                    })?;
+            (inrelease_url, verified, vec![("InRelease", bytes)])
+        }
+        None => {
+            let release_url = format!("{base}/Release");
+            let (release, signature) = if offline {
+                let not_cached = || SysrootError::NotCached {
+                    what: format!("the signed Release of {suite}"),
+                    cache: plan.cache.root.clone(),
+                };
+                (
+                    read_cached(&saved.join("Release")).ok_or_else(not_cached)?,
+                    read_cached(&saved.join("Release.gpg")).ok_or_else(not_cached)?,
+                )
+            } else {
+                let release = http.get(&release_url, None, &on_bytes).await?;
+                let signature = http
+                    .get(&format!("{release_url}.gpg"), None, &on_bytes)
+                    .await?;
+                (release, signature)
+            };
+            let verified =
+                keyring
+                    .verify_detached(&release, &signature, now)
+                    .map_err(|source| SysrootError::Signature {
+                        url: release_url.clone(),
+                        source,
+                    })?;
+            (
+                release_url,
+                verified,
+                vec![("Release", release), ("Release.gpg", signature)],
+            )
+        }
+    };
+    let release = Release::parse(&verified.text).map_err(|err| SysrootError::Release {
+        url: url.clone(),
+        message: err.to_string(),
+    })?;
+    check_release(&release, suite, &url, &verified.text, now)?;
+    // apt's rule against replay: never go back to an older Release than
+    // one already verified for this suite (from this cache or the lock).
+    let floor_file = saved.join("newest-date");
+    let cache_floor = std::fs::read_to_string(&floor_file)
+        .ok()
+        .and_then(|text| text.trim().parse::<i64>().ok());
+    let floor = cache_floor.max(lock_floor);
+    if let (Some(date), Some(newest)) = (release.date, floor)
+        && date < newest
+    {
+        let from_cache = cache_floor == Some(newest);
+        return Err(SysrootError::Replayed {
+            url: url.clone(),
+            release: suite.to_owned(),
+            date: field_text(&verified.text, "Date").unwrap_or_default(),
+            newest: format!(
+                "{}, {}",
+                format_date(newest),
+                if from_cache {
+                    "seen by this cache"
+                } else {
+                    "the lock's release_date"
+                }
+            ),
+            hint: if from_cache {
+                format!(
+                    "if the mirror was rolled back on purpose, remove {}",
+                    floor_file.display()
+                )
+            } else {
+                "use a mirror at least as recent as the one the lock was made from, \
+                 or --snapshot-mirror for old versions"
+                    .to_owned()
+            },
+        });
+    }
+    if !offline {
+        if let Some(date) = release.date
+            && cache_floor.is_none_or(|newest| date > newest)
+        {
+            plan.cache
+                .store(&floor_file, date.to_string().as_bytes())
+                .map_err(io_error(&floor_file))?;
+        }
+        for (name, bytes) in files {
+            plan.cache
+                .store(&saved.join(name), &bytes)
+                .map_err(io_error(&saved))?;
+        }
+    }
+    let date_text = field_text(&verified.text, "Date");
+    Ok(VerifiedRelease {
+        release,
+        date_text,
+        url,
+    })
+}
+
+/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
+pub(super) fn format_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// How far in the future a Release's `Date` may be (apt's default).
+pub(super) const MAX_FUTURE_SECS: i64 = 10 * 24 * 3600;
+
+pub(super) fn check_release(
+    release: &Release,
+    suite: &str,
+    url: &str,
+    text: &str,
+    now: u64,
+) -> Result<(), SysrootError> {
+    if release.is_expired(now as i64) {
+        return Err(SysrootError::Expired {
+            url: url.to_owned(),
+            valid_until: field_text(text, "Valid-Until").unwrap_or_default(),
+        });
+    }
+    // apt's Acquire::Max-FutureTime: a Release dated far ahead is either a
+    // broken clock or an attempt to outlive a key's expiry checks.
+    if let Some(date) = release.date
+        && date > now as i64 + MAX_FUTURE_SECS
+    {
+        return Err(SysrootError::Release {
+            url: url.to_owned(),
+            message: format!(
+                "its Date ({}) is more than 10 days in the future; check the system clock",
+                field_text(text, "Date").unwrap_or_default()
+            ),
+        });
+    }
+    // apt refuses a Release for another suite than the one asked for: it
+    // would let a mirror serve an older, signed release in its place (or
+    // the release itself in place of its -security pocket).
+    let names = [release.codename.as_deref(), release.suite.as_deref()];
+    if release.codename.is_some() && !names.contains(&Some(suite)) {
+        return Err(SysrootError::Release {
+            url: url.to_owned(),
+            message: format!(
+                "is for {}, not {}",
+                release.codename.as_deref().unwrap_or("?"),
+                suite
+            ),
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn field_text(text: &str, name: &str) -> Option<String> {
+    crossport_formats::deb822::paragraphs(text)
+        .next()?
+        .ok()?
+        .get(name)
+        .map(str::to_owned)
+}
+
+pub(super) fn read_cached(path: &Path) -> Option<Vec<u8>> {
+    std::fs::read(path).ok()
+}
