@@ -448,3 +448,104 @@ pub(super) fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), 
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A staging dir beside `dir`, holding one file, as assembly leaves it.
+    fn staged(parent: &Path) -> (tempfile::TempDir, PathBuf) {
+        let staging = tempfile::Builder::new()
+            .prefix(".crossport-staging-")
+            .tempdir_in(parent)
+            .unwrap();
+        std::fs::write(staging.path().join("marker"), b"new sysroot").unwrap();
+        let path = staging.path().to_owned();
+        (staging, path)
+    }
+
+    /// `--dir` passed the first check (absent), then `change` ran before
+    /// the rename: the rename must refuse, keep what is there, and drop
+    /// the staging dir.
+    fn raced(change: impl FnOnce(&Path)) -> (tempfile::TempDir, PathBuf, SysrootError) {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("sysroot");
+        check_replaceable(&dir).unwrap();
+        let (staging, staged_path) = staged(parent.path());
+        change(&dir);
+        let err = replace_dir(staging, &dir).unwrap_err();
+        assert!(!staged_path.exists(), "staging dir left behind");
+        (parent, dir, err)
+    }
+
+    fn refused_as(err: &SysrootError) -> &'static str {
+        match err {
+            SysrootError::NotASysroot { what, .. } => what,
+            other => panic!("expected NotASysroot, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn target_turned_symlink_is_refused_and_kept() {
+        let (_parent, dir, err) = raced(|dir| {
+            let elsewhere = dir.with_file_name("elsewhere");
+            std::fs::create_dir(&elsewhere).unwrap();
+            std::fs::write(elsewhere.join("precious"), b"keep").unwrap();
+            std::os::unix::fs::symlink(&elsewhere, dir).unwrap();
+        });
+        assert_eq!(refused_as(&err), "a symbolic link");
+        assert!(std::fs::symlink_metadata(&dir).unwrap().is_symlink());
+        assert_eq!(std::fs::read(dir.join("precious")).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn target_turned_regular_file_is_refused_and_kept() {
+        let (_parent, dir, err) = raced(|dir| std::fs::write(dir, b"notes").unwrap());
+        assert_eq!(refused_as(&err), "a regular file");
+        assert_eq!(std::fs::read(&dir).unwrap(), b"notes");
+    }
+
+    #[test]
+    fn target_turned_foreign_directory_is_refused_and_kept() {
+        let (_parent, dir, err) = raced(|dir| {
+            std::fs::create_dir(dir).unwrap();
+            std::fs::write(dir.join("Cargo.toml"), b"[package]").unwrap();
+        });
+        assert_eq!(refused_as(&err), "a non-empty directory");
+        assert_eq!(std::fs::read(dir.join("Cargo.toml")).unwrap(), b"[package]");
+        assert!(!dir.join("marker").exists());
+    }
+
+    #[test]
+    fn previous_sysroot_is_replaced_whole() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("sysroot");
+        let manifest = dir.join(MANIFEST_PATH);
+        std::fs::create_dir_all(manifest.parent().unwrap()).unwrap();
+        std::fs::write(&manifest, b"{}").unwrap();
+        std::fs::write(dir.join("stale"), b"old").unwrap();
+        let (staging, staged_path) = staged(parent.path());
+        replace_dir(staging, &dir).unwrap();
+        assert_eq!(std::fs::read(dir.join("marker")).unwrap(), b"new sysroot");
+        assert!(!dir.join("stale").exists());
+        assert!(!staged_path.exists());
+        // Only the sysroot is left beside it: no staging or old dirs.
+        let names: Vec<_> = std::fs::read_dir(parent.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("sysroot")]);
+    }
+
+    #[test]
+    fn absent_and_empty_targets_are_replaceable() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("sysroot");
+        check_replaceable(&dir).unwrap();
+        std::fs::create_dir(&dir).unwrap();
+        check_replaceable(&dir).unwrap();
+        let (staging, _) = staged(parent.path());
+        replace_dir(staging, &dir).unwrap();
+        assert!(dir.join("marker").is_file());
+    }
+}
