@@ -18,3 +18,4 @@ pub mod inrelease;
 pub mod manifest;
 pub mod packages;
 pub mod release;
+pub mod release_policy;

@@ -121,8 +121,8 @@ pub(super) async fn fetch_release(
         .ok()
         .and_then(|text| text.trim().parse::<i64>().ok());
     let floor = cache_floor.max(lock_floor);
-    if let (Some(date), Some(newest)) = (release.date, floor)
-        && date < newest
+    if let Some(newest) = floor
+        && crossport_formats::release_policy::is_replayed(&release, floor)
     {
         let from_cache = cache_floor == Some(newest);
         return Err(SysrootError::Replayed {
@@ -131,7 +131,7 @@ pub(super) async fn fetch_release(
             date: field_text(&verified.text, "Date").unwrap_or_default(),
             newest: format!(
                 "{}, {}",
-                format_date(newest),
+                crossport_formats::release_policy::format_date(newest),
                 if from_cache {
                     "seen by this cache"
                 } else {
@@ -172,31 +172,6 @@ pub(super) async fn fetch_release(
     })
 }
 
-/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
-pub(super) fn format_date(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// How far in the future a Release's `Date` may be (apt's default).
-pub(super) const MAX_FUTURE_SECS: i64 = 10 * 24 * 3600;
-
 pub(super) fn check_release(
     release: &Release,
     suite: &str,
@@ -204,40 +179,24 @@ pub(super) fn check_release(
     text: &str,
     now: u64,
 ) -> Result<(), SysrootError> {
-    if release.is_expired(now as i64) {
-        return Err(SysrootError::Expired {
+    use crossport_formats::release_policy::{Violation, check};
+    check(release, suite, now as i64).map_err(|violation| match violation {
+        Violation::Expired => SysrootError::Expired {
             url: url.to_owned(),
             valid_until: field_text(text, "Valid-Until").unwrap_or_default(),
-        });
-    }
-    // apt's Acquire::Max-FutureTime: a Release dated far ahead is either a
-    // broken clock or an attempt to outlive a key's expiry checks.
-    if let Some(date) = release.date
-        && date > now as i64 + MAX_FUTURE_SECS
-    {
-        return Err(SysrootError::Release {
+        },
+        Violation::FutureDate => SysrootError::Release {
             url: url.to_owned(),
             message: format!(
                 "its Date ({}) is more than 10 days in the future; check the system clock",
                 field_text(text, "Date").unwrap_or_default()
             ),
-        });
-    }
-    // apt refuses a Release for another suite than the one asked for: it
-    // would let a mirror serve an older, signed release in its place (or
-    // the release itself in place of its -security pocket).
-    let names = [release.codename.as_deref(), release.suite.as_deref()];
-    if release.codename.is_some() && !names.contains(&Some(suite)) {
-        return Err(SysrootError::Release {
+        },
+        Violation::WrongSuite { found } => SysrootError::Release {
             url: url.to_owned(),
-            message: format!(
-                "is for {}, not {}",
-                release.codename.as_deref().unwrap_or("?"),
-                suite
-            ),
-        });
-    }
-    Ok(())
+            message: format!("is for {found}, not {suite}"),
+        },
+    })
 }
 
 pub(super) fn field_text(text: &str, name: &str) -> Option<String> {
