@@ -9,6 +9,7 @@
 use crossport_formats::cargo_lock::locked_version;
 use crossport_formats::manifest::{DependencyDecl, Manifest, ManifestEdit, edit_manifest};
 
+use super::wire::bring_c_toolchain;
 use super::{FixContext, FixPlan, PlanError, Workspace};
 use crate::preflight::{DependencyPath, GraphPackage, paths_to_native_crates};
 
@@ -41,10 +42,11 @@ pub(super) fn use_vendored_openssl(
         "build OpenSSL from source for the target (openssl `vendored`)",
     );
     plan.notes.push(format!(
-        "openssl-src runs OpenSSL's Configure (perl) and make, and compiles C for {}: a C compiler for the target must be configured (configure_linker or fetch_sysroot_and_wire)",
+        "openssl-src runs OpenSSL's Configure (perl) and make, and compiles C for {}",
         cx.target
     ));
     write_manifest(files, &manifest_path, &[edit], &mut plan)?;
+    bring_c_toolchain(cx, files, &["openssl-sys"], false, &mut plan)?;
     Ok(plan)
 }
 
@@ -78,6 +80,7 @@ pub(super) fn use_bundled_sqlite(
         cx.target
     ));
     write_manifest(files, &manifest_path, &[edit], &mut plan)?;
+    bring_c_toolchain(cx, files, &["libsqlite3-sys"], false, &mut plan)?;
     Ok(plan)
 }
 
@@ -171,6 +174,9 @@ pub(super) fn use_rustls(cx: &FixContext<'_>, files: &mut Workspace) -> Result<F
         ));
     }
     write_manifest(files, &manifest_path, &edits, &mut plan)?;
+    // ring (reqwest 0.12's rustls) and aws-lc-sys (0.13's) compile C and
+    // assembly for the target; aws-lc-sys may drive the build with cmake.
+    bring_c_toolchain(cx, files, &["openssl-sys"], version >= (0, 13), &mut plan)?;
     Ok(plan)
 }
 
