@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::gate;
 use crate::sshd::Sshd;
-use crate::support::ubuntu::UbuntuWorld;
+use crate::support::ubuntu::{RealLibc, UbuntuWorld, ports_suites_linking};
 use crate::support::{crossport, stderr, stdout};
 
 fn write(path: &Path, text: &str) {
@@ -116,7 +116,24 @@ fn fix_against_a_jammy_arm64_server_writes_config_sysroot_and_mirror() {
     if !gate::slow("fix_against_a_jammy_arm64_server_writes_config_sysroot_and_mirror") {
         return;
     }
-    let archive = UbuntuWorld::new(None);
+    // The winning libc6 carries the host's real arm64 glibc files
+    // (libc6:arm64, installed by scripts/install-test-deps.sh for the
+    // foreign Rust builds), so a program can be linked against the
+    // sysroot and run under qemu.
+    let host = |name: &str| {
+        let path = Path::new("/usr/lib/aarch64-linux-gnu").join(name);
+        std::fs::read(&path).unwrap_or_else(|err| {
+            panic!(
+                "{}: {err} (run scripts/install-test-deps.sh)",
+                path.display()
+            )
+        })
+    };
+    let real = RealLibc {
+        libc_so: host("libc.so.6"),
+        ld_so: host("ld-linux-aarch64.so.1"),
+    };
+    let archive = UbuntuWorld::with_ports(&ports_suites_linking(Some(&real)), None);
     // sshd's ChrootDirectory: root-owned, not writable by others, all the
     // way up (so not under /tmp).
     let chroot = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("chroot dir");
@@ -204,9 +221,9 @@ fn fix_against_a_jammy_arm64_server_writes_config_sysroot_and_mirror() {
     // The sysroot came from the ports archive, pockets layered newest-wins.
     let sysroot = project.join("target/crossport/sysroots/aarch64-unknown-linux-gnu-jammy");
     assert!(sysroot.is_dir(), "no jammy sysroot: {err}");
-    assert_eq!(
-        std::fs::read_to_string(sysroot.join("lib/aarch64-linux-gnu/libc.so.6")).expect("libc"),
-        "libc 2.35-0ubuntu3.8",
+    assert!(
+        std::fs::read(sysroot.join("lib/aarch64-linux-gnu/libc.so.6")).expect("libc")
+            == real.libc_so,
         "jammy-updates' libc6 wins over jammy's and jammy-security's older one"
     );
     assert!(
@@ -216,4 +233,59 @@ fn fix_against_a_jammy_arm64_server_writes_config_sysroot_and_mirror() {
     );
     let lock = std::fs::read_to_string(project.join("crossport-sysroot.lock")).expect("lock");
     assert!(lock.contains("2.35-0ubuntu3.8"), "{lock}");
+
+    // A C program linked with the sysroot through the configured linker
+    // (the wrapper the config names), then inspected for jammy.
+    write(
+        &project.join("hello.c"),
+        "extern int puts(const char *);\nextern void exit(int);\n\
+         void _start(void) { puts(\"hello from jammy\"); exit(0); }\n",
+    );
+    let cc = project.join(".cargo/crossport/aarch64-unknown-linux-gnu-cc");
+    let link = Command::new(&cc)
+        .current_dir(&project)
+        .args(["-nostdlib", "-o", "hello", "hello.c", "-l:libc.so.6"])
+        .output()
+        .expect("run the configured linker");
+    assert!(
+        link.status.success(),
+        "link failed: {}\n{}",
+        String::from_utf8_lossy(&link.stderr),
+        std::fs::read_to_string(&cc).unwrap_or_default()
+    );
+    let hello = project.join("hello");
+    let inspect = crossport(
+        &project,
+        &[
+            "inspect",
+            hello.to_str().expect("utf-8"),
+            "--sysroot",
+            sysroot.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let verdict: Value = serde_json::from_str(&stdout(&inspect))
+        .unwrap_or_else(|e| panic!("inspect JSON: {e}: {}", stderr(&inspect)));
+    assert!(inspect.status.success(), "inspect: {}", stderr(&inspect));
+    assert_eq!(verdict["machine"], "aarch64", "{verdict}");
+    assert_eq!(verdict["target"]["against"], "jammy", "{verdict}");
+    assert_eq!(verdict["target"]["runs"], true, "{verdict}");
+    assert_eq!(verdict["glibc_required"], "2.17", "{verdict}");
+    assert_eq!(verdict["libraries"][0]["soname"], "libc.so.6", "{verdict}");
+    assert_eq!(verdict["libraries"][0]["package"], "libc6", "{verdict}");
+    // And it runs, under qemu, on the sysroot's own loader and libc.
+    let run = Command::new("qemu-aarch64")
+        .arg("-L")
+        .arg(&sysroot)
+        .arg(&hello)
+        .output()
+        .expect("qemu-aarch64 (qemu-user is installed)");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "hello from jammy\n");
 }
