@@ -292,6 +292,16 @@ impl UbuntuWorld {
     }
 
     pub fn fetch(&self, mirrors: &[&str], packages: &[&str]) -> std::process::Output {
+        self.fetch_env(mirrors, packages, &[])
+    }
+
+    /// [`Self::fetch`] with more environment for crossport.
+    pub fn fetch_env(
+        &self,
+        mirrors: &[&str],
+        packages: &[&str],
+        env: &[(&str, &str)],
+    ) -> std::process::Output {
         let keyring = self.scratch.path("archive-key.asc");
         let cache = self.scratch.path("cache");
         let lock = self.scratch.path("crossport-sysroot.lock");
@@ -316,10 +326,8 @@ impl UbuntuWorld {
         ];
         args.extend_from_slice(mirrors);
         args.extend_from_slice(packages);
-        crossport(
-            self.scratch.dir.path(),
-            &args,
-            &[("CROSSPORT_PORTS_MIRROR", "")],
-        )
+        let mut env = env.to_vec();
+        env.insert(0, ("CROSSPORT_PORTS_MIRROR", ""));
+        crossport(self.scratch.dir.path(), &args, &env)
     }
 }
