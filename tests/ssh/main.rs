@@ -4,7 +4,13 @@
 
 #[path = "../common/gate.rs"]
 mod gate;
+mod jammy;
 mod sshd;
+// The signed Ubuntu-layout archive builder and loopback HTTP server of the
+// sysroot tests, shared rather than copied.
+#[allow(dead_code)]
+#[path = "../sysroot/support/mod.rs"]
+mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output};

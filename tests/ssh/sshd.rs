@@ -54,6 +54,18 @@ pub fn free_port() -> u16 {
 
 impl Sshd {
     pub fn start() -> Sshd {
+        Self::start_with("")
+    }
+
+    /// An sshd whose sessions are confined to `chroot` (sshd's own
+    /// `ChrootDirectory`): the login lands in whatever world the test built
+    /// there. Every component of the path must be root-owned and writable
+    /// by root only, so `chroot` must not be under /tmp.
+    pub fn start_chrooted(chroot: &Path) -> Sshd {
+        Self::start_with(&format!("ChrootDirectory {}\n", chroot.display()))
+    }
+
+    fn start_with(extra_config: &str) -> Sshd {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path();
         for key in ["host_key", "client_key", "other_key"] {
@@ -77,7 +89,7 @@ impl Sshd {
             "Port {port}\nListenAddress 127.0.0.1\nHostKey {root}/host_key\nPidFile {root}/sshd.pid\n\
              AuthorizedKeysFile {root}/authorized_keys\nPermitRootLogin prohibit-password\n\
              PubkeyAuthentication yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-             StrictModes no\nPermitUserEnvironment yes\nUsePAM no\nLogLevel ERROR\n",
+             StrictModes no\nPermitUserEnvironment yes\nUsePAM no\nLogLevel ERROR\n{extra_config}",
             root = root.display()
         );
         std::fs::write(root.join("sshd_config"), config).expect("sshd_config");

@@ -88,6 +88,46 @@ fn arm64_without_a_ports_mirror_says_which_flag_to_pass() {
 }
 
 #[test]
+fn the_ports_mirror_comes_from_the_apt_sources_crossport_apt_dir_names() {
+    let world = UbuntuWorld::new(None);
+    // A host without apt sources: nothing to take the mirror from, and the
+    // error names the directory that was searched.
+    let empty = world.scratch.path("no-apt");
+    std::fs::create_dir_all(&empty).expect("empty apt dir");
+    let output = world.fetch_env(
+        &[],
+        &["libssl-dev"],
+        &[("CROSSPORT_APT_DIR", empty.to_str().expect("utf-8"))],
+    );
+    let err = stderr(&output);
+    assert!(!output.status.success(), "fetched without a mirror: {err}");
+    assert!(err.contains(&*empty.display().to_string()), "{err}");
+    // The same host with a deb822 ubuntu.sources naming the ports archive.
+    let apt = world.scratch.path("apt");
+    std::fs::create_dir_all(apt.join("sources.list.d")).expect("apt dir");
+    std::fs::write(
+        apt.join("sources.list.d/ubuntu.sources"),
+        format!(
+            "Types: deb\nURIs: {}/ubuntu-ports/\nSuites: jammy jammy-updates jammy-security\n\
+             Components: main universe\n",
+            world.base()
+        ),
+    )
+    .expect("ubuntu.sources");
+    let output = world.fetch_env(
+        &[],
+        &["libssl-dev"],
+        &[("CROSSPORT_APT_DIR", apt.to_str().expect("utf-8"))],
+    );
+    assert!(output.status.success(), "fetch failed: {}", stderr(&output));
+    let outcome: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert!(
+        versions(&outcome).contains(&("libssl3".to_owned(), "3.0.2-0ubuntu1.12".to_owned())),
+        "{outcome}"
+    );
+}
+
+#[test]
 fn the_release_served_as_its_security_pocket_is_refused() {
     // A mirror that answers jammy-security with jammy's (validly signed)
     // Release would hide every security update.

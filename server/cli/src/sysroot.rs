@@ -67,7 +67,7 @@ struct FetchArgs {
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
     /// Debian mirror base URL [default: $CROSSPORT_MIRROR, else `[env] CROSSPORT_MIRROR` in the
-    /// cargo config, else the host's apt sources].
+    /// cargo config, else the host's apt sources ($CROSSPORT_APT_DIR, else /etc/apt)].
     #[arg(long, value_name = "URL")]
     mirror: Option<String>,
     /// Mirror of Ubuntu's ports archive, for arm64, armhf, riscv64, ppc64el and s390x

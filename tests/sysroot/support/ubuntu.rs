@@ -23,7 +23,7 @@ pub struct Pkg {
     version: &'static str,
     arch: &'static str,
     depends: Option<String>,
-    files: Vec<(&'static str, String)>,
+    files: Vec<(&'static str, Vec<u8>)>,
 }
 
 pub fn pkg(name: &'static str, version: &'static str, arch: &'static str) -> Pkg {
@@ -43,7 +43,12 @@ impl Pkg {
     }
 
     fn file(mut self, path: &'static str, text: &str) -> Self {
-        self.files.push((path, text.to_owned()));
+        self.files.push((path, text.as_bytes().to_vec()));
+        self
+    }
+
+    fn bytes(mut self, path: &'static str, bytes: &[u8]) -> Self {
+        self.files.push((path, bytes.to_vec()));
         self
     }
 
@@ -65,8 +70,8 @@ impl Pkg {
             format!("{}Description: test\n", self.control()).into_bytes(),
         )]);
         let mut entries = vec![Entry::Dir("./")];
-        for (path, text) in &self.files {
-            entries.push(Entry::File((*path).to_owned(), text.clone().into_bytes()));
+        for (path, bytes) in &self.files {
+            entries.push(Entry::File((*path).to_owned(), bytes.clone()));
         }
         let data = tar_of(&entries);
         crossport_formats::deb::write_ar(&[
@@ -162,6 +167,19 @@ pub fn publish_archive(
 /// in -updates, newer OpenSSL in -security (and an older libc6 there that
 /// must not win), a universe-only library.
 pub fn ports_suites() -> Vec<(&'static str, Suite)> {
+    ports_suites_linking(None)
+}
+
+/// Real aarch64 glibc files to link against: `libc.so.6` and
+/// `ld-linux-aarch64.so.1` (the host's arm64 multiarch copies).
+pub struct RealLibc {
+    pub libc_so: Vec<u8>,
+    pub ld_so: Vec<u8>,
+}
+
+/// [`ports_suites`], with `real`'s ELF files in the winning libc6
+/// (jammy-updates') so a program can be linked with the sysroot and run.
+pub fn ports_suites_linking(real: Option<&RealLibc>) -> Vec<(&'static str, Suite)> {
     let libc6 = |version: &'static str| {
         pkg("libc6", version, "arm64").depends("libgcc-s1").file(
             "./lib/aarch64-linux-gnu/libc.so.6",
@@ -207,6 +225,13 @@ pub fn ports_suites() -> Vec<(&'static str, Suite)> {
             .depends("libmbedtls14 (= 2.28.0-1build1)")
             .file("./usr/include/mbedtls/ssl.h", "/* mbedtls */"),
     ];
+    let updates_libc6 = match real {
+        Some(real) => pkg("libc6", "2.35-0ubuntu3.8", "arm64")
+            .depends("libgcc-s1")
+            .bytes("./lib/aarch64-linux-gnu/libc.so.6", &real.libc_so)
+            .bytes("./lib/ld-linux-aarch64.so.1", &real.ld_so),
+        None => libc6("2.35-0ubuntu3.8"),
+    };
     let mut security_main = vec![libc6("2.35-0ubuntu3.6")];
     security_main.extend(libssl("3.0.2-0ubuntu1.12"));
     vec![
@@ -216,10 +241,7 @@ pub fn ports_suites() -> Vec<(&'static str, Suite)> {
         ),
         (
             "jammy-updates",
-            vec![
-                ("main", vec![libc6("2.35-0ubuntu3.8")]),
-                ("universe", vec![]),
-            ],
+            vec![("main", vec![updates_libc6]), ("universe", vec![])],
         ),
         (
             "jammy-security",
@@ -235,9 +257,14 @@ pub struct UbuntuWorld {
 
 impl UbuntuWorld {
     pub fn new(swap: Option<(&str, &str)>) -> Self {
+        Self::with_ports(&ports_suites(), swap)
+    }
+
+    /// The archives, with `ports` as the ports archive's suites.
+    pub fn with_ports(ports: &[(&str, Suite)], swap: Option<(&str, &str)>) -> Self {
         let scratch = Scratch::new();
         let www = scratch.path("www");
-        publish_archive(&www.join("ubuntu-ports"), "arm64", &ports_suites(), swap);
+        publish_archive(&www.join("ubuntu-ports"), "arm64", ports, swap);
         // The main archive has amd64 only: fetching arm64 from it fails.
         let amd64: Vec<(&str, Suite)> = ["jammy", "jammy-updates", "jammy-security"]
             .into_iter()
@@ -265,6 +292,16 @@ impl UbuntuWorld {
     }
 
     pub fn fetch(&self, mirrors: &[&str], packages: &[&str]) -> std::process::Output {
+        self.fetch_env(mirrors, packages, &[])
+    }
+
+    /// [`Self::fetch`] with more environment for crossport.
+    pub fn fetch_env(
+        &self,
+        mirrors: &[&str],
+        packages: &[&str],
+        env: &[(&str, &str)],
+    ) -> std::process::Output {
         let keyring = self.scratch.path("archive-key.asc");
         let cache = self.scratch.path("cache");
         let lock = self.scratch.path("crossport-sysroot.lock");
@@ -289,10 +326,8 @@ impl UbuntuWorld {
         ];
         args.extend_from_slice(mirrors);
         args.extend_from_slice(packages);
-        crossport(
-            self.scratch.dir.path(),
-            &args,
-            &[("CROSSPORT_PORTS_MIRROR", "")],
-        )
+        let mut env = env.to_vec();
+        env.insert(0, ("CROSSPORT_PORTS_MIRROR", ""));
+        crossport(self.scratch.dir.path(), &args, &env)
     }
 }
