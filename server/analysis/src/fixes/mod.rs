@@ -25,6 +25,7 @@ pub use layout::{Layout, Scope};
 pub use toolchain::{
     Tool, Toolchain, choose_toolchain, install_hint, loader_for_multiarch, toolchain_names,
 };
+pub use zig::{pinned_glibc_of_wrapper, zig_target};
 
 use crate::preflight::{HostFacts, ProjectGraph};
 use crossport_formats::cargo_lock::LockedPackage;
