@@ -504,3 +504,59 @@ fn zig_links_the_sysroot_openssl_for_aarch64_and_the_binary_runs_under_qemu() {
     assert!(stdout.contains("OpenSSL 3."), "{stdout}");
     assert!(stdout.contains("sqlite=3."), "{stdout}");
 }
+
+#[test]
+fn clang_compiles_c_for_aarch64_musl_against_debian_musl_dev() {
+    if !gate::open(
+        "clang_compiles_c_for_aarch64_musl_against_debian_musl_dev",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    let target = "aarch64-unknown-linux-musl";
+    let project = tempfile::tempdir().expect("temp dir");
+    let dir = project.path();
+    copy_tree(&fixtures_dir().join("crates/sqlite-bundled"), dir);
+    // --edits-only is not used: the fetch of musl-dev is the point. std for
+    // the target is not asked for (no build here), so add_target is left out.
+    run_ok(aarch64_env(&mut crossport(dir)).args([
+        "fix",
+        "--target",
+        target,
+        "--only",
+        "configure_musl_sysroot",
+        "--apply",
+    ]));
+    let sysroot = dir.join(format!("target/crossport/sysroots/{target}-bookworm"));
+    assert!(
+        sysroot.join("usr/lib/aarch64-linux-musl/libc.a").is_file(),
+        "musl-dev's libc.a in the sysroot"
+    );
+    // The C compiler cc-rs would run for a bundled build: musl's headers,
+    // not the base set's glibc ones, and an aarch64 object out.
+    let source = dir.join("probe.c");
+    std::fs::write(
+        &source,
+        "#include <stdio.h>\n#ifndef __GLIBC__\nint main(void) { return puts(\"musl\"); }\n#endif\n",
+    )
+    .expect("write probe.c");
+    let object = dir.join("probe.o");
+    run_ok(
+        Command::new(dir.join(format!(".cargo/crossport/{target}-cc")))
+            .arg("-c")
+            .arg(&source)
+            .arg("-o")
+            .arg(&object),
+    );
+    let file = run_ok(Command::new("file").arg(&object));
+    let file = String::from_utf8_lossy(&file.stdout);
+    assert!(
+        file.contains("ARM aarch64") && file.contains("relocatable"),
+        "{file}"
+    );
+    let symbols = run_ok(Command::new("readelf").arg("-s").arg(&object));
+    assert!(
+        String::from_utf8_lossy(&symbols.stdout).contains(" main"),
+        "main was compiled, so __GLIBC__ was not defined: musl's headers were used"
+    );
+}

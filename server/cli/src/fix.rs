@@ -45,13 +45,15 @@ pub struct Args {
     #[command(flatten)]
     pub ssh: crate::probe::SshArgs,
     /// Plan only this fix (repeatable): add_target, configure_linker,
-    /// fetch_sysroot_and_wire, configure_runner, use_vendored_openssl,
-    /// use_rustls, use_bundled_sqlite, use_static_zlib, use_vendored_libgit2.
+    /// configure_zig_linker, configure_musl_sysroot, fetch_sysroot_and_wire,
+    /// configure_runner, use_vendored_openssl, use_rustls, use_bundled_sqlite,
+    /// use_static_zlib, use_vendored_libgit2.
     #[arg(long = "only", value_name = "ID")]
     pub only: Vec<String>,
     /// Link with this instead of what the host has: `zig` writes wrappers
     /// around `zig cc` against the release's glibc (or --glibc) and no
-    /// sysroot (`configure_zig_linker`). Chosen by itself for a `--server`
+    /// sysroot (`configure_zig_linker`); `clang` for a musl target compiles
+    /// and links against Debian's musl-dev (`configure_musl_sysroot`). Chosen by itself for a `--server`
     /// whose glibc is older than every release a sysroot can be fetched for.
     #[arg(long, value_enum, value_name = "LINKER")]
     pub linker: Option<LinkerChoice>,
@@ -85,6 +87,9 @@ pub struct Args {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LinkerChoice {
     Zig,
+    /// For a musl target: clang + lld against Debian's musl-dev for the
+    /// target's architecture, fetched as a sysroot (`configure_musl_sysroot`).
+    Clang,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -116,6 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let zig_glibc = crate::old_server::zig_glibc(flag_glibc, server_glibc);
     let use_zig = args.only.is_empty()
         && !crossport_analysis::preflight::is_musl(&target)
+        && args.linker != Some(LinkerChoice::Clang)
         && (args.linker == Some(LinkerChoice::Zig) || zig_glibc.is_some());
     let pinned;
     let release = match zig_glibc.filter(|_| use_zig || flag_glibc.is_some()) {
@@ -156,12 +162,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &target,
         release.codename,
     );
-    let only = if use_zig {
+    let musl_clang = args.only.is_empty()
+        && args.linker == Some(LinkerChoice::Clang)
+        && crossport_analysis::preflight::is_musl(&target);
+    let only = if use_zig || musl_clang {
         let mut ids: Vec<String> = Vec::new();
         if !project.host.installed_targets.contains(&target) {
             ids.push("add_target".into());
         }
-        ids.push("configure_zig_linker".into());
+        ids.push(
+            if use_zig {
+                "configure_zig_linker"
+            } else {
+                "configure_musl_sysroot"
+            }
+            .into(),
+        );
         ids
     } else {
         args.only.clone()
