@@ -537,7 +537,7 @@ fn clang_compiles_c_for_aarch64_musl_against_debian_musl_dev() {
     let source = dir.join("probe.c");
     std::fs::write(
         &source,
-        "#include <stdio.h>\n#ifndef __GLIBC__\nint main(void) { return puts(\"musl\"); }\n#endif\n",
+        "#include <stdio.h>\n#ifndef __GLIBC__\nint main(void) { puts(\"musl\"); return 0; }\n#endif\n",
     )
     .expect("write probe.c");
     let object = dir.join("probe.o");
@@ -559,4 +559,19 @@ fn clang_compiles_c_for_aarch64_musl_against_debian_musl_dev() {
         String::from_utf8_lossy(&symbols.stdout).contains(" main"),
         "main was compiled, so __GLIBC__ was not defined: musl's headers were used"
     );
+    // And as the linker: musl's start files and libc.a, GCC's crtbeginT.o
+    // and libgcc from the base set; static, and it runs under qemu.
+    let program = dir.join("probe");
+    run_ok(
+        Command::new(dir.join(format!(".cargo/crossport/{target}-cc")))
+            .arg("-static")
+            .arg(&source)
+            .arg("-o")
+            .arg(&program),
+    );
+    let file = run_ok(Command::new("file").arg(&program));
+    let file = String::from_utf8_lossy(&file.stdout);
+    assert!(file.contains("statically linked"), "{file}");
+    let run = run_ok(Command::new("qemu-aarch64").arg(&program));
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "musl\n");
 }

@@ -153,7 +153,14 @@ pub(super) fn configure_musl_sysroot(
         );
     }
     let sysroot = cx.layout.sysroot_in_script();
-    let flags = musl_clang_flags(&clang_target, &sysroot, &musl_multiarch);
+    let mut flags = musl_clang_flags(&clang_target, &sysroot, &musl_multiarch);
+    // The start files around main (crtbeginT.o) and libgcc come with the
+    // base set's GCC, which is libc-independent: the same for musl.
+    let gcc = format!(
+        "{sysroot}/usr/lib/gcc/{}/{}",
+        arch.multiarch, cx.release.gcc_major
+    );
+    flags.push_str(&format!(" -L\"{gcc}\" -B\"{gcc}\""));
     let mut values = Vec::new();
     for (suffix, body) in [
         (
@@ -480,6 +487,12 @@ mod tests {
         assert!(
             cc.contains(&format!(
                 "exec clang --target=aarch64-linux-musl -nostdinc -isystem \"{sysroot}/usr/include/aarch64-linux-musl\" -isystem \"$(clang -print-resource-dir)/include\" -L\"{sysroot}/usr/lib/aarch64-linux-musl\""
+            )),
+            "{cc}"
+        );
+        assert!(
+            cc.contains(&format!(
+                "-L\"{sysroot}/usr/lib/gcc/aarch64-linux-gnu/12\" -B\"{sysroot}/usr/lib/gcc/aarch64-linux-gnu/12\" \"$@\""
             )),
             "{cc}"
         );
