@@ -125,6 +125,48 @@ mod tests {
     }
 
     #[test]
+    fn a_probed_centos_7_server_gets_zig_with_its_glibc() {
+        use crossport_analysis::inspect::{DottedVersion, ServerFacts, recommend};
+        let server = ServerFacts {
+            uname_machine: "x86_64".into(),
+            os_release: [("ID".to_owned(), "centos".to_owned())].into(),
+            glibc: DottedVersion::parse("2.17"),
+            ..ServerFacts::default()
+        };
+        let report = ProbeReport {
+            host: "root@old".into(),
+            recommendation: recommend(&server),
+            server,
+        };
+        // No sysroot release matches it, which is why zig is chosen.
+        assert_eq!(report.recommendation.release, None);
+        assert_eq!(server_glibc(&report), Some((2, 17)));
+        assert_eq!(
+            known_glibc(None, Some(&report)),
+            Some(((2, 17), "the server root@old".to_owned()))
+        );
+        assert_eq!(
+            known_glibc(Some((2, 12)), Some(&report)),
+            Some(((2, 12), "--glibc".to_owned()))
+        );
+        assert_eq!(zig_glibc(None, server_glibc(&report)), Some((2, 17)));
+        let finding = server_glibc_finding(
+            "x86_64-unknown-linux-gnu",
+            (2, 17),
+            "the server root@old",
+            None,
+        )
+        .expect("a finding");
+        assert!(
+            finding
+                .message
+                .starts_with("the server root@old has glibc 2.17"),
+            "{}",
+            finding.message
+        );
+    }
+
+    #[test]
     fn config_paths_resolve_above_the_cargo_directory() {
         let origin = Origin::File {
             path: "/w/app/.cargo/config.toml".into(),
