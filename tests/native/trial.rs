@@ -3,13 +3,17 @@
 //! against Debian bookworm, doctor → `fix --apply` → `crossport build` →
 //! run under the configured qemu runner, with no step by hand.
 //!
-//! trial-git-trim (git2 with OpenSSL, libssh2 and zlib) and trial-spotifyd
-//! (ALSA and D-Bus) run here; trial-countryfetch (reqwest on a vendored
-//! OpenSSL, 230 crates, four minutes cold on two cores) is recorded in
-//! docs/native-libraries.md instead, to keep CI's time.
+//! trial-spotifyd (ALSA and D-Bus, 35 crates) goes the whole way here;
+//! trial-git-trim (git2 with OpenSSL, libssh2 and zlib) is checked through
+//! doctor and explain (the fixes they offer), its build being the slowest
+//! part; its full run and trial-countryfetch's (reqwest on a vendored
+//! OpenSSL, 230 crates) are recorded in docs/native-libraries.md, to keep
+//! CI's time: both trials built here took 9 minutes of wall time on two
+//! shared cores.
 //!
-//! Needs CROSSPORT_SLOW=1 (real builds) and CROSSPORT_LIVE=1 (the mirror,
-//! the crate registry).
+//! The full run needs CROSSPORT_SLOW=1 (a real build) and CROSSPORT_LIVE=1
+//! (the mirror, the crate registry); the git-trim check needs
+//! CROSSPORT_LIVE=1 (cargo metadata resolves git2 from the registry).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -128,8 +132,8 @@ fn assert_ok(what: &str, out: &Output) {
     );
 }
 
-fn ready(name: &str) -> bool {
-    if !gate::open(name, &[Gate::Slow, Gate::Live]) {
+fn ready(name: &str, gates: &[Gate]) -> bool {
+    if !gate::open(name, gates) {
         return false;
     }
     assert!(
@@ -140,9 +144,9 @@ fn ready(name: &str) -> bool {
 }
 
 #[test]
-fn a_git_tool_on_git2_builds_and_runs_and_is_never_offered_rustls() {
-    let name = "a_git_tool_on_git2_builds_and_runs_and_is_never_offered_rustls";
-    if !ready(name) {
+fn a_git_tool_on_git2_is_never_offered_rustls() {
+    let name = "a_git_tool_on_git2_is_never_offered_rustls";
+    if !ready(name, &[Gate::Live]) {
         return;
     }
     let project = Project::copy("trial-git-trim");
@@ -190,21 +194,12 @@ fn a_git_tool_on_git2_builds_and_runs_and_is_never_offered_rustls() {
         refused.contains("use_rustls") && refused.contains("git2"),
         "{refused}"
     );
-
-    let printed = project.fix_build_run();
-    for wanted in [
-        "message=first",
-        "remote=https://example.invalid/a.git",
-        "remote=ssh://",
-    ] {
-        assert!(printed.contains(wanted), "{wanted} not in {printed:?}");
-    }
 }
 
 #[test]
 fn a_raspberry_pi_daemon_on_alsa_and_dbus_builds_and_runs() {
     let name = "a_raspberry_pi_daemon_on_alsa_and_dbus_builds_and_runs";
-    if !ready(name) {
+    if !ready(name, &[Gate::Slow, Gate::Live]) {
         return;
     }
     let project = Project::copy("trial-spotifyd");
