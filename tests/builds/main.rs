@@ -382,3 +382,81 @@ fn fix_user_keeps_native_builds_native() {
     let stdout = String::from_utf8_lossy(&foreign.stdout);
     assert!(stdout.contains("OpenSSL 3.0"), "{stdout}");
 }
+
+/// `fix --only <id> --apply` alone, from a fresh fixture copy, must leave a
+/// project that builds for the target: the fix brings the target's C
+/// compiler (and a base sysroot) with it. The binary then runs under qemu
+/// against that sysroot and prints what `expect` says.
+fn one_fix_alone_builds_and_runs(fixture: &str, id: &str, expect: &[&str]) {
+    let target = "aarch64-unknown-linux-gnu";
+    require_debian_std(target);
+    let project = fresh_fixture(fixture);
+    let dir = project.path();
+    {
+        let _one_fetch_at_a_time = fetch_lock();
+        run_ok(crossport(dir).args([
+            "fix",
+            "--target",
+            target,
+            "--release",
+            "bookworm",
+            "--only",
+            id,
+            "--apply",
+        ]));
+    }
+    let config = std::fs::read_to_string(dir.join(".cargo/config.toml")).expect("config");
+    assert!(
+        config.contains(&format!("CC_{target}")),
+        "{id} wrote no C compiler:\n{config}"
+    );
+    // One target dir per fix: the fixes build the same binary with other
+    // features, and the tests run in parallel.
+    let target_dir = shared_dir(&format!("target-{id}"));
+    run_ok(cargo(dir, &["build", "--target", target]).env("CARGO_TARGET_DIR", &target_dir));
+    let binary = target_dir.join(target).join("debug").join(fixture);
+    let sysroot = dir.join("target/crossport/sysroots/aarch64-unknown-linux-gnu-bookworm");
+    let run = run_ok(
+        Command::new("qemu-aarch64")
+            .arg("-L")
+            .arg(&sysroot)
+            .arg(&binary),
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    for want in expect {
+        assert!(stdout.contains(want), "{id}: {stdout}");
+    }
+}
+
+#[test]
+fn use_vendored_openssl_alone_builds_and_runs_on_aarch64() {
+    if !gate::open(
+        "use_vendored_openssl_alone_builds_and_runs_on_aarch64",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    // OpenSSL from openssl-src (3.x), SQLite still the sysroot's.
+    one_fix_alone_builds_and_runs(
+        "foreign-app",
+        "use_vendored_openssl",
+        &["OpenSSL 3.", "sqlite=3.40"],
+    );
+}
+
+#[test]
+fn use_bundled_sqlite_alone_builds_and_runs_on_aarch64() {
+    if !gate::open(
+        "use_bundled_sqlite_alone_builds_and_runs_on_aarch64",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    // SQLite from rusqlite's bundled copy (newer than bookworm's 3.40),
+    // OpenSSL still the sysroot's 3.0.
+    one_fix_alone_builds_and_runs(
+        "foreign-app",
+        "use_bundled_sqlite",
+        &["OpenSSL 3.0", "sqlite=3."],
+    );
+}

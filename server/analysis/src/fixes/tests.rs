@@ -311,3 +311,63 @@ fn add_target_for_debians_rustc_names_the_std_package_not_rustup() {
         plan.commands
     );
 }
+
+#[test]
+fn a_vendored_fix_alone_brings_the_targets_c_compiler_and_a_base_sysroot() {
+    let target = "aarch64-unknown-linux-gnu";
+    let (plans, files) = plan_all(target, &["use_vendored_openssl"], None);
+    let config = files.text(CONFIG).unwrap_or_default();
+    assert!(config.contains("CC_aarch64-unknown-linux-gnu = { value = \".cargo/crossport/aarch64-unknown-linux-gnu-cc\", relative = true }"), "{config}");
+    assert!(config.contains("CXX_aarch64-unknown-linux-gnu"), "{config}");
+    assert!(
+        config.contains("AR_aarch64-unknown-linux-gnu = \"ar\""),
+        "{config}"
+    );
+    assert!(
+        config.contains("linker = \".cargo/crossport/aarch64-unknown-linux-gnu-cc\""),
+        "{config}"
+    );
+    // OpenSSL is built from source now: no system OpenSSL is wired or fetched.
+    assert!(!config.contains("OPENSSL_LIB_DIR"), "{config}");
+    let cc = files
+        .text("/w/app/.cargo/crossport/aarch64-unknown-linux-gnu-cc")
+        .unwrap_or_default();
+    assert!(cc.contains("exec clang --target=aarch64-linux-gnu --sysroot=\"$here/../../target/crossport/sysroots/aarch64-unknown-linux-gnu-bullseye\""), "{cc}");
+    assert_eq!(
+        plans[0].commands[0].display(),
+        "crossport sysroot fetch --target aarch64-unknown-linux-gnu --release bullseye libsqlite3-dev --dir /w/app/target/crossport/sysroots/aarch64-unknown-linux-gnu-bullseye"
+    );
+}
+
+#[test]
+fn a_fix_after_the_sysroot_is_wired_changes_only_the_manifest() {
+    let target = "aarch64-unknown-linux-gnu";
+    let (plans, _) = plan_all(
+        target,
+        &["fetch_sysroot_and_wire", "use_bundled_sqlite"],
+        None,
+    );
+    assert!(plans[1].commands.is_empty(), "{:?}", plans[1].commands);
+    assert!(
+        plans[1].edits.iter().all(|e| e.path == MANIFEST),
+        "{:?}",
+        plans[1].edits
+    );
+}
+
+#[test]
+fn bundled_sqlite_alone_still_wires_the_system_openssl() {
+    let (plans, files) = plan_all("aarch64-unknown-linux-gnu", &["use_bundled_sqlite"], None);
+    let config = files.text(CONFIG).unwrap_or_default();
+    assert!(
+        config.contains("AARCH64_UNKNOWN_LINUX_GNU_OPENSSL_LIB_DIR"),
+        "{config}"
+    );
+    assert!(
+        plans[0].commands[0]
+            .display()
+            .contains(" libssl-dev --dir "),
+        "{:?}",
+        plans[0].commands
+    );
+}
