@@ -273,7 +273,7 @@ fn wire_sysroot(
 }
 
 /// The `-dev` packages of the native libraries the target needs.
-fn native_packages(cx: &FixContext<'_>, built_from_source: &[&str]) -> Vec<String> {
+pub(super) fn native_packages(cx: &FixContext<'_>, built_from_source: &[&str]) -> Vec<String> {
     let mut packages: Vec<String> = Vec::new();
     for path in paths_to_native_crates(cx.graph) {
         let package = &cx.graph.packages[path.native()];
