@@ -304,11 +304,20 @@ fn add_target_for_debians_rustc_names_the_std_package_not_rustup() {
             std_package: "libstd-rust-web-dev".into(),
         },
     });
-    let plan = plan(&host);
+    let debian = plan(&host);
     assert!(
-        matches!(&plan.commands[..], [PlanCommand::Install { hint }] if hint == "apt-get install libstd-rust-web-dev:arm64"),
+        matches!(&debian.commands[..], [PlanCommand::Install { hint }] if hint == "apt-get install libstd-rust-web-dev:arm64"),
         "{:?}",
-        plan.commands
+        debian.commands
+    );
+    if let Some(toolchain) = host.toolchain.as_mut() {
+        toolchain.kind = ToolchainKind::Other;
+    }
+    let other = plan(&host);
+    assert!(
+        matches!(&other.commands[..], [PlanCommand::Install { hint }] if hint.starts_with("a std for aarch64-unknown-linux-gnu built for /usr/bin/rustc")),
+        "{:?}",
+        other.commands
     );
 }
 
@@ -435,4 +444,18 @@ fn rustls_is_refused_where_openssl_comes_in_through_git2() {
     assert!(!defaults.contains(&"use_rustls"), "{defaults:?}");
     // The fixes that do apply still plan.
     plan_fix(&cx, "use_vendored_openssl", &mut files).expect("vendored OpenSSL plans");
+}
+
+#[test]
+fn a_vendored_fix_for_the_hosts_own_triple_stays_a_manifest_edit() {
+    // The host's `cc` compiles for its own triple: no sysroot to fetch, no
+    // wrapper scripts, so the editor gets a quick fix it can preview.
+    let (plans, files) = plan_all("x86_64-unknown-linux-gnu", &["use_vendored_openssl"], None);
+    assert!(plans[0].commands.is_empty(), "{:?}", plans[0].commands);
+    assert!(
+        plans[0].edits.iter().all(|e| e.path == MANIFEST),
+        "{:?}",
+        plans[0].edits
+    );
+    assert_eq!(files.text(CONFIG), None);
 }

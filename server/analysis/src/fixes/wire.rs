@@ -31,6 +31,14 @@ pub(super) fn add_target(cx: &FixContext<'_>) -> FixPlan {
             });
             PlanCommand::Install { hint }
         }
+        // A compiler neither rustup nor Debian manages (a vendor build, one
+        // from source): `rustup target add` would change another toolchain.
+        Some(toolchain) if matches!(toolchain.kind, ToolchainKind::Other) => PlanCommand::Install {
+            hint: format!(
+                "a std for {} built for {} ({}), or a rustup toolchain with `rustup target add {}`",
+                cx.target, toolchain.rustc, toolchain.version, cx.target
+            ),
+        },
         _ => PlanCommand::AddTarget {
             target: cx.target.to_owned(),
         },
@@ -174,7 +182,9 @@ pub(super) fn fetch_sysroot_and_wire(
 /// without the crates in `built_from_source`: the base sysroot (libc6-dev,
 /// linux-libc-dev, libgcc, libstdc++) gives the compiler its headers and the
 /// linker its C library, plus the `-dev` packages the rest of the graph
-/// still links against. `cmake` is named when `needs_cmake`.
+/// still links against. `cmake` is named when `needs_cmake`. A build for
+/// the host's own triple needs none of this: the host's `cc` compiles for
+/// it, so the fix stays a manifest edit (a quick fix the editor previews).
 pub(super) fn bring_c_toolchain(
     cx: &FixContext<'_>,
     files: &mut Workspace,
@@ -185,7 +195,7 @@ pub(super) fn bring_c_toolchain(
     if needs_cmake && !cx.host.has("cmake") {
         plan.commands.extend(install(cx, Tool::Cmake));
     }
-    if has_c_compiler(cx, files) {
+    if cx.target == cx.host.host_triple || has_c_compiler(cx, files) {
         return Ok(());
     }
     let Some(arch) =
