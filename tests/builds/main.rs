@@ -4,12 +4,17 @@
 //! (`libstd-rust-web-dev:arm64`, `:armhf`; `scripts/install-test-deps.sh`
 //! installs them), so these tests build for aarch64 and armv7 for real with
 //! Debian's compiler through `RUSTC` (rustup's `cargo` stays the one on
-//! PATH). Each test works on a fresh copy of `fixtures/crates/foreign-app`
-//! (system OpenSSL and SQLite): doctor → `fix --apply` (the sysroot comes
+//! PATH). Each test works on a fresh copy of a fixture crate:
+//! `foreign-app` (openssl and rusqlite on the system libraries),
+//! `reqwest-app` (reqwest 0.12's default TLS and rusqlite), or
+//! `reqwest13-native` (reqwest 0.13 with native-tls, whose rustls backend
+//! pulls aws-lc-sys). The whole story: doctor → `fix --apply` (the sysroot comes
 //! from the host's real Debian mirror, found by crossport itself) → doctor
 //! is clean → `cargo build` → `cargo run` and `cargo test` under the
 //! runner fix wrote → `crossport build` (artifact and verdict) → `crossport
-//! inspect`; and `fix --user` keeps a native build of the same crate native.
+//! inspect`; `fix --user` keeps a native build of the same crate native;
+//! and each dependency fix alone (`--only use_vendored_openssl`,
+//! `use_bundled_sqlite`, `use_rustls`) leaves a project that builds and runs.
 //!
 //! Slow and live: `CROSSPORT_SLOW=1 CROSSPORT_LIVE=1`. Sysroots are fetched
 //! one at a time into one cache per test run, and every test shares one
@@ -121,18 +126,23 @@ fn require_debian_std(target: &str) {
 
 /// What one target's run should see.
 struct Expect {
+    /// The crate under `fixtures/crates`, also its binary's name.
+    fixture: &'static str,
     target: &'static str,
     release: &'static str,
-    openssl: &'static str,
-    sqlite: &'static str,
+    /// Lines (or their starts) `cargo run` prints.
+    prints: &'static [&'static str],
+    /// The unit test `cargo test --target` must pass, if the crate has one.
+    unit_test: Option<&'static str>,
     runs_on: &'static [&'static str],
     not_on: &'static [(&'static str, &'static str)],
 }
 
 fn doctor_fix_build_run_test_inspect(expect: &Expect) {
     let target = expect.target;
+    let fixture = expect.fixture;
     require_debian_std(target);
-    let project = fresh_fixture("foreign-app");
+    let project = fresh_fixture(fixture);
     let dir = project.path();
 
     let doctor = run_ok(crossport(dir).args(["doctor", "--target", target, "--format", "json"]));
@@ -167,17 +177,17 @@ fn doctor_fix_build_run_test_inspect(expect: &Expect) {
     run_ok(&mut cargo(dir, &["build", "--target", target]));
     let run = run_ok(&mut cargo(dir, &["run", "-q", "--target", target]));
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(stdout.contains(expect.openssl), "{stdout}");
-    assert!(
-        stdout.contains(&format!("sqlite={}", expect.sqlite)),
-        "{stdout}"
-    );
-    let test = run_ok(&mut cargo(dir, &["test", "--target", target]));
-    let test_out = String::from_utf8_lossy(&test.stdout);
-    assert!(
-        test_out.contains("sqlite_and_openssl_work_on_the_target ... ok"),
-        "{test_out}"
-    );
+    for line in expect.prints {
+        assert!(stdout.contains(line), "{stdout}");
+    }
+    if let Some(unit_test) = expect.unit_test {
+        let test = run_ok(&mut cargo(dir, &["test", "--target", target]));
+        let test_out = String::from_utf8_lossy(&test.stdout);
+        assert!(
+            test_out.contains(&format!("{unit_test} ... ok")),
+            "{test_out}"
+        );
+    }
 
     // `crossport build` answers "will it run on my server" itself.
     let built = run_ok(crossport(dir).args([
@@ -193,7 +203,7 @@ fn doctor_fix_build_run_test_inspect(expect: &Expect) {
     assert_eq!(built["success"], true, "{built:#}");
     let artifact = built["artifact"].as_str().expect("an artifact");
     assert!(
-        artifact.ends_with(&format!("{target}/debug/foreign-app")),
+        artifact.ends_with(&format!("{target}/debug/{fixture}")),
         "{artifact}"
     );
     let verdict = built["verdict"].as_str().expect("a verdict");
@@ -219,7 +229,7 @@ fn doctor_fix_build_run_test_inspect(expect: &Expect) {
     let binary = shared_dir("target")
         .join(target)
         .join("debug")
-        .join("foreign-app");
+        .join(fixture);
     let inspect = run_ok(
         crossport(dir)
             .arg("inspect")
@@ -254,12 +264,34 @@ fn aarch64_bookworm_openssl_and_system_sqlite() {
         return;
     }
     doctor_fix_build_run_test_inspect(&Expect {
+        fixture: "foreign-app",
         target: "aarch64-unknown-linux-gnu",
         release: "bookworm",
-        openssl: "OpenSSL 3.0",
-        sqlite: "3.40",
+        prints: &["OpenSSL 3.0", "sqlite=3.40"],
+        unit_test: Some("sqlite_and_openssl_work_on_the_target"),
         runs_on: &["bookworm", "trixie"],
         not_on: &[("bullseye", "libcrypto.so.3")],
+    });
+}
+
+/// The story crossport exists for: reqwest with its default TLS
+/// (native-tls, so the system OpenSSL) and rusqlite with the system SQLite.
+#[test]
+fn aarch64_bookworm_reqwest_default_tls_and_system_sqlite() {
+    if !gate::open(
+        "aarch64_bookworm_reqwest_default_tls_and_system_sqlite",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    doctor_fix_build_run_test_inspect(&Expect {
+        fixture: "reqwest-app",
+        target: "aarch64-unknown-linux-gnu",
+        release: "bookworm",
+        prints: &["tls=ok", "sqlite=3.40"],
+        unit_test: None,
+        runs_on: &["bookworm", "trixie"],
+        not_on: &[("bullseye", "libssl.so.3")],
     });
 }
 
@@ -272,10 +304,11 @@ fn armv7_bullseye_openssl_and_system_sqlite() {
         return;
     }
     doctor_fix_build_run_test_inspect(&Expect {
+        fixture: "foreign-app",
         target: "armv7-unknown-linux-gnueabihf",
         release: "bullseye",
-        openssl: "OpenSSL 1.1.1",
-        sqlite: "3.34",
+        prints: &["OpenSSL 1.1.1", "sqlite=3.34"],
+        unit_test: Some("sqlite_and_openssl_work_on_the_target"),
         runs_on: &["bullseye"],
         // bookworm ships OpenSSL 3: libcrypto.so.1.1 is gone.
         not_on: &[("bookworm", "libcrypto.so.1.1")],
@@ -381,4 +414,125 @@ fn fix_user_keeps_native_builds_native() {
     )));
     let stdout = String::from_utf8_lossy(&foreign.stdout);
     assert!(stdout.contains("OpenSSL 3.0"), "{stdout}");
+}
+
+/// `fix --only <id> --apply` alone, from a fresh fixture copy, must leave a
+/// project that builds for the target: the fix brings the target's C
+/// compiler (and a base sysroot) with it. The binary then runs under qemu
+/// against that sysroot and prints what `expect` says.
+fn one_fix_alone_builds_and_runs(fixture: &str, id: &str, expect: &[&str]) -> tempfile::TempDir {
+    let target = "aarch64-unknown-linux-gnu";
+    require_debian_std(target);
+    let project = fresh_fixture(fixture);
+    let dir = project.path();
+    {
+        let _one_fetch_at_a_time = fetch_lock();
+        run_ok(crossport(dir).args([
+            "fix",
+            "--target",
+            target,
+            "--release",
+            "bookworm",
+            "--only",
+            id,
+            "--apply",
+        ]));
+    }
+    let config = std::fs::read_to_string(dir.join(".cargo/config.toml")).expect("config");
+    assert!(
+        config.contains(&format!("CC_{target}")),
+        "{id} wrote no C compiler:\n{config}"
+    );
+    // One target dir per fix and crate: the fixes build the same binary
+    // with other features, and the tests run in parallel.
+    let target_dir = shared_dir(&format!("target-{fixture}-{id}"));
+    run_ok(cargo(dir, &["build", "--target", target]).env("CARGO_TARGET_DIR", &target_dir));
+    let binary = target_dir.join(target).join("debug").join(fixture);
+    let sysroot = dir.join("target/crossport/sysroots/aarch64-unknown-linux-gnu-bookworm");
+    let run = run_ok(
+        Command::new("qemu-aarch64")
+            .arg("-L")
+            .arg(&sysroot)
+            .arg(&binary),
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    for want in expect {
+        assert!(stdout.contains(want), "{id}: {stdout}");
+    }
+    project
+}
+
+#[test]
+fn use_vendored_openssl_alone_builds_and_runs_on_aarch64() {
+    if !gate::open(
+        "use_vendored_openssl_alone_builds_and_runs_on_aarch64",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    // OpenSSL from openssl-src (3.x), SQLite still the sysroot's.
+    one_fix_alone_builds_and_runs(
+        "foreign-app",
+        "use_vendored_openssl",
+        &["OpenSSL 3.", "sqlite=3.40"],
+    );
+}
+
+#[test]
+fn use_bundled_sqlite_alone_builds_and_runs_on_aarch64() {
+    if !gate::open(
+        "use_bundled_sqlite_alone_builds_and_runs_on_aarch64",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    // SQLite from rusqlite's bundled copy (newer than bookworm's 3.40),
+    // OpenSSL still the sysroot's 3.0.
+    one_fix_alone_builds_and_runs(
+        "foreign-app",
+        "use_bundled_sqlite",
+        &["OpenSSL 3.0", "sqlite=3."],
+    );
+}
+
+#[test]
+fn use_rustls_alone_builds_and_runs_reqwest_0_12_on_aarch64() {
+    if !gate::open(
+        "use_rustls_alone_builds_and_runs_reqwest_0_12_on_aarch64",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    // reqwest 0.12's `rustls-tls` uses ring, which compiles C and assembly
+    // for the target; SQLite is still the sysroot's.
+    let dir =
+        one_fix_alone_builds_and_runs("reqwest-app", "use_rustls", &["tls=ok", "sqlite=3.40"]);
+    let lock = std::fs::read_to_string(dir.path().join("Cargo.lock")).expect("lock");
+    assert!(lock.contains("name = \"ring\""), "rustls without ring?");
+    assert!(
+        !lock.contains("name = \"openssl-sys\""),
+        "native-tls is still in the graph"
+    );
+}
+
+#[test]
+fn use_rustls_alone_builds_aws_lc_sys_and_runs_on_aarch64() {
+    if !gate::open(
+        "use_rustls_alone_builds_aws_lc_sys_and_runs_on_aarch64",
+        &[gate::Gate::Slow, gate::Gate::Live],
+    ) {
+        return;
+    }
+    // reqwest 0.13's `rustls` uses aws-lc-rs: aws-lc-sys builds AWS-LC's C
+    // and assembly for aarch64 with the C compiler the fix brought.
+    let dir = one_fix_alone_builds_and_runs("reqwest13-native", "use_rustls", &["tls=ok"]);
+    let lock = std::fs::read_to_string(dir.path().join("Cargo.lock")).expect("lock");
+    assert!(
+        lock.contains("name = \"aws-lc-sys\""),
+        "rustls without aws-lc-sys?"
+    );
+    assert!(
+        !lock.contains("name = \"openssl-sys\""),
+        "native-tls is still in the graph"
+    );
 }

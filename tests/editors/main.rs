@@ -87,7 +87,15 @@ fn neovim_shows_the_openssl_diagnostic_applies_a_fix_and_sees_it_go() {
         return;
     }
     let scratch = tempfile::tempdir().expect("tempdir");
-    let root = run_nvim(scratch.path(), "nvim.lua", &[]);
+    // A C compiler for aarch64 is configured, as a user with a GNU cross gcc
+    // has it: the vendored fix is then a file edit Neovim applies itself
+    // (without one it is a command that also fetches a sysroot).
+    let root = run_nvim_on(scratch.path(), "nvim.lua", &[], &|root| {
+        let config = root.join(".cargo/config.toml");
+        let mut text = std::fs::read_to_string(&config).expect("fixture config");
+        text.push_str("\n[env]\nCC_aarch64-unknown-linux-gnu = \"aarch64-linux-gnu-gcc\"\n");
+        std::fs::write(&config, text).expect("write fixture config");
+    });
     let fixed = std::fs::read_to_string(root.join("Cargo.toml")).expect("manifest");
     assert!(fixed.contains("features = [\"vendored\"]"), "{fixed}");
 }

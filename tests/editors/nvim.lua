@@ -1,7 +1,8 @@
 -- Headless Neovim (0.7+) as a real LSP client of `crossport lsp`.
 -- Opens LSP_FILE (the fixture's Cargo.toml), waits for the
 -- `openssl_not_found` diagnostic on the `openssl = …` line, applies a quick
--- fix that edits a file, saves, waits for the diagnostic to go, then stops
+-- fix that edits a file (the test configures a C compiler for the target,
+-- so openssl `vendored` is a Cargo.toml edit), saves, waits for the diagnostic to go, then stops
 -- the server and checks it exited. Exit status 0 and `PASSED` on stdout mean
 -- success. Run by tests/editors/main.rs.
 

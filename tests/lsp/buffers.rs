@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::diagnostics::fixture_copy;
+use crate::diagnostics::{fixture_copy, with_c_compiler};
 use crate::support::{Client, file_uri};
 
 const DEPENDENCY_LINE: u32 = 7;
@@ -80,6 +80,9 @@ fn has(code: &str) -> impl Fn(&Value) -> bool + '_ {
 #[test]
 fn an_unsaved_dependency_line_gets_its_diagnostic_and_undo_clears_it() {
     let (_dir, root) = fixture_copy();
+    // A C compiler for the target is configured: the vendored fix is a
+    // Cargo.toml edit, the sysroot fix still a command.
+    with_c_compiler(&root);
     let manifest = root.join("Cargo.toml");
     let config = root.join(".cargo/config.toml");
     let saved = without_openssl(&root);

@@ -4,7 +4,7 @@
 use expect_test::expect;
 use serde_json::{Value, json};
 
-use crate::diagnostics::fixture_copy;
+use crate::diagnostics::{fixture_copy, with_c_compiler};
 use crate::support::{Client, file_uri, pretty};
 
 fn progress_kinds(client: &Client) -> Vec<String> {
@@ -24,6 +24,8 @@ fn progress_kinds(client: &Client) -> Vec<String> {
 #[test]
 fn apply_fix_writes_the_edit_reports_progress_and_refreshes_diagnostics() {
     let (_dir, root) = fixture_copy();
+    // With a C compiler configured the vendored fix only edits Cargo.toml.
+    with_c_compiler(&root);
     let manifest = root.join("Cargo.toml");
     let mut client = Client::spawn(&root);
     client.initialize(&root, Value::Null);
@@ -80,7 +82,7 @@ fn apply_fix_writes_the_edit_reports_progress_and_refreshes_diagnostics() {
         "{refreshed:#}"
     );
     assert_eq!(progress_kinds(&client), ["begin", "end"]);
-    // The plan's note (a C compiler for the target is still needed), then the result.
+    // The plan's note (openssl-src compiles C for the target), then the result.
     let note = client.wait_for(|m| m["method"] == json!("window/showMessage"));
     assert!(
         note["params"]["message"]
@@ -257,5 +259,101 @@ fn a_failing_sysroot_fetch_reports_the_subcommand_error() {
         m["method"] == json!("$/progress") && m["params"]["value"]["kind"] == json!("end")
     });
     assert_eq!(end["params"]["value"]["message"], json!("failed"));
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+#[test]
+fn a_fix_whose_sysroot_fetch_fails_leaves_the_project_untouched() {
+    let (dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let config = root.join(".cargo/config.toml");
+    let before = (
+        std::fs::read_to_string(&manifest).expect("manifest"),
+        std::fs::read_to_string(&config).expect("config"),
+    );
+    // No C compiler for aarch64 is configured: the vendored fix fetches a
+    // sysroot, from a mirror nobody listens on, so the fetch fails fast.
+    let mirror = std::path::Path::new("http://127.0.0.1:9/debian");
+    let cache = dir.path().join("cache");
+    let mut client = Client::spawn_with_env(
+        &root,
+        &[("CROSSPORT_MIRROR", mirror), ("XDG_CACHE_HOME", &cache)],
+    );
+    client.initialize(&root, Value::Null);
+    let text = before.0.clone();
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": file_uri(&manifest), "languageId": "toml", "version": 1, "text": text } }),
+    );
+    let uri = json!(file_uri(&manifest));
+    let published = client.wait_for(|m| {
+        m["method"] == json!("textDocument/publishDiagnostics") && m["params"]["uri"] == uri
+    });
+    let diagnostic = published["params"]["diagnostics"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["code"] == json!("openssl_not_found")))
+        .cloned()
+        .unwrap_or_else(|| panic!("no openssl_not_found: {published:#}"));
+    let data = &diagnostic["data"];
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({
+            "command": "crossport.applyFix",
+            "arguments": [{ "manifest": data["manifest"], "finding": data["finding"], "fix": "use_vendored_openssl" }]
+        }),
+    );
+    let message = response["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message
+            .starts_with("fetch a Debian bookworm sysroot for aarch64-unknown-linux-gnu failed: "),
+        "{response:#}"
+    );
+    let after = (
+        std::fs::read_to_string(&manifest).expect("manifest"),
+        std::fs::read_to_string(&config).expect("config"),
+    );
+    assert_eq!(after, before, "nothing is written when a step fails");
+    assert!(
+        !root.join(".cargo/crossport").exists(),
+        "no wrapper scripts for a sysroot that never arrived"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+#[test]
+fn add_target_asks_the_toolchain_cargo_uses_and_names_debians_std_package() {
+    let name = "add_target_asks_the_toolchain_cargo_uses_and_names_debians_std_package";
+    let rustc = std::path::Path::new("/usr/bin/rustc");
+    if !rustc.is_file() || !std::path::Path::new("/usr/lib/rustlib").is_dir() {
+        crate::gate::skipped(name, "needs Debian's rustc (scripts/install-test-deps.sh)");
+        return;
+    }
+    let (_dir, root) = fixture_copy();
+    let mut client = Client::spawn(&root);
+    // The editor builds with Debian's rustc: its std is a package, and
+    // `rustup target add` would change another toolchain.
+    client.initialize(
+        &root,
+        json!({ "crossport": { "extraEnv": { "RUSTC": rustc } } }),
+    );
+    let target = "riscv64gc-unknown-linux-gnu";
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "crossport.addTarget", "arguments": [{ "manifest": root.join("Cargo.toml"), "target": target }] }),
+    );
+    let message = response["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("apt-get install libstd-rust-web-dev:riscv64")
+            && !message.contains("rustup target add"),
+        "{response:#}"
+    );
+    assert!(
+        !client
+            .seen
+            .iter()
+            .any(|m| m["method"] == json!("$/progress")),
+        "nothing ran: {:#?}",
+        client.seen
+    );
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }

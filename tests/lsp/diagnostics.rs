@@ -31,6 +31,17 @@ pub fn fixture_copy() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// Gives the fixture copy a C compiler for aarch64 in its cargo config, as
+/// a user with a GNU cross gcc has it (or after `fetch_sysroot_and_wire`).
+/// A fix that compiles C (openssl `vendored`) then only edits `Cargo.toml`;
+/// without it, the fix also brings the compiler and a sysroot to fetch.
+pub fn with_c_compiler(root: &Path) {
+    let config = root.join(".cargo/config.toml");
+    let mut text = std::fs::read_to_string(&config).expect("fixture config");
+    text.push_str("\n[env]\nCC_aarch64-unknown-linux-gnu = \"aarch64-linux-gnu-gcc\"\n");
+    std::fs::write(&config, text).expect("write fixture config");
+}
+
 fn open(client: &mut Client, path: &Path) {
     let text = std::fs::read_to_string(path).expect("fixture file");
     client.notify(
@@ -62,6 +73,7 @@ fn anonymise(text: String, root: &Path) -> String {
 #[test]
 fn openssl_diagnostic_sits_on_the_dependency_line_and_its_fix_edits_cargo_toml() {
     let (_dir, root) = fixture_copy();
+    with_c_compiler(&root);
     let manifest = root.join("Cargo.toml");
     let mut client = Client::spawn(&root);
     client.initialize(&root, Value::Null);
@@ -234,6 +246,51 @@ fn openssl_diagnostic_sits_on_the_dependency_line_and_its_fix_edits_cargo_toml()
     assert!(
         with_code(&after, "openssl_not_found").is_none(),
         "{after:#?}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+#[test]
+fn without_a_c_compiler_for_the_target_the_vendored_fix_is_a_command_that_brings_one() {
+    // openssl-src compiles C for aarch64: on a project with no C compiler
+    // for it, the fix also fetches a base sysroot and writes the compiler
+    // wrappers (executable scripts), which a WorkspaceEdit cannot do.
+    let (_dir, root) = fixture_copy();
+    let manifest = root.join("Cargo.toml");
+    let mut client = Client::spawn(&root);
+    client.initialize(&root, Value::Null);
+    open(&mut client, &manifest);
+    let diagnostics = diagnostics_for(&mut client, &manifest);
+    let openssl = with_code(&diagnostics, "openssl_not_found")
+        .unwrap_or_else(|| panic!("no openssl_not_found in {diagnostics:#?}"))
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": file_uri(&manifest) },
+            "range": openssl["range"],
+            "context": { "diagnostics": [openssl] }
+        }),
+    );
+    let vendored = actions["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| {
+            a["title"] == json!("build OpenSSL from source for the target (openssl `vendored`)")
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no vendored fix: {actions:#}"));
+    assert!(vendored["edit"].is_null(), "{vendored:#}");
+    assert_eq!(
+        vendored["command"]["command"],
+        json!("crossport.applyFix"),
+        "{vendored:#}"
+    );
+    assert_eq!(
+        vendored["command"]["arguments"][0]["fix"],
+        json!("use_vendored_openssl"),
+        "{vendored:#}"
     );
     assert_eq!(client.shutdown_and_exit(), Some(0));
 }

@@ -9,6 +9,7 @@
 use crossport_formats::cargo_lock::locked_version;
 use crossport_formats::manifest::{DependencyDecl, Manifest, ManifestEdit, edit_manifest};
 
+use super::wire::bring_c_toolchain;
 use super::{FixContext, FixPlan, PlanError, Workspace};
 use crate::preflight::{DependencyPath, GraphPackage, paths_to_native_crates};
 
@@ -41,10 +42,11 @@ pub(super) fn use_vendored_openssl(
         "build OpenSSL from source for the target (openssl `vendored`)",
     );
     plan.notes.push(format!(
-        "openssl-src runs OpenSSL's Configure (perl) and make, and compiles C for {}: a C compiler for the target must be configured (configure_linker or fetch_sysroot_and_wire)",
+        "openssl-src runs OpenSSL's Configure (perl) and make, and compiles C for {}",
         cx.target
     ));
     write_manifest(files, &manifest_path, &[edit], &mut plan)?;
+    bring_c_toolchain(cx, files, &["openssl-sys"], false, &mut plan)?;
     Ok(plan)
 }
 
@@ -78,6 +80,7 @@ pub(super) fn use_bundled_sqlite(
         cx.target
     ));
     write_manifest(files, &manifest_path, &[edit], &mut plan)?;
+    bring_c_toolchain(cx, files, &["libsqlite3-sys"], false, &mut plan)?;
     Ok(plan)
 }
 
@@ -166,11 +169,24 @@ pub(super) fn use_rustls(cx: &FixContext<'_>, files: &mut Workspace) -> Result<F
     );
     if version >= (0, 13) {
         plan.notes.push(format!(
-            "reqwest 0.13's `rustls` uses aws-lc-rs, which compiles C with cmake: it needs a C compiler for {} (fetch_sysroot_and_wire) and cmake; to avoid both, use `rustls-no-provider` with rustls' `ring` feature and call `rustls::crypto::ring::default_provider().install_default()` at startup",
+            "reqwest 0.13's `rustls` uses aws-lc-rs, which compiles C: it needs a C compiler for {} (brought here) and, off x86_64/aarch64 Linux, cmake; to avoid both, use `rustls-no-provider` with rustls' `ring` feature and call `rustls::crypto::ring::default_provider().install_default()` at startup",
             cx.target
         ));
     }
     write_manifest(files, &manifest_path, &edits, &mut plan)?;
+    // ring (reqwest 0.12's rustls) and aws-lc-sys (0.13's) compile C and
+    // assembly for the target. aws-lc-rs 1.7+ documents a C/C++ compiler
+    // alone for {x86_64,aarch64}-linux-{gnu,musl} and i686-linux-gnu
+    // (without `fips`); other targets also need cmake.
+    let cc_only = [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "i686-unknown-linux-gnu",
+    ];
+    let needs_cmake = version >= (0, 13) && !cc_only.contains(&cx.target);
+    bring_c_toolchain(cx, files, &["openssl-sys"], needs_cmake, &mut plan)?;
     Ok(plan)
 }
 

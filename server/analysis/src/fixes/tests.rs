@@ -304,11 +304,80 @@ fn add_target_for_debians_rustc_names_the_std_package_not_rustup() {
             std_package: "libstd-rust-web-dev".into(),
         },
     });
-    let plan = plan(&host);
+    let debian = plan(&host);
     assert!(
-        matches!(&plan.commands[..], [PlanCommand::Install { hint }] if hint == "apt-get install libstd-rust-web-dev:arm64"),
+        matches!(&debian.commands[..], [PlanCommand::Install { hint }] if hint == "apt-get install libstd-rust-web-dev:arm64"),
         "{:?}",
-        plan.commands
+        debian.commands
+    );
+    if let Some(toolchain) = host.toolchain.as_mut() {
+        toolchain.kind = ToolchainKind::Other;
+    }
+    let other = plan(&host);
+    assert!(
+        matches!(&other.commands[..], [PlanCommand::Install { hint }] if hint.starts_with("a std for aarch64-unknown-linux-gnu built for /usr/bin/rustc")),
+        "{:?}",
+        other.commands
+    );
+}
+
+#[test]
+fn a_vendored_fix_alone_brings_the_targets_c_compiler_and_a_base_sysroot() {
+    let target = "aarch64-unknown-linux-gnu";
+    let (plans, files) = plan_all(target, &["use_vendored_openssl"], None);
+    let config = files.text(CONFIG).unwrap_or_default();
+    assert!(config.contains("CC_aarch64-unknown-linux-gnu = { value = \".cargo/crossport/aarch64-unknown-linux-gnu-cc\", relative = true }"), "{config}");
+    assert!(config.contains("CXX_aarch64-unknown-linux-gnu"), "{config}");
+    assert!(
+        config.contains("AR_aarch64-unknown-linux-gnu = \"ar\""),
+        "{config}"
+    );
+    assert!(
+        config.contains("linker = \".cargo/crossport/aarch64-unknown-linux-gnu-cc\""),
+        "{config}"
+    );
+    // OpenSSL is built from source now: no system OpenSSL is wired or fetched.
+    assert!(!config.contains("OPENSSL_LIB_DIR"), "{config}");
+    let cc = files
+        .text("/w/app/.cargo/crossport/aarch64-unknown-linux-gnu-cc")
+        .unwrap_or_default();
+    assert!(cc.contains("exec clang --target=aarch64-linux-gnu --sysroot=\"$here/../../target/crossport/sysroots/aarch64-unknown-linux-gnu-bullseye\""), "{cc}");
+    assert_eq!(
+        plans[0].commands[0].display(),
+        "crossport sysroot fetch --target aarch64-unknown-linux-gnu --release bullseye libsqlite3-dev --dir /w/app/target/crossport/sysroots/aarch64-unknown-linux-gnu-bullseye"
+    );
+}
+
+#[test]
+fn a_fix_after_the_sysroot_is_wired_changes_only_the_manifest() {
+    let target = "aarch64-unknown-linux-gnu";
+    let (plans, _) = plan_all(
+        target,
+        &["fetch_sysroot_and_wire", "use_bundled_sqlite"],
+        None,
+    );
+    assert!(plans[1].commands.is_empty(), "{:?}", plans[1].commands);
+    assert!(
+        plans[1].edits.iter().all(|e| e.path == MANIFEST),
+        "{:?}",
+        plans[1].edits
+    );
+}
+
+#[test]
+fn bundled_sqlite_alone_still_wires_the_system_openssl() {
+    let (plans, files) = plan_all("aarch64-unknown-linux-gnu", &["use_bundled_sqlite"], None);
+    let config = files.text(CONFIG).unwrap_or_default();
+    assert!(
+        config.contains("AARCH64_UNKNOWN_LINUX_GNU_OPENSSL_LIB_DIR"),
+        "{config}"
+    );
+    assert!(
+        plans[0].commands[0]
+            .display()
+            .contains(" libssl-dev --dir "),
+        "{:?}",
+        plans[0].commands
     );
 }
 
@@ -375,4 +444,18 @@ fn rustls_is_refused_where_openssl_comes_in_through_git2() {
     assert!(!defaults.contains(&"use_rustls"), "{defaults:?}");
     // The fixes that do apply still plan.
     plan_fix(&cx, "use_vendored_openssl", &mut files).expect("vendored OpenSSL plans");
+}
+
+#[test]
+fn a_vendored_fix_for_the_hosts_own_triple_stays_a_manifest_edit() {
+    // The host's `cc` compiles for its own triple: no sysroot to fetch, no
+    // wrapper scripts, so the editor gets a quick fix it can preview.
+    let (plans, files) = plan_all("x86_64-unknown-linux-gnu", &["use_vendored_openssl"], None);
+    assert!(plans[0].commands.is_empty(), "{:?}", plans[0].commands);
+    assert!(
+        plans[0].edits.iter().all(|e| e.path == MANIFEST),
+        "{:?}",
+        plans[0].edits
+    );
+    assert_eq!(files.text(CONFIG), None);
 }

@@ -29,6 +29,8 @@ pub enum Tool {
     PkgConfig,
     /// The GNU cross gcc for a Debian multiarch tuple.
     CrossGcc,
+    /// cmake, which aws-lc-sys builds with.
+    Cmake,
 }
 
 /// The GNU cross-gcc names a distribution may install for a target.
@@ -57,6 +59,7 @@ pub fn toolchain_names() -> Vec<String> {
         "pkg-config",
         "pkgconf",
         "ld",
+        "cmake",
     ]
     .iter()
     .map(|name| (*name).to_owned())
@@ -116,6 +119,12 @@ pub fn install_hint(manager: Option<PackageManager>, tool: Tool, target: &str) -
             "pkgconf-pkg-config".to_owned(),
             "pkgconf".to_owned(),
             Some("pkgconf".to_owned()),
+        ),
+        Tool::Cmake => (
+            "cmake".to_owned(),
+            "cmake".to_owned(),
+            "cmake".to_owned(),
+            Some("cmake".to_owned()),
         ),
         Tool::CrossGcc => (
             format!("gcc-{multiarch}"),

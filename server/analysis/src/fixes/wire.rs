@@ -31,6 +31,14 @@ pub(super) fn add_target(cx: &FixContext<'_>) -> FixPlan {
             });
             PlanCommand::Install { hint }
         }
+        // A compiler neither rustup nor Debian manages (a vendor build, one
+        // from source): `rustup target add` would change another toolchain.
+        Some(toolchain) if matches!(toolchain.kind, ToolchainKind::Other) => PlanCommand::Install {
+            hint: format!(
+                "a std for {} built for {} ({}), or a rustup toolchain with `rustup target add {}`",
+                cx.target, toolchain.rustc, toolchain.version, cx.target
+            ),
+        },
         _ => PlanCommand::AddTarget {
             target: cx.target.to_owned(),
         },
@@ -137,7 +145,7 @@ pub(super) fn fetch_sysroot_and_wire(
 ) -> Result<FixPlan, PlanError> {
     let id = "fetch_sysroot_and_wire";
     let arch = debian_arch(cx, id)?;
-    let packages = native_packages(cx);
+    let packages = native_packages(cx, &[]);
     let title = if packages.is_empty() {
         format!(
             "fetch a Debian {} sysroot for {} and link against it",
@@ -152,6 +160,87 @@ pub(super) fn fetch_sysroot_and_wire(
         )
     };
     let mut plan = empty_plan(cx, id, title);
+    wire_sysroot(cx, files, &arch, &[], &mut plan)?;
+    if cx.layout.scope == Scope::Project {
+        plan.notes.push(format!(
+            "the sysroot lives in {dir} (not committed) and its packages are pinned in {lock}; on a fresh clone `crossport fix --target {target} --release {release} --apply` recreates it from the lock and changes no committed file",
+            dir = cx.layout.config_path_value(&cx.layout.sysroot_dir).0,
+            lock = "crossport-sysroot.lock",
+            target = cx.target,
+            release = cx.release.codename,
+        ));
+    }
+    Ok(plan)
+}
+
+/// For a fix that compiles C for the target (a vendored OpenSSL, the
+/// bundled SQLite, ring or aws-lc-sys under rustls): bring the target's C
+/// toolchain with it, so the fix alone leaves a building project. When the
+/// config already names a C compiler for the target (`CC_<target>`, from
+/// `fetch_sysroot_and_wire` or by hand) nothing changes. Otherwise, for a
+/// glibc target with a Debian architecture, this is `fetch_sysroot_and_wire`
+/// without the crates in `built_from_source`: the base sysroot (libc6-dev,
+/// linux-libc-dev, libgcc, libstdc++) gives the compiler its headers and the
+/// linker its C library, plus the `-dev` packages the rest of the graph
+/// still links against. `cmake` is named when `needs_cmake`. A build for
+/// the host's own triple needs none of this: the host's `cc` compiles for
+/// it, so the fix stays a manifest edit (a quick fix the editor previews).
+pub(super) fn bring_c_toolchain(
+    cx: &FixContext<'_>,
+    files: &mut Workspace,
+    built_from_source: &[&str],
+    needs_cmake: bool,
+    plan: &mut FixPlan,
+) -> Result<(), PlanError> {
+    if needs_cmake && !cx.host.has("cmake") {
+        plan.commands.extend(install(cx, Tool::Cmake));
+    }
+    if cx.target == cx.host.host_triple || has_c_compiler(cx, files) {
+        return Ok(());
+    }
+    let Some(arch) =
+        debian_arch_for_triple(cx.target).filter(|_| !crate::preflight::is_musl(cx.target))
+    else {
+        plan.notes.push(format!(
+            "this compiles C for {}: a C compiler for the target must be configured (configure_linker)",
+            cx.target
+        ));
+        return Ok(());
+    };
+    wire_sysroot(cx, files, &arch, built_from_source, plan)?;
+    plan.notes.push(format!(
+        "this compiles C for {target}, so it also wires the target's C compiler, archiver and linker against a Debian {release} sysroot (`fetch_sysroot_and_wire` does the same)",
+        target = cx.target,
+        release = cx.release.codename,
+    ));
+    Ok(())
+}
+
+/// Whether the config being edited already sets `CC_<target>`.
+fn has_c_compiler(cx: &FixContext<'_>, files: &Workspace) -> bool {
+    let Some(text) = files.text(&cx.layout.config_path) else {
+        return false;
+    };
+    crossport_formats::cargo_config::CargoConfig::parse(text)
+        .map(|config| {
+            config.env_value(&format!("CC_{}", cx.target)).is_some()
+                || config
+                    .env_value(&format!("CC_{}", cx.target.replace('-', "_")))
+                    .is_some()
+        })
+        .unwrap_or(false)
+}
+
+/// The sysroot fetch, the compiler wrappers and the config entries that
+/// point cargo, cc-rs and pkg-config at them.
+fn wire_sysroot(
+    cx: &FixContext<'_>,
+    files: &mut Workspace,
+    arch: &DebianArch,
+    built_from_source: &[&str],
+    plan: &mut FixPlan,
+) -> Result<(), PlanError> {
+    let packages = native_packages(cx, built_from_source);
     plan.commands.push(PlanCommand::FetchSysroot {
         target: cx.target.to_owned(),
         release: cx.release.codename.to_owned(),
@@ -165,7 +254,7 @@ pub(super) fn fetch_sysroot_and_wire(
     if !packages.is_empty() && !cx.host.has("pkg-config") && !cx.host.has("pkgconf") {
         plan.commands.extend(install(cx, Tool::PkgConfig));
     }
-    let (cc, cxx) = compiler_commands(cx, &toolchain, &arch);
+    let (cc, cxx) = compiler_commands(cx, &toolchain, arch);
     let cc_path = script_path(cx, "cc");
     let cxx_path = script_path(cx, "c++");
     let what = format!(
@@ -173,7 +262,7 @@ pub(super) fn fetch_sysroot_and_wire(
         cx.target, cx.release.codename
     );
     push(
-        &mut plan,
+        plan,
         files.write(
             &cc_path,
             script_text(cx, &format!("# C compiler and linker for {what}.\n{cc}")),
@@ -181,32 +270,26 @@ pub(super) fn fetch_sysroot_and_wire(
         ),
     );
     push(
-        &mut plan,
+        plan,
         files.write(
             &cxx_path,
             script_text(cx, &format!("# C++ compiler for {what}.\n{cxx}")),
             true,
         ),
     );
-    let edits = wire_edits(cx, &toolchain, &arch, &cc_path, &cxx_path);
-    edit_config_file(cx, files, &edits, &mut plan)?;
-    if cx.layout.scope == Scope::Project {
-        plan.notes.push(format!(
-            "the sysroot lives in {dir} (not committed) and its packages are pinned in {lock}; on a fresh clone `crossport fix --target {target} --release {release} --apply` recreates it from the lock and changes no committed file",
-            dir = cx.layout.config_path_value(&cx.layout.sysroot_dir).0,
-            lock = "crossport-sysroot.lock",
-            target = cx.target,
-            release = cx.release.codename,
-        ));
-    }
-    Ok(plan)
+    let openssl = needs_openssl(cx) && !built_from_source.contains(&"openssl-sys");
+    let edits = wire_edits(cx, &toolchain, arch, &cc_path, &cxx_path, openssl);
+    edit_config_file(cx, files, &edits, plan)
 }
 
 /// The `-dev` packages of the native libraries the target needs.
-pub(super) fn native_packages(cx: &FixContext<'_>) -> Vec<String> {
+pub(super) fn native_packages(cx: &FixContext<'_>, built_from_source: &[&str]) -> Vec<String> {
     let mut packages: Vec<String> = Vec::new();
     for path in paths_to_native_crates(cx.graph) {
         let package = &cx.graph.packages[path.native()];
+        if built_from_source.contains(&package.name.as_str()) {
+            continue;
+        }
         let Some(need) = native_need(package, &TargetConfig::default(), cx.target) else {
             continue;
         };
@@ -272,6 +355,7 @@ fn wire_edits(
     arch: &DebianArch,
     cc_path: &str,
     cxx_path: &str,
+    openssl: bool,
 ) -> Vec<ConfigEdit> {
     let (cc, relative) = cx.layout.config_path_value(cc_path);
     let (cxx, _) = cx.layout.config_path_value(cxx_path);
@@ -295,7 +379,7 @@ fn wire_edits(
             sysroot_relative,
         ),
     ];
-    if needs_openssl(cx) {
+    if openssl {
         let upper = cx.target.to_uppercase().replace('-', "_");
         edits.push(ConfigEdit::SetEnv {
             name: format!("{upper}_OPENSSL_LIB_DIR"),

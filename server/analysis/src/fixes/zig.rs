@@ -41,7 +41,7 @@ pub(super) fn configure_zig_linker(
     }
     let glibc = cx.release.glibc;
     let zig = zig_target(cx.target, Some(glibc));
-    let packages = native_packages(cx);
+    let packages = native_packages(cx, &[]);
     let arch = debian_arch_for_triple(cx.target).filter(|_| !packages.is_empty());
     let mut plan = match arch {
         Some(_) => sysroot_plan(cx, files)?,

@@ -14,6 +14,7 @@ use async_lsp::lsp_types::{
     WorkDoneProgressCancelParams, notification::ShowMessage,
 };
 use async_lsp::{ClientSocket, ErrorCode, ResponseError};
+use crossport_analysis::finding::{Finding, Kind, Severity};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -93,17 +94,7 @@ async fn run(context: &Context, params: ExecuteCommandParams) -> Reply {
     let argument = params.arguments.into_iter().next().unwrap_or(Value::Null);
     match params.command.as_str() {
         commands::APPLY_FIX => apply_fix(context, parse(argument)?).await,
-        commands::ADD_TARGET => {
-            let (project, target) = project_and_target(context, parse(argument)?).await?;
-            let step = engine::add_target_step(&project, &target);
-            run_steps(
-                context,
-                &format!("add target {target}"),
-                &project,
-                vec![step],
-            )
-            .await
-        }
+        commands::ADD_TARGET => add_target(context, parse(argument)?).await,
         commands::FETCH_SYSROOT => {
             let args: ProjectArgs = parse(argument)?;
             let release = args
@@ -287,19 +278,6 @@ async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
     };
     check_buffers(context, &checked, &plan)?;
     let edited: Vec<String> = plan.edits.iter().map(|edit| edit.path.clone()).collect();
-    if !plan.edits.is_empty() {
-        // The steps that follow (and the fresh diagnostics) read the files
-        // from disk, so a fix with steps writes its edits there, atomically,
-        // refusing if a file changed since planning; editors reload them.
-        let edits = plan.edits.clone();
-        blocking(move || Ok(crossport_driver::apply::apply_edits(&edits)?)).await?;
-        // The open buffers held the old text (unsaved ones were refused):
-        // they now hold what the editor reloads, so the fresh diagnostics
-        // read the fixed text even before the editor says so.
-        let _ = context.client.emit(FilesWritten {
-            edits: plan.edits.clone(),
-        });
-    }
     for note in &plan.notes {
         show(
             &context.client,
@@ -307,7 +285,7 @@ async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
             &format!("crossport: {note}"),
         );
     }
-    let mut summary = run_steps(context, &plan.title, &project, plan.steps)
+    let mut summary = run_steps_then_write(context, &plan.title, &project, plan.steps, plan.edits)
         .await?
         .unwrap_or(json!({}));
     summary["fix"] = json!(plan.fix_id);
@@ -315,8 +293,36 @@ async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
     Ok(Some(summary))
 }
 
-/// Runs steps in order under one progress, stopping at the first failure.
+/// Writes a fix's edits to disk, atomically, refusing if a file changed
+/// since planning; editors reload them. The open buffers held the old text
+/// (unsaved ones were refused): they now hold what the editor reloads, so
+/// the fresh diagnostics read the fixed text even before the editor says so.
+async fn write_edits(context: &Context, edits: Vec<engine::FileEdit>) -> Result<(), ResponseError> {
+    if edits.is_empty() {
+        return Ok(());
+    }
+    let written = edits.clone();
+    blocking(move || Ok(crossport_driver::apply::apply_edits(&written)?)).await?;
+    let _ = context.client.emit(FilesWritten { edits });
+    Ok(())
+}
+
 async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec<Step>) -> Reply {
+    run_steps_then_write(context, title, project, steps, Vec::new()).await
+}
+
+/// Runs steps in order under one progress, stopping at the first failure,
+/// then writes `edits`. The steps come first (as in `crossport fix
+/// --apply`): a sysroot fetch that fails leaves the project as it was,
+/// rather than a config that points at wrapper scripts for a sysroot that
+/// never arrived.
+async fn run_steps_then_write(
+    context: &Context,
+    title: &str,
+    project: &Project,
+    steps: Vec<Step>,
+    edits: Vec<engine::FileEdit>,
+) -> Reply {
     let progress = ProgressReporter::begin(
         &context.client,
         context.token.clone(),
@@ -353,6 +359,10 @@ async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec
             return Err(failed(format!("{} failed: {last}", step.title)));
         }
     }
+    if let Err(error) = write_edits(context, edits).await {
+        progress.end("failed");
+        return Err(error);
+    }
     progress.end("done");
     let _ = context.client.emit(Rediagnose {
         project: Some(project.clone()),
@@ -363,6 +373,51 @@ async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec
         &format!("crossport: {title}: done"),
     );
     Ok(Some(json!({ "steps": done })))
+}
+
+/// `crossport.addTarget`: the `add_target` fix, planned as `crossport fix`
+/// plans it, so it installs the std the way the toolchain cargo will use
+/// (with `crossport.extraEnv`) takes it: `rustup target add` for a rustup
+/// toolchain; for Debian's rustc the std is a package only root installs,
+/// so the answer is an error naming that command, and nothing runs.
+async fn add_target(context: &Context, args: ProjectArgs) -> Reply {
+    let (project, target) = project_and_target(context, args).await?;
+    let finding = Finding {
+        target: Some(target.clone()),
+        ..Finding::new(
+            Kind::TargetNotInstalled,
+            Severity::Error,
+            format!("target std for {target} is not installed"),
+        )
+    };
+    let engine = context.engine.clone();
+    let options = context.options.clone();
+    let planned = project.clone();
+    let plan: FixPlan =
+        blocking(move || engine.plan_fix(&planned, &finding, "add_target", &options)).await?;
+    if plan.steps.is_empty() {
+        let by_hand = plan
+            .notes
+            .iter()
+            .map(|note| note.strip_prefix("install by hand: ").unwrap_or(note))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let message =
+            format!("crossport cannot install the {target} std for this toolchain: {by_hand}");
+        show(
+            &context.client,
+            MessageType::WARNING,
+            &format!("crossport: {message}"),
+        );
+        return Err(failed(message));
+    }
+    run_steps(
+        context,
+        &format!("add target {target}"),
+        &project,
+        plan.steps,
+    )
+    .await
 }
 
 async fn project_and_target(
