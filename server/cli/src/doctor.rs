@@ -28,23 +28,56 @@ pub struct Args {
     /// Target triple to check; repeat for several (default: `build.target`, else the host).
     #[arg(long = "target", value_name = "TRIPLE")]
     pub targets: Vec<String>,
+    /// Check against this server (`crossport probe` over ssh): its target
+    /// (when no --target is given) and its glibc.
+    #[arg(long, value_name = "USER@HOST")]
+    pub server: Option<String>,
+    #[command(flatten)]
+    pub ssh: crate::probe::SshArgs,
+    /// The glibc of the machines the binary must run on, e.g. 2.17: one
+    /// older than every sysroot release gets zig or musl recommended.
+    #[arg(long, value_name = "X.Y")]
+    pub glibc: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let flag_glibc = args
+        .glibc
+        .as_deref()
+        .map(crate::old_server::parse_glibc)
+        .transpose()?;
     let mut project = load_project(args.manifest_path.as_deref())?;
-    let targets = project.targets(&args.targets);
+    let server = match &args.server {
+        Some(server) => Some(crate::fix::probe_server(server, &args.ssh)?),
+        None => None,
+    };
+    let server_target = server
+        .as_ref()
+        .and_then(|report| report.recommendation.target.clone());
+    let targets = match (args.targets.is_empty(), server_target) {
+        (true, Some(target)) => vec![target],
+        _ => project.targets(&args.targets),
+    };
     project.complete_host(&targets);
+    let glibc = crate::old_server::known_glibc(flag_glibc, server.as_ref());
     let mut findings = Vec::new();
     for target in &targets {
         let graph = graph(&project, target)?;
+        // The server's glibc decides how to link at all, so it comes first.
+        if let Some((version, source)) = &glibc {
+            findings.extend(crate::old_server::finding(
+                &project, target, *version, source,
+            ));
+        }
         findings.extend(project.preflight(&graph, target));
     }
     match args.format {
         Format::Json => print_json(crossport_json::doctor::Doctor {
             findings: crossport_json::finding::findings(&findings),
             toolchain: project.host.toolchain.as_ref().map(Into::into),
+            server: server.as_ref().map(Into::into),
         })?,
         Format::Human => print_findings(&findings, &targets)?,
     }

@@ -45,18 +45,21 @@ pub struct Args {
     #[command(flatten)]
     pub ssh: crate::probe::SshArgs,
     /// Plan only this fix (repeatable): add_target, configure_linker,
-    /// fetch_sysroot_and_wire, configure_runner, use_vendored_openssl,
-    /// use_rustls, use_bundled_sqlite, use_static_zlib, use_vendored_libgit2.
+    /// configure_zig_linker, configure_musl_sysroot, fetch_sysroot_and_wire,
+    /// configure_runner, use_vendored_openssl, use_rustls, use_bundled_sqlite,
+    /// use_static_zlib, use_vendored_libgit2.
     #[arg(long = "only", value_name = "ID")]
     pub only: Vec<String>,
     /// Link with this instead of what the host has: `zig` writes wrappers
     /// around `zig cc` against the release's glibc (or --glibc) and no
-    /// sysroot (`configure_zig_linker`).
+    /// sysroot (`configure_zig_linker`); `clang` for a musl target compiles
+    /// and links against Debian's musl-dev (`configure_musl_sysroot`). Chosen by itself for a `--server`
+    /// whose glibc is older than every release a sysroot can be fetched for.
     #[arg(long, value_enum, value_name = "LINKER")]
     pub linker: Option<LinkerChoice>,
-    /// With --linker zig: the glibc to link against, e.g. 2.17, for a server
-    /// older than every release a sysroot can be fetched for.
-    #[arg(long, value_name = "X.Y", requires = "linker")]
+    /// The glibc to link against with zig, e.g. 2.17, for a server older
+    /// than every release a sysroot can be fetched for (implies --linker zig).
+    #[arg(long, value_name = "X.Y")]
     pub glibc: Option<String>,
     /// Write to the user config ($CARGO_HOME/config.toml) instead of the
     /// project's, so native builds on the target's own architecture keep
@@ -84,24 +87,17 @@ pub struct Args {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LinkerChoice {
     Zig,
-}
-
-/// `2.17` → (2, 17), or an error that says what is expected.
-fn parse_glibc(text: &str) -> Result<(u32, u32), InputError> {
-    let mut parts = text.trim().split('.');
-    let parsed = (|| {
-        let major = parts.next()?.parse().ok()?;
-        let minor = parts.next()?.parse().ok()?;
-        parts.next().is_none().then_some((major, minor))
-    })();
-    parsed.ok_or_else(|| {
-        InputError(format!(
-            "--glibc `{text}` is not a glibc version: give major.minor, e.g. 2.17"
-        ))
-    })
+    /// For a musl target: clang + lld against Debian's musl-dev for the
+    /// target's architecture, fetched as a sysroot (`configure_musl_sysroot`).
+    Clang,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let flag_glibc = args
+        .glibc
+        .as_deref()
+        .map(crate::old_server::parse_glibc)
+        .transpose()?;
     let mut project = load_project(args.manifest_path.as_deref())?;
     let server = match &args.server {
         Some(server) => Some(probe_server(server, &args.ssh)?),
@@ -119,18 +115,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| DEFAULT_RELEASE.to_owned());
     let release = known_release(&release_name)
         .ok_or_else(|| InputError(unknown_release_message(&release_name)))?;
-    // --glibc pins zig's glibc; the release still names the sysroot.
+    // zig links against --glibc, or the glibc of a server no sysroot
+    // release reaches; the release still names the sysroot.
+    let server_glibc = server.as_ref().and_then(crate::old_server::server_glibc);
+    let zig_glibc = crate::old_server::zig_glibc(flag_glibc, server_glibc);
+    let use_zig = args.only.is_empty()
+        && !crossport_analysis::preflight::is_musl(&target)
+        && args.linker != Some(LinkerChoice::Clang)
+        && (args.linker == Some(LinkerChoice::Zig) || zig_glibc.is_some());
     let pinned;
-    let release = match &args.glibc {
-        Some(text) => {
-            pinned = crossport_formats::distro::KnownRelease {
-                glibc: parse_glibc(text)?,
-                ..*release
-            };
+    let release = match zig_glibc.filter(|_| use_zig || flag_glibc.is_some()) {
+        Some(glibc) => {
+            pinned = crossport_formats::distro::KnownRelease { glibc, ..*release };
             &pinned
         }
         None => release,
     };
+    if use_zig
+        && flag_glibc.is_none()
+        && let (Some(report), Some(glibc)) = (&server, zig_glibc)
+    {
+        eprintln!("{}", old_server_note(&report.host, &target, glibc));
+    }
     // The server's mirror is for its own release; another --release keeps
     // the usual mirror choice.
     let server_mirror = recommendation
@@ -156,16 +162,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &target,
         release.codename,
     );
-    let only = match (args.linker, args.only.is_empty()) {
-        (Some(LinkerChoice::Zig), true) if !crossport_analysis::preflight::is_musl(&target) => {
-            let mut ids: Vec<String> = Vec::new();
-            if !project.host.installed_targets.contains(&target) {
-                ids.push("add_target".into());
-            }
-            ids.push("configure_zig_linker".into());
-            ids
+    let musl_clang = args.only.is_empty()
+        && args.linker == Some(LinkerChoice::Clang)
+        && crossport_analysis::preflight::is_musl(&target);
+    let only = if use_zig || musl_clang {
+        let mut ids: Vec<String> = Vec::new();
+        if !project.host.installed_targets.contains(&target) {
+            ids.push("add_target".into());
         }
-        _ => args.only.clone(),
+        ids.push(
+            if use_zig {
+                "configure_zig_linker"
+            } else {
+                "configure_musl_sysroot"
+            }
+            .into(),
+        );
+        ids
+    } else {
+        args.only.clone()
     };
     let plans = plan(&project, &graph, &target, release, &layout, &only)?;
     match args.format {
@@ -332,8 +347,21 @@ fn host_target_json(layout: &Layout) -> Option<crossport_json::fix::HostTarget> 
     })
 }
 
-/// Probes the server `fix --server` names.
-fn probe_server(
+/// Why `fix --server` links with zig: the server is older than every
+/// sysroot release, and musl is the other way.
+fn old_server_note(host: &str, target: &str, glibc: (u32, u32)) -> String {
+    let oldest = crossport_analysis::preflight::oldest_sysroot_release();
+    let musl = crossport_analysis::preflight::musl_sibling(target)
+        .map(|musl| format!("; for a static binary instead: crossport fix --target {musl}"))
+        .unwrap_or_default();
+    format!(
+        "server {host} has glibc {}.{}, older than every sysroot release (the oldest, {}, has {}.{}): linking with zig against glibc {}.{}{musl}",
+        glibc.0, glibc.1, oldest.codename, oldest.glibc.0, oldest.glibc.1, glibc.0, glibc.1
+    )
+}
+
+/// Probes the server `fix --server` (and `doctor --server`) names.
+pub(crate) fn probe_server(
     server: &str,
     ssh: &crate::probe::SshArgs,
 ) -> anyhow::Result<crossport_driver::ssh::ProbeReport> {

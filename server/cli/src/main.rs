@@ -12,6 +12,7 @@ mod explain;
 mod fix;
 mod inspect;
 mod lsp;
+mod old_server;
 mod output;
 mod probe;
 mod sysroot;

@@ -102,5 +102,62 @@ fn print_human(report: &ProbeReport) -> std::io::Result<()> {
     if let Some(command) = &recommendation.sysroot_command {
         writeln!(out, "\nfetch a matching sysroot with:\n  {command}")?;
     }
+    if let Some(note) = old_glibc_note(report) {
+        writeln!(out, "\n{note}")?;
+    }
     Ok(())
+}
+
+/// For a server older than every sysroot release: the two ways that reach
+/// it (the same finding doctor reports).
+fn old_glibc_note(report: &ProbeReport) -> Option<String> {
+    let glibc = crate::old_server::server_glibc(report)?;
+    let target = report.recommendation.target.as_deref()?;
+    let finding = crossport_analysis::preflight::server_glibc_finding(
+        target,
+        glibc,
+        &format!("the server {}", report.host),
+        None,
+    )?;
+    let commands: Vec<String> = finding
+        .fixes
+        .iter()
+        .filter_map(|fix| fix.command.as_ref().map(|c| format!("  {c}")))
+        .collect();
+    Some(format!("{}:\n{}", finding.message, commands.join("\n")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossport_analysis::inspect::{DottedVersion, ServerFacts, recommend};
+
+    fn report(glibc: &str) -> ProbeReport {
+        let server = ServerFacts {
+            uname_machine: "aarch64".into(),
+            glibc: DottedVersion::parse(glibc),
+            ..ServerFacts::default()
+        };
+        ProbeReport {
+            host: "admin@old".into(),
+            recommendation: recommend(&server),
+            server,
+        }
+    }
+
+    #[test]
+    fn an_old_server_is_told_the_two_ways_that_reach_it() {
+        let note = old_glibc_note(&report("2.28")).expect("a note");
+        assert!(
+            note.starts_with("the server admin@old has glibc 2.28, older than every release"),
+            "{note}"
+        );
+        assert!(
+            note.ends_with(
+                ":\n  crossport fix --target aarch64-unknown-linux-gnu --linker zig --glibc 2.28\n  crossport fix --target aarch64-unknown-linux-musl"
+            ),
+            "{note}"
+        );
+        assert_eq!(old_glibc_note(&report("2.31")), None);
+    }
 }

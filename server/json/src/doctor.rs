@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
+use crate::inspect::Probe;
 
 /// The findings for every target checked, and the toolchain they were
 /// checked against.
@@ -14,6 +15,8 @@ pub struct Doctor {
     pub findings: Vec<Finding>,
     /// The rustc cargo will run, when one was found.
     pub toolchain: Option<Toolchain>,
+    /// The probe of `--server`, when one was given.
+    pub server: Option<Probe>,
 }
 
 /// The rustc cargo will run and who installs a target's std for it.

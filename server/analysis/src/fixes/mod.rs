@@ -25,6 +25,7 @@ pub use layout::{Layout, Scope};
 pub use toolchain::{
     Tool, Toolchain, choose_toolchain, install_hint, loader_for_multiarch, toolchain_names,
 };
+pub use zig::{pinned_glibc_of_wrapper, zig_target};
 
 use crate::preflight::{HostFacts, ProjectGraph};
 use crossport_formats::cargo_lock::LockedPackage;
@@ -36,6 +37,7 @@ pub const FIX_IDS: &[&str] = &[
     "add_target",
     "configure_linker",
     "configure_zig_linker",
+    "configure_musl_sysroot",
     "fetch_sysroot_and_wire",
     "configure_runner",
     "use_vendored_openssl",
@@ -221,6 +223,7 @@ pub fn plan_fix(
         "add_target" => Ok(wire::add_target(cx)),
         "configure_linker" => wire::configure_linker(cx, files),
         "configure_zig_linker" => zig::configure_zig_linker(cx, files),
+        "configure_musl_sysroot" => musl::configure_musl_sysroot(cx, files),
         "fetch_sysroot_and_wire" => wire::fetch_sysroot_and_wire(cx, files),
         "configure_runner" => wire::configure_runner(cx, files),
         "use_vendored_openssl" => deps::use_vendored_openssl(cx, files),

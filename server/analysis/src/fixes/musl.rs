@@ -8,9 +8,12 @@ use crossport_formats::manifest::ManifestEdit;
 use super::deps::{
     add_features, declared, major_minor, member_manifest, parse, plan, write_manifest,
 };
+use crossport_formats::arch::debian_arch_for_triple;
+
+use super::toolchain::{Tool, install_hint};
 use super::wire::{edit_config_file, script_text};
 use super::zig::{wrapper_body, zig_target};
-use super::{FixContext, FixPlan, PlanError, Workspace};
+use super::{FixContext, FixPlan, PlanCommand, PlanError, Workspace};
 use crate::preflight::{HostFacts, paths_to_native_crates, same_arch, static_choice};
 
 /// The C toolchain for a musl target on this host.
@@ -97,6 +100,135 @@ pub(super) fn configure_musl_linker(
     ));
     edit_config_file(cx, files, &edits, &mut plan)?;
     Ok(plan)
+}
+
+/// `configure_musl_sysroot` (`fix --linker clang` for a musl target): clang
+/// and lld as the C compiler and linker, against Debian's `musl-dev` for the
+/// target's architecture, fetched as a sysroot like any `-dev` package (the
+/// sysroot engine fetches per architecture; musl-dev is `Multi-Arch: same`).
+///
+/// The wrappers compile with `-nostdinc`, then musl's headers
+/// (`usr/include/<arch>-linux-musl`), then clang's own builtin headers (as
+/// musl's `musl-clang` orders them), so no glibc header of the sysroot's
+/// base set is ever seen; and link with lld, musl's directory
+/// (`usr/lib/<arch>-linux-musl`: start files, `libc.a`) searched first.
+pub(super) fn configure_musl_sysroot(
+    cx: &FixContext<'_>,
+    files: &mut Workspace,
+) -> Result<FixPlan, PlanError> {
+    let id = "configure_musl_sysroot";
+    let not_applicable = |reason: String| PlanError::NotApplicable {
+        id: id.to_owned(),
+        reason,
+    };
+    let gnu = gnu_sibling(cx.target)
+        .ok_or_else(|| not_applicable(format!("{} is not a musl target", cx.target)))?;
+    let arch = debian_arch_for_triple(&gnu).ok_or_else(|| {
+        not_applicable(format!(
+            "{} has no Debian architecture to fetch musl-dev for",
+            cx.target
+        ))
+    })?;
+    let musl_multiarch = musl_multiarch(arch.multiarch);
+    let clang_target = zig_target(cx.target, None);
+    let mut plan = plan(
+        cx,
+        id,
+        &format!(
+            "compile C and link {} with clang against Debian {}'s musl-dev ({})",
+            cx.target, cx.release.codename, arch.name
+        ),
+    );
+    plan.commands.push(PlanCommand::FetchSysroot {
+        // The sysroot engine knows architectures by their glibc triple.
+        target: gnu.clone(),
+        release: cx.release.codename.to_owned(),
+        packages: vec!["musl-dev".to_owned()],
+        dir: cx.layout.sysroot_dir.clone(),
+    });
+    if !cx.host.has("clang") || !cx.host.has("ld.lld") {
+        plan.commands.extend(
+            install_hint(cx.host.package_manager, Tool::ClangLld, cx.target)
+                .map(|hint| PlanCommand::Install { hint }),
+        );
+    }
+    let sysroot = cx.layout.sysroot_in_script();
+    let mut flags = musl_clang_flags(&clang_target, &sysroot, &musl_multiarch);
+    // The start files around main (crtbeginT.o) and libgcc come with the
+    // base set's GCC, which is libc-independent: the same for musl.
+    let gcc = format!(
+        "{sysroot}/usr/lib/gcc/{}/{}",
+        arch.multiarch, cx.release.gcc_major
+    );
+    flags.push_str(&format!(" -L\"{gcc}\" -B\"{gcc}\""));
+    let mut values = Vec::new();
+    for (suffix, body) in [
+        (
+            "cc",
+            format!(
+                "# C compiler and linker for {} against Debian's musl-dev (static).\nexec clang {flags} \"$@\"\n",
+                cx.target
+            ),
+        ),
+        (
+            "c++",
+            format!(
+                "# C++ compiler for {}: musl-dev has no C++ library, so only headers-only C++ builds.\nexec clang++ {flags} \"$@\"\n",
+                cx.target
+            ),
+        ),
+    ] {
+        let path = format!("{}/{}-{suffix}", cx.layout.scripts_dir, cx.target);
+        plan.edits
+            .extend(files.write(&path, script_text(cx, &body), true));
+        values.push(cx.layout.config_path_value(&path));
+    }
+    let ar = if cx.host.has("llvm-ar") {
+        "llvm-ar"
+    } else {
+        "ar"
+    };
+    let set_env = |prefix: &str, value: &str, relative: bool| ConfigEdit::SetEnv {
+        name: format!("{prefix}_{}", cx.target),
+        value: value.to_owned(),
+        relative,
+    };
+    let edits = vec![
+        ConfigEdit::SetTarget {
+            triple: cx.target.to_owned(),
+            key: "linker".into(),
+            value: EditValue::String(values[0].0.clone()),
+        },
+        set_env("CC", &values[0].0, values[0].1),
+        set_env("CXX", &values[1].0, values[1].1),
+        set_env("AR", ar, false),
+    ];
+    plan.notes.push(format!(
+        "musl-dev brings musl's headers, start files and libc.a for {}; it has no C++ standard library, so a C++ dependency needs zig (`fix --target {} --only configure_linker` with zig installed)",
+        arch.name, cx.target
+    ));
+    edit_config_file(cx, files, &edits, &mut plan)?;
+    Ok(plan)
+}
+
+/// The glibc sibling of a musl triple: `aarch64-unknown-linux-gnu`.
+fn gnu_sibling(target: &str) -> Option<String> {
+    let at = target.rfind("-linux-musl")?;
+    let rest = &target[at + "-linux-musl".len()..];
+    Some(format!("{}-linux-gnu{rest}", &target[..at]))
+}
+
+/// Debian's directory name for musl of an architecture: `aarch64-linux-musl`,
+/// `arm-linux-musleabihf`.
+fn musl_multiarch(gnu_multiarch: &str) -> String {
+    gnu_multiarch.replacen("-linux-gnu", "-linux-musl", 1)
+}
+
+/// clang's flags for a musl sysroot, as shell words for a wrapper.
+fn musl_clang_flags(clang_target: &str, sysroot: &str, multiarch: &str) -> String {
+    format!(
+        "--target={clang_target} -nostdinc -isystem \"{sysroot}/usr/include/{multiarch}\" -isystem \"$(clang -print-resource-dir)/include\" -L\"{sysroot}/usr/lib/{multiarch}\" -B\"{sysroot}/usr/lib/{multiarch}\" -fuse-ld=lld -Wno-unused-command-line-argument"
+    )
 }
 
 /// The fixes that make a musl target build: std, the musl C toolchain, and
@@ -309,6 +441,81 @@ mod tests {
             .expect("ar wrapper");
         assert!(ar.contains("exec zig ar \"$@\""), "{ar}");
         assert!(plan.edits.iter().filter(|e| e.executable).count() == 3);
+    }
+
+    #[test]
+    fn clang_with_debian_musl_dev_fetched_as_a_sysroot() {
+        let graph = graph();
+        let host = HostFacts {
+            host_triple: "x86_64-unknown-linux-gnu".into(),
+            os: "linux".into(),
+            tools: ["clang", "ld.lld", "llvm-ar"]
+                .iter()
+                .map(|t| ((*t).to_owned(), format!("/usr/bin/{t}")))
+                .collect(),
+            ..HostFacts::default()
+        };
+        let target = "aarch64-unknown-linux-musl";
+        let layout = Layout::project("/w/app", "/w/app/.cargo/config.toml", target, "bookworm");
+        let cx = FixContext {
+            target,
+            release: debian_release("bookworm").expect("known release"),
+            host: &host,
+            graph: &graph,
+            lock: &[],
+            layout: &layout,
+        };
+        let mut files = Workspace::default();
+        let plan = plan_fix(&cx, "configure_musl_sysroot", &mut files).expect("plans");
+        assert_eq!(
+            plan.title,
+            "compile C and link aarch64-unknown-linux-musl with clang against Debian bookworm's musl-dev (arm64)"
+        );
+        assert_eq!(
+            plan.commands
+                .iter()
+                .map(super::super::PlanCommand::display)
+                .collect::<Vec<_>>(),
+            [
+                "crossport sysroot fetch --target aarch64-unknown-linux-gnu --release bookworm musl-dev --dir /w/app/target/crossport/sysroots/aarch64-unknown-linux-musl-bookworm"
+            ]
+        );
+        let cc = files
+            .text("/w/app/.cargo/crossport/aarch64-unknown-linux-musl-cc")
+            .expect("cc wrapper");
+        let sysroot = "$here/../../target/crossport/sysroots/aarch64-unknown-linux-musl-bookworm";
+        assert!(
+            cc.contains(&format!(
+                "exec clang --target=aarch64-linux-musl -nostdinc -isystem \"{sysroot}/usr/include/aarch64-linux-musl\" -isystem \"$(clang -print-resource-dir)/include\" -L\"{sysroot}/usr/lib/aarch64-linux-musl\""
+            )),
+            "{cc}"
+        );
+        assert!(
+            cc.contains(&format!(
+                "-L\"{sysroot}/usr/lib/gcc/aarch64-linux-gnu/12\" -B\"{sysroot}/usr/lib/gcc/aarch64-linux-gnu/12\" \"$@\""
+            )),
+            "{cc}"
+        );
+        let config = files.text("/w/app/.cargo/config.toml").unwrap_or_default();
+        for line in [
+            "linker = \".cargo/crossport/aarch64-unknown-linux-musl-cc\"",
+            "CC_aarch64-unknown-linux-musl = { value = \".cargo/crossport/aarch64-unknown-linux-musl-cc\", relative = true }",
+            "CXX_aarch64-unknown-linux-musl = { value = \".cargo/crossport/aarch64-unknown-linux-musl-c++\", relative = true }",
+            "AR_aarch64-unknown-linux-musl = \"llvm-ar\"",
+        ] {
+            assert!(config.contains(line), "{line} in\n{config}");
+        }
+        assert!(!config.contains("-linux-gnu"), "{config}");
+        // Only musl targets; armhf's musl directory is Debian's name.
+        let gnu = FixContext {
+            target: "aarch64-unknown-linux-gnu",
+            ..cx
+        };
+        assert!(plan_fix(&gnu, "configure_musl_sysroot", &mut files).is_err());
+        assert_eq!(
+            super::musl_multiarch("arm-linux-gnueabihf"),
+            "arm-linux-musleabihf"
+        );
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub(super) fn fetch_sysroot_and_wire(
 }
 
 /// The `-dev` packages of the native libraries the target needs.
-fn native_packages(cx: &FixContext<'_>) -> Vec<String> {
+pub(super) fn native_packages(cx: &FixContext<'_>) -> Vec<String> {
     let mut packages: Vec<String> = Vec::new();
     for path in paths_to_native_crates(cx.graph) {
         let package = &cx.graph.packages[path.native()];

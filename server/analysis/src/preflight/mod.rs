@@ -14,6 +14,7 @@ mod graph;
 mod input;
 mod musl;
 mod native;
+mod old_glibc;
 mod toolchain;
 
 #[cfg(test)]
@@ -27,6 +28,9 @@ pub use input::{
 };
 pub use musl::{StaticChoice, is_musl, rustls_feature, static_choice};
 pub use native::{NativeNeed, NativeStatus, native_need};
+pub use old_glibc::{
+    musl_sibling, older_than_every_sysroot, oldest_sysroot_release, server_glibc_finding,
+};
 
 use crate::finding::Finding;
 
