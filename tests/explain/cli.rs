@@ -18,6 +18,7 @@ fn json_has_exactly_the_documented_shape() {
         &["--target", "aarch64-unknown-linux-gnu"],
     );
     let expected = serde_json::json!({
+        "schema_version": 1,
         "findings": [{
             "kind": "linker_not_found",
             "severity": "error",
@@ -85,7 +86,10 @@ fn reads_a_file_and_stdin_alike() {
 fn a_log_without_failures_is_not_an_error() {
     let log = "   Compiling app v0.1.0\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 1.2s\n";
     let report = explain_json_stdin(log.as_bytes(), &[]);
-    assert_eq!(report, serde_json::json!({ "findings": [] }));
+    assert_eq!(
+        report,
+        serde_json::json!({ "schema_version": 1, "findings": [] })
+    );
     let output = crossport(&["explain"], log.as_bytes());
     assert_success(&output);
     assert!(String::from_utf8_lossy(&output.stdout).contains("no failure in this log"));

@@ -20,7 +20,7 @@ impl XorShift {
 fn empty_input_has_no_findings() {
     assert_eq!(
         explain_json_stdin(b"", &[]),
-        serde_json::json!({ "findings": [] })
+        serde_json::json!({ "schema_version": 1, "findings": [] })
     );
 }
 
@@ -103,7 +103,10 @@ fn one_megabyte_single_line() {
 fn a_single_line_without_newline_of_junk() {
     let line = vec![b'{'; 1024 * 1024];
     let report = explain_json_stdin(&line, &[]);
-    assert_eq!(report, serde_json::json!({ "findings": [] }));
+    assert_eq!(
+        report,
+        serde_json::json!({ "schema_version": 1, "findings": [] })
+    );
 }
 
 /// Thousands of failures in one log (a `--keep-going` build of a large

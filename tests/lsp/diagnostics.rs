@@ -129,7 +129,8 @@ fn openssl_diagnostic_sits_on_the_dependency_line_and_its_fix_edits_cargo_toml()
               "severity": "error",
               "target": "aarch64-unknown-linux-gnu"
             },
-            "manifest": "$ROOT/Cargo.toml"
+            "manifest": "$ROOT/Cargo.toml",
+            "schema_version": 1
           },
           "message": "openssl-sys (via openssl → openssl-sys) needs OpenSSL for aarch64-unknown-linux-gnu; none is configured",
           "range": {
@@ -164,6 +165,8 @@ fn openssl_diagnostic_sits_on_the_dependency_line_and_its_fix_edits_cargo_toml()
           "source": "crossport"
         }"#]]
     .assert_eq(&anonymise(pretty(&openssl), &root));
+    // `data` is the documented, versioned shape (docs/json.md).
+    crate::schema::assert_valid("diagnostic-data", &openssl["data"]);
 
     let actions = client.request(
         "textDocument/codeAction",

@@ -10,5 +10,7 @@ mod diagnostics;
 mod gate;
 mod lifecycle;
 mod robustness;
+#[path = "../common/schema.rs"]
+mod schema;
 mod ship;
 mod support;

@@ -5,6 +5,8 @@
 #[path = "../common/gate.rs"]
 mod gate;
 mod jammy;
+#[path = "../common/schema.rs"]
+mod schema;
 mod sshd;
 // The signed Ubuntu-layout archive builder and loopback HTTP server of the
 // sysroot tests, shared rather than copied.
@@ -87,6 +89,7 @@ fn probe_reports_this_machines_real_facts() {
     let output = crossport(&args);
     assert!(output.status.success(), "probe failed: {}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).expect("probe prints JSON");
+    schema::assert_valid("probe", &report);
     let server = &report["server"];
     assert_eq!(server["uname_machine"], local("uname", &["-m"]));
     let os_release = std::fs::read_to_string("/etc/os-release").expect("os-release");
@@ -155,6 +158,7 @@ fn fix_takes_target_release_and_mirror_from_the_server() {
     let output = crossport(&args);
     assert!(output.status.success(), "fix failed: {}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).expect("fix prints JSON");
+    schema::assert_valid("fix", &report);
     // This machine is the server: its release (os-release) and its
     // architecture decide, not the defaults.
     let os_release = std::fs::read_to_string("/etc/os-release").expect("os-release");
@@ -225,6 +229,8 @@ fn ssh_deploy_renames_atomically_and_runs_the_restart_command() {
         &format!("ssh://{}{}", sshd.authority(), destination.display()),
         "--restart",
         &format!("echo restarted > {}", marker.display()),
+        "--format",
+        "json",
     ]);
     args.extend(sshd.ssh_flags("client_key"));
     let output = crossport(&args);
@@ -233,6 +239,10 @@ fn ssh_deploy_renames_atomically_and_runs_the_restart_command() {
         "deploy failed: {}",
         stderr(&output)
     );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("deploy prints JSON");
+    schema::assert_valid("deploy", &report);
+    let size = std::fs::metadata("/bin/ls").expect("ls").len();
+    assert_eq!(report["deployed"]["bytes"], size, "{report:#}");
     assert_eq!(
         std::fs::read(&destination).expect("deployed"),
         std::fs::read("/bin/ls").expect("ls")

@@ -5,6 +5,8 @@
 #[path = "../common/gate.rs"]
 mod gate;
 mod live;
+#[path = "../common/schema.rs"]
+mod schema;
 mod support;
 mod ubuntu;
 mod unpack;
@@ -1444,4 +1446,46 @@ fn path_and_verify_find_the_project_sysroot_and_say_when_there_is_none() {
     );
     assert!(message.contains("crossport sysroot sync"), "{message}");
     assert!(!stdout(&none).contains("missing"), "{}", stdout(&none));
+}
+
+#[test]
+fn every_sysroot_command_prints_its_documented_json() {
+    let world = World::standard();
+    let dir = world.sysroot_arg("sysroot");
+    let fetched = json(&world.fetch(&["libssl-dev", "--dir", &dir, "--format", "json"], &[]));
+    schema::assert_valid("sysroot-fetch", &fetched);
+    assert!(!package_names(&fetched).is_empty(), "{fetched:#}");
+    let cache = world.sysroot_arg("cache");
+    let lock = world.sysroot_arg("crossport-sysroot.lock");
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        crossport(world.scratch.dir.path(), &all, &[])
+    };
+    let common = ["--lock-file", lock.as_str(), "--cache-dir", cache.as_str()];
+    let entry = |command: &'static str| {
+        let mut args = vec!["sysroot", command, "--target", TARGET];
+        args.extend(common);
+        args
+    };
+    let path = json(&run(&entry("path")));
+    schema::assert_valid("sysroot-path", &path);
+    let list = json(&run(&["sysroot", "list", "--lock-file", &lock]));
+    schema::assert_valid("sysroot-list", &list);
+    assert_eq!(list["sysroots"][0]["target"], TARGET, "{list:#}");
+    let mut verify_args = entry("verify");
+    verify_args.extend(["--dir", dir.as_str()]);
+    let verified = json(&run(&verify_args));
+    schema::assert_valid("sysroot-verify", &verified);
+    assert_eq!(verified["problems"], serde_json::json!([]), "{verified:#}");
+    // A problem, still one valid document (and exit 1).
+    std::fs::write(world.path("sysroot/usr/include/planted.h"), "/* planted */").expect("write");
+    let extra = run(&verify_args);
+    assert_eq!(extra.status.code(), Some(1), "{}", stderr(&extra));
+    let extra: Value = serde_json::from_slice(&extra.stdout).expect("JSON on stdout");
+    schema::assert_valid("sysroot-verify", &extra);
+    assert!(extra["problems"].as_array().is_some_and(|p| !p.is_empty()));
+    let cleaned = json(&run(&["sysroot", "clean", "--cache-dir", &cache]));
+    schema::assert_valid("sysroot-clean", &cleaned);
+    assert!(cleaned["removed"].as_array().is_some_and(|r| !r.is_empty()));
 }

@@ -252,27 +252,30 @@ fn report(args: &Args, attempt: &Attempt, applied: &[String]) -> anyhow::Result<
                 .map(|f| evidence_lines(&log, f))
                 .collect();
             let (inspect, inspect_error) = match &attempt.inspect {
-                Some(Ok(report)) => (serde_json::to_value(report)?, None),
-                Some(Err(err)) => (serde_json::Value::Null, Some(err.clone())),
-                None => (serde_json::Value::Null, None),
+                Some(Ok(report)) => (Some(report.into()), None),
+                Some(Err(err)) => (None, Some(err.clone())),
+                None => (None, None),
             };
             let verdict = match &attempt.inspect {
                 Some(Ok(report)) => Some(verdict_line(report, args.release.as_deref())),
                 _ => None,
             };
-            print_json(&serde_json::json!({
-                "success": attempt.outcome.success,
-                "target": args.target,
-                "artifact": attempt.artifact,
-                "verdict": verdict,
-                "inspect": inspect,
-                "inspect_error": inspect_error,
-                "log": log_path,
-                "findings": attempt.findings,
-                "evidence": evidence,
-                "fixes": fix_ids(&attempt.findings),
-                "applied_fixes": applied,
-            }))
+            print_json(crossport_json::build::Build {
+                success: attempt.outcome.success,
+                target: args.target.clone(),
+                artifact: attempt
+                    .artifact
+                    .as_ref()
+                    .map(|path| path.display().to_string()),
+                verdict,
+                inspect,
+                inspect_error,
+                log: log_path,
+                findings: crossport_json::finding::findings(&attempt.findings),
+                evidence,
+                fixes: fix_ids(&attempt.findings),
+                applied_fixes: applied.to_vec(),
+            })
         }
         Format::Human => print_human(args, attempt, &log, log_path.as_deref(), applied)
             .context("cannot write to stdout"),

@@ -68,23 +68,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )
     .map_err(|err| InputError(crossport_driver::report::one_line(&err)))?;
+    // One JSON document for the whole run, printed at the end.
+    let mut document = crossport_json::deploy::Deploy::default();
     if let Some(path) = &args.dockerfile {
         let text = dockerfile_for(&args, &report)?;
         write_dockerfile(path, &text)?;
         let name = image_binary_name(&args.binary);
-        emit(
-            &args,
-            &serde_json::json!({"dockerfile": path, "binary_name": name}),
-            || {
-                format!(
-                    "wrote {} (put {name} beside it, then `docker build`)",
-                    path.display()
-                )
-            },
-        )?;
+        document.dockerfile = Some(crossport_json::deploy::Dockerfile::new(path, &name));
+        human(&args, || {
+            format!(
+                "wrote {} (put {name} beside it, then `docker build`)",
+                path.display()
+            )
+        });
     }
     let Some(url) = &args.to else {
-        return Ok(ExitCode::SUCCESS);
+        return finish(&args, document);
     };
     let destination = parse_destination(url).map_err(|err| InputError(err.to_string()))?;
     let options = args.ssh.to_options()?;
@@ -100,7 +99,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     .with_context(|| format!("cannot deploy to {url}"))?;
-    emit(&args, &outcome, || {
+    document.deployed = Some((&outcome).into());
+    human(&args, || {
         format!(
             "deployed {} ({} bytes) to {}\n{}",
             args.binary.display(),
@@ -108,22 +108,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             outcome.destination,
             outcome.remote_output.trim_end()
         )
-    })?;
-    Ok(ExitCode::SUCCESS)
+    });
+    finish(&args, document)
 }
 
-fn emit(
-    args: &Args,
-    json: &impl serde::Serialize,
-    human: impl FnOnce() -> String,
-) -> anyhow::Result<()> {
-    match args.format {
-        Format::Json => print_json(json),
-        Format::Human => {
-            anstream::println!("{}", human().trim_end());
-            Ok(())
-        }
+/// Prints a step's line for people; JSON waits for the whole document.
+fn human(args: &Args, line: impl FnOnce() -> String) {
+    if args.format == Format::Human {
+        anstream::println!("{}", line().trim_end());
     }
+}
+
+fn finish(args: &Args, document: crossport_json::deploy::Deploy) -> anyhow::Result<ExitCode> {
+    if args.format == Format::Json {
+        print_json(document)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The base of the image a Dockerfile starts from.

@@ -74,11 +74,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         findings.extend(project.preflight(&graph, target));
     }
     match args.format {
-        Format::Json => print_json(&serde_json::json!({
-            "findings": findings,
-            "toolchain": project.host.toolchain,
-            "server": server,
-        }))?,
+        Format::Json => print_json(crossport_json::doctor::Doctor {
+            findings: crossport_json::finding::findings(&findings),
+            toolchain: project.host.toolchain.as_ref().map(Into::into),
+            server: server.as_ref().map(Into::into),
+        })?,
         Format::Human => print_findings(&findings, &targets)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -43,12 +43,6 @@ pub struct Args {
     pub format: Format,
 }
 
-/// The JSON document `--format json` prints.
-#[derive(serde::Serialize)]
-struct Report<'a> {
-    findings: &'a [Finding],
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let input = read_input(args.file.as_deref())?;
     let log = cargo_log::read(&input);
@@ -57,8 +51,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         refine(&args, release, &mut findings);
     }
     match args.format {
-        Format::Json => print_json(&Report {
-            findings: &findings,
+        Format::Json => print_json(crossport_json::finding::Explain {
+            findings: crossport_json::finding::findings(&findings),
         })?,
         Format::Human => print_human(&log, &findings).context("could not write the explanation")?,
     }

@@ -184,16 +184,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let plans = plan(&project, &graph, &target, release, &layout, &only)?;
     match args.format {
-        Format::Json => print_json(&serde_json::json!({
-            "target": target,
-            "release": release.codename,
-            "server": server,
-            "applied": args.apply,
-            "plans": plans,
+        Format::Json => print_json(crossport_json::fix::Fix {
+            target: target.clone(),
+            release: release.codename.to_owned(),
+            server: server.as_ref().map(Into::into),
+            applied: args.apply,
+            plans: plans.iter().map(Into::into).collect(),
             // The host's own triple: the file plain cargo does not read,
             // and how to build with it.
-            "host_target": host_target_json(&layout),
-        }))?,
+            host_target: host_target_json(&layout),
+        })?,
         Format::Human => print_plans(&plans, &layout, args.apply)?,
     }
     if args.apply
@@ -340,14 +340,11 @@ fn host_target_note(layout: &Layout) -> Option<String> {
     ))
 }
 
-fn host_target_json(layout: &Layout) -> serde_json::Value {
-    match host_target(layout) {
-        Some((target, shown)) => serde_json::json!({
-            "config": shown,
-            "build_command": format!("cargo build --config {shown} --target {target}"),
-        }),
-        None => serde_json::Value::Null,
-    }
+fn host_target_json(layout: &Layout) -> Option<crossport_json::fix::HostTarget> {
+    host_target(layout).map(|(target, shown)| crossport_json::fix::HostTarget {
+        build_command: format!("cargo build --config {shown} --target {target}"),
+        config: shown,
+    })
 }
 
 /// Why `fix --server` links with zig: the server is older than every

@@ -36,7 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let report = inspect(&args.binary, &options).map_err(input_or_failure)?;
     match args.format {
-        Format::Json => print_json(&report)?,
+        Format::Json => print_json(crossport_json::inspect::Inspect::from(&report))?,
         Format::Human => print_human(&report).context("cannot write to stdout")?,
     }
     Ok(ExitCode::SUCCESS)

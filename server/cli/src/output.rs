@@ -67,10 +67,11 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     }
 }
 
-/// Writes a value as pretty JSON on stdout, followed by a newline.
-pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+/// Writes a command's public document (docs/json.md) as pretty JSON on
+/// stdout, with its `schema_version`, followed by a newline.
+pub fn print_json<T: crossport_json::Body>(body: T) -> anyhow::Result<()> {
     let mut stdout = anstream::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, value)?;
+    serde_json::to_writer_pretty(&mut stdout, &crossport_json::Document::new(body))?;
     writeln!(stdout)?;
     Ok(())
 }

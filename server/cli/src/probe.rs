@@ -57,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let report =
         probe(&host, &options).with_context(|| format!("cannot probe {}", host.label()))?;
     match args.format {
-        Format::Json => print_json(&report)?,
+        Format::Json => print_json(crossport_json::inspect::Probe::from(&report))?,
         Format::Human => print_human(&report).context("cannot write to stdout")?,
     }
     Ok(ExitCode::SUCCESS)

@@ -275,7 +275,7 @@ fn sync(args: SyncArgs) -> anyhow::Result<ExitCode> {
 
 fn report(outcome: &FetchOutcome, format: Format) -> anyhow::Result<ExitCode> {
     match format {
-        Format::Json => print_json(outcome)?,
+        Format::Json => print_json(crossport_json::sysroot::Fetch::from(outcome))?,
         Format::Human => {
             if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
                 let verb = if outcome.up_to_date {
@@ -310,7 +310,7 @@ fn path(args: EntryArgs) -> anyhow::Result<ExitCode> {
         .dir
         .unwrap_or_else(|| sysroot::find_sysroot(&cache, &locked, &lock_path).0);
     match args.common.format {
-        Format::Json => print_json(&serde_json::json!({ "path": path }))?,
+        Format::Json => print_json(crossport_json::sysroot::SysrootPath::new(&path))?,
         Format::Human => println!("{}", path.display()),
     }
     Ok(ExitCode::SUCCESS)
@@ -331,7 +331,7 @@ fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
         .filter(|s| args.target.as_ref().is_none_or(|t| *t == s.target))
         .collect();
     match args.common.format {
-        Format::Json => print_json(&entries)?,
+        Format::Json => print_json(crossport_json::sysroot::List::new(entries))?,
         Format::Human => {
             for entry in entries {
                 println!("{} ({}, {})", entry.target, entry.release, entry.arch);
@@ -358,7 +358,7 @@ fn verify(args: EntryArgs) -> anyhow::Result<ExitCode> {
     .map_err(classify)
     .with_context(|| format!("cannot verify the sysroot for {}", args.target))?;
     match args.common.format {
-        Format::Json => print_json(&serde_json::json!({ "path": dir, "problems": problems }))?,
+        Format::Json => print_json(crossport_json::sysroot::Verify::new(&dir, &problems))?,
         Format::Human => {
             for problem in &problems {
                 println!(
@@ -418,7 +418,7 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         }
     }
     match args.common.format {
-        Format::Json => print_json(&serde_json::json!({ "removed": removed }))?,
+        Format::Json => print_json(crossport_json::sysroot::Clean::new(&removed))?,
         Format::Human => {
             for dir in removed {
                 println!("removed {}", dir.display());

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 
 use async_lsp::lsp_types::Url;
 
-use crossport_analysis::finding::Finding;
 use serde::Deserialize;
 
 pub const BUILD: &str = "crossport.build";
@@ -36,7 +35,8 @@ pub const ALL: [&str; 7] = [
 #[derive(Debug, Clone, Deserialize)]
 pub struct ApplyFixArgs {
     pub manifest: PathBuf,
-    pub finding: Finding,
+    /// In the public shape of docs/json.md, as in `Diagnostic.data`.
+    pub finding: crossport_json::finding::Finding,
     pub fix: String,
     #[serde(default)]
     pub versions: BTreeMap<Url, i32>,

@@ -14,7 +14,6 @@ use async_lsp::lsp_types::{
     TextEdit, Url, WorkspaceEdit,
 };
 use crossport_analysis::finding::{Finding, Severity};
-use serde::{Deserialize, Serialize};
 
 use crate::engine::{FileEdit, Project};
 use crate::line_index::LineIndex;
@@ -22,13 +21,9 @@ use crate::state::ClientCaps;
 
 pub const SOURCE: &str = "crossport";
 
-/// What a diagnostic's `data` carries: all a code action needs.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DiagnosticData {
-    /// The project's `Cargo.toml`.
-    pub manifest: std::path::PathBuf,
-    pub finding: Finding,
-}
+/// What a diagnostic's `data` carries: all a code action needs, in the
+/// public, versioned shape of docs/json.md (not the analysis types).
+pub use crossport_json::lsp::DiagnosticData;
 
 /// The file text a span points into, read once per file.
 pub struct FileTexts<'a> {
@@ -78,10 +73,7 @@ pub fn diagnostic(
         None => manifest_start(project),
     };
     let related = related_information(finding, &uri, range, texts);
-    let data = DiagnosticData {
-        manifest: project.manifest.clone(),
-        finding: finding.clone(),
-    };
+    let data = DiagnosticData::new(project.manifest.clone(), finding);
     let diagnostic = Diagnostic {
         range,
         severity: Some(severity(finding.severity)),

@@ -89,7 +89,7 @@ fn targets(state: &ServerState, params: &CodeActionParams) -> Vec<Target> {
             {
                 return Some(Target {
                     diagnostic: diagnostic.clone(),
-                    finding: data.finding,
+                    finding: data.finding.into(),
                     project: Project::new(data.manifest),
                 });
             }
@@ -187,7 +187,7 @@ fn apply_fix_command(
         command: APPLY_FIX.to_owned(),
         arguments: Some(vec![json!({
             "manifest": target.project.manifest,
-            "finding": target.finding,
+            "finding": crossport_json::finding::Finding::from(&target.finding),
             "fix": fix_id,
             "versions": versions,
         })]),

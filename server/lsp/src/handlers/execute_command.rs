@@ -274,7 +274,8 @@ async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
     let options = context.options.clone();
     let plan: FixPlan = {
         let project = project.clone();
-        blocking(move || engine.plan_fix(&project, &args.finding, &args.fix, &options)).await?
+        let finding: crossport_analysis::finding::Finding = args.finding.clone().into();
+        blocking(move || engine.plan_fix(&project, &finding, &args.fix, &options)).await?
     };
     check_buffers(context, &checked, &plan)?;
     let edited: Vec<String> = plan.edits.iter().map(|edit| edit.path.clone()).collect();
@@ -509,7 +510,8 @@ async fn build(context: &Context, args: ProjectArgs) -> Reply {
         {
             Ok(inspect) => {
                 verdict = Some(ship::summary(&binary, &inspect).1);
-                report = serde_json::to_value(&inspect).ok();
+                report =
+                    serde_json::to_value(crossport_json::inspect::Inspect::from(&inspect)).ok();
             }
             Err(error) => verdict = Some(format!("could not inspect it: {}", error.message)),
         }
@@ -574,7 +576,9 @@ async fn doctor(context: &Context, args: ProjectArgs) -> Reply {
         n => format!("crossport: {n} problem(s) found"),
     };
     show(&context.client, MessageType::INFO, &message);
-    Ok(Some(json!({ "findings": findings })))
+    Ok(Some(
+        json!({ "findings": crossport_json::finding::findings(&findings) }),
+    ))
 }
 
 fn show(client: &ClientSocket, typ: MessageType, message: &str) {

@@ -38,7 +38,7 @@ pub(super) async fn inspect(context: &Context, args: InspectArgs) -> Reply {
     };
     let (typ, message) = summary(&binary, &report);
     show(&context.client, typ, &format!("crossport: {message}"));
-    serde_json::to_value(&report)
+    serde_json::to_value(crossport_json::inspect::Inspect::from(&report))
         .map(Some)
         .map_err(|error| failed(format!("cannot encode the report: {error}")))
 }
@@ -170,13 +170,22 @@ pub(super) async fn deploy(context: &Context, args: DeployArgs) -> Reply {
         let message = message.replace("use --force to", "pass `force: true` to");
         return Err(failed(message));
     }
-    // `crossport deploy --format json` prints one object per thing done:
-    // the Dockerfile written, then the deploy.
+    // `crossport deploy --format json` prints one document (docs/json.md):
+    // the Dockerfile written and the deploy; the reply keeps their fields flat.
     let mut result = Map::new();
     result.insert("binary".into(), json!(binary));
-    for value in serde_json::Deserializer::from_str(&output.stdout).into_iter::<Value>() {
-        if let Ok(Value::Object(fields)) = value {
-            result.extend(fields);
+    let document = serde_json::from_str::<crossport_json::Document<crossport_json::deploy::Deploy>>(
+        &output.stdout,
+    );
+    if let Ok(crossport_json::Document { body, .. }) = document {
+        if let Some(dockerfile) = body.dockerfile {
+            result.insert("dockerfile".into(), json!(dockerfile.path));
+            result.insert("binary_name".into(), json!(dockerfile.binary_name));
+        }
+        if let Some(deployed) = body.deployed {
+            result.insert("destination".into(), json!(deployed.destination));
+            result.insert("bytes".into(), json!(deployed.bytes));
+            result.insert("remote_output".into(), json!(deployed.remote_output));
         }
     }
     let mut done = Vec::new();
