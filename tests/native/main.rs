@@ -16,6 +16,12 @@
 mod fixture;
 #[path = "../common/gate.rs"]
 mod gate;
+#[allow(dead_code)]
+#[path = "../sysroot/support/mod.rs"]
+mod support;
+
+mod contents;
+mod trial;
 
 use fixture::{copy_tree, fixtures_dir};
 use std::path::{Path, PathBuf};

@@ -105,7 +105,9 @@ fn build_once(dir: &Path, args: &Args) -> anyhow::Result<Attempt> {
     let findings = if outcome.success {
         Vec::new()
     } else {
-        crossport_analysis::explain::explain(&outcome.log, Some(&args.target))
+        let mut findings = crossport_analysis::explain::explain(&outcome.log, Some(&args.target));
+        refine(args, &mut findings);
+        findings
     };
     let artifact = outcome.executables.last().cloned();
     let inspect = artifact.as_ref().filter(|_| outcome.success).map(|path| {
@@ -124,6 +126,44 @@ fn build_once(dir: &Path, args: &Args) -> anyhow::Result<Attempt> {
         artifact,
         inspect,
     })
+}
+
+/// Makes a failed build's findings the project's: only fixes `crossport
+/// fix` accepts here (one planner behind every command), and the package
+/// of each library the linker missed, from the wired sysroot and the
+/// release's signed Contents index. What cannot be read (no project, no
+/// mirror) leaves the findings as the log gave them, with a note.
+fn refine(args: &Args, findings: &mut [Finding]) {
+    use crossport_driver::sysroot_contents::{LookupRequest, name_missing_libraries};
+    let Ok(mut project) = crate::doctor::load_project(None) else {
+        return;
+    };
+    let lookup = LookupRequest::for_project(&project, &args.target, args.release.as_deref(), None);
+    let release = crossport_formats::distro::known_release(&lookup.contents.release);
+    project.complete_host(std::slice::from_ref(&args.target));
+    if let (Ok(graph), Some(release)) = (project.graph(&args.target), release) {
+        let layout = project.project_layout(&graph.workspace_root, &args.target, release.codename);
+        crossport_driver::fix::keep_applicable_fixes(
+            &project,
+            &graph,
+            &args.target,
+            release,
+            &layout,
+            findings,
+        );
+    }
+    if !LookupRequest::wanted(findings) {
+        return;
+    }
+    if let Err(err) = name_missing_libraries(findings, &lookup)
+        && args.format == Format::Human
+    {
+        eprintln!(
+            "note: could not look the missing library up in {}'s Contents index: {}",
+            lookup.contents.release,
+            crossport_driver::report::one_line(&err)
+        );
+    }
 }
 
 /// The cargo arguments, with `--config <.cargo/crossport-<target>.toml>`

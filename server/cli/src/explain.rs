@@ -27,6 +27,17 @@ pub struct Args {
     /// The target triple the build was for, when the log does not say.
     #[arg(long, value_name = "TRIPLE")]
     pub target: Option<String>,
+    /// Answer for the project in the current directory and this Debian or
+    /// Ubuntu release, as `crossport build` does: offer only the fixes
+    /// `crossport fix` accepts there, and look a library the linker missed
+    /// up in the release's signed `Contents-<arch>` index (the mirror a
+    /// sysroot fetch would use) to name the package that ships it.
+    #[arg(long, value_name = "CODENAME")]
+    pub release: Option<String>,
+    /// OpenPGP keyring that replaces the built-in archive keys for that
+    /// lookup (as `sysroot fetch --keyring`).
+    #[arg(long, value_name = "FILE", requires = "release")]
+    pub keyring: Option<std::path::PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -41,7 +52,10 @@ struct Report<'a> {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let input = read_input(args.file.as_deref())?;
     let log = cargo_log::read(&input);
-    let findings = explain_log(&log, args.target.as_deref());
+    let mut findings = explain_log(&log, args.target.as_deref());
+    if let Some(release) = &args.release {
+        refine(&args, release, &mut findings);
+    }
     match args.format {
         Format::Json => print_json(&Report {
             findings: &findings,
@@ -49,6 +63,48 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Human => print_human(&log, &findings).context("could not write the explanation")?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// With `--release`: the findings for the project in the current directory
+/// (when there is one), as `crossport build` gives them: only fixes
+/// `crossport fix` accepts there, and the package of each library the
+/// linker missed, from the wired sysroot and the release's signed Contents
+/// index. A lookup that fails is a note on stderr.
+fn refine(args: &Args, release: &str, findings: &mut [Finding]) {
+    use crossport_driver::sysroot_contents::{LookupRequest, name_missing_libraries};
+    let target = args
+        .target
+        .clone()
+        .or_else(|| findings.iter().find_map(|f| f.target.clone()));
+    let Some(target) = target else {
+        return;
+    };
+    let mut request = LookupRequest::default();
+    if let Ok(mut project) = crate::doctor::load_project(None) {
+        request = LookupRequest::for_project(&project, &target, Some(release), None);
+        project.complete_host(std::slice::from_ref(&target));
+        if let (Ok(graph), Some(known)) = (
+            project.graph(&target),
+            crossport_formats::distro::known_release(release),
+        ) {
+            let layout = project.project_layout(&graph.workspace_root, &target, known.codename);
+            crossport_driver::fix::keep_applicable_fixes(
+                &project, &graph, &target, known, &layout, findings,
+            );
+        }
+    }
+    if !LookupRequest::wanted(findings) {
+        return;
+    }
+    request.contents.target = target;
+    request.contents.release = release.to_owned();
+    request.contents.keyring = args.keyring.clone();
+    if let Err(err) = name_missing_libraries(findings, &request) {
+        eprintln!(
+            "note: could not look the missing library up in {release}'s Contents index: {}",
+            crossport_driver::report::one_line(&err)
+        );
+    }
 }
 
 fn read_input(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {

@@ -74,6 +74,64 @@ pub fn plan_fixes(
     }
 }
 
+/// Drops from `findings` each fix `crossport fix` would refuse for this
+/// project (a plannable id that does not apply, such as `use_rustls` where
+/// OpenSSL comes in through git2), so a log's findings offer only what fix
+/// accepts; each refusal is kept in the finding's `fixes_refused` fact.
+/// Ids fix does not plan (advice such as `install_perl`) are left alone.
+pub fn keep_applicable_fixes(
+    project: &Project,
+    graph: &ProjectGraph,
+    target: &str,
+    release: &KnownRelease,
+    layout: &Layout,
+    findings: &mut [crossport_analysis::finding::Finding],
+) {
+    let mut refused: Vec<(String, String)> = Vec::new();
+    let mut accepted: Vec<String> = Vec::new();
+    let disk = Overlay::new();
+    for id in findings
+        .iter()
+        .flat_map(|f| f.fixes.iter().map(|fix| fix.id.clone()))
+    {
+        let plannable = crossport_analysis::fixes::FIX_IDS.contains(&id.as_str());
+        if !plannable || accepted.contains(&id) || refused.iter().any(|(r, _)| *r == id) {
+            continue;
+        }
+        let only = [id.clone()];
+        match plan_fixes(
+            project,
+            graph,
+            target,
+            release,
+            layout,
+            &disk,
+            FixSelection::Only(&only),
+        ) {
+            Err(err @ (PlanError::NotApplicable { .. } | PlanError::UnknownFix { .. })) => {
+                refused.push((id, err.to_string()));
+            }
+            _ => accepted.push(id),
+        }
+    }
+    for finding in findings.iter_mut() {
+        let reasons: Vec<&str> = refused
+            .iter()
+            .filter(|(id, _)| finding.fixes.iter().any(|fix| fix.id == *id))
+            .map(|(_, reason)| reason.as_str())
+            .collect();
+        if reasons.is_empty() {
+            continue;
+        }
+        finding
+            .facts
+            .insert("fixes_refused".to_owned(), serde_json::json!(reasons));
+        finding
+            .fixes
+            .retain(|fix| !refused.iter().any(|(id, _)| *id == fix.id));
+    }
+}
+
 /// What [`run_commands`] is doing, for a shell to show.
 #[derive(Debug)]
 pub enum FixEvent<'a> {

@@ -4,10 +4,20 @@
 //! in `[env]`; preflight then only trusts the wiring if the sysroot has the
 //! `.pc` files and `lib….so` links the graph's native crates need. This
 //! reads their names (not their contents) from the library directories.
+//!
+//! After a failed link, [`name_missing_libraries`] answers "which package
+//! ships `-lfoo`?" for the libraries the native table does not know, from
+//! the release's signed `Contents-<arch>` index, and names a library the
+//! wired sysroot holds under another case (`-lflac`, `libFLAC.so`).
 
 use std::path::{Path, PathBuf};
 
+use crossport_analysis::finding::{Finding, Kind};
 use crossport_analysis::preflight::{Origin, SysrootContents, TargetConfig};
+use crossport_analysis::rules::{LibraryLookup, name_package};
+
+use crate::sysroot::SysrootError;
+use crate::sysroot::contents::{ContentsRequest, find_library_packages};
 
 /// Directories read, relative to the sysroot; `pkgconfig/` and the
 /// multiarch directories below them are walked too.
@@ -85,6 +95,149 @@ fn walk(root: &Path, relative: &Path, depth: usize, seen: &mut usize, out: &mut 
 pub fn for_target(config: &TargetConfig, target: &str) -> Option<SysrootContents> {
     let root = configured_sysroot(config, target)?;
     Some(read_contents(&root, &root.display().to_string()))
+}
+
+/// What [`name_missing_libraries`] may read: the release's index and the
+/// sysroot the project wires in for the target.
+#[derive(Debug, Clone, Default)]
+pub struct LookupRequest {
+    pub contents: ContentsRequest,
+    /// What the wired sysroot holds, and where it is.
+    pub sysroot: Option<SysrootContents>,
+    pub sysroot_dir: Option<PathBuf>,
+}
+
+impl LookupRequest {
+    /// For a build of `target` in `project`: the release asked for, else
+    /// the one the project's lock pins for the target, else bookworm; the
+    /// sysroot the target's config wires in.
+    pub fn for_project(
+        project: &crate::project::Project,
+        target: &str,
+        release: Option<&str>,
+        keyring: Option<PathBuf>,
+    ) -> LookupRequest {
+        let config = project.target_config(target);
+        let lock = project.dir.join(crate::sysroot::LOCK_FILE_NAME);
+        let release = release.map(str::to_owned).unwrap_or_else(|| {
+            crate::sysroot::locked_sysroot(target, None, None, Some(&lock))
+                .map(|(locked, _, _)| locked.release)
+                .unwrap_or_else(|_| crossport_formats::distro::DEFAULT_RELEASE.to_owned())
+        });
+        LookupRequest {
+            contents: ContentsRequest {
+                target: target.to_owned(),
+                release,
+                keyring,
+                ..ContentsRequest::default()
+            },
+            sysroot_dir: configured_sysroot(&config, target),
+            sysroot: config.sysroot,
+        }
+    }
+
+    /// Whether any finding is about a library this lookup could name.
+    pub fn wanted(findings: &[Finding]) -> bool {
+        findings.iter().any(|f| missing_library(f).is_some())
+    }
+}
+
+/// The `-l` name a link finding is about, when it is a library (not a
+/// `crt*.o` object).
+fn missing_library(finding: &Finding) -> Option<&str> {
+    if finding.kind != Kind::MissingLibraryAtLink {
+        return None;
+    }
+    let library = finding.facts.get("library")?.as_str()?;
+    (!library.ends_with(".o")).then_some(library)
+}
+
+/// Names the package of every missing library in `findings` that the
+/// native table left without one, and a case mismatch the wired sysroot
+/// shows. The sysroot is read first (no network); the index is fetched only
+/// for libraries still unnamed, and an error fetching it is returned after
+/// everything else was filled in.
+pub fn name_missing_libraries(
+    findings: &mut [Finding],
+    request: &LookupRequest,
+) -> Result<(), SysrootError> {
+    if let Some(contents) = &request.sysroot {
+        for finding in findings.iter_mut() {
+            let Some(library) = missing_library(finding).map(str::to_owned) else {
+                continue;
+            };
+            if let Some(real) = other_case_in(contents, &library)
+                && !finding.facts.contains_key("library_spelled")
+            {
+                finding.message.push_str(&format!(
+                    "; the sysroot {} has lib{real}.so, and file names are case-sensitive: the crate must ask for -l{real}",
+                    contents.root
+                ));
+                finding
+                    .facts
+                    .insert("library_spelled".to_owned(), real.into());
+            }
+        }
+    }
+    let unnamed: Vec<String> = findings
+        .iter()
+        .filter(|finding| !finding.facts.contains_key("debian_package"))
+        .filter_map(|finding| missing_library(finding).map(str::to_owned))
+        .collect();
+    if unnamed.is_empty() {
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| SysrootError::Io {
+            path: PathBuf::from("."),
+            source,
+        })?;
+    let found = runtime.block_on(find_library_packages(&request.contents, &unnamed))?;
+    for answer in &found.answers {
+        let lookup = LibraryLookup {
+            package: answer.package().map(str::to_owned),
+            spelled: answer.other_spelling().map(str::to_owned),
+            source: found.index.clone(),
+            ..lookup_for(&answer.library, answer.package(), request)
+        };
+        for finding in findings.iter_mut() {
+            name_package(finding, &lookup);
+        }
+    }
+    Ok(())
+}
+
+/// A lookup for `library` with the command that adds `package` to the
+/// wired sysroot (none without one: `crossport fix` creates it first).
+fn lookup_for(library: &str, package: Option<&str>, request: &LookupRequest) -> LibraryLookup {
+    let command = match (package, &request.sysroot_dir) {
+        (Some(package), Some(dir)) => Some(format!(
+            "crossport sysroot add --target {} --release {} --dir {} {package}",
+            request.contents.target,
+            request.contents.release,
+            dir.display()
+        )),
+        _ => None,
+    };
+    LibraryLookup {
+        library: library.to_owned(),
+        command,
+        ..LibraryLookup::default()
+    }
+}
+
+/// The sysroot's spelling of `library` when it differs only in case.
+fn other_case_in(contents: &SysrootContents, library: &str) -> Option<String> {
+    if contents.libraries.contains(library) {
+        return None;
+    }
+    contents
+        .libraries
+        .iter()
+        .find(|name| name.eq_ignore_ascii_case(library))
+        .cloned()
 }
 
 #[cfg(test)]

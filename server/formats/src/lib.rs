@@ -8,6 +8,7 @@ pub mod arch;
 pub mod cargo_config;
 pub mod cargo_lock;
 pub mod cargo_log;
+pub mod contents;
 pub mod deb;
 pub mod deb822;
 pub mod debrelation;

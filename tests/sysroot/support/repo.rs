@@ -279,6 +279,8 @@ pub fn publish(root: &Path, debs: &[Deb], options: Publish<'_>) {
         ));
     }
     let dists = base.join("dists/bookworm");
+    let contents_gz = compress(Compression::Gz, contents_index(debs).as_bytes());
+    write(&dists.join("main/Contents-arm64.gz"), &contents_gz);
     let packages_xz = compress(Compression::Xz, packages.as_bytes());
     write(
         &dists.join("main/binary-arm64/Packages"),
@@ -311,10 +313,12 @@ pub fn publish(root: &Path, debs: &[Deb], options: Publish<'_>) {
         release.push_str(&format!("Valid-Until: {}\n", rfc2822(now + offset)));
     }
     release.push_str(&format!(
-        "Architectures: arm64\nComponents: main\nSHA256:\n {} {} main/binary-arm64/Packages\n {xz_hash} {} main/binary-arm64/Packages.xz\n",
+        "Architectures: arm64\nComponents: main\nSHA256:\n {} {} main/binary-arm64/Packages\n {xz_hash} {} main/binary-arm64/Packages.xz\n {} {} main/Contents-arm64.gz\n",
         sha256(packages.as_bytes()),
         packages.len(),
-        packages_xz.len()
+        packages_xz.len(),
+        sha256(&contents_gz),
+        contents_gz.len()
     ));
     write(&dists.join("Release"), release.as_bytes());
     write(
@@ -338,6 +342,31 @@ pub fn publish(root: &Path, debs: &[Deb], options: Publish<'_>) {
         }
         write(&dists.join("InRelease"), inrelease.as_bytes());
     }
+}
+
+/// The `Contents-arm64` index of the arm64 packages: every file, symlink
+/// and hard link, `path  section/package[,…]`, sorted by path as Debian's is.
+pub fn contents_index(debs: &[Deb]) -> String {
+    let mut shipped: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for deb in debs.iter().filter(|deb| deb.arch == "arm64") {
+        for entry in &deb.entries {
+            let path = match entry {
+                Entry::File(path, _) => path.as_str(),
+                Entry::Symlink(path, _) | Entry::HardLink(path, _) | Entry::Zeros(path, _) => path,
+                Entry::Dir(_) => continue,
+            };
+            let path = path.trim_start_matches("./").trim_start_matches('/');
+            let names = shipped.entry(path.to_owned()).or_default();
+            let qualified = format!("misc/{}", deb.name);
+            if !names.contains(&qualified) {
+                names.push(qualified);
+            }
+        }
+    }
+    shipped
+        .iter()
+        .map(|(path, names)| format!("{path:<60} {}\n", names.join(",")))
+        .collect()
 }
 
 fn write(path: &Path, bytes: &[u8]) {

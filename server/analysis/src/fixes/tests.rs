@@ -311,3 +311,68 @@ fn add_target_for_debians_rustc_names_the_std_package_not_rustup() {
         plan.commands
     );
 }
+
+#[test]
+fn rustls_is_refused_where_openssl_comes_in_through_git2() {
+    let edge = |to| GraphEdge {
+        to,
+        normal: true,
+        ..GraphEdge::default()
+    };
+    let package = |name: &str, links: Option<&str>| GraphPackage {
+        name: name.into(),
+        version: "0.19.0".into(),
+        links: links.map(Into::into),
+        manifest_path: if name == "app" {
+            MANIFEST.into()
+        } else {
+            format!("/r/{name}/Cargo.toml")
+        },
+        ..GraphPackage::default()
+    };
+    // app → git2 → libgit2-sys → {libssh2-sys → openssl-sys, openssl-sys}
+    let graph = ProjectGraph {
+        workspace_root: ROOT.into(),
+        packages: vec![
+            package("app", None),
+            package("git2", None),
+            package("libgit2-sys", Some("git2")),
+            package("libssh2-sys", Some("ssh2")),
+            package("openssl-sys", Some("openssl")),
+        ],
+        members: vec![0],
+        edges: vec![
+            vec![edge(1)],
+            vec![edge(2)],
+            vec![edge(3), edge(4)],
+            vec![edge(4)],
+            vec![],
+        ],
+    };
+    let host = host();
+    let release = debian_release("bookworm").expect("known release");
+    let target = "aarch64-unknown-linux-gnu";
+    let layout = Layout::project(ROOT, CONFIG, target, "bookworm");
+    let cx = FixContext {
+        target,
+        release,
+        host: &host,
+        graph: &graph,
+        lock: &[],
+        layout: &layout,
+    };
+    let mut files = Workspace::new(BTreeMap::from([(
+        MANIFEST.to_owned(),
+        Some("[dependencies]\ngit2 = \"0.19\"\n".to_owned()),
+    )]));
+    match plan_fix(&cx, "use_rustls", &mut files) {
+        Err(PlanError::NotApplicable { reason, .. }) => {
+            assert!(reason.contains("git2"), "{reason}");
+        }
+        other => panic!("use_rustls planned through git2: {other:?}"),
+    }
+    let defaults = default_fix_ids(&cx);
+    assert!(!defaults.contains(&"use_rustls"), "{defaults:?}");
+    // The fixes that do apply still plan.
+    plan_fix(&cx, "use_vendored_openssl", &mut files).expect("vendored OpenSSL plans");
+}

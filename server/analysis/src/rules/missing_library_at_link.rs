@@ -142,6 +142,70 @@ fn describe(cx: &Context<'_>, start: usize, missed: &[(String, usize)]) -> Findi
     finding
 }
 
+/// What the driver learnt about a missing library from outside the log:
+/// the release's signed `Contents-<arch>` index, or the configured sysroot.
+#[derive(Debug, Clone, Default)]
+pub struct LibraryLookup {
+    /// The `-l` name the finding is about.
+    pub library: String,
+    /// The package that ships it (as asked, else in another case).
+    pub package: Option<String>,
+    /// The spelling that links, when only another case exists.
+    pub spelled: Option<String>,
+    /// Where the answer comes from (`Contents-arm64 of bookworm`, a sysroot path).
+    pub source: String,
+    /// The command that adds the package to the project's sysroot.
+    pub command: Option<String>,
+}
+
+/// Puts a lookup's answer into a `missing_library_at_link` finding about
+/// `lookup.library`: the package (a fact, the fix's title and command) and
+/// a case mismatch. The finding's first words stay the rule's own.
+pub fn name_package(finding: &mut Finding, lookup: &LibraryLookup) {
+    if finding.kind != Kind::MissingLibraryAtLink
+        || finding.facts.get("library").and_then(|v| v.as_str()) != Some(lookup.library.as_str())
+    {
+        return;
+    }
+    let text = |value: &str| serde_json::Value::String(value.to_owned());
+    finding
+        .facts
+        .insert("package_lookup".to_owned(), text(&lookup.source));
+    let Some(package) = &lookup.package else {
+        if !finding.facts.contains_key("debian_package") {
+            finding.message.push_str(&format!(
+                "; no package in {} ships lib{}.so",
+                lookup.source, lookup.library
+            ));
+        }
+        return;
+    };
+    finding
+        .facts
+        .insert("debian_package".to_owned(), text(package));
+    if let Some(real) = &lookup.spelled
+        && !finding.facts.contains_key("library_spelled")
+    {
+        finding.message.push_str(&format!(
+            "; {package} ships it as lib{real}.so, and file names are case-sensitive: the crate must ask for -l{real}"
+        ));
+        finding
+            .facts
+            .insert("library_spelled".to_owned(), text(real));
+    }
+    if let Some(fix) = finding
+        .fixes
+        .iter_mut()
+        .find(|fix| fix.id == fix::FETCH_SYSROOT_AND_WIRE)
+    {
+        fix.title =
+            format!("Fetch a Debian sysroot with {package} for the target and link against it");
+        if lookup.command.is_some() {
+            fix.command.clone_from(&lookup.command);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{fact, first_of_kind, fix_ids};
@@ -222,6 +286,47 @@ mod tests {
         assert_eq!(
             fix_ids(&finding),
             ["fetch_sysroot_and_wire", "use_vendored_openssl"]
+        );
+    }
+
+    #[test]
+    fn a_lookup_names_the_package_the_table_does_not_know() {
+        let log = "error: linking with `clang` failed: exit status: 1
+  = note: ld.lld: error: unable to find library -lgpiod
+";
+        let mut finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "debian_package"), None);
+        let lookup = super::LibraryLookup {
+            library: "gpiod".into(),
+            package: Some("libgpiod-dev".into()),
+            spelled: None,
+            source: "Contents-arm64 of bookworm".into(),
+            command: Some("crossport sysroot add libgpiod-dev".into()),
+        };
+        super::name_package(&mut finding, &lookup);
+        assert_eq!(fact(&finding, "debian_package"), Some("libgpiod-dev"));
+        assert_eq!(
+            fact(&finding, "package_lookup"),
+            Some("Contents-arm64 of bookworm")
+        );
+        assert!(finding.fixes[0].title.contains("libgpiod-dev"));
+        assert_eq!(
+            finding.fixes[0].command.as_deref(),
+            Some("crossport sysroot add libgpiod-dev")
+        );
+        let nothing = super::LibraryLookup {
+            library: "gpiod".into(),
+            source: "Contents-arm64 of bookworm".into(),
+            ..Default::default()
+        };
+        let mut unknown = first_of_kind(log, Kind::MissingLibraryAtLink);
+        super::name_package(&mut unknown, &nothing);
+        assert!(
+            unknown
+                .message
+                .ends_with("; no package in Contents-arm64 of bookworm ships libgpiod.so"),
+            "{}",
+            unknown.message
         );
     }
 }

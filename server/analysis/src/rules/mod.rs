@@ -37,6 +37,7 @@ mod zigbuild_error;
 use std::sync::LazyLock;
 
 pub use context::Context;
+pub use missing_library_at_link::{LibraryLookup, name_package};
 
 use crate::finding::{Finding, Kind};
 

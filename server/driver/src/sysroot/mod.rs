@@ -9,6 +9,7 @@
 //! renamed into place, so a failure never leaves a half-built sysroot.
 
 pub mod cache;
+pub mod contents;
 pub mod extract;
 pub mod http;
 pub mod lock;
