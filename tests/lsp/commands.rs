@@ -225,7 +225,7 @@ fn doctor_checks_a_target_named_twice_once() {
 }
 
 #[test]
-fn a_failing_sysroot_fetch_reports_the_subcommand_error() {
+fn a_failing_sysroot_fetch_reports_the_engine_error() {
     let (dir, root) = fixture_copy();
     // A mirror nobody listens on: the fetch fails fast, without network.
     let mirror = std::path::Path::new("http://127.0.0.1:9/debian");
@@ -248,7 +248,7 @@ fn a_failing_sysroot_fetch_reports_the_subcommand_error() {
     );
     assert!(
         message.contains("127.0.0.1:9"),
-        "the child's own error is passed on: {message}"
+        "the engine's own error is passed on: {message}"
     );
     assert_eq!(
         progress_kinds(&client).first().map(String::as_str),
@@ -356,4 +356,88 @@ fn add_target_asks_the_toolchain_cargo_uses_and_names_debians_std_package() {
         client.seen
     );
     assert_eq!(client.shutdown_and_exit(), Some(0));
+}
+
+/// A mirror that accepts the sysroot engine's first request and never
+/// answers; the receiver hears when that connection is closed (the engine
+/// dropped its download), or that no connection came within the wait.
+fn silent_mirror() -> (String, std::sync::mpsc::Receiver<&'static str>) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/debian", listener.local_addr().expect("addr"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((mut connection, _)) = listener.accept() else {
+            return;
+        };
+        let mut buffer = [0u8; 4096];
+        // Reads the request, then waits: a read of 0 is the client hanging up.
+        while matches!(connection.read(&mut buffer), Ok(n) if n > 0) {}
+        let _ = tx.send("closed");
+    });
+    (url, rx)
+}
+
+/// Starts `crossport.fetchSysroot` against a silent mirror, cancels it
+/// with `cancel` once the engine waits on the mirror, and returns the
+/// response; the engine must have hung up on the mirror.
+fn cancelled_fetch(cancel: impl FnOnce(&mut Client, &Value)) -> Value {
+    let (dir, root) = fixture_copy();
+    let (mirror, hung_up) = silent_mirror();
+    let cache = dir.path().join("cache");
+    let mut client = Client::spawn_with_env(
+        &root,
+        &[
+            ("CROSSPORT_MIRROR", std::path::Path::new(&mirror)),
+            ("XDG_CACHE_HOME", &cache),
+        ],
+    );
+    client.initialize(&root, Value::Null);
+    client.send(&json!({
+        "jsonrpc": "2.0", "id": "fetch", "method": "workspace/executeCommand",
+        "params": { "command": "crossport.fetchSysroot", "arguments": [{ "manifest": root.join("Cargo.toml") }] }
+    }));
+    let begin = client.wait_for(|m| {
+        m["method"] == json!("$/progress") && m["params"]["value"]["kind"] == json!("begin")
+    });
+    // The engine reports the release phase, then asks the mirror for it.
+    client.wait_for(|m| {
+        m["method"] == json!("$/progress")
+            && m["params"]["value"]["message"] == json!("sysroot: release")
+    });
+    cancel(&mut client, &begin["params"]["token"]);
+    let response = client.response_str("fetch");
+    assert_eq!(
+        hung_up.recv_timeout(std::time::Duration::from_secs(20)),
+        Ok("closed"),
+        "the cancelled fetch kept its download open"
+    );
+    assert_eq!(client.shutdown_and_exit(), Some(0));
+    response
+}
+
+#[test]
+fn a_sysroot_fetch_cancelled_from_its_progress_stops_its_download() {
+    let response = cancelled_fetch(|client, token| {
+        client.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+    });
+    expect![[r#"
+        {
+          "error": {
+            "code": -32800,
+            "data": null,
+            "message": "fetch a Debian bookworm sysroot for aarch64-unknown-linux-gnu was cancelled"
+          },
+          "id": "fetch",
+          "jsonrpc": "2.0"
+        }"#]]
+    .assert_eq(&pretty(&response));
+}
+
+#[test]
+fn a_sysroot_fetch_cancelled_as_a_request_stops_its_download() {
+    let response = cancelled_fetch(|client, _| {
+        client.notify("$/cancelRequest", json!({ "id": "fetch" }));
+    });
+    assert_eq!(response["error"]["code"], json!(-32800), "{response:#}");
 }

@@ -381,12 +381,16 @@ fn apply(
     keyring: Option<&Path>,
 ) -> anyhow::Result<()> {
     if !edits_only {
+        let options = crossport_driver::fix::RunOptions {
+            mirror: mirror.cloned(),
+            keyring: keyring.map(Path::to_path_buf),
+            ..Default::default()
+        };
         crossport_driver::fix::run_commands(
-            plans,
+            plans.iter().flat_map(|plan| &plan.commands),
             layout,
             Path::new(root),
-            mirror,
-            keyring,
+            &options,
             &show_progress,
         )?;
     }

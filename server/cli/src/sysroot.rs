@@ -230,8 +230,11 @@ fn fetch(args: FetchArgs, remove: bool) -> anyhow::Result<ExitCode> {
         no_base_set: args.no_base_set,
         unpack_limit: env_limit("CROSSPORT_UNPACK_LIMIT")?,
         unpack_entry_limit: env_limit("CROSSPORT_UNPACK_ENTRY_LIMIT")?,
+        project_dir: None,
     };
-    for notice in sysroot::mirror::project_config_notices(request.mirror.as_deref(), Some("")) {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for notice in sysroot::mirror::project_config_notices(request.mirror.as_deref(), Some(""), &cwd)
+    {
         eprintln!("note: {notice}");
     }
     let bar = ProgressBar::new(args.common.format);
@@ -257,10 +260,12 @@ fn sync(args: SyncArgs) -> anyhow::Result<ExitCode> {
         snapshot_mirror: args.snapshot_mirror,
         unpack_limit: env_limit("CROSSPORT_UNPACK_LIMIT")?,
         unpack_entry_limit: env_limit("CROSSPORT_UNPACK_ENTRY_LIMIT")?,
+        project_dir: None,
     };
     for notice in sysroot::mirror::project_config_notices(
         request.mirror.as_deref(),
         request.snapshot_mirror.as_deref(),
+        &std::env::current_dir().unwrap_or_default(),
     ) {
         eprintln!("note: {notice}");
     }

@@ -6,7 +6,9 @@
 //! editor never offer different fixes; the shells only render the plans.
 //! [`run_commands`] runs what the plans ask for (rustup through
 //! [`crate::process`], the sysroot fetch in process) and reports each step
-//! through one callback.
+//! through one callback; the CLI prints the events, the language server
+//! turns them into `$/progress`, and both can cancel through
+//! [`RunOptions::cancel`].
 
 use std::path::{Path, PathBuf};
 
@@ -17,11 +19,13 @@ use crossport_analysis::inspect::ServerMirror;
 use crossport_analysis::preflight::ProjectGraph;
 use crossport_formats::distro::Archive;
 use crossport_formats::distro::KnownRelease;
+use tokio_util::sync::CancellationToken;
 
 use crate::overlay::Overlay;
 use crate::process::{self, Toolchain};
 use crate::project::{Project, fix_workspace_with, read_lock};
 use crate::sysroot::{self, FetchOutcome, FetchRequest, ProgressEvent, SyncRequest, SysrootError};
+use crate::toolchain::EnvOverlay;
 
 /// Which fixes to plan.
 #[derive(Debug, Clone, Copy)]
@@ -152,8 +156,12 @@ pub type FixProgress<'a> = &'a (dyn Fn(FixEvent<'_>) + Send + Sync);
 pub enum FixError {
     #[error("could not run rustup")]
     Rustup(#[source] process::ProcessError),
-    #[error("`{0}` failed")]
-    RustupFailed(String),
+    #[error("`{command}` failed{}", colon(.last_line))]
+    RustupFailed {
+        command: String,
+        /// The last line rustup printed on stderr (its error), if any.
+        last_line: String,
+    },
     #[error("could not create {path}")]
     CreateDir {
         path: PathBuf,
@@ -176,61 +184,168 @@ pub enum FixError {
         #[source]
         source: Box<SysrootError>,
     },
+    #[error("cancelled")]
+    Cancelled,
 }
 
-/// Runs every command of `plans` in order: rustup for the project in
-/// `project_dir`, sysroot fetches into `layout`'s place (with the lock beside
-/// the config the plans write), install hints reported as [`FixEvent::ByHand`].
-/// `mirror` is the one `crossport fix --server` read from the server's apt
-/// sources (main or ports archive), when there is one; `keyring` (fix's
-/// `--keyring`) replaces the built-in archive keys for the sysroot fetch.
-pub fn run_commands(
-    plans: &[FixPlan],
+fn colon(text: &str) -> String {
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(": {text}")
+    }
+}
+
+/// How [`run_commands`] runs a plan's commands, beyond the plan itself.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The mirror `crossport fix --server` read from the server's apt
+    /// sources (main or ports archive), when there is one.
+    pub mirror: Option<ServerMirror>,
+    /// Fix's `--keyring`: replaces the built-in archive keys for the
+    /// sysroot fetch.
+    pub keyring: Option<PathBuf>,
+    /// Variables rustup runs with on top of this process's environment
+    /// (an editor's `crossport.extraEnv`); its `CROSSPORT_MIRROR` and
+    /// `CROSSPORT_PORTS_MIRROR` name the sysroot's mirror as they would for
+    /// a `crossport` run in that environment.
+    pub env: EnvOverlay,
+    /// Cancelling ends the running command: rustup's whole process group,
+    /// or the sysroot fetch at its next step (an unpack already under way
+    /// finishes into its private staging directory first, so nothing
+    /// half-built is left in place).
+    pub cancel: CancellationToken,
+}
+
+/// Runs `commands` in order (a plan's, or several plans'): rustup for the
+/// project in `project_dir`, sysroot fetches into `layout`'s place (with
+/// the lock beside the config the plans write, the mirror from the
+/// project's config), install hints reported as [`FixEvent::ByHand`].
+/// Stops at the first failure, or with [`FixError::Cancelled`].
+pub fn run_commands<'c>(
+    commands: impl IntoIterator<Item = &'c PlanCommand>,
     layout: &Layout,
     project_dir: &Path,
-    mirror: Option<&ServerMirror>,
-    keyring: Option<&Path>,
+    options: &RunOptions,
     progress: FixProgress<'_>,
 ) -> Result<(), FixError> {
-    for command in plans.iter().flat_map(|plan| &plan.commands) {
-        progress(FixEvent::Running(command));
-        match command {
-            PlanCommand::AddTarget { target } => add_target(target, project_dir, progress)?,
-            PlanCommand::FetchSysroot {
-                target,
-                release,
-                packages,
-                dir,
-            } => {
-                let mut request = fetch_request(target, release, packages, dir, layout);
-                request.keyring = keyring.map(Path::to_path_buf);
-                match mirror {
-                    Some(m) if m.archive == Archive::Ports => {
-                        request.ports_mirror = Some(m.uri.clone());
-                    }
-                    Some(m) => request.mirror = Some(m.uri.clone()),
-                    None => {}
-                }
-                // A mirror from the project's own config is a change a
-                // reviewer must see.
-                for notice in sysroot::mirror::project_config_notices(None, None) {
-                    progress(FixEvent::Output(&format!("note: {notice}")));
-                }
-                let outcome = fetch_sysroot(&request, progress)?;
-                progress(FixEvent::SysrootReady(&outcome));
-            }
-            PlanCommand::Install { hint } => progress(FixEvent::ByHand(hint)),
-        }
+    let commands: Vec<&PlanCommand> = commands.into_iter().collect();
+    if commands.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    runtime()?.block_on(async {
+        for command in commands {
+            run_command(command, layout, project_dir, options, progress).await?;
+        }
+        Ok(())
+    })
 }
 
-fn add_target(target: &str, dir: &Path, progress: FixProgress<'_>) -> Result<(), FixError> {
-    let command = Toolchain::for_dir(dir).rustup_target("add", &[target]);
-    let output = process::run_blocking(&command, |_, line| progress(FixEvent::Output(line)))
-        .map_err(FixError::Rustup)?;
+/// The runtime the blocking entry points run on: multi-threaded, since the
+/// sysroot engine unpacks with `block_in_place` and downloads in parallel.
+fn runtime() -> Result<tokio::runtime::Runtime, FixError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(FixError::Runtime)
+}
+
+async fn run_command(
+    command: &PlanCommand,
+    layout: &Layout,
+    project_dir: &Path,
+    options: &RunOptions,
+    progress: FixProgress<'_>,
+) -> Result<(), FixError> {
+    progress(FixEvent::Running(command));
+    match command {
+        PlanCommand::AddTarget { target } => {
+            add_target(target, project_dir, options, progress).await
+        }
+        PlanCommand::FetchSysroot {
+            target,
+            release,
+            packages,
+            dir,
+        } => {
+            let mut request = fetch_request(target, release, packages, dir, layout);
+            request.project_dir = Some(project_dir.to_owned());
+            with_run_options(&mut request, options);
+            // A mirror from the project's own config is a change a
+            // reviewer must see.
+            for notice in sysroot::mirror::project_config_notices(
+                request.mirror.as_deref(),
+                None,
+                project_dir,
+            ) {
+                progress(FixEvent::Output(&format!("note: {notice}")));
+            }
+            let outcome = fetch_or_sync(&request, &options.cancel, progress).await?;
+            progress(FixEvent::SysrootReady(&outcome));
+            Ok(())
+        }
+        PlanCommand::Install { hint } => {
+            progress(FixEvent::ByHand(hint));
+            Ok(())
+        }
+    }
+}
+
+/// The mirror and keyring `options` name, on top of a request: the
+/// server's mirror first, else the environment overlay's.
+fn with_run_options(request: &mut FetchRequest, options: &RunOptions) {
+    if let Some(keyring) = &options.keyring {
+        request.keyring = Some(keyring.clone());
+    }
+    let overlay = |archive: Archive| {
+        options
+            .env
+            .entries()
+            .find(|(key, _)| *key == archive.mirror_key())
+            .and_then(|(_, value)| value)
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
+    };
+    request.mirror = request.mirror.take().or_else(|| overlay(Archive::Main));
+    request.ports_mirror = request
+        .ports_mirror
+        .take()
+        .or_else(|| overlay(Archive::Ports));
+    match &options.mirror {
+        Some(m) if m.archive == Archive::Ports => request.ports_mirror = Some(m.uri.clone()),
+        Some(m) => request.mirror = Some(m.uri.clone()),
+        None => {}
+    }
+}
+
+async fn add_target(
+    target: &str,
+    dir: &Path,
+    options: &RunOptions,
+    progress: FixProgress<'_>,
+) -> Result<(), FixError> {
+    let command = Toolchain::for_dir_in(dir, &options.env).rustup_target("add", &[target]);
+    let output = process::run(&command, &options.cancel, |_, line| {
+        progress(FixEvent::Output(line))
+    })
+    .await
+    .map_err(FixError::Rustup)?;
+    if output.cancelled {
+        return Err(FixError::Cancelled);
+    }
     if !output.success() {
-        return Err(FixError::RustupFailed(command.display()));
+        let last_line = output
+            .stderr
+            .lines()
+            .map(str::trim)
+            .rfind(|line| !line.is_empty())
+            .unwrap_or_default()
+            .to_owned();
+        return Err(FixError::RustupFailed {
+            command: command.display(),
+            last_line,
+        });
     }
     Ok(())
 }
@@ -285,9 +400,22 @@ fn lock_pins(request: &FetchRequest) -> bool {
         && locked.base_set
 }
 
-/// Fetches (or, when the lock pins the request, syncs) one sysroot.
+/// Fetches (or, when the lock pins the request, syncs) one sysroot, for
+/// callers without an async runtime, with the mirror, keyring and cancel
+/// token of `options`.
 pub fn fetch_sysroot(
     request: &FetchRequest,
+    options: &RunOptions,
+    progress: FixProgress<'_>,
+) -> Result<FetchOutcome, FixError> {
+    let mut request = request.clone();
+    with_run_options(&mut request, options);
+    runtime()?.block_on(fetch_or_sync(&request, &options.cancel, progress))
+}
+
+async fn fetch_or_sync(
+    request: &FetchRequest,
+    cancel: &CancellationToken,
     progress: FixProgress<'_>,
 ) -> Result<FetchOutcome, FixError> {
     if let Some(parent) = request.dir.as_deref().and_then(Path::parent) {
@@ -296,40 +424,50 @@ pub fn fetch_sysroot(
             source,
         })?;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(FixError::Runtime)?;
     let on_sysroot = |event: ProgressEvent| progress(FixEvent::Sysroot(event));
     let target = request.target.clone();
     let release = request.release.clone();
-    if lock_pins(request) {
-        // A teammate's clone: recreate exactly what the lock pins.
-        let sync = SyncRequest {
-            target: request.target.clone(),
-            release: Some(request.release.clone()),
-            dir: request.dir.clone(),
-            lock_file: request.lock_file.clone(),
-            mirror: request.mirror.clone(),
-            ports_mirror: request.ports_mirror.clone(),
-            keyring: request.keyring.clone(),
-            ..Default::default()
-        };
-        return runtime
-            .block_on(sysroot::sync(&sync, &on_sysroot))
-            .map_err(|source| FixError::Sync {
+    let work = async {
+        if lock_pins(request) {
+            // A teammate's clone: recreate exactly what the lock pins.
+            return sysroot::sync(&sync_request(request), &on_sysroot)
+                .await
+                .map_err(|source| FixError::Sync {
+                    target,
+                    release,
+                    source: Box::new(source),
+                });
+        }
+        sysroot::fetch(request, &on_sysroot)
+            .await
+            .map_err(|source| FixError::Fetch {
                 target,
                 release,
                 source: Box::new(source),
-            });
+            })
+    };
+    // Dropping the engine's future at an await point stops its downloads;
+    // the sysroot is renamed into place only once it is whole.
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => Err(FixError::Cancelled),
+        outcome = work => outcome,
     }
-    runtime
-        .block_on(sysroot::fetch(request, &on_sysroot))
-        .map_err(|source| FixError::Fetch {
-            target,
-            release,
-            source: Box::new(source),
-        })
+}
+
+/// The sync that recreates what a pinning lock holds for `request`.
+fn sync_request(request: &FetchRequest) -> SyncRequest {
+    SyncRequest {
+        target: request.target.clone(),
+        release: Some(request.release.clone()),
+        dir: request.dir.clone(),
+        lock_file: request.lock_file.clone(),
+        mirror: request.mirror.clone(),
+        ports_mirror: request.ports_mirror.clone(),
+        keyring: request.keyring.clone(),
+        project_dir: request.project_dir.clone(),
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]

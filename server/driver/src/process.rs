@@ -12,6 +12,11 @@
 //! signals the whole group, so what the child started (rustc under cargo, ssh
 //! under `crossport deploy`) ends too. The signal is sent with `rustix`, a
 //! safe wrapper over the system call, rather than by spawning `kill`.
+//!
+//! A command line carries the environment it runs in (an editor's
+//! `crossport.extraEnv`, as an [`EnvOverlay`]): the runner sets and unsets
+//! those variables on the child itself, so no `env(1)` stands between it and
+//! the program, and the program is looked up on the overlay's `PATH`.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -20,12 +25,16 @@ use std::process::{ExitStatus, Stdio};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader, Lines};
 use tokio_util::sync::CancellationToken;
 
-/// A program, its arguments and the directory it runs in.
+use crate::toolchain::EnvOverlay;
+
+/// A program, its arguments, the directory it runs in and the variables
+/// set (or unset) for it on top of this process's environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandLine {
     pub program: PathBuf,
     pub args: Vec<String>,
     pub cwd: PathBuf,
+    pub env: EnvOverlay,
 }
 
 impl CommandLine {
@@ -34,7 +43,15 @@ impl CommandLine {
             program: program.into(),
             args: args.iter().map(|arg| (*arg).to_owned()).collect(),
             cwd: cwd.to_owned(),
+            env: EnvOverlay::new(),
         }
+    }
+
+    /// The same command, run with `env` on top of this process's
+    /// environment.
+    pub fn with_env(mut self, env: &EnvOverlay) -> Self {
+        self.env = env.clone();
+        self
     }
 
     /// The command as a user would type it (for messages, not for a shell).
@@ -90,12 +107,25 @@ pub struct Toolchain {
     pub cargo: PathBuf,
     pub rustc: PathBuf,
     pub pin: Option<ToolchainPin>,
+    /// The environment every command line built here runs in.
+    pub env: EnvOverlay,
 }
 
 impl Toolchain {
     /// The toolchain for `dir`, from this process's environment.
     pub fn for_dir(dir: &Path) -> Self {
         Toolchain::for_dir_with(dir, |name| std::env::var_os(name))
+    }
+
+    /// The toolchain for `dir` in this process's environment with `env`
+    /// on top (an editor's `crossport.extraEnv`): `CARGO`, `RUSTC` and
+    /// `RUSTUP_TOOLCHAIN` set there count, and every command line built
+    /// runs with it.
+    pub fn for_dir_in(dir: &Path, env: &EnvOverlay) -> Self {
+        Toolchain {
+            env: env.clone(),
+            ..Toolchain::for_dir_with(dir, |name| env.var_os(name))
+        }
     }
 
     /// The toolchain for `dir`, reading variables through `env` (tests give
@@ -114,24 +144,25 @@ impl Toolchain {
             cargo: program_from(env("CARGO"), "cargo"),
             rustc: program_from(env("RUSTC"), "rustc"),
             pin,
+            env: EnvOverlay::new(),
         }
     }
 
     /// `cargo <args>`, run in the project directory.
     pub fn cargo(&self, args: &[&str]) -> CommandLine {
-        CommandLine::new(&self.cargo, args, &self.dir)
+        CommandLine::new(&self.cargo, args, &self.dir).with_env(&self.env)
     }
 
     /// `rustc <args>`, run in the project directory (so rustup's proxy
     /// reads the project's `rust-toolchain.toml`).
     pub fn rustc(&self, args: &[&str]) -> CommandLine {
-        CommandLine::new(&self.rustc, args, &self.dir)
+        CommandLine::new(&self.rustc, args, &self.dir).with_env(&self.env)
     }
 
     /// `rustup target <verb> [--toolchain <pin>] <args>`: the pinned
     /// toolchain is named, so the target lands where the project builds.
     pub fn rustup_target(&self, verb: &str, args: &[&str]) -> CommandLine {
-        let mut line = CommandLine::new("rustup", &["target", verb], &self.dir);
+        let mut line = CommandLine::new("rustup", &["target", verb], &self.dir).with_env(&self.env);
         if let Some(pin) = &self.pin {
             line.args
                 .extend(["--toolchain".to_owned(), pin.name.clone()]);
@@ -280,6 +311,12 @@ pub fn run_blocking(
 
 fn spawn(command: &CommandLine) -> std::io::Result<tokio::process::Child> {
     let mut builder = tokio::process::Command::new(&command.program);
+    for (name, value) in command.env.entries() {
+        match value {
+            Some(value) => builder.env(name, value),
+            None => builder.env_remove(name),
+        };
+    }
     builder
         .args(&command.args)
         .current_dir(&command.cwd)

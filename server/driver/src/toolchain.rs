@@ -73,7 +73,8 @@ impl EnvOverlay {
         value.filter(|v| !v.is_empty())
     }
 
-    fn var_os(&self, name: &str) -> Option<OsString> {
+    /// [`EnvOverlay::var`] without the empty-is-unset rule or UTF-8.
+    pub(crate) fn var_os(&self, name: &str) -> Option<OsString> {
         match self.vars.get(name) {
             Some(value) => value.as_ref().map(OsString::from),
             None => std::env::var_os(name),

@@ -49,25 +49,29 @@ pub fn check_replaceable(dir: &Path) -> Result<(), SysrootError> {
 /// Downloads what is missing from the cache (verified), then unpacks every
 /// package into a temp dir beside `dir` and renames it into place.
 /// Returns the bytes downloaded.
-#[allow(clippy::too_many_arguments)]
+/// A package named in `sources` comes from that mirror (sync's snapshot
+/// mirror), every other from the context's.
 pub(super) async fn build_sysroot(
-    http: &Http,
-    plan: &Plan,
-    mirror: &Mirror,
+    cx: &FetchContext<'_>,
     sources: &BTreeMap<String, Mirror>,
     locked: &LockedSysroot,
     dir: &Path,
-    request: &FetchRequest,
-    progress: Progress<'_>,
     timings: &mut Timings,
 ) -> Result<u64, SysrootError> {
+    let FetchContext {
+        http,
+        plan,
+        progress,
+        ..
+    } = cx;
+    let progress = *progress;
     let phase = Instant::now();
     let missing: Vec<&LockedPackage> = locked
         .packages
         .iter()
         .filter(|p| !plan.cache.deb_path(&p.sha256).is_file())
         .collect();
-    if request.offline && !missing.is_empty() {
+    if cx.offline && !missing.is_empty() {
         let names: Vec<&str> = missing.iter().map(|p| p.name.as_str()).collect();
         return Err(SysrootError::NotCached {
             what: format!("packages {}", names.join(", ")),
@@ -83,7 +87,7 @@ pub(super) async fn build_sysroot(
     let jobs = missing
         .iter()
         .map(|package| {
-            let mirror = sources.get(&package.name).unwrap_or(mirror);
+            let mirror = sources.get(&package.name).unwrap_or(&cx.mirror);
             download_deb(http, plan, mirror, package, &counter, progress)
         })
         .collect();
@@ -97,13 +101,7 @@ pub(super) async fn build_sysroot(
     // Unpacking is blocking work (threads and file IO); on a multi-threaded
     // runtime (the language server's) let tokio move other tasks off this
     // worker meanwhile.
-    let limits = Limits {
-        bytes: request.unpack_limit.unwrap_or(DEFAULT_UNPACK_LIMIT),
-        entries: request
-            .unpack_entry_limit
-            .unwrap_or(DEFAULT_UNPACK_ENTRY_LIMIT),
-    };
-    let unpack = || assemble(plan, locked, dir, limits, progress);
+    let unpack = || assemble(plan, locked, dir, cx.limits, progress);
     let multi_thread = tokio::runtime::Handle::try_current()
         .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
     if multi_thread {
@@ -139,6 +137,16 @@ pub(super) async fn download_deb(
 pub(super) struct Limits {
     pub(super) bytes: u64,
     pub(super) entries: u64,
+}
+
+impl Limits {
+    /// A request's caps, the defaults where it sets none.
+    pub(super) fn of(bytes: Option<u64>, entries: Option<u64>) -> Self {
+        Limits {
+            bytes: bytes.unwrap_or(DEFAULT_UNPACK_LIMIT),
+            entries: entries.unwrap_or(DEFAULT_UNPACK_ENTRY_LIMIT),
+        }
+    }
 }
 
 pub(super) fn assemble(

@@ -51,27 +51,20 @@ pub async fn find_library_packages(
         request.cache_dir.as_deref(),
         None,
     )?;
-    let mirror = mirror::choose_archive_mirror(
-        request.mirror.as_deref(),
-        request.ports_mirror.as_deref(),
-        plan.known,
-        plan.arch.name,
-    )?;
-    let keyring = load_keyring(request.keyring.as_deref(), plan.known)?;
-    let http = Http::new()?;
-    let counter = ByteCounter::default();
-    let _cache_lock = lock_cache(&plan.cache).await?;
-    let suites = suites::fetch_suites(
-        &http,
-        &plan,
-        &mirror,
-        &keyring,
-        request.offline,
-        &counter,
-        None,
-    )
-    .await?;
-    let entries = contents_entries(&plan, &suites);
+    let options = ContextOptions {
+        dir: project_dir(None),
+        mirror: request.mirror.as_deref(),
+        ports_mirror: request.ports_mirror.as_deref(),
+        keyring: request.keyring.as_deref(),
+        offline: request.offline,
+        limits: Limits::of(None, None),
+    };
+    let progress = |_: ProgressEvent| {};
+    let cx = FetchContext::new(plan, options, &progress)?;
+    let _cache_lock = lock_cache(&cx.plan.cache).await?;
+    let suites = suites::fetch_suites(&cx, &cx.mirror, None).await?;
+    let (plan, mirror, http, counter) = (&cx.plan, &cx.mirror, &cx.http, &cx.counter);
+    let entries = contents_entries(plan, &suites);
     if entries.is_empty() {
         return Err(SysrootError::Release {
             url: suites[0].release.url.clone(),
@@ -82,8 +75,7 @@ pub async fn find_library_packages(
     let mut urls = Vec::new();
     for (suite, entry) in &entries {
         let url = format!("{}/dists/{suite}/{}", mirror.uri, entry.path);
-        let bytes =
-            fetch_contents_index(&http, &plan, &url, entry, request.offline, &counter).await?;
+        let bytes = fetch_contents_index(http, plan, &url, entry, request.offline, counter).await?;
         let reader = crossport_formats::deb::decompressor(
             crossport_formats::deb::Compression::Gzip,
             bytes.as_slice(),

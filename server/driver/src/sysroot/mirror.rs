@@ -58,15 +58,18 @@ fn vendor_of(release: &str) -> crossport_formats::distro::Vendor {
 /// (arm64, armhf, riscv64, ppc64el, s390x) `--ports-mirror`, else
 /// `$CROSSPORT_PORTS_MIRROR`, else `[env] CROSSPORT_PORTS_MIRROR` in the
 /// cargo config, else an `…-ports` source in the host's apt sources.
+/// The cargo config and the remembered mirrors are those of the project
+/// holding `dir`.
 pub fn choose_archive_mirror(
     explicit: Option<&str>,
     explicit_ports: Option<&str>,
     release: &KnownRelease,
     arch: &str,
+    dir: &Path,
 ) -> Result<Mirror, MirrorError> {
     let archive = release.archive_for(arch);
     if archive == Archive::Main {
-        return choose_mirror(explicit, release.codename);
+        return choose_mirror(explicit, release.codename, dir);
     }
     if let Some(uri) = explicit_ports {
         return checked(uri, archive.mirror_flag());
@@ -75,11 +78,10 @@ pub fn choose_archive_mirror(
     if let Some(uri) = std::env::var(key).ok().filter(|u| !u.is_empty()) {
         return checked(&uri, key);
     }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    if let Some(mirror) = from_cargo_config_key(&cwd, key) {
+    if let Some(mirror) = from_cargo_config_key(dir, key) {
         return mirror;
     }
-    if let Some(mirror) = super::remembered::recall(&cwd, release.codename, archive) {
+    if let Some(mirror) = super::remembered::recall(dir, release.codename, archive) {
         return Ok(mirror);
     }
     let apt_dir = host_apt_dir();
@@ -112,8 +114,14 @@ fn ports_mirror_for_release(sources: &[AptSource], codename: &str) -> Option<Mir
     })
 }
 
-/// Picks the mirror for `release`.
-pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, MirrorError> {
+/// Picks the mirror for `release`: `--mirror`, else `$CROSSPORT_MIRROR`,
+/// else the cargo config or remembered mirror of the project holding `dir`,
+/// else the host's apt sources.
+pub fn choose_mirror(
+    explicit: Option<&str>,
+    release: &str,
+    dir: &Path,
+) -> Result<Mirror, MirrorError> {
     if let Some(uri) = explicit {
         return checked(uri, "--mirror");
     }
@@ -123,11 +131,10 @@ pub fn choose_mirror(explicit: Option<&str>, release: &str) -> Result<Mirror, Mi
     {
         return checked(&uri, "CROSSPORT_MIRROR");
     }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    if let Some(mirror) = from_cargo_config(&cwd) {
+    if let Some(mirror) = from_cargo_config(dir) {
         return mirror;
     }
-    if let Some(mirror) = super::remembered::recall(&cwd, release, Archive::Main) {
+    if let Some(mirror) = super::remembered::recall(dir, release, Archive::Main) {
         return Ok(mirror);
     }
     from_apt_sources(&host_apt_dir(), release)
@@ -146,8 +153,12 @@ pub fn host_apt_dir() -> std::path::PathBuf {
 
 /// The second source `sync` uses for locked versions the mirror dropped:
 /// `--snapshot-mirror`, else `$CROSSPORT_SNAPSHOT_MIRROR`, else `[env]
-/// CROSSPORT_SNAPSHOT_MIRROR` in the cargo config; none by default.
-pub fn choose_snapshot_mirror(explicit: Option<&str>) -> Result<Option<Mirror>, MirrorError> {
+/// CROSSPORT_SNAPSHOT_MIRROR` in the cargo config read in `dir`; none by
+/// default.
+pub fn choose_snapshot_mirror(
+    explicit: Option<&str>,
+    dir: &Path,
+) -> Result<Option<Mirror>, MirrorError> {
     if let Some(uri) = explicit {
         return checked(uri, "--snapshot-mirror").map(Some);
     }
@@ -157,15 +168,18 @@ pub fn choose_snapshot_mirror(explicit: Option<&str>) -> Result<Option<Mirror>, 
     {
         return checked(&uri, "CROSSPORT_SNAPSHOT_MIRROR").map(Some);
     }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    from_cargo_config_key(&cwd, "CROSSPORT_SNAPSHOT_MIRROR").transpose()
+    from_cargo_config_key(dir, "CROSSPORT_SNAPSHOT_MIRROR").transpose()
 }
 
 /// When the mirror (or snapshot mirror) would come from the project's own
 /// cargo config, a line saying so: a pull request can change that file, so
-/// the source of the packages is a change a reviewer must see.
-pub fn project_config_notices(mirror: Option<&str>, snapshot: Option<&str>) -> Vec<String> {
-    let cwd = std::env::current_dir().unwrap_or_default();
+/// the source of the packages is a change a reviewer must see. The config
+/// is the one cargo reads in `dir`.
+pub fn project_config_notices(
+    mirror: Option<&str>,
+    snapshot: Option<&str>,
+    dir: &Path,
+) -> Vec<String> {
     let mut notices = Vec::new();
     for (explicit, var, what) in [
         (mirror, "CROSSPORT_MIRROR", "mirror"),
@@ -174,7 +188,7 @@ pub fn project_config_notices(mirror: Option<&str>, snapshot: Option<&str>) -> V
         if explicit.is_some() || std::env::var_os(var).is_some_and(|v| !v.is_empty()) {
             continue;
         }
-        if let Some(Ok(found)) = from_cargo_config_key(&cwd, var) {
+        if let Some(Ok(found)) = from_cargo_config_key(dir, var) {
             notices.push(format!(
                 "using {what} {} from {}: a change a reviewer must see (the packages come from it)",
                 found.uri, found.origin

@@ -21,6 +21,8 @@ mod assemble;
 mod index;
 mod release;
 mod request;
+#[cfg(test)]
+mod test_deb;
 mod verify;
 
 use std::collections::BTreeMap;
@@ -46,6 +48,7 @@ pub use lock::{LOCK_FILE_NAME, MANIFEST_PATH};
 use assemble::*;
 use index::*;
 use release::*;
+use request::*;
 
 pub use assemble::check_replaceable;
 pub use request::{
@@ -189,40 +192,62 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SysrootError + '_ {
     }
 }
 
-/// Everything derived from a request before any network access.
-struct Plan {
-    target: String,
-    release: String,
-    /// The releases table's row for `release`.
-    known: &'static KnownRelease,
-    arch: DebianArch,
-    cache: Cache,
-    lock_path: PathBuf,
+/// The one context of a fetch or sync once its mirror and keyring are
+/// chosen: what every network and unpack step of it shares. A snapshot
+/// mirror (sync's second source) is the only thing passed beside it.
+struct FetchContext<'a> {
+    plan: Plan,
+    http: Http,
+    /// The release's archive mirror.
+    mirror: Mirror,
+    keyring: Keyring,
+    /// Only the cache; no network.
+    offline: bool,
+    limits: Limits,
+    /// Bytes of Release files and indexes downloaded (the `.deb`s are
+    /// counted by the download phase itself, for its progress).
+    counter: ByteCounter,
+    progress: Progress<'a>,
 }
 
-fn plan(
-    target: &str,
-    release: &str,
-    cache_dir: Option<&Path>,
-    lock: Option<&Path>,
-) -> Result<Plan, SysrootError> {
-    let arch = debian_arch_for_triple(target)
-        .ok_or_else(|| SysrootError::UnknownTarget(target.to_owned()))?;
-    let known =
-        known_release(release).ok_or_else(|| SysrootError::UnknownRelease(release.to_owned()))?;
-    let release = known.codename.to_owned();
-    let cache_root = match cache_dir {
-        Some(dir) => dir.to_owned(),
-        None => Cache::default_root().ok_or(SysrootError::NoCacheDir)?,
-    };
-    Ok(Plan {
-        target: target.to_owned(),
-        release,
-        known,
-        arch,
-        cache: Cache::new(cache_root),
-        lock_path: lock.map_or_else(default_lock_path, Path::to_owned),
-    })
+impl<'a> FetchContext<'a> {
+    /// Chooses the mirror (`mirror`, `ports_mirror`, else config, env and
+    /// the host's apt sources) and loads the keyring for `plan`'s release.
+    fn new(
+        plan: Plan,
+        options: ContextOptions<'_>,
+        progress: Progress<'a>,
+    ) -> Result<Self, SysrootError> {
+        let mirror = mirror::choose_archive_mirror(
+            options.mirror,
+            options.ports_mirror,
+            plan.known,
+            plan.arch.name,
+            &options.dir,
+        )?;
+        let keyring = load_keyring(options.keyring, plan.known)?;
+        Ok(FetchContext {
+            plan,
+            http: Http::new()?,
+            mirror,
+            keyring,
+            offline: options.offline,
+            limits: options.limits,
+            counter: ByteCounter::default(),
+            progress,
+        })
+    }
+}
+
+/// What a fetch or a sync request says about its context.
+struct ContextOptions<'r> {
+    /// Whose cargo config and remembered mirrors count.
+    dir: PathBuf,
+    mirror: Option<&'r str>,
+    ports_mirror: Option<&'r str>,
+    keyring: Option<&'r Path>,
+    offline: bool,
+    limits: Limits,
 }
 
 /// `crossport-sysroot.lock` in the nearest directory (from the current
@@ -232,6 +257,14 @@ pub fn default_lock_path() -> PathBuf {
     let manifest = crate::cargo::nearest_manifest(&cwd);
     let root = manifest.as_deref().and_then(Path::parent).unwrap_or(&cwd);
     root.join(LOCK_FILE_NAME)
+}
+
+/// A request's project directory, else the current one.
+fn project_dir(dir: Option<&Path>) -> PathBuf {
+    dir.map_or_else(
+        || std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        Path::to_owned,
+    )
 }
 
 /// The default directory of a locked sysroot.
@@ -300,61 +333,43 @@ pub async fn fetch(
             .dir
             .clone()
             .unwrap_or_else(|| default_sysroot_dir(&plan.cache, locked));
-        if Manifest::read(&dir).is_some_and(|m| m.matches(locked)) {
-            return Ok(outcome(
-                &plan,
-                locked,
-                dir,
-                0,
-                true,
-                Timings {
-                    total_ms: millis(started),
-                    ..Timings::default()
-                },
-            ));
+        if let Some(done) = already_in_place(&plan, locked, &dir, started) {
+            return Ok(done);
         }
     }
     if let Some(dir) = &request.dir {
         check_replaceable(dir)?;
     }
-    let mirror = mirror::choose_archive_mirror(
-        request.mirror.as_deref(),
-        request.ports_mirror.as_deref(),
-        plan.known,
-        plan.arch.name,
-    )?;
-    let keyring = load_keyring(request.keyring.as_deref(), plan.known)?;
-    let http = Http::new()?;
-    let mut timings = Timings::default();
-    let counter = ByteCounter::default();
-    let _cache_lock = lock_cache(&plan.cache).await?;
-
-    progress(ProgressEvent::Phase("release"));
-    let phase = Instant::now();
     let floor = lock_file
         .find(&plan.target, Some(&plan.release))
         .and_then(LockedSysroot::release_date_floor);
-    let suites = suites::fetch_suites(
-        &http,
-        &plan,
-        &mirror,
-        &keyring,
-        request.offline,
-        &counter,
-        floor,
-    )
-    .await?;
+    let options = ContextOptions {
+        dir: project_dir(request.project_dir.as_deref()),
+        mirror: request.mirror.as_deref(),
+        ports_mirror: request.ports_mirror.as_deref(),
+        keyring: request.keyring.as_deref(),
+        offline: request.offline,
+        limits: Limits::of(request.unpack_limit, request.unpack_entry_limit),
+    };
+    let cx = FetchContext::new(plan, options, progress)?;
+    let mut timings = Timings::default();
+    let _cache_lock = lock_cache(&cx.plan.cache).await?;
+
+    progress(ProgressEvent::Phase("release"));
+    let phase = Instant::now();
+    let suites = suites::fetch_suites(&cx, &cx.mirror, floor).await?;
     let release = &suites[0].release;
     timings.release_ms = millis(phase);
 
     progress(ProgressEvent::Phase("index"));
     let phase = Instant::now();
-    let entries = suites::index_entries(&plan, &suites)?;
+    let entries = suites::index_entries(&cx.plan, &suites)?;
     let index_key = suites::combined_index_sha(&entries);
     let base_set = !request.no_base_set;
-    let resolution_path = plan
+    let resolution_path = cx
+        .plan
         .cache
-        .resolution_path(&resolution_key(&index_key, &plan, &requested, base_set));
+        .resolution_path(&resolution_key(&index_key, &cx.plan, &requested, base_set));
     // The closure depends only on the (hash-named) index and the request,
     // so a cached closure saves decompressing and parsing the index.
     let cached_resolution = read_cached(&resolution_path)
@@ -366,26 +381,13 @@ pub async fn fetch(
         }
         None => {
             let mut indexes = Vec::with_capacity(entries.len());
-            for (suite, entry, compression) in &entries {
-                indexes.push(
-                    fetch_packages_index(
-                        &http,
-                        &plan,
-                        suite,
-                        &mirror,
-                        entry,
-                        *compression,
-                        suites::by_hash(&suites, suite),
-                        request.offline,
-                        &counter,
-                    )
-                    .await?,
-                );
+            for entry in &entries {
+                indexes.push(fetch_packages_index(&cx, &cx.mirror, entry).await?);
             }
             timings.index_ms = millis(phase);
             progress(ProgressEvent::Phase("resolve"));
             let phase = Instant::now();
-            let packages = resolve_packages(&indexes, &plan, &requested, base_set)?;
+            let packages = resolve_packages(&indexes, &cx.plan, &requested, base_set)?;
             if let Ok(json) = serde_json::to_vec(&packages) {
                 // A cache write failure only costs time next run.
                 let _ = cache::write_atomically(&resolution_path, &json);
@@ -394,45 +396,34 @@ pub async fn fetch(
             packages
         }
     };
-    let index_sha = index_key;
     let locked = LockedSysroot {
-        target: plan.target.clone(),
-        release: plan.release.clone(),
-        arch: plan.arch.name.to_owned(),
+        target: cx.plan.target.clone(),
+        release: cx.plan.release.clone(),
+        arch: cx.plan.arch.name.to_owned(),
         requested,
-        base_set: !request.no_base_set,
+        base_set,
         release_date: release.date_text.clone(),
-        packages_index_sha256: index_sha,
+        packages_index_sha256: index_key,
         packages,
     };
 
     let dir = request
         .dir
         .clone()
-        .unwrap_or_else(|| default_sysroot_dir(&plan.cache, &locked));
-    let bytes = build_sysroot(
-        &http,
-        &plan,
-        &mirror,
-        &BTreeMap::new(),
-        &locked,
-        &dir,
-        request,
-        progress,
-        &mut timings,
-    )
-    .await?;
-    LockFile::update(&plan.lock_path, |lock| lock.upsert(locked.clone()))?;
+        .unwrap_or_else(|| default_sysroot_dir(&cx.plan.cache, &locked));
+    let bytes = build_sysroot(&cx, &BTreeMap::new(), &locked, &dir, &mut timings).await?;
+    LockFile::update(&cx.plan.lock_path, |lock| lock.upsert(locked.clone()))?;
     timings.total_ms = millis(started);
     Ok(outcome(
-        &plan,
+        &cx.plan,
         &locked,
         dir,
-        bytes + counter.get(),
+        bytes + cx.counter.get(),
         false,
         timings,
     ))
 }
+
 /// Recreates a sysroot exactly from the lock file. The lock only says
 /// which packages: each locked entry must also be in a Packages index that
 /// a signed Release (checked with the same keyring rules as fetch) lists,
@@ -453,63 +444,38 @@ pub async fn sync(
         .dir
         .clone()
         .unwrap_or_else(|| default_sysroot_dir(&plan.cache, &locked));
-    if Manifest::read(&dir).is_some_and(|m| m.matches(&locked)) {
-        return Ok(outcome(
-            &plan,
-            &locked,
-            dir,
-            0,
-            true,
-            Timings {
-                total_ms: millis(started),
-                ..Timings::default()
-            },
-        ));
+    if let Some(done) = already_in_place(&plan, &locked, &dir, started) {
+        return Ok(done);
     }
     check_replaceable(&dir)?;
-    let mirror = mirror::choose_archive_mirror(
-        request.mirror.as_deref(),
-        request.ports_mirror.as_deref(),
-        plan.known,
-        plan.arch.name,
+    let options = ContextOptions {
+        dir: project_dir(request.project_dir.as_deref()),
+        mirror: request.mirror.as_deref(),
+        ports_mirror: request.ports_mirror.as_deref(),
+        keyring: request.keyring.as_deref(),
+        offline: request.offline,
+        limits: Limits::of(request.unpack_limit, request.unpack_entry_limit),
+    };
+    let cx = FetchContext::new(plan, options, progress)?;
+    let snapshot = mirror::choose_snapshot_mirror(
+        request.snapshot_mirror.as_deref(),
+        &project_dir(request.project_dir.as_deref()),
     )?;
-    let snapshot = mirror::choose_snapshot_mirror(request.snapshot_mirror.as_deref())?;
-    let keyring = load_keyring(request.keyring.as_deref(), plan.known)?;
-    let http = Http::new()?;
-    let counter = ByteCounter::default();
     let mut timings = Timings::default();
-    let _cache_lock = lock_cache(&plan.cache).await?;
+    let _cache_lock = lock_cache(&cx.plan.cache).await?;
     progress(ProgressEvent::Phase("release"));
     let phase = Instant::now();
-    let verified = suites::fetch_suites(
-        &http,
-        &plan,
-        &mirror,
-        &keyring,
-        request.offline,
-        &counter,
-        locked.release_date_floor(),
-    )
-    .await?;
+    let verified = suites::fetch_suites(&cx, &cx.mirror, locked.release_date_floor()).await?;
     timings.release_ms = millis(phase);
     progress(ProgressEvent::Phase("index"));
     let phase = Instant::now();
     let mut sources = BTreeMap::new();
-    let gone = check_against_index(
-        &http,
-        &plan,
-        &mirror,
-        &verified,
-        &locked.packages,
-        request.offline,
-        &counter,
-    )
-    .await?;
+    let gone = check_against_index(&cx, &cx.mirror, &verified, &locked.packages).await?;
     if !gone.is_empty() {
         let Some(snapshot) = &snapshot else {
             return Err(SysrootError::NoLongerOnMirror {
-                mirror: mirror.uri.clone(),
-                release: plan.release.clone(),
+                mirror: cx.mirror.uri.clone(),
+                release: cx.plan.release.clone(),
                 packages: describe(&gone),
                 hint: "pass --snapshot-mirror URL (or set CROSSPORT_SNAPSHOT_MIRROR) to a \
                        snapshot archive of that date, or move to the current versions with \
@@ -518,30 +484,15 @@ pub async fn sync(
         };
         // The snapshot's own signed Release authorises what it serves; the
         // lock's date is no floor for it (it is older by design).
-        let old = suites::fetch_suites(
-            &http,
-            &plan,
-            snapshot,
-            &keyring,
-            request.offline,
-            &counter,
-            None,
-        )
-        .await?;
-        let still_gone = check_against_index(
-            &http,
-            &plan,
-            snapshot,
-            &old,
-            &gone,
-            request.offline,
-            &counter,
-        )
-        .await?;
+        let old = suites::fetch_suites(&cx, snapshot, None).await?;
+        let still_gone = check_against_index(&cx, snapshot, &old, &gone).await?;
         if !still_gone.is_empty() {
             return Err(SysrootError::NoLongerOnMirror {
-                mirror: format!("{} nor on the snapshot mirror {}", mirror.uri, snapshot.uri),
-                release: plan.release.clone(),
+                mirror: format!(
+                    "{} nor on the snapshot mirror {}",
+                    cx.mirror.uri, snapshot.uri
+                ),
+                release: cx.plan.release.clone(),
                 packages: describe(&still_gone),
                 hint: "point --snapshot-mirror at a snapshot from the lock's release_date, \
                        or move to the current versions with `crossport sysroot fetch --update`",
@@ -552,30 +503,13 @@ pub async fn sync(
         }
     }
     timings.index_ms = millis(phase);
-    let fetch_like = FetchRequest {
-        offline: request.offline,
-        unpack_limit: request.unpack_limit,
-        unpack_entry_limit: request.unpack_entry_limit,
-        ..FetchRequest::default()
-    };
-    let bytes = build_sysroot(
-        &http,
-        &plan,
-        &mirror,
-        &sources,
-        &locked,
-        &dir,
-        &fetch_like,
-        progress,
-        &mut timings,
-    )
-    .await?;
+    let bytes = build_sysroot(&cx, &sources, &locked, &dir, &mut timings).await?;
     timings.total_ms = millis(started);
     Ok(outcome(
-        &plan,
+        &cx.plan,
         &locked,
         dir,
-        bytes + counter.get(),
+        bytes + cx.counter.get(),
         false,
         timings,
     ))
@@ -594,20 +528,17 @@ fn describe(packages: &[LockedPackage]) -> String {
 /// has must match its file, size and SHA256 exactly (else the lock was
 /// edited: refused); the entries the index does not have are returned.
 async fn check_against_index(
-    http: &Http,
-    plan: &Plan,
+    cx: &FetchContext<'_>,
     mirror: &Mirror,
     suites: &[suites::Suite],
     packages: &[LockedPackage],
-    offline: bool,
-    counter: &ByteCounter,
 ) -> Result<Vec<LockedPackage>, SysrootError> {
-    let entries = suites::index_entries(plan, suites)?;
+    let entries = suites::index_entries(&cx.plan, suites)?;
     // A check already passed against these (hash-named, signed) indexes is
     // remembered, so a warm sync does not parse them again.
     let mut key_text = "v2\n".to_owned();
-    for (suite, entry, _) in &entries {
-        key_text.push_str(&format!("{suite} {}\n", entry.sha256));
+    for entry in &entries {
+        key_text.push_str(&format!("{} {}\n", entry.suite, entry.file.sha256));
     }
     for package in packages {
         key_text.push_str(&format!(
@@ -620,7 +551,8 @@ async fn check_against_index(
             package.sha256
         ));
     }
-    let memo = plan
+    let memo = cx
+        .plan
         .cache
         .root
         .join("verified")
@@ -629,23 +561,9 @@ async fn check_against_index(
         return Ok(Vec::new());
     }
     let mut indexes = Vec::with_capacity(entries.len());
-    for (suite, entry, compression) in &entries {
-        let index = fetch_packages_index(
-            http,
-            plan,
-            suite,
-            mirror,
-            entry,
-            *compression,
-            suites::by_hash(suites, suite),
-            offline,
-            counter,
-        )
-        .await?;
-        indexes.push((
-            format!("{}/dists/{suite}/{}", mirror.uri, entry.path),
-            index,
-        ));
+    for entry in &entries {
+        let index = fetch_packages_index(cx, mirror, entry).await?;
+        indexes.push((entry.url(mirror), index));
     }
     let mut gone = Vec::new();
     for package in packages {
@@ -730,6 +648,23 @@ fn locked_entry(
     Ok((plan, locked))
 }
 
+/// The outcome of a request whose sysroot at `dir` already holds what
+/// `locked` pins (its manifest says so): nothing to download or unpack.
+fn already_in_place(
+    plan: &Plan,
+    locked: &LockedSysroot,
+    dir: &Path,
+    started: Instant,
+) -> Option<FetchOutcome> {
+    let timings = Timings {
+        total_ms: millis(started),
+        ..Timings::default()
+    };
+    Manifest::read(dir)
+        .is_some_and(|m| m.matches(locked))
+        .then(|| outcome(plan, locked, dir.to_owned(), 0, true, timings))
+}
+
 fn outcome(
     plan: &Plan,
     locked: &LockedSysroot,
@@ -749,55 +684,4 @@ fn outcome(
         up_to_date,
         timings,
     }
-}
-
-/// What a fetch resolves. A sysroot only grows: the packages asked for are
-/// added to what the lock already requests for this target and release
-/// (or, with no lock entry, to what the `--dir` sysroot's manifest holds),
-/// unless the request replaces the set or removes packages from it.
-fn grown_roots(
-    request: &FetchRequest,
-    locked: Option<&LockedSysroot>,
-    plan: &Plan,
-) -> Result<Vec<String>, SysrootError> {
-    let asked = requested_roots(request);
-    let mut roots: Vec<String> = if request.replace {
-        Vec::new()
-    } else if let Some(locked) = locked {
-        locked.requested.clone()
-    } else {
-        request
-            .dir
-            .as_deref()
-            .and_then(Manifest::read)
-            .filter(|m| m.target == plan.target && m.release == plan.release)
-            .map(|m| m.packages.into_iter().map(|p| p.name).collect())
-            .unwrap_or_default()
-    };
-    for name in &request.remove {
-        let name = name.trim();
-        let before = roots.len();
-        roots.retain(|root| root != name);
-        if roots.len() == before {
-            return Err(SysrootError::NotRequested {
-                package: name.to_owned(),
-                requested: roots.join(", "),
-            });
-        }
-    }
-    roots.extend(asked);
-    roots.sort();
-    roots.dedup();
-    Ok(roots)
-}
-
-fn requested_roots(request: &FetchRequest) -> Vec<String> {
-    let mut roots: Vec<String> = request
-        .packages
-        .iter()
-        .map(|p| p.trim().to_owned())
-        .collect();
-    roots.sort();
-    roots.dedup();
-    roots
 }

@@ -36,18 +36,24 @@ pub(super) struct VerifiedRelease {
     pub(super) url: String,
 }
 
-// The one context struct for these values is #11's sysroot split, not done yet.
-#[allow(clippy::too_many_arguments)]
+/// Fetches `suite`'s signed Release from `mirror` (or, offline, the
+/// cache), verifies it with the context's keyring and apt's policy, and
+/// refuses one older than `lock_floor` or the newest this cache has seen.
 pub(super) async fn fetch_release(
-    http: &Http,
-    plan: &Plan,
+    cx: &FetchContext<'_>,
     suite: &str,
     mirror: &Mirror,
-    keyring: &Keyring,
-    offline: bool,
-    counter: &ByteCounter,
     lock_floor: Option<i64>,
 ) -> Result<VerifiedRelease, SysrootError> {
+    let FetchContext {
+        http,
+        plan,
+        keyring,
+        offline,
+        counter,
+        ..
+    } = cx;
+    let offline = *offline;
     let base = format!("{}/dists/{suite}", mirror.uri);
     let saved = plan.cache.release_dir(&mirror.uri, suite);
     let on_bytes = |n| {
@@ -209,4 +215,133 @@ pub(super) fn field_text(text: &str, name: &str) -> Option<String> {
 
 pub(super) fn read_cached(path: &Path) -> Option<Vec<u8>> {
     std::fs::read(path).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHA: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    /// 2023-06-10 08:00:00 UTC.
+    const DATE: u64 = 1_686_384_000;
+
+    fn text(codename: &str, extra: &str) -> String {
+        format!(
+            "Origin: Debian\nSuite: stable\nCodename: {codename}\n\
+             Date: Sat, 10 Jun 2023 08:00:00 UTC\n{extra}\
+             Architectures: arm64\nComponents: main\nSHA256:\n \
+             {SHA} 0 main/binary-arm64/Packages\n"
+        )
+    }
+
+    fn checked(text: &str, now: u64) -> Result<(), SysrootError> {
+        let release = Release::parse(text).expect("parse");
+        check_release(&release, "bookworm", "http://m/InRelease", text, now)
+    }
+
+    #[test]
+    fn a_current_release_of_the_asked_suite_passes() {
+        assert!(checked(&text("bookworm", ""), DATE + 60).is_ok());
+    }
+
+    #[test]
+    fn an_expired_release_names_its_valid_until_as_written() {
+        let text = text("bookworm", "Valid-Until: Sat, 17 Jun 2023 08:00:00 UTC\n");
+        let err = checked(&text, DATE + 8 * 86_400).expect_err("expired");
+        assert!(
+            matches!(&err, SysrootError::Expired { url, valid_until }
+                if url == "http://m/InRelease" && valid_until == "Sat, 17 Jun 2023 08:00:00 UTC"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_release_from_the_future_points_at_the_clock() {
+        let err = checked(&text("bookworm", ""), DATE - 11 * 86_400).expect_err("future");
+        let message = err.to_string();
+        assert!(
+            message.contains("Sat, 10 Jun 2023 08:00:00 UTC"),
+            "{message}"
+        );
+        assert!(message.contains("check the system clock"), "{message}");
+    }
+
+    #[test]
+    fn another_suites_release_is_refused_by_name() {
+        let err = checked(&text("trixie", ""), DATE + 60).expect_err("wrong suite");
+        assert!(
+            matches!(&err, SysrootError::Release { message, .. } if message.contains("not bookworm")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_field_is_read_as_written_from_the_first_paragraph() {
+        let text = text("bookworm", "");
+        assert_eq!(
+            field_text(&text, "Date").as_deref(),
+            Some("Sat, 10 Jun 2023 08:00:00 UTC")
+        );
+        assert_eq!(field_text(&text, "Valid-Until"), None);
+        assert_eq!(field_text("", "Date"), None);
+    }
+
+    #[test]
+    fn a_keyring_file_that_is_missing_or_no_key_is_a_clear_error() {
+        let release = known_release("bookworm").expect("bookworm");
+        assert!(load_keyring(None, release).is_ok(), "the shipped keys load");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("missing.gpg");
+        let err = load_keyring(Some(&missing), release).expect_err("missing");
+        assert!(
+            matches!(&err, SysrootError::KeyringFile { path, .. } if *path == missing),
+            "{err}"
+        );
+        let junk = dir.path().join("junk.gpg");
+        std::fs::write(&junk, b"not a key").expect("write");
+        let err = load_keyring(Some(&junk), release).expect_err("junk");
+        assert!(
+            matches!(&err, SysrootError::Signature { url, .. } if url.ends_with("junk.gpg")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn offline_without_a_cached_release_names_the_suite_and_the_cache() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plan = plan(
+            "aarch64-unknown-linux-gnu",
+            "bookworm",
+            Some(dir.path()),
+            Some(&dir.path().join("lock")),
+        )
+        .expect("plan");
+        let progress = |_: ProgressEvent| {};
+        let cx = FetchContext {
+            keyring: load_keyring(None, plan.known).expect("keyring"),
+            plan,
+            http: Http::new().expect("http client"),
+            mirror: Mirror {
+                uri: "http://127.0.0.1:9/debian".to_owned(),
+                origin: "test".to_owned(),
+            },
+            offline: true,
+            limits: Limits::of(None, None),
+            counter: ByteCounter::default(),
+            progress: &progress,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let err = runtime
+            .block_on(fetch_release(&cx, "bookworm", &cx.mirror, None))
+            .err()
+            .expect("nothing cached");
+        assert!(
+            matches!(&err, SysrootError::NotCached { what, cache }
+                if what == "the signed Release of bookworm" && cache == dir.path()),
+            "{err}"
+        );
+    }
 }

@@ -32,9 +32,10 @@ pub struct Remembered {
     pub origin: String,
 }
 
-/// The nearest directory from `dir` up that holds a `Cargo.toml`.
-pub fn project_root(dir: &Path) -> Option<&Path> {
-    dir.ancestors().find(|d| d.join("Cargo.toml").is_file())
+/// The nearest directory from `dir` up that holds a `Cargo.toml`
+/// (`cargo::nearest_manifest`'s walk).
+pub fn project_root(dir: &Path) -> Option<PathBuf> {
+    crate::cargo::nearest_manifest(dir).and_then(|manifest| manifest.parent().map(Path::to_owned))
 }
 
 /// Where a project's remembered mirrors live.
@@ -67,7 +68,7 @@ pub fn remember(root: &Path, entry: Remembered) -> std::io::Result<PathBuf> {
 /// holds `dir`.
 pub fn recall(dir: &Path, release: &str, archive: Archive) -> Option<Mirror> {
     let root = project_root(dir)?;
-    read(root)
+    read(&root)
         .mirrors
         .into_iter()
         .find(|m| m.release == release && m.archive == archive)

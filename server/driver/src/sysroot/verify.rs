@@ -229,3 +229,225 @@ pub(super) fn slash(path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_deb::deb;
+    use super::*;
+
+    const TARGET: &str = "aarch64-unknown-linux-gnu";
+    const HEADER: &[u8] = b"int greet(void);\n";
+    const LIBRARY: &[u8] = b"\x7fELF not really\n";
+
+    fn greet_deb() -> Vec<u8> {
+        deb(&[
+            ("usr/include/greet.h", HEADER),
+            ("usr/lib/aarch64-linux-gnu/libgreet.so.1", LIBRARY),
+        ])
+    }
+
+    /// A sysroot at `dir` holding `files`, with a manifest of the one
+    /// package `libgreet-dev` (`sha256`).
+    fn sysroot(dir: &Path, files: &[(&str, &[u8])], sha256: &str) {
+        let mut manifest = Manifest {
+            target: TARGET.to_owned(),
+            release: "bookworm".to_owned(),
+            arch: "arm64".to_owned(),
+            packages: vec![ManifestPackage {
+                name: "libgreet-dev".to_owned(),
+                version: "1.0".to_owned(),
+                architecture: "arm64".to_owned(),
+                sha256: sha256.to_owned(),
+            }],
+            files: BTreeMap::new(),
+        };
+        for (path, bytes) in files {
+            let file = dir.join(path);
+            std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&file, bytes).expect("write");
+            manifest
+                .files
+                .insert((*path).to_owned(), "libgreet-dev".to_owned());
+        }
+        let path = dir.join(MANIFEST_PATH);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, serde_json::to_vec(&manifest).expect("json")).expect("manifest");
+    }
+
+    fn both_files() -> [(&'static str, &'static [u8]); 2] {
+        [
+            ("usr/include/greet.h", HEADER),
+            ("usr/lib/aarch64-linux-gnu/libgreet.so.1", LIBRARY),
+        ]
+    }
+
+    fn problems_of(dir: &Path) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        compare_package(dir, "libgreet-dev", &greet_deb(), &mut problems).expect("compare");
+        problems.into_iter().map(|p| (p.path, p.problem)).collect()
+    }
+
+    #[test]
+    fn a_sysroot_with_the_packages_files_has_no_problems() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        sysroot(dir.path(), &both_files(), "");
+        assert_eq!(problems_of(dir.path()), []);
+    }
+
+    #[test]
+    fn a_modified_or_missing_file_is_named_with_its_package() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        sysroot(dir.path(), &both_files(), "");
+        std::fs::write(dir.path().join("usr/include/greet.h"), b"int greet(int);\n").expect("edit");
+        std::fs::remove_file(dir.path().join("usr/lib/aarch64-linux-gnu/libgreet.so.1"))
+            .expect("remove");
+        assert_eq!(
+            problems_of(dir.path()),
+            [
+                ("usr/include/greet.h".to_owned(), "modified".to_owned()),
+                (
+                    "usr/lib/aarch64-linux-gnu/libgreet.so.1".to_owned(),
+                    "missing".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_through_a_link_out_of_the_sysroot_is_not_read() {
+        let outside = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(outside.path().join("include")).expect("mkdir");
+        std::fs::write(outside.path().join("include/greet.h"), HEADER).expect("write");
+        let dir = tempfile::tempdir().expect("tempdir");
+        sysroot(dir.path(), &both_files()[1..], "");
+        std::os::unix::fs::symlink(
+            outside.path().join("include"),
+            dir.path().join("usr/include"),
+        )
+        .expect("symlink");
+        let root = dir.path().canonicalize().expect("canonical");
+        assert_eq!(
+            read_inside(&root, "usr/include/greet.h"),
+            Err("outside the sysroot through a symlink; it was not read")
+        );
+        assert_eq!(
+            problems_of(dir.path())[0].0,
+            "usr/include/greet.h",
+            "the escaping file is reported, not compared"
+        );
+    }
+
+    #[test]
+    fn files_no_package_shipped_are_extra_and_the_manifest_is_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        sysroot(dir.path(), &both_files(), "");
+        std::fs::write(dir.path().join("usr/include/stray.h"), b"x").expect("write");
+        let manifest = Manifest::read(dir.path()).expect("manifest");
+        let mut problems = Vec::new();
+        extra_files(dir.path(), &manifest, &mut problems);
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["usr/include/stray.h"]);
+    }
+
+    #[test]
+    fn verify_checks_the_locked_debs_from_the_cache_against_the_sysroot() {
+        let work = tempfile::tempdir().expect("tempdir");
+        let (cache_dir, lock_path, dir) = (
+            work.path().join("cache"),
+            work.path().join(LOCK_FILE_NAME),
+            work.path().join("sysroot"),
+        );
+        let deb = greet_deb();
+        let sha256 = sha256_hex(&deb);
+        let locked = LockedSysroot {
+            target: TARGET.to_owned(),
+            release: "bookworm".to_owned(),
+            arch: "arm64".to_owned(),
+            requested: vec!["libgreet-dev".to_owned()],
+            base_set: false,
+            release_date: None,
+            packages_index_sha256: "0".repeat(64),
+            packages: vec![LockedPackage {
+                name: "libgreet-dev".to_owned(),
+                version: "1.0".to_owned(),
+                architecture: "arm64".to_owned(),
+                filename: "pool/main/g/greet/libgreet-dev_1.0_arm64.deb".to_owned(),
+                size: deb.len() as u64,
+                sha256: sha256.clone(),
+            }],
+        };
+        LockFile::update(&lock_path, |lock| lock.upsert(locked)).expect("lock");
+        sysroot(&dir, &both_files(), &sha256);
+        let run = || {
+            verify(
+                TARGET,
+                Some("bookworm"),
+                Some(&dir),
+                Some(&cache_dir),
+                Some(&lock_path),
+            )
+        };
+        let not_cached = run().expect_err("the deb is not cached yet");
+        assert!(
+            matches!(&not_cached, SysrootError::NotCached { what, .. } if what.starts_with("libgreet-dev 1.0")),
+            "{not_cached}"
+        );
+        let cache = Cache::new(cache_dir.clone());
+        cache.store(&cache.deb_path(&sha256), &deb).expect("cache");
+        let (checked, problems) = run().expect("verify");
+        assert_eq!(checked, dir);
+        assert_eq!(problems, []);
+        std::fs::write(dir.join("usr/include/greet.h"), b"changed").expect("edit");
+        let (_, problems) = run().expect("verify");
+        assert_eq!(
+            problems,
+            [VerifyProblem {
+                path: "usr/include/greet.h".to_owned(),
+                package: "libgreet-dev".to_owned(),
+                problem: "modified".to_owned(),
+            }]
+        );
+        // A cached file that lost its hash is refused, not trusted.
+        std::fs::write(cache.deb_path(&sha256), b"tampered").expect("tamper");
+        assert!(matches!(run(), Err(SysrootError::HashMismatch { .. })));
+    }
+
+    #[test]
+    fn without_a_manifest_verify_says_where_it_looked() {
+        let work = tempfile::tempdir().expect("tempdir");
+        let lock_path = work.path().join(LOCK_FILE_NAME);
+        let locked = LockedSysroot {
+            target: TARGET.to_owned(),
+            release: "bookworm".to_owned(),
+            arch: "arm64".to_owned(),
+            requested: Vec::new(),
+            base_set: true,
+            release_date: None,
+            packages_index_sha256: "0".repeat(64),
+            packages: Vec::new(),
+        };
+        LockFile::update(&lock_path, |lock| lock.upsert(locked)).expect("lock");
+        let empty = work.path().join("empty");
+        let err = verify(
+            TARGET,
+            None,
+            Some(&empty),
+            Some(&work.path().join("cache")),
+            Some(&lock_path),
+        )
+        .expect_err("no sysroot");
+        assert!(
+            matches!(&err, SysrootError::NoSysroot { looked, .. } if *looked == empty.display().to_string()),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn paths_are_written_with_slashes() {
+        assert_eq!(
+            slash(Path::new("usr/include/openssl")),
+            "usr/include/openssl"
+        );
+    }
+}

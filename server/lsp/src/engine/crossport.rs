@@ -18,10 +18,7 @@ use crossport_driver::fix::{FixSelection, plan_fixes};
 use crossport_driver::project::Project as LoadedProject;
 use crossport_formats::distro::{DEFAULT_RELEASE, known_release, unknown_release_message};
 
-use super::{
-    Engine, EnvOverlay, FixOptions, FixPlan, Overlay, Project, Step, add_target_step,
-    fetch_sysroot_step,
-};
+use super::{Engine, EnvOverlay, FixOptions, FixPlan, Overlay, Project};
 
 /// What preflight and fix planning read about one project.
 struct Loaded {
@@ -164,25 +161,20 @@ impl Engine for CrossportEngine {
         )?
         .pop()
         .ok_or_else(|| anyhow::anyhow!("no plan for the fix `{fix_id}`"))?;
-        let mut steps = Vec::new();
+        let mut commands = Vec::new();
         let mut notes = plan.notes.clone();
-        for command in &plan.commands {
+        for command in plan.commands {
             match command {
-                PlanCommand::AddTarget { target } => steps.push(add_target_step(project, target)),
-                PlanCommand::FetchSysroot {
-                    target, release, ..
-                } => steps.push(Step {
-                    args: command.sysroot_fetch_args().unwrap_or_default(),
-                    ..fetch_sysroot_step(project, target, release, &options.crossport_exe)
-                }),
                 PlanCommand::Install { hint } => notes.push(format!("install by hand: {hint}")),
+                command => commands.push(command),
             }
         }
         Ok(FixPlan {
             fix_id: plan.id,
             title: plan.title,
             edits: plan.edits,
-            steps,
+            commands,
+            layout,
             notes,
         })
     }

@@ -8,9 +8,13 @@
 use std::path::{Path, PathBuf};
 
 use crossport_analysis::finding::Finding;
+pub use crossport_analysis::fixes::{Layout, PlanCommand};
+pub use crossport_driver::fix::{FixEvent, FixProgress, RunOptions};
 pub use crossport_driver::overlay::Overlay;
 use crossport_driver::process::{CommandLine, Toolchain};
+use crossport_driver::sysroot::{FetchRequest, LOCK_FILE_NAME};
 pub use crossport_driver::toolchain::EnvOverlay;
+use crossport_formats::distro::known_release;
 
 mod crossport;
 
@@ -47,22 +51,26 @@ impl Project {
 /// layer turns it into the smallest `TextEdit`.
 pub use crossport_analysis::fixes::FileEdit;
 
-/// A process a fix runs (rustup, a sysroot fetch, a build).
+/// A program a command runs as a child (a build, a deploy), in the
+/// settings' environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     pub title: String,
-    pub program: PathBuf,
-    pub args: Vec<String>,
-    pub cwd: PathBuf,
+    pub command: CommandLine,
 }
 
-/// What applying one fix means: edits the editor can preview, then steps.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What applying one fix means: edits the editor can preview, then the
+/// commands the driver's fix pipeline runs (rustup, a sysroot fetch), as
+/// `crossport fix --apply` runs them.
+#[derive(Debug, Clone)]
 pub struct FixPlan {
     pub fix_id: String,
     pub title: String,
     pub edits: Vec<FileEdit>,
-    pub steps: Vec<Step>,
+    /// Run in order by [`run_command`]; never an `Install` (those are notes).
+    pub commands: Vec<PlanCommand>,
+    /// Where the fix writes: the sysroot lock goes beside its config.
+    pub layout: Layout,
     /// What the user should know or do by hand (e.g. a package to install).
     pub notes: Vec<String>,
 }
@@ -106,7 +114,7 @@ pub trait Engine: Send + Sync + 'static {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixOptions {
     pub sysroot_release: String,
-    /// The `crossport` binary that runs sysroot fetches.
+    /// The `crossport` binary that runs deploys.
     pub crossport_exe: PathBuf,
     /// The open buffers: a fix edits the text the user sees.
     pub buffers: Overlay,
@@ -114,49 +122,57 @@ pub struct FixOptions {
     pub env: EnvOverlay,
 }
 
-impl Step {
-    fn new(title: String, command: CommandLine) -> Self {
-        Step {
-            title,
-            program: command.program,
-            args: command.args,
-            cwd: command.cwd,
-        }
+/// What a command is, for `$/progress` and messages.
+pub fn command_title(command: &PlanCommand) -> String {
+    match command {
+        PlanCommand::AddTarget { target } => format!("rustup target add {target}"),
+        PlanCommand::FetchSysroot {
+            target, release, ..
+        } => sysroot_title(target, release),
+        PlanCommand::Install { hint } => format!("install {hint}"),
     }
 }
 
-/// `rustup target add`, for the toolchain the project is pinned to.
-pub fn add_target_step(project: &Project, target: &str) -> Step {
-    let toolchain = Toolchain::for_dir(project.root());
-    Step::new(
-        format!("rustup target add {target}"),
-        toolchain.rustup_target("add", &[target]),
-    )
+/// "fetch a Debian bookworm sysroot for aarch64-unknown-linux-gnu".
+pub fn sysroot_title(target: &str, release: &str) -> String {
+    let vendor = known_release(release).map_or("Debian", |r| r.vendor.display_name());
+    format!("fetch a {vendor} {release} sysroot for {target}")
 }
 
-pub fn fetch_sysroot_step(project: &Project, target: &str, release: &str, exe: &Path) -> Step {
-    Step {
-        title: format!("fetch a Debian {release} sysroot for {target}"),
-        program: exe.to_owned(),
-        args: vec![
-            "sysroot".into(),
-            "fetch".into(),
-            "--target".into(),
-            target.to_owned(),
-            "--release".into(),
-            release.to_owned(),
-        ],
-        cwd: project.root().to_owned(),
+/// Runs one of a plan's commands for `project` through the driver's fix
+/// pipeline (the same code as `crossport fix --apply`). Blocks; the server
+/// calls it from a blocking task.
+pub fn run_command(
+    project: &Project,
+    command: &PlanCommand,
+    layout: &Layout,
+    options: &RunOptions,
+    progress: FixProgress<'_>,
+) -> Result<(), crossport_driver::fix::FixError> {
+    crossport_driver::fix::run_commands([command], layout, project.root(), options, progress)
+}
+
+/// `crossport.fetchSysroot`: the project's sysroot for `target` from
+/// `release`, in the cache's default place, locked in the project's
+/// `crossport-sysroot.lock`, with the mirror the project's config names.
+pub fn fetch_sysroot_request(project: &Project, target: &str, release: &str) -> FetchRequest {
+    FetchRequest {
+        target: target.to_owned(),
+        release: release.to_owned(),
+        lock_file: Some(project.root().join(LOCK_FILE_NAME)),
+        project_dir: Some(project.root().to_owned()),
+        ..FetchRequest::default()
     }
 }
 
-/// `cargo build` with JSON messages, with the cargo `$CARGO` names.
-pub fn build_step(project: &Project, target: &str) -> Step {
+/// `cargo build` with JSON messages, with the cargo `$CARGO` names (the
+/// settings' `CARGO` first), run in the settings' environment.
+pub fn build_step(project: &Project, target: &str, env: &EnvOverlay) -> Step {
     let manifest = project.manifest.display().to_string();
-    let toolchain = Toolchain::for_dir(project.root());
-    Step::new(
-        format!("cargo build --target {target}"),
-        toolchain.cargo(&[
+    let toolchain = Toolchain::for_dir_in(project.root(), env);
+    Step {
+        title: format!("cargo build --target {target}"),
+        command: toolchain.cargo(&[
             "build",
             "--target",
             target,
@@ -164,5 +180,5 @@ pub fn build_step(project: &Project, target: &str) -> Step {
             "--manifest-path",
             &manifest,
         ]),
-    )
+    }
 }

@@ -148,7 +148,7 @@ fn actions(
                 is_preferred: Some(rank == 0),
                 ..CodeAction::default()
             };
-            if plan.steps.is_empty()
+            if plan.commands.is_empty()
                 && !plan.edits.is_empty()
                 && plan.edits.iter().all(|e| !e.executable)
             {

@@ -4,6 +4,13 @@
 //! Each command reports `$/progress` (cancellable from the editor), ends
 //! with a `window/showMessage` saying what happened, answers with a JSON
 //! summary, and asks for fresh diagnostics when it changed the project.
+//!
+//! A fix's commands (rustup, a sysroot fetch) run in this process through
+//! the driver's fix pipeline, the one `crossport fix --apply` runs, on a
+//! blocking task; a build and a deploy are child processes. Cancelling (the
+//! progress's cancel button or `$/cancelRequest`, which drops the request's
+//! future) fires the command's token, which ends rustup's or cargo's process
+//! group and stops a sysroot fetch.
 
 use std::future::Future;
 use std::ops::ControlFlow;
@@ -21,11 +28,12 @@ use tokio_util::sync::CancellationToken;
 
 use crate::commands::{self, ApplyFixArgs, ProjectArgs};
 use crate::documents::Snapshot;
-use crate::engine::{self, Engine, FixOptions, FixPlan, Project, Step};
+use crate::engine::{self, Engine, FixOptions, FixPlan, Layout, PlanCommand, Project, RunOptions};
 use crate::handlers::diagnostics::{BuildFindings, Rediagnose};
 use crate::handlers::text_document::FilesWritten;
-use crate::process::{ProgressReporter, run_step};
+use crate::process::{FixReporter, ProgressReporter, run_step};
 use crate::state::{ClientCaps, ServerState};
+use crossport_driver::fix::FixError;
 
 mod ship;
 
@@ -76,6 +84,9 @@ pub fn execute_command(
         snapshot,
     };
     async move {
+        // `$/cancelRequest` drops this future: the work on blocking tasks
+        // hears of it through the token.
+        let _cancel_on_drop = context.cancel.clone().drop_guard();
         let client = context.client.clone();
         let result = run(&context, params).await;
         let _ = client.emit(TrackProgress { token });
@@ -102,13 +113,7 @@ async fn run(context: &Context, params: ExecuteCommandParams) -> Reply {
                 .clone()
                 .unwrap_or_else(|| context.options.sysroot_release.clone());
             let (project, target) = project_and_target(context, args).await?;
-            let step = engine::fetch_sysroot_step(
-                &project,
-                &target,
-                &release,
-                &context.options.crossport_exe,
-            );
-            run_steps(context, &step.title.clone(), &project, vec![step]).await
+            fetch_sysroot(context, &project, &target, &release).await
         }
         commands::BUILD => build(context, parse(argument)?).await,
         commands::DOCTOR => doctor(context, parse(argument)?).await,
@@ -199,33 +204,6 @@ fn built_executable(stdout: &str) -> Option<std::path::PathBuf> {
         .next_back()
 }
 
-/// A step run in `crossport.extraEnv`: through `env(1)` (`env -u NAME …
-/// NAME=VALUE … program args`), which execs the program in place, so the
-/// process group and its cancellation are unchanged. Without extra
-/// environment the step is run as it is.
-pub(crate) fn with_env(step: Step, env: &engine::EnvOverlay) -> Step {
-    let mut args: Vec<String> = Vec::new();
-    let mut sets: Vec<String> = Vec::new();
-    for (name, value) in env.entries() {
-        match value {
-            Some(value) => sets.push(format!("{name}={value}")),
-            None => args.extend(["-u".to_owned(), name.to_owned()]),
-        }
-    }
-    if args.is_empty() && sets.is_empty() {
-        return step;
-    }
-    args.extend(sets);
-    args.push(step.program.display().to_string());
-    args.extend(step.args);
-    Step {
-        title: step.title,
-        program: "env".into(),
-        args,
-        cwd: step.cwd,
-    }
-}
-
 /// A fix offered for an older version of a buffer is refused, and so is
 /// one that would write a file whose buffer has unsaved changes (the
 /// server writes the disk; the editor would then hold two texts).
@@ -286,9 +264,16 @@ async fn apply_fix(context: &Context, args: ApplyFixArgs) -> Reply {
             &format!("crossport: {note}"),
         );
     }
-    let mut summary = run_steps_then_write(context, &plan.title, &project, plan.steps, plan.edits)
-        .await?
-        .unwrap_or(json!({}));
+    let mut summary = run_commands_then_write(
+        context,
+        &plan.title,
+        &project,
+        plan.commands,
+        plan.layout,
+        plan.edits,
+    )
+    .await?
+    .unwrap_or(json!({}));
     summary["fix"] = json!(plan.fix_id);
     summary["edited"] = json!(edited);
     Ok(Some(summary))
@@ -308,62 +293,133 @@ async fn write_edits(context: &Context, edits: Vec<engine::FileEdit>) -> Result<
     Ok(())
 }
 
-async fn run_steps(context: &Context, title: &str, project: &Project, steps: Vec<Step>) -> Reply {
-    run_steps_then_write(context, title, project, steps, Vec::new()).await
+/// What the fix pipeline needs from the command's context.
+fn run_options(context: &Context) -> RunOptions {
+    RunOptions {
+        env: context.options.env.clone(),
+        cancel: context.cancel.clone(),
+        ..RunOptions::default()
+    }
 }
 
-/// Runs steps in order under one progress, stopping at the first failure,
-/// then writes `edits`. The steps come first (as in `crossport fix
-/// --apply`): a sysroot fetch that fails leaves the project as it was,
-/// rather than a config that points at wrapper scripts for a sysroot that
-/// never arrived.
-async fn run_steps_then_write(
+async fn run_commands(
     context: &Context,
     title: &str,
     project: &Project,
-    steps: Vec<Step>,
+    commands: Vec<PlanCommand>,
+    layout: Layout,
+) -> Reply {
+    run_commands_then_write(context, title, project, commands, layout, Vec::new()).await
+}
+
+/// Runs a fix's commands in order under one progress, through the
+/// driver's fix pipeline, stopping at the first failure, then writes
+/// `edits`. The commands come first (as in `crossport fix --apply`): a
+/// sysroot fetch that fails leaves the project as it was, rather than a
+/// config that points at wrapper scripts for a sysroot that never arrived.
+async fn run_commands_then_write(
+    context: &Context,
+    title: &str,
+    project: &Project,
+    commands: Vec<PlanCommand>,
+    layout: Layout,
     edits: Vec<engine::FileEdit>,
 ) -> Reply {
-    let progress = ProgressReporter::begin(
-        &context.client,
-        context.token.clone(),
-        context.caps.work_done_progress,
-        title,
-    )
-    .await;
+    let progress = begin_progress(context, title).await;
     let mut done = Vec::new();
-    for step in &steps {
-        let step = with_env(step.clone(), &context.options.env);
-        let output = match run_step(&step, &progress, &context.cancel).await {
-            Ok(output) => output,
-            Err(error) => {
-                progress.end("failed");
-                return Err(failed(one_line(&error)));
-            }
-        };
-        if output.cancelled {
-            progress.end("cancelled");
-            show(
-                &context.client,
-                MessageType::WARNING,
-                &format!("crossport: {} was cancelled", step.title),
-            );
-            return Err(ResponseError::new(
-                ErrorCode::REQUEST_CANCELLED,
-                format!("{} was cancelled", step.title),
-            ));
-        }
-        done.push(json!({ "title": step.title, "success": output.success }));
-        if !output.success {
-            progress.end("failed");
-            let last = last_error(&output.stderr);
-            return Err(failed(format!("{} failed: {last}", step.title)));
-        }
+    for command in commands {
+        let step = engine::command_title(&command);
+        let (project, layout, options) = (project.clone(), layout.clone(), run_options(context));
+        pipeline(context, &progress, &step, move |reporter| {
+            engine::run_command(&project, &command, &layout, &options, &|event| {
+                reporter.on(event)
+            })
+        })
+        .await?;
+        done.push(json!({ "title": step, "success": true }));
     }
     if let Err(error) = write_edits(context, edits).await {
         progress.end("failed");
         return Err(error);
     }
+    finish(context, &progress, title, project);
+    Ok(Some(json!({ "steps": done })))
+}
+
+/// `crossport.fetchSysroot`: one sysroot, through the same pipeline.
+async fn fetch_sysroot(context: &Context, project: &Project, target: &str, release: &str) -> Reply {
+    let title = engine::sysroot_title(target, release);
+    let progress = begin_progress(context, &title).await;
+    let request = engine::fetch_sysroot_request(project, target, release);
+    let options = run_options(context);
+    let outcome = pipeline(context, &progress, &title, move |reporter| {
+        crossport_driver::fix::fetch_sysroot(&request, &options, &|event| reporter.on(event))
+    })
+    .await?;
+    finish(context, &progress, &title, project);
+    Ok(Some(json!({
+        "steps": [{ "title": title, "success": true }],
+        "sysroot": outcome.path,
+        "lock_file": outcome.lock_file,
+        "up_to_date": outcome.up_to_date,
+    })))
+}
+
+async fn begin_progress(context: &Context, title: &str) -> Arc<ProgressReporter> {
+    Arc::new(
+        ProgressReporter::begin(
+            &context.client,
+            context.token.clone(),
+            context.caps.work_done_progress,
+            title,
+        )
+        .await,
+    )
+}
+
+/// Runs `work` (the fix pipeline, which blocks) on a blocking task with its
+/// events as progress reports; a failure or cancellation ends the progress
+/// and becomes the reply, naming `step`.
+async fn pipeline<T: Send + 'static>(
+    context: &Context,
+    progress: &Arc<ProgressReporter>,
+    step: &str,
+    work: impl FnOnce(&FixReporter<'_>) -> Result<T, FixError> + Send + 'static,
+) -> Result<T, ResponseError> {
+    let reporter = progress.clone();
+    let joined = tokio::task::spawn_blocking(move || work(&FixReporter::new(&reporter))).await;
+    match joined {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(FixError::Cancelled)) => {
+            progress.end("cancelled");
+            show(
+                &context.client,
+                MessageType::WARNING,
+                &format!("crossport: {step} was cancelled"),
+            );
+            Err(ResponseError::new(
+                ErrorCode::REQUEST_CANCELLED,
+                format!("{step} was cancelled"),
+            ))
+        }
+        Ok(Err(error)) => {
+            progress.end("failed");
+            let error = anyhow::Error::from(error);
+            Err(failed(format!("{step} failed: {}", one_line(&error))))
+        }
+        Err(error) => {
+            progress.end("failed");
+            Err(ResponseError::new(
+                ErrorCode::INTERNAL_ERROR,
+                format!("{step}: {error}"),
+            ))
+        }
+    }
+}
+
+/// A command that changed the project: the progress ends, diagnostics are
+/// asked for again, and the user is told.
+fn finish(context: &Context, progress: &ProgressReporter, title: &str, project: &Project) {
     progress.end("done");
     let _ = context.client.emit(Rediagnose {
         project: Some(project.clone()),
@@ -373,7 +429,6 @@ async fn run_steps_then_write(
         MessageType::INFO,
         &format!("crossport: {title}: done"),
     );
-    Ok(Some(json!({ "steps": done })))
 }
 
 /// `crossport.addTarget`: the `add_target` fix, planned as `crossport fix`
@@ -396,7 +451,7 @@ async fn add_target(context: &Context, args: ProjectArgs) -> Reply {
     let planned = project.clone();
     let plan: FixPlan =
         blocking(move || engine.plan_fix(&planned, &finding, "add_target", &options)).await?;
-    if plan.steps.is_empty() {
+    if plan.commands.is_empty() {
         let by_hand = plan
             .notes
             .iter()
@@ -412,11 +467,12 @@ async fn add_target(context: &Context, args: ProjectArgs) -> Reply {
         );
         return Err(failed(message));
     }
-    run_steps(
+    run_commands(
         context,
         &format!("add target {target}"),
         &project,
-        plan.steps,
+        plan.commands,
+        plan.layout,
     )
     .await
 }
@@ -460,7 +516,7 @@ fn project_of(context: &Context, args: &ProjectArgs) -> Result<Project, Response
 
 async fn build(context: &Context, args: ProjectArgs) -> Reply {
     let (project, target) = project_and_target(context, args).await?;
-    let step = engine::build_step(&project, &target);
+    let step = engine::build_step(&project, &target, &context.options.env);
     let progress = ProgressReporter::begin(
         &context.client,
         context.token.clone(),
@@ -468,7 +524,6 @@ async fn build(context: &Context, args: ProjectArgs) -> Reply {
         &step.title,
     )
     .await;
-    let step = with_env(step, &context.options.env);
     let output = run_step(&step, &progress, &context.cancel)
         .await
         .map_err(|e| failed(format!("{e:#}")));

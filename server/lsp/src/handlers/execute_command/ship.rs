@@ -2,7 +2,7 @@
 //! built binary against Debian releases and ship it.
 //!
 //! Inspect runs in-process (it reads only ELF headers: milliseconds).
-//! Deploy runs `crossport deploy` as a child, like a sysroot fetch, so its
+//! Deploy runs `crossport deploy` as a child, so its
 //! ssh session streams into `$/progress` and cancelling kills it; the
 //! upload then never lands (the server side renames only a complete file).
 
@@ -12,6 +12,7 @@ use async_lsp::lsp_types::MessageType;
 use async_lsp::{ErrorCode, ResponseError};
 use crossport_analysis::inspect::InspectReport;
 use crossport_driver::inspect::InspectOptions;
+use crossport_driver::process::CommandLine;
 use serde_json::{Map, Value, json};
 
 use crate::engine::Overlay;
@@ -137,7 +138,6 @@ pub(super) async fn deploy(context: &Context, args: DeployArgs) -> Reply {
         &step.title,
     )
     .await;
-    let step = super::with_env(step, &context.options.env);
     let output = match run_step(&step, &progress, &context.cancel).await {
         Ok(output) => output,
         Err(error) => {
@@ -253,11 +253,11 @@ fn deploy_step(
         Some(to) => format!("deploy {} to {to}", binary.display()),
         None => format!("write a Dockerfile for {}", binary.display()),
     };
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
     Step {
         title,
-        program: context.options.crossport_exe.clone(),
-        args: argv,
-        cwd,
+        command: CommandLine::new(&context.options.crossport_exe, &argv, &cwd)
+            .with_env(&context.options.env),
     }
 }
 
