@@ -8,7 +8,13 @@ use crate::finding::{Finding, Kind};
 pub(super) const SUMMARY: &str =
     "the binary was linked against a newer glibc than the machine running it has";
 
-pub(super) const TRIGGERS: &[&str] = &[r"version `GLIBC_\d+\.\d+(?:\.\d+)?' not found"];
+pub(super) const TRIGGERS: &[&str] = &[
+    // glibc's loader, in any quotes and translated: de `Version `GLIBC_2.34'
+    // nicht gefunden (benötigt von …)`, fr `version `GLIBC_2.34' introuvable`,
+    // es `versión `GLIBC_2.34' no encontrada`, ru `версия `GLIBC_2.34' не
+    // найдена`, zh `版本 `GLIBC_2.34' 未找到`, ja `バージョン `GLIBC_2.34' が見つかりません`.
+    r#"(?i)(?:version|versión|versão|versione|версия|版本|バージョン)\s*[`'‘’"“”]?GLIBC(?:XX)?_\d+\.\d+(?:\.\d+)?[`'‘’"“”]?\s*(?:not found|nicht gefunden|introuvable|non trouvée|no encontrada|não encontrada|non trovata|не найдена|未找到|が見つかりません)"#,
+];
 
 /// Diagnostic: glibc_too_new
 ///
@@ -41,10 +47,20 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .collect()
 }
 
-/// The program the loader was starting: the text before the first `: `.
+/// The program the loader was starting: the segment before the library
+/// whose version is missing (`./app: /lib/libc.so.6: version …`); none when
+/// the line starts at the library (`/lib64/libc.so.6: version …`) or with
+/// an exception's name (`ImportError: …`).
 fn program_of(content: &str) -> Option<String> {
-    let (program, _) = content.split_once(": ")?;
-    (!program.contains(' ')).then(|| program.to_owned())
+    let segments: Vec<&str> = content.split(": ").collect();
+    let library = segments
+        .iter()
+        .position(|segment| regex!(r"\.so(?:\.[\d.]+)?$").is_match(segment))?;
+    let program = segments
+        .get(library.checked_sub(1)?)?
+        .trim_matches(['*', '`', '>', ' ']);
+    let is_exception = regex!(r"^[A-Z]\w*(?:Error|Exception)$").is_match(program);
+    (!program.is_empty() && !program.contains(' ') && !is_exception).then(|| program.to_owned())
 }
 
 fn version_key(version: &str) -> Vec<u32> {
@@ -63,18 +79,28 @@ struct Requirements {
     by_libraries: Option<String>,
     /// Everything the loader named as requiring a version, in order.
     required_by: Vec<String>,
+    /// A libstdc++ symbol version (`GLIBCXX_3.4.30`) the machine lacks.
+    libstdcxx: Option<String>,
 }
 
 fn requirements(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Requirements {
-    let pattern =
-        regex!(r"version `GLIBC_(\d+\.\d+(?:\.\d+)?)' not found(?: \(required by ([^)]+)\))?");
+    let pattern = regex!(
+        r#"(GLIBC(?:XX)?)_(\d+\.\d+(?:\.\d+)?)[`'‘’"“”]?[^(]*(?:\((?:required by|benötigt von|requis par|requerid[oa] por|necesario para|richiesto da|требуется для|被)\s*([^)]+?)(?:\s*需要)?\))?"#
+    );
     let mut found = Requirements::default();
     for &index in lines {
         let Some(captures) = pattern.captures(cx.content(index)) else {
             continue;
         };
-        let version = captures[1].to_owned();
-        let by = captures.get(2).map(|m| m.as_str().to_owned());
+        // libstdc++'s GLIBCXX versions are tracked apart from glibc's.
+        if &captures[1] != "GLIBC" {
+            found
+                .libstdcxx
+                .get_or_insert_with(|| captures[2].to_owned());
+            continue;
+        }
+        let version = captures[2].to_owned();
+        let by = captures.get(3).map(|m| m.as_str().to_owned());
         // Libraries copied beside the binary can need more than the binary
         // itself; the binary's own requirement is what a rebuild changes.
         let slot = if by.as_deref().is_none_or(|by| by == binary) {
@@ -102,6 +128,7 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
         by_binary: required,
         by_libraries: required_by_libraries,
         required_by,
+        libstdcxx,
     } = requirements(cx, binary, lines);
     let required = required.or(required_by_libraries.clone());
     let first = lines.first().copied().unwrap_or(0);
@@ -119,7 +146,12 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
         );
     }
     finding = finding.with_fact("required_by", serde_json::json!(required_by));
-    let needs = required.as_deref().unwrap_or("a newer version");
+    finding = text_fact(finding, "glibcxx_required", libstdcxx.as_deref());
+    let needs = match (&required, &libstdcxx) {
+        (Some(version), _) => version.clone(),
+        (None, Some(version)) => format!("a newer libstdc++ (GLIBCXX_{version})"),
+        (None, None) => "a newer version".to_owned(),
+    };
     let has = available.as_deref().map_or_else(String::new, |version| {
         format!(", the machine has {version}")
     });
@@ -128,7 +160,11 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
     } else {
         binary
     };
-    finding.message = format!("{program} needs glibc {needs}{has}");
+    finding.message = if required.is_none() && libstdcxx.is_some() {
+        format!("{program} needs {needs} than the machine has")
+    } else {
+        format!("{program} needs glibc {needs}{has}")
+    };
     let zig_title = match (&finding.target, &available) {
         (Some(target), Some(version)) => {
             format!("Build with cargo-zigbuild for `{target}.{version}`")
@@ -192,5 +228,61 @@ $ ./hello
                 "use_musl_target"
             ]
         );
+    }
+
+    #[test]
+    fn straight_and_typographic_quotes_and_a_full_library_path() {
+        for line in [
+            "./app: /lib/aarch64-linux-gnu/libm.so.6: version 'GLIBC_2.38' not found (required by ./app)",
+            "./app: /lib/aarch64-linux-gnu/libm.so.6: version ‘GLIBC_2.38’ not found (required by ./app)",
+            "./app: /lib/aarch64-linux-gnu/libm.so.6: version \"GLIBC_2.38\" not found (required by ./app)",
+            "./app: /lib/aarch64-linux-gnu/libm.so.6: version GLIBC_2.38 not found (required by ./app)",
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::GlibcTooNew);
+            assert_eq!(fact(&finding, "glibc_required"), Some("2.38"), "{line}");
+            assert_eq!(fact(&finding, "binary"), Some("./app"), "{line}");
+        }
+    }
+
+    #[test]
+    fn translated_loader_messages() {
+        for line in [
+            "./app: /lib/x86_64-linux-gnu/libc.so.6: Version `GLIBC_2.34' nicht gefunden (benötigt von ./app)",
+            "./app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' introuvable (requis par ./app)",
+            "./app: /lib/x86_64-linux-gnu/libc.so.6: versión `GLIBC_2.34' no encontrada (requerido por ./app)",
+            "./app: /lib/x86_64-linux-gnu/libc.so.6: версия `GLIBC_2.34' не найдена (требуется для ./app)",
+            "./app: /lib/x86_64-linux-gnu/libc.so.6: 版本 `GLIBC_2.34' 未找到 (被 ./app 需要)",
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::GlibcTooNew);
+            assert_eq!(fact(&finding, "glibc_required"), Some("2.34"), "{line}");
+            assert_eq!(
+                finding.facts["required_by"],
+                serde_json::json!(["./app"]),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_that_starts_at_the_library_names_no_program() {
+        let finding = first_of_kind(
+            "/libc.so.6: version `GLIBC_2.34' not found\n",
+            Kind::GlibcTooNew,
+        );
+        assert_eq!(fact(&finding, "binary"), None);
+        let finding = first_of_kind(
+            "**ImportError: /usr/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.32' not found**\n",
+            Kind::GlibcTooNew,
+        );
+        assert_eq!(fact(&finding, "binary"), None);
+        assert_eq!(fact(&finding, "glibc_required"), Some("2.32"));
+    }
+
+    #[test]
+    fn libstdcxx_too_old_for_the_binary() {
+        let log = "./app: /lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.30' not found (required by ./app)\n";
+        let finding = first_of_kind(log, Kind::GlibcTooNew);
+        assert_eq!(fact(&finding, "glibcxx_required"), Some("3.4.30"));
+        assert_eq!(fact(&finding, "glibc_required"), None);
     }
 }

@@ -10,12 +10,14 @@ pub(super) const SUMMARY: &str =
     "no linker is configured for the target, so the host's linker got the target's objects";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"\.o(?:\)|:|\b).*Relocations in generic ELF",
-    r"\.o(?:\([^)]*\))?: (?:error adding symbols: )?file in wrong format",
-    r"\.o(?:\([^)]*\))?: file not recognized: file format not recognized",
-    r"\.o is incompatible with \S+",
-    r"architecture of input file `[^']*\.o' is incompatible with",
-    r"ignoring file \S+\.o, building for .* but attempting to link with file built for",
+    // GNU ld (bfd) on objects of another machine; binutils 2.40+ prints
+    // it in lower case. `x.o`, `libfoo.rlib(bio.c.o)`.
+    r"(?i)\.o\)?:? .*relocations in generic ELF",
+    r"(?i)\.o(?:\([^)]*\))?\)?: (?:error adding symbols: )?file in wrong format",
+    r"(?i)\.o(?:\([^)]*\))?\)?: file not recognized: file format not recognized",
+    r"\.o\)? is incompatible with \S+",
+    r"architecture of input file [`'‘][^'’]*\.o\)?['’] is incompatible with",
+    r"ignoring file '?\S+\.o'?, building for .* but attempting to link with file built for",
 ];
 
 /// Diagnostic: host_linker_used
@@ -55,32 +57,53 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 /// The object file a line complains about, when rustc made it: a codegen
 /// unit (`.rcgu.o`), or an object under `target/` (`symbols.o`, deps).
+/// A C object inside an rlib counts only when the host's own ld read it.
 fn rust_object(content: &str) -> Option<String> {
-    let path = regex!(r"(/?[^\s:`'()]+\.o)\b")
+    let path = regex!(r"(/?[^\s:`'‘’()]+\.o)\b")
         .captures_iter(content)
         .map(|c| c[1].to_owned())
         .find(|path| {
-            path.ends_with(".rcgu.o") || path.contains("/target/") || path.contains("/deps/")
+            path.ends_with(".rcgu.o")
+                || ((path.contains("/target/") || path.contains("/deps/"))
+                    && !path.contains(".rlib"))
         })?;
     Some(path)
 }
 
 /// Whether a linker line comes from the host's own, unprefixed GNU ld
-/// (`/usr/bin/ld: …`, `ld: …`), not a cross one (`aarch64-linux-gnu-ld`,
-/// `/usr/aarch64-linux-gnu/bin/ld`).
+/// (`/usr/bin/ld: …`, `ld: …`, a Nix store's binutils `…/bin/ld: …`), not
+/// a cross one (`aarch64-linux-gnu-ld`, `/usr/aarch64-linux-gnu/bin/ld`,
+/// `…/gcc-cross/…/bin/ld`).
 pub(crate) fn is_host_ld_line(content: &str) -> bool {
-    regex!(r"^(?:/usr(?:/local)?/bin/|/bin/)?ld(?:\.bfd|\.gold)?: ").is_match(content)
+    let content = content.strip_prefix("note: ").unwrap_or(content);
+    let Some(captures) =
+        regex!(r"^((?:[A-Za-z]:)?[^\s:]*[/\\])?ld(?:\.bfd|\.gold)?(?:\.exe)?: ").captures(content)
+    else {
+        return false;
+    };
+    let dir = captures.get(1).map_or("", |m| m.as_str());
+    !regex!(r"(?i)gcc-cross|[a-z0-9_]+-(?:[a-z0-9_]+-)*(?:linux|elf|eabi\w*|none|mingw32|android\w*|musl\w*|gnu\w*|darwin[\d.]*|freebsd[\d.]*)(?:[/\\]|$)")
+        .is_match(dir)
 }
 
 /// A C object (not rustc's) that the host's ld found to be of another
-/// architecture: a C build driven for the target but linked by the host.
+/// architecture: a C build driven for the target but linked by the host,
+/// loose (`main.o`) or inside a -sys crate's rlib (`libfoo_sys-….rlib(bio.c.o)`).
 fn host_ld_c_object(content: &str) -> Option<String> {
-    if !is_host_ld_line(content) || !content.contains("Relocations in generic ELF") {
+    if !is_host_ld_line(content) {
         return None;
     }
-    regex!(r"(\S+\.o)(?:\([^)]*\))?: Relocations")
-        .captures(content)
-        .map(|c| c[1].trim_start_matches("ld: ").to_owned())
+    let pattern = regex!(
+        r"(?i)(\S+\.rlib\([^)]+\.o\)|\S+\.o)(?:\([^)]*\))?:? (?:relocations in generic ELF|(?:error adding symbols: )?file in wrong format|file not recognized)"
+    );
+    let captures = pattern.captures(content)?;
+    let object = captures[1].rsplit(": ").next().unwrap_or(&captures[1]);
+    // An archive member (`libpng.a(png.o)`) is a library of another
+    // architecture, which is wrong_arch_library's to report.
+    if object.contains(".a(") {
+        return None;
+    }
+    Some(object.to_owned())
 }
 
 fn describe(cx: &Context<'_>, index: usize, start: usize, object: &str) -> Finding {
@@ -163,5 +186,59 @@ mod tests {
                 .iter()
                 .all(|f| f.kind != Kind::HostLinkerUsed)
         );
+    }
+
+    #[test]
+    fn lower_case_relocations_of_newer_binutils() {
+        let log = "          /usr/bin/ld: /w/target/arm-unknown-linux-gnueabihf/release/deps/app.app.1-cgu.0.rcgu.o: relocations in generic ELF (EM: 40)\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("arm-unknown-linux-gnueabihf")
+        );
+        assert_eq!(fact(&finding, "elf_machine"), Some("40"));
+    }
+
+    #[test]
+    fn c_objects_inside_an_rlib_read_by_the_host_ld() {
+        let log = "  = note: /usr/bin/ld: /w/target/aarch64-unknown-linux-gnu/release/deps/libring-5c2.rlib(curve25519.o): Relocations in generic ELF (EM: 183)\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(
+            fact(&finding, "object"),
+            Some("/w/target/aarch64-unknown-linux-gnu/release/deps/libring-5c2.rlib(curve25519.o)")
+        );
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+    }
+
+    #[test]
+    fn a_nix_store_binutils_ld_is_the_host_linker() {
+        let log = "pkg> /nix/store/abc-binutils-2.40/bin/ld: obj/main.o: Relocations in generic ELF (EM: 183)\n";
+        first_of_kind(log, Kind::HostLinkerUsed);
+    }
+
+    #[test]
+    fn file_in_wrong_format_capitalised_on_a_rust_object() {
+        let log = "          /w/target/armv7-unknown-linux-gnueabihf/debug/deps/app-1.2x.rcgu.o: error adding symbols: File in wrong format\n          collect2: error: ld returned 1 exit status\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("armv7-unknown-linux-gnueabihf")
+        );
+    }
+
+    #[test]
+    fn a_windows_mingw_ld_is_recognised_as_a_cross_one() {
+        assert!(super::is_host_ld_line("/usr/bin/ld: x.o: Relocations"));
+        assert!(super::is_host_ld_line("note: ld: x"));
+        assert!(super::is_host_ld_line(
+            "/nix/store/q-binutils-2.34/bin/ld: x"
+        ));
+        assert!(!super::is_host_ld_line(
+            "C:/msys64/mingw64/x86_64-w64-mingw32/bin/ld.exe: x"
+        ));
+        assert!(!super::is_host_ld_line(
+            "/usr/lib/gcc-cross/aarch64-linux-gnu/12/../../../../aarch64-linux-gnu/bin/ld: x"
+        ));
+        assert!(!super::is_host_ld_line("aarch64-linux-gnu-ld: x"));
     }
 }

@@ -8,10 +8,18 @@ use crate::finding::{Finding, Kind};
 pub(super) const SUMMARY: &str = "rustc could not run the configured or default linker";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"^error: linker `[^`]+` not found",
-    r"could not exec the linker `[^`]+`",
-    r"fatal error: cannot find ['‘`](?:ld|[\w.+-]*-ld|ld\.[\w]+)['’`]",
+    // rustc since 2018 (`error: linker `cc` not found`), with the name in
+    // any quotes or none, as pasted and translated.
+    r#"(?i)\blinker (?:[`'‘’"“”][^`'‘’"“”]+[`'‘’"“”]|[^\s`'‘’"“”]+) not found"#,
+    // rustc before 2018, and the exec failure that is not `NotFound`.
+    r"(?i)could not exec the linker",
+    // The note that follows on MSVC hosts, alone in an excerpt.
+    r"the msvc targets depend on the msvc linker but",
+    // The C driver's own search for the linker: gcc's collect2, clang.
+    r"fatal error: cannot find ['‘’`]?(?:ld|[\w.+-]*-ld|ld\.[\w]+)(?:\.exe)?['‘’`]?",
+    r#"(?i)unable to execute command: executable "(?:ld|[\w.+-]*ld(?:\.\w+)?|mold|lld(?:-link)?)(?:\.exe)?" doesn't exist"#,
     r"invalid linker name in argument '-fuse-ld=[^']+'",
+    r"unrecognized command[- ]line option '-fuse-ld=[^']+'",
 ];
 
 /// Diagnostic: linker_not_found
@@ -34,19 +42,15 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn describe(cx: &Context<'_>, index: usize) -> Finding {
     let content = cx.content(index);
-    let named = regex!(r"linker `([^`]+)`|cannot find '([^']+)'|-fuse-ld=([^']+)'")
-        .captures(content)
-        .and_then(|c| {
-            c.iter()
-                .skip(1)
-                .flatten()
-                .next()
-                .map(|m| m.as_str().to_owned())
-        });
+    let named = linker_named(content);
     let driver = cx.linking_error(index).map(|(_, linker)| linker);
     let last = next_note(cx, index);
     let mut finding = cx.finding(Kind::LinkerNotFound, "", index, last);
-    let linker = named.as_deref().unwrap_or("cc");
+    let linker = named.as_deref().unwrap_or(if content.contains("msvc") {
+        "link.exe"
+    } else {
+        "cc"
+    });
     if finding.target.is_none() {
         finding.target = target_of_prefixed_linker(linker);
     }
@@ -65,12 +69,34 @@ fn describe(cx: &Context<'_>, index: usize) -> Finding {
         .with_fix(fix::INSTALL_CC_TOOL, format!("Install `{linker}`"))
 }
 
+/// The linker a line names, in rustc's, gcc's or clang's words and in any
+/// quotes: `linker `cc``, `linker 'cc'`, `cannot find 'ld'`,
+/// `Executable "ld.lld" doesn't exist`, `-fuse-ld=mold`.
+fn linker_named(content: &str) -> Option<String> {
+    let pattern = regex!(
+        r#"(?i)\blinker [`'‘’"“”]([^`'‘’"“”]+)[`'‘’"“”]|\blinker ([^\s`'‘’"“”]+) not found|cannot find ['‘’`]?([\w.+-]+?)['‘’`]?(?:\s|$)|executable "([^"]+)"|-fuse-ld=([^'’\s]+)"#
+    );
+    let captures = pattern.captures(content)?;
+    let name = captures.iter().skip(1).flatten().next()?.as_str();
+    let name = name.trim_end_matches([':', '.', ',']);
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
 /// A GNU cross linker is named after its Debian multiarch tuple
 /// (`aarch64-linux-gnu-gcc`); when the log names no triple, that names the
 /// target the linker was configured for.
 fn target_of_prefixed_linker(linker: &str) -> Option<String> {
-    let base = linker.rsplit('/').next().unwrap_or(linker);
+    let base = linker.rsplit(['/', '\\']).next().unwrap_or(linker);
+    let base = base
+        .strip_suffix(".exe")
+        .or_else(|| base.strip_suffix(".EXE"))
+        .unwrap_or(base);
     let (prefix, _) = base.rsplit_once('-')?;
+    // `arm-linux-gnueabihf-gcc-4.9`: the tool may carry a version.
+    let prefix = match prefix.rsplit_once('-') {
+        Some((tuple, "gcc" | "g++" | "clang" | "ld")) => tuple,
+        _ => prefix,
+    };
     crossport_formats::arch::triples_with_debian_sysroot()
         .find(|triple| {
             crossport_formats::arch::debian_arch_for_triple(triple)
@@ -82,7 +108,11 @@ fn target_of_prefixed_linker(linker: &str) -> Option<String> {
 /// rustc follows the error with `= note: No such file or directory`.
 fn next_note(cx: &Context<'_>, index: usize) -> usize {
     (index + 1..index + 4)
-        .find(|&i| cx.content(i).starts_with("note: No such file"))
+        .find(|&i| {
+            let content = cx.content(i);
+            content.starts_with("note:")
+                && (content.contains("(os error") || content.contains("program not found"))
+        })
         .unwrap_or(index)
 }
 
@@ -115,5 +145,84 @@ error: could not compile `nc` (bin \"nc\") due to 1 previous error
         let finding = first_of_kind(log, Kind::LinkerNotFound);
         assert_eq!(fact(&finding, "linker"), Some("lld"));
         assert_eq!(fact(&finding, "driver"), Some("cc"));
+    }
+
+    #[test]
+    fn straight_and_typographic_quotes_and_none() {
+        for log in [
+            "error: linker 'aarch64-linux-gnu-gcc' not found\n",
+            "error: linker ‘aarch64-linux-gnu-gcc’ not found\n",
+            "error: linker aarch64-linux-gnu-gcc not found\n",
+        ] {
+            let finding = first_of_kind(log, Kind::LinkerNotFound);
+            assert_eq!(
+                fact(&finding, "linker"),
+                Some("aarch64-linux-gnu-gcc"),
+                "{log}"
+            );
+            assert_eq!(
+                finding.target.as_deref(),
+                Some("aarch64-unknown-linux-gnu"),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn localised_os_errors_after_the_linker_line() {
+        for note in [
+            "Das System kann die angegebene Datei nicht finden. (os error 2)",
+            "Le fichier spécifié est introuvable. (os error 2)",
+            "El sistema no puede encontrar el archivo especificado. (os error 2)",
+            "Не удается найти указанный файл. (os error 2)",
+            "系统找不到指定的文件。 (os error 2)",
+            "O sistema não pode encontrar o arquivo especificado. (os error 2)",
+            "program not found",
+        ] {
+            let log = format!("error: linker `link.exe` not found\n  |\n  = note: {note}\n");
+            let finding = first_of_kind(&log, Kind::LinkerNotFound);
+            assert_eq!(fact(&finding, "linker"), Some("link.exe"));
+            assert_eq!(finding.evidence.lines, Some([1, 3]), "{note}");
+        }
+    }
+
+    #[test]
+    fn could_not_exec_with_a_windows_path_and_exe_suffix() {
+        let log = "error: could not exec the linker `C:\\tools\\arm-linux-gnueabihf-gcc-4.9.exe`: Das System kann die angegebene Datei nicht finden. (os error 2)\n";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(
+            fact(&finding, "linker"),
+            Some("C:\\tools\\arm-linux-gnueabihf-gcc-4.9.exe")
+        );
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("armv7-unknown-linux-gnueabihf")
+        );
+    }
+
+    #[test]
+    fn only_the_msvc_note_was_pasted() {
+        let log = "note: the msvc targets depend on the msvc linker but `link.exe` was not found\n";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(fact(&finding, "linker"), Some("link.exe"));
+    }
+
+    #[test]
+    fn clang_and_gcc_cannot_run_the_linker_they_were_asked_for() {
+        let log = "clang: error: unable to execute command: Executable \"ld.lld\" doesn't exist!\n";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(fact(&finding, "linker"), Some("ld.lld"));
+        let log = "  = note: collect2: fatal error: cannot find ‘ld’\n          compilation terminated.\n";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(fact(&finding, "linker"), Some("ld"));
+        let log = "gcc: error: unrecognized command-line option '-fuse-ld=mold'\n";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(fact(&finding, "linker"), Some("mold"));
+    }
+
+    #[test]
+    fn prose_about_a_linker_is_not_a_failure() {
+        let log = "   Compiling cc v1.0.83\n    Finished dev [unoptimized] target(s) in 2.1s\n";
+        assert!(super::super::testing::explain(log).is_empty());
     }
 }

@@ -9,14 +9,29 @@ pub(super) const SUMMARY: &str =
     "the linker cannot find a library or C runtime object for the target";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"cannot find -l\s*\S+",
-    r"unable to find library -l\S+",
+    // GNU ld (bfd, gold), in English and translated: de `-lfoo kann nicht
+    // gefunden werden`, es `no se puede encontrar -lfoo`, fr `ne peut
+    // trouver -lfoo`, ru `невозможно найти -lfoo`, zh `找不到 -lfoo`, ja
+    // `-lfoo が見つかりません`, pt `não foi possível encontrar -lfoo`.
+    r"(?i)cannot find -l\s*\S+",
+    r"(?i)(?:kann nicht gefunden werden|nicht gefunden|no se puede encontrar|no se encontró|ne peut trouver|impossible de trouver|introuvable|невозможно найти|не удается найти|не удаётся найти|找不到|が見つかりません|não foi possível (?:encontrar|localizar)|não pode encontrar|impossibile trovare|nie można znaleźć).{0,8}-l[\w.+:-]+|-l[\w.+:-]+:? (?:kann nicht gefunden werden|nicht gefunden|が見つかりません|introuvable)",
+    r"(?i)unable to find library -l\S+",
     r"library not found for -l\S+",
-    r"cannot (?:find|open) \S*crt\w*\.o\b",
-    r"could not find native static library `[^`]+`",
-    r"unable to find (?:dynamic|static) system library '[^']+'",
-    // MSVC's link.exe.
-    r"LNK1181: cannot open input file '[^']+'",
+    // ld-prime (Xcode 15) and mold.
+    r"\bld: library '[^']+' not found",
+    r"\bld: framework (?:'[^']+' )?not found",
+    r"mold: (?:fatal|error): library not found: \S+",
+    r"(?i)cannot (?:find|open) \S*crt\w*\.o\b",
+    // A library given by full path that is not there.
+    r"\bld(?:\.\w+)?(?:\.exe)?: (?:error: )?cannot (?:find|open) /\S+\.(?:a|so(?:\.[\d.]+)?)\b",
+    r"could not find native static library [`'‘][^`'’]+[`'’]",
+    r"(?i)unable to find (?:dynamic|static) system library '[^']+'",
+    // A shared library's own dependency (`libssl.so.3, needed by libpq.so`).
+    r"\bld(?:\.\w+)?: (?:warning: )?\S+\.so[\d.]*, needed by \S+, not found",
+    // MSVC's link.exe (any language: the code and the .lib name are kept)
+    // and lld-link.
+    r"LNK1181\b|LNK1104\b.*\.lib\b",
+    r"lld-link: error: could not open '[^']+\.lib'",
 ];
 
 /// Diagnostic: missing_library_at_link
@@ -70,11 +85,27 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn library_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r"cannot find -l\s*([^\s:]+)|unable to find library -l([^\s:]+)|library not found for -l([^\s:]+)|cannot (?:find|open) (\S*crt\w*\.o)\b|native static library `([^`]+)`|system library '([^']+)'|LNK1181: cannot open input file '([^']+)'"
+        r#"(?ix)
+        cannot\ find\ -l\s*([^\s:]+)
+        | (?:unable\ to\ find\ library|library\ not\ found\ for)\ -l([^\s:]+)
+        | ld:\ library\ '([^']+)'\ not\ found
+        | ld:\ framework\ (?:'([^']+)'\ )?not\ found(?:\ (\S+))?
+        | library\ not\ found:\ (\S+)
+        | cannot\ (?:find|open)\ (\S*crt\w*\.o)\b
+        | cannot\ (?:find|open)\ (/\S+\.(?:a|so(?:\.[\d.]+)?))\b
+        | native\ static\ library\ [`'‘]([^`'’]+)[`'’]
+        | system\ library\ '([^']+)'
+        | (\S+\.so[\d.]*),\ needed\ by
+        | LNK(?:1181|1104)\b[^'"“„«‘]*['"“„«‘]([^'"”“»’]+)['"”»’]
+        | could\ not\ open\ '([^']+\.lib)'
+        | (?:^|\s)-l(:?[\w.+-]+?):?\ (?:kann|nicht|が|introuvable)
+        | (?:^|\s)-l(:?[\w.+-]+)
+        "#
     );
     let captures = pattern.captures(content)?;
     let name = captures.iter().skip(1).flatten().next()?.as_str();
-    Some(name.rsplit('/').next().unwrap_or(name).to_owned())
+    let name = name.strip_prefix(':').unwrap_or(name);
+    Some(name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned())
 }
 
 /// Whether a library name is a C runtime object rather than a library.
@@ -327,6 +358,79 @@ mod tests {
                 .ends_with("; no package in Contents-arm64 of bookworm ships libgpiod.so"),
             "{}",
             unknown.message
+        );
+    }
+
+    #[test]
+    fn translated_gnu_ld_wordings() {
+        for line in [
+            "/usr/bin/ld: -lsqlite3 kann nicht gefunden werden: Datei oder Verzeichnis nicht gefunden",
+            "/usr/bin/ld: no se puede encontrar -lsqlite3: No existe el archivo o el directorio",
+            "/usr/bin/ld : ne peut trouver -lsqlite3",
+            "/usr/bin/ld: невозможно найти -lsqlite3: Нет такого файла или каталога",
+            "/usr/bin/ld: 找不到 -lsqlite3: 没有那个文件或目录",
+            "/usr/bin/ld: -lsqlite3 が見つかりません: そのようなファイルやディレクトリはありません",
+            "/usr/bin/ld: não foi possível encontrar -lsqlite3: Arquivo ou diretório inexistente",
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::MissingLibraryAtLink);
+            assert_eq!(fact(&finding, "library"), Some("sqlite3"), "{line}");
+        }
+    }
+
+    #[test]
+    fn ld_prime_mold_and_zig_wordings() {
+        let finding = first_of_kind("ld: library 'ssl' not found\n", Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "library"), Some("ssl"));
+        let finding = first_of_kind(
+            "mold: fatal: library not found: asound\n",
+            Kind::MissingLibraryAtLink,
+        );
+        assert_eq!(fact(&finding, "library"), Some("asound"));
+        let finding = first_of_kind(
+            "error: unable to find Dynamic system library 'udev' using strategy 'paths_first'. searched paths:\n",
+            Kind::MissingLibraryAtLink,
+        );
+        assert_eq!(fact(&finding, "library"), Some("udev"));
+    }
+
+    #[test]
+    fn a_library_by_full_path_and_a_dependency_of_a_shared_library() {
+        let log = "/usr/aarch64-linux-gnu/bin/ld: cannot find /usr/aarch64-linux-gnu/lib/libc_nonshared.a: No such file or directory\n";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "library"), Some("libc_nonshared.a"));
+        let log = "/usr/bin/aarch64-linux-gnu-ld: warning: libssl.so.3, needed by /sysroot/usr/lib/libpq.so, not found (try using -rpath or -rpath-link)\n";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "library"), Some("libssl.so.3"));
+    }
+
+    #[test]
+    fn native_static_library_in_straight_quotes_and_lld_crt() {
+        let log =
+            "error: could not find native static library 'c', perhaps an -L flag is missing?\n";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "library"), Some("c"));
+        let log = "ld.lld: error: cannot open Scrt1.o: No such file or directory\n";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "library"), Some("Scrt1.o"));
+    }
+
+    #[test]
+    fn msvc_link_in_other_languages_and_lld_link() {
+        for line in [
+            "LINK : fatal error LNK1181: 无法打开输入文件“SDL2.lib”",
+            "LINK : fatal error LNK1181: Eingabedatei \"SDL2.lib\" kann nicht geöffnet werden.",
+            "LINK : fatal error LNK1181: 入力ファイル 'SDL2.lib' を開けません。",
+            "LINK : fatal error LNK1104: cannot open file 'C:\\libs\\SDL2.lib'",
+            "lld-link: error: could not open 'SDL2.lib': no such file or directory",
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::MissingLibraryAtLink);
+            assert_eq!(fact(&finding, "library"), Some("SDL2.lib"), "{line}");
+        }
+        let log = "LINK : fatal error LNK1104: cannot open file 'target\\debug\\app.exe'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MissingLibraryAtLink)
         );
     }
 }

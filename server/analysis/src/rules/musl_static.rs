@@ -9,15 +9,17 @@ use crate::finding::{Finding, Kind, Severity};
 pub(super) const SUMMARY: &str = "a failure particular to musl or a static C runtime (crate types, glibc-only symbols, dynamic loading)";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"cannot produce (?:proc-macro|cdylib|dylib) for `[^`]+` as the target `[^`]+` does not support these crate types",
-    r"dropping unsupported crate type `\w+` for target `[^`]+`",
+    r"cannot produce (?:proc-macro|cdylib|dylib) for [`'‘][^`'’]+[`'’] as the target [`'‘][^`'’]+[`'’] does not support these crate types",
+    r"dropping unsupported crate type [`'‘]\w+[`'’] for target [`'‘][^`'’]+[`'’]",
     r"Dynamic loading not supported",
-    r"undefined reference to (?:symbol )?[`'](?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|\w+@@?GLIBC_[\d.]+)'",
+    // glibc-only symbols (fortified `__*_chk`, `__isoc99_*`, versioned
+    // `@GLIBC_*`), as GNU ld, lld and mold say it.
+    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)\b",
     // A static link of a C library that uses OpenSSL or ucontext, from a
     // -sys crate's archive: libssl/libcrypto (or musl's missing ucontext)
     // did not come after it.
-    r"undefined reference to [`'‘](?:SSL_|TLS_|DTLS_|ERR_|EVP_|CRYPTO_|BIO_|X509_|OPENSSL_|getcontext|makecontext|setcontext|swapcontext)\w*['’]",
-    r"can't find crate for `proc_macro`",
+    r"(?:undefined reference to [`'‘]|undefined symbol: )(?:SSL_|TLS_|DTLS_|ERR_|EVP_|CRYPTO_|BIO_|X509_|OPENSSL_|PEM_|RSA_|getcontext|makecontext|setcontext|swapcontext)\w*",
+    r"can't find crate for [`'‘]proc_macro[`'’]",
     r"Error relocating \S+: \S+: symbol not found",
     r"in statically linked applications requires at runtime the shared libraries from the glibc version used for linking",
 ];
@@ -48,6 +50,15 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         let Some(finding) = describe(cx, index) else {
             continue;
         };
+        // A static link prints a page of missing symbols: one finding for
+        // the page, named after its first symbol, with all of them listed.
+        if let Some(page) = findings
+            .iter_mut()
+            .find(|known| same_page_of_symbols(known, &finding))
+        {
+            extend_page(page, &finding);
+            continue;
+        }
         if !findings
             .iter()
             .any(|known| known.message == finding.message)
@@ -58,19 +69,54 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     findings
 }
 
+/// Whether two symbol findings come from one link: the second starts
+/// within a few lines of where the first ends (the same relocating binary
+/// for a musl loader's list).
+fn same_page_of_symbols(known: &Finding, new: &Finding) -> bool {
+    let (Some([_, known_last]), Some([new_first, _])) = (known.evidence.lines, new.evidence.lines)
+    else {
+        return false;
+    };
+    let both_symbols = known.facts.contains_key("symbol")
+        && new.facts.contains_key("symbol")
+        && known.kind == new.kind
+        && known.severity == new.severity;
+    let same_binary = known.facts.get("binary") == new.facts.get("binary");
+    both_symbols && same_binary && new_first >= known_last && new_first - known_last <= 12
+}
+
+fn extend_page(page: &mut Finding, next: &Finding) {
+    if let (Some([first, _]), Some([_, last])) = (page.evidence.lines, next.evidence.lines) {
+        page.evidence.lines = Some([first, last]);
+    }
+    let Some(symbol) = next.facts.get("symbol").cloned() else {
+        return;
+    };
+    let first = page.facts.get("symbol").cloned();
+    let symbols = page
+        .facts
+        .entry("symbols".to_owned())
+        .or_insert_with(|| serde_json::json!(first.into_iter().collect::<Vec<_>>()));
+    if let Some(list) = symbols.as_array_mut()
+        && !list.contains(&symbol)
+    {
+        list.push(symbol);
+    }
+}
+
 fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
     let content = cx.content(index);
     let crate_types = regex!(
-        r"cannot produce (proc-macro|cdylib|dylib) for `([^`]+)` as the target `([^`]+)`|dropping unsupported crate type `(\w+)` for target `([^`]+)`"
+        r"cannot produce (proc-macro|cdylib|dylib) for [`'‘]([^`'’]+)[`'’] as the target [`'‘]([^`'’]+)[`'’]|dropping unsupported crate type [`'‘](\w+)[`'’] for target [`'‘]([^`'’]+)[`'’]"
     );
     if let Some(captures) = crate_types.captures(content) {
         return describe_crate_type(cx, index, &captures);
     }
-    if content.contains("can't find crate for `proc_macro`") {
+    if content.contains("can't find crate for") && content.contains("proc_macro") {
         return Some(describe_missing_proc_macro(cx, index));
     }
     let symbol = regex!(
-        r"undefined reference to (?:symbol )?[`']([^'@]+)[^']*'|Error relocating (\S+): (\S+): symbol not found"
+        r"undefined reference to (?:symbol )?[`'‘]([^'’@]+)[^'’]*['’]|undefined symbol: ([^\s@]+)|Error relocating (\S+): (\S+): symbol not found"
     );
     if let Some(captures) = symbol.captures(content) {
         return describe_glibc_symbol(cx, index, &captures);
@@ -133,25 +179,45 @@ fn describe_glibc_symbol(
     captures: &regex::Captures<'_>,
 ) -> Option<Finding> {
     let content = cx.content(index);
-    let relocating_binary = captures.get(2).map(|m| m.as_str());
-    let symbol = captures.get(1).or(captures.get(3))?.as_str();
+    let relocating_binary = captures.get(3).map(|m| m.as_str());
+    let symbol = captures
+        .get(1)
+        .or(captures.get(2))
+        .or(captures.get(4))?
+        .as_str();
     // `_Unwind_*` missing at load time is libgcc_s not being installed: the
     // loader says so on its own line (runtime_missing_shared_lib).
     if relocating_binary.is_some() && symbol.starts_with("_Unwind_") {
         return None;
     }
-    // The object the linker was reading: the `in function` line above.
-    let nearby = (index.saturating_sub(12)..=index).map(|i| cx.content(i));
+    // musl's loader lists the symbols of a library it could not load
+    // (`Error loading shared library libstdc++.so.6 … (needed by ./app)`):
+    // the missing library is the cause (runtime_missing_shared_lib).
+    if let Some(binary) = relocating_binary {
+        let needed_by = format!("(needed by {binary})");
+        let missing_library_first = (index.saturating_sub(40)..index).any(|i| {
+            let line = cx.content(i);
+            line.starts_with("Error loading shared library") && line.contains(&needed_by)
+        });
+        if missing_library_first {
+            return None;
+        }
+    }
+    // The object the linker was reading: the `in function` line above
+    // (GNU ld), or lld's `>>> referenced by … in archive …` lines below.
+    let nearby = (index.saturating_sub(12)..=index + 3).map(|i| cx.content(i));
     let mut static_archive = false;
     let mut musl_nearby = false;
     for line in nearby {
         let lower = line.to_ascii_lowercase();
         musl_nearby |=
             lower.contains("musl") || lower.contains("-static") || lower.contains("alpine");
-        static_archive |= line.contains(".a(") || line.contains(".rlib(");
+        static_archive |= line.contains(".a(")
+            || line.contains(".rlib(")
+            || regex!(r"in archive \S+\.(?:a|rlib)\b").is_match(line);
     }
     let openssl_or_ucontext = regex!(
-        r"^(?:SSL_|TLS_|DTLS_|ERR_|EVP_|CRYPTO_|BIO_|X509_|OPENSSL_|getcontext|makecontext|setcontext|swapcontext)"
+        r"^(?:SSL_|TLS_|DTLS_|ERR_|EVP_|CRYPTO_|BIO_|X509_|OPENSSL_|PEM_|RSA_|getcontext|makecontext|setcontext|swapcontext)"
     )
     .is_match(symbol);
     let musl_involved = relocating_binary.is_some()
@@ -281,5 +347,46 @@ mod tests {
         let log = "Error relocating /app/server: __memcpy_chk: symbol not found\n";
         let finding = first_of_kind(log, Kind::MuslStatic);
         assert_eq!(fact(&finding, "binary"), Some("/app/server"));
+    }
+
+    #[test]
+    fn pages_of_openssl_symbols_from_a_sys_crate_in_straight_quotes() {
+        let log = "  /usr/bin/ld: /w/target/x86_64-unknown-linux-musl/release/deps/libpq_sys-9.rlib(fe-secure-openssl.o): in function 'pgtls_init':
+  fe-secure-openssl.c:(.text+0x1a): undefined reference to 'SSL_CTX_new'
+  fe-secure-openssl.c:(.text+0x2b): undefined reference to 'SSL_CTX_set_options'
+  fe-secure-openssl.c:(.text+0x3c): undefined reference to 'ERR_get_error'
+";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "symbol"), Some("SSL_CTX_new"));
+        assert_eq!(super::super::testing::explain(log).len(), 1);
+    }
+
+    #[test]
+    fn lld_undefined_symbol_in_an_archive() {
+        let log = "ld.lld: error: undefined symbol: SSL_CTX_new
+>>> referenced by fe-secure-openssl.c
+>>>               fe-secure-openssl.o:(pgtls_init) in archive /w/target/x86_64-unknown-linux-musl/release/deps/libpq_sys-1.rlib
+";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "symbol"), Some("SSL_CTX_new"));
+    }
+
+    #[test]
+    fn crate_type_messages_in_straight_quotes() {
+        let log = "error: cannot produce proc-macro for 'serde_derive v1.0.200' as the target 'x86_64-unknown-linux-musl' does not support these crate types\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "crate"), Some("serde_derive"));
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-musl"));
+        let log = "error[E0463]: can't find crate for 'proc_macro'\n";
+        first_of_kind(log, Kind::MuslStatic);
+    }
+
+    #[test]
+    fn glibc_stat_symbols_in_a_musl_link() {
+        let log = "  /usr/lib/gcc/x86_64-alpine-linux-musl/13/../../../../x86_64-alpine-linux-musl/bin/ld: /opt/lib/libfoo.a(io.o): in function `read_all':
+  io.c:(.text+0x9): undefined reference to `__fxstat64'
+";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "symbol"), Some("__fxstat64"));
     }
 }

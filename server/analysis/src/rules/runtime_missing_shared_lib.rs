@@ -9,10 +9,22 @@ pub(super) const SUMMARY: &str =
     "at run time, a shared library the program needs is not installed on the machine";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"error while loading shared libraries: \S+: cannot open shared object file",
+    // glibc's loader and dlopen (Python's ImportError, a JNI load), in
+    // English and translated: de `Kann die Shared-Object-Datei nicht öffnen`,
+    // fr `Ne peut ouvrir le fichier d'objet partagé`, es `no se puede abrir el
+    // archivo del objeto compartido`, ru `не удаётся открыть разделяемый
+    // объектный файл`, zh `无法打开共享对象文件`, ja `共有オブジェクトファイルを開けません`.
+    r"(?i)\S+\.(?:so|dll)[\w.+-]*: (?:cannot open shared object file|kann die shared-object-datei nicht öffnen|ne peut ouvrir le fichier d'objet partagé|impossible d'ouvrir le fichier objet partagé|no se puede abrir el (?:fichero|archivo) del objeto compartido|não é possível abrir arquivo de objeto compartilhado|impossibile aprire il file oggetto condiviso|не удаётся открыть разделяемый объектный файл|не удается открыть разделяемый объектный файл|无法打开共享对象文件|共有オブジェクトファイルを開けません)",
+    r"(?i)(?:error while loading shared libraries|fehler beim laden gemeinsamer bibliotheken|erreur lors du chargement des bibliothèques partagées|error al cargar las bibliotecas compartidas|erro ao carregar bibliotecas compartilhadas|ошибка при загрузке разделяемых библиотек|加载共享库时出错|共有ライブラリの読み込み中にエラーが発生しました): \S+",
+    // macOS dyld, musl's loader, Android's linker, qemu-user without the
+    // target's sysroot.
     r"Library not loaded: \S+",
     r"Error loading shared library \S+: No such file",
+    r#"(?:CANNOT LINK EXECUTABLE|dlopen failed)\b.*library "[^"]+" not found"#,
+    r"qemu-[\w.-]+: Could not open '[^']+': No such file",
+    // Windows.
     r"was unable to find (?:\S+\.dll)|The code execution cannot proceed because \S+\.dll was not found",
+    r"STATUS_DLL_NOT_FOUND|exit code: 0xc0000135",
 ];
 
 /// Diagnostic: runtime_missing_shared_lib
@@ -44,19 +56,40 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn program_and_library(content: &str) -> Option<(Option<String>, String)> {
     let pattern = regex!(
-        r"(?:(\S+): )?error while loading shared libraries: ([^:\s]+)|Library not loaded: '?([^'\s]+)|Error loading shared library ([^:\s]+): No such file[^(]*(?:\(needed by ([^)]+)\))?|because (\S+\.dll) was not found|unable to find (\S+\.dll)"
+        r#"(?ix)
+        (?:(\S+):\ )?[^:]*?(?:error\ while\ loading\ shared\ libraries|fehler\ beim\ laden\ gemeinsamer\ bibliotheken|erreur\ lors\ du\ chargement\ des\ bibliothèques\ partagées|error\ al\ cargar\ las\ bibliotecas\ compartidas|erro\ ao\ carregar\ bibliotecas\ compartilhadas|ошибка\ при\ загрузке\ разделяемых\ библиотек|加载共享库时出错|共有ライブラリの読み込み中にエラーが発生しました):\ ([^:\s]+)
+        | Library\ not\ loaded:\ '?([^'\s]+)
+        | Error\ loading\ shared\ library\ ([^:\s]+):\ No\ such\ file[^(]*(?:\(needed\ by\ ([^)]+)\))?
+        | because\ (\S+\.dll)\ was\ not\ found
+        | unable\ to\ find\ (\S+\.dll)
+        | CANNOT\ LINK\ EXECUTABLE\ "([^"]+)":\ .*library\ "([^"]+)"\ not\ found
+        | library\ "([^"]+)"\ not\ found
+        | (qemu-[\w.-]+):\ Could\ not\ open\ '([^']+)'
+        | (?:process\ didn't\ exit\ successfully:\ [`'‘]([^`'’\s]+)[^`'’]*[`'’]\ )?\(?exit\ code:\ 0xc0000135
+        | ([^\s:'"]+\.(?:so|dll)[\w.+-]*):\ \S
+        | STATUS_DLL_NOT_FOUND
+        "#
     );
     let captures = pattern.captures(content)?;
-    let library = [2, 3, 4, 6, 7]
+    let library = [2, 3, 4, 6, 7, 9, 10, 12, 14]
         .iter()
-        .find_map(|&group| captures.get(group))?
-        .as_str()
-        .to_owned();
-    let program = captures
-        .get(1)
-        .or_else(|| captures.get(5))
-        .map(|m| m.as_str().to_owned());
+        .find_map(|&group| captures.get(group))
+        .map_or_else(|| UNNAMED_DLL.to_owned(), |m| m.as_str().to_owned());
+    let program = [1, 5, 8, 11, 13]
+        .iter()
+        .find_map(|&group| captures.get(group))
+        .map(|m| m.as_str().trim_matches(['*', '`', '>']).to_owned())
+        .filter(|program| !program.is_empty() && !is_exception_name(program));
     Some((program, library))
+}
+
+/// What Windows' STATUS_DLL_NOT_FOUND leaves us: no name.
+const UNNAMED_DLL: &str = "a DLL";
+
+/// `ImportError`, `OSError`, `UnsatisfiedLinkError`: a language runtime's
+/// exception before the loader's words, not the program.
+fn is_exception_name(word: &str) -> bool {
+    regex!(r"(?:Error|Exception)$").is_match(word)
 }
 
 /// Loader errors of a compiler's own programs mean a broken toolchain
@@ -90,7 +123,11 @@ fn describe(cx: &Context<'_>, index: usize, program: Option<String>, library: &s
     finding = text_fact(finding, "binary", program.as_deref());
     finding = text_fact(finding, "debian_package", package.as_deref());
     let who = program.as_deref().unwrap_or("the program");
-    finding.message = format!("{who} cannot start: the shared library `{file}` is not installed");
+    finding.message = if file == UNNAMED_DLL {
+        format!("{who} cannot start: a DLL it needs is not installed or not on PATH")
+    } else {
+        format!("{who} cannot start: the shared library `{file}` is not installed")
+    };
     let install = match &package {
         Some(package) => format!("Install `{package}` on the machine that runs it"),
         None => format!("Install the package that provides `{file}` on the machine that runs it"),
@@ -159,5 +196,56 @@ mod tests {
         let log = "dyld[123]: Library not loaded: /opt/homebrew/opt/openssl@3/lib/libssl.3.dylib\n";
         let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
         assert_eq!(fact(&finding, "library"), Some("libssl.3.dylib"));
+    }
+
+    #[test]
+    fn translated_glibc_loader_messages() {
+        for line in [
+            "./app: Fehler beim Laden gemeinsamer Bibliotheken: libssl.so.3: Kann die Shared-Object-Datei nicht öffnen: Datei oder Verzeichnis nicht gefunden",
+            "./app: error while loading shared libraries: libssl.so.3: 无法打开共享对象文件: 没有那个文件或目录",
+            "./app: error while loading shared libraries: libssl.so.3: не удаётся открыть разделяемый объектный файл: Нет такого файла или каталога",
+            "./app: error while loading shared libraries: libssl.so.3: cannot open shared object file: No such file or directory.",
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::RuntimeMissingSharedLib);
+            assert_eq!(fact(&finding, "library"), Some("libssl.so.3"), "{line}");
+            assert_eq!(fact(&finding, "binary"), Some("./app"), "{line}");
+        }
+    }
+
+    #[test]
+    fn dlopen_from_python_names_no_program() {
+        let log = "ImportError: libssl.so.1.1: cannot open shared object file: No such file or directory\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("libssl.so.1.1"));
+        assert_eq!(fact(&finding, "binary"), None);
+    }
+
+    #[test]
+    fn qemu_without_the_target_loader() {
+        let log = "qemu-aarch64: Could not open '/lib/ld-linux-aarch64.so.1': No such file or directory\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("ld-linux-aarch64.so.1"));
+        assert!(fix_ids(&finding).contains(&"configure_runner"));
+    }
+
+    #[test]
+    fn android_and_windows_loaders() {
+        let log = "CANNOT LINK EXECUTABLE \"./app\": library \"libc++_shared.so\" not found: needed by main executable\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("libc++_shared.so"));
+        assert_eq!(fact(&finding, "binary"), Some("./app"));
+        let log = "error: process didn't exit successfully: `target\\debug\\app.exe` (exit code: 0xc0000135, STATUS_DLL_NOT_FOUND)\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "binary"), Some("target\\debug\\app.exe"));
+    }
+
+    #[test]
+    fn a_compiler_missing_its_own_library_is_not_this_rule() {
+        let log = "/usr/libexec/gcc/x86_64-linux-gnu/12/cc1: error while loading shared libraries: libisl.so.23: cannot open shared object file: No such file or directory\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::RuntimeMissingSharedLib)
+        );
     }
 }

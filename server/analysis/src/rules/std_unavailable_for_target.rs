@@ -73,4 +73,27 @@ mod tests {
         let finding = first_of_kind(log, Kind::StdUnavailableForTarget);
         assert_eq!(finding.target.as_deref(), Some("xtensa-esp32-espidf"));
     }
+
+    #[test]
+    fn newest_wording_names_the_crate_that_needs_std() {
+        let log = "error[E0463]: can't find crate for `std`
+  |
+  = note: the `riscv32imac-unknown-none-elf` target may not support the standard library
+  = note: `std` is required by `embassy_executor` because it does not declare `#![no_std]`
+  = help: consider building the standard library from source with `cargo build -Zbuild-std`
+";
+        let finding = first_of_kind(log, Kind::StdUnavailableForTarget);
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("riscv32imac-unknown-none-elf")
+        );
+        assert_eq!(finding.evidence.lines, Some([1, 5]));
+    }
+
+    #[test]
+    fn only_the_required_by_note_of_a_bare_metal_build() {
+        let log = "cargo build --target thumbv7em-none-eabihf\n  = note: `std` is required by `either` because it does not declare `#![no_std]`\n";
+        let finding = first_of_kind(log, Kind::StdUnavailableForTarget);
+        assert_eq!(finding.target.as_deref(), Some("thumbv7em-none-eabihf"));
+    }
 }

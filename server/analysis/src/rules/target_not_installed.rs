@@ -12,9 +12,14 @@ pub(super) const SUMMARY: &str =
     "the target's standard library (rust-std) is not installed for the toolchain in use";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"can't find crate for [`'‘’](?:core|std|alloc|compiler_builtins|test)[`'‘’]",
+    // E0463, in every rustc since 1.0, with the crate in any quotes or none.
+    r#"can't find crate for [`'‘’"]?(?:core|std|alloc|compiler_builtins|test)\b"#,
+    // E0461 when an rlib for another target sits where rustc looks.
+    r"couldn't find crate [`'‘](?:core|std|alloc|compiler_builtins)[`'’] with expected target triple",
     r"target may not be installed",
     r"target may not support the standard library",
+    r"consider downloading the target with [`'‘]?rustup target add",
+    r"[`'‘]std[`'’] is required by [`'‘][^`'’]+[`'’] because it does not declare [`'‘]#!\[no_std\]",
     r"component 'rust-std' for target '[^']+' is unavailable",
     r"toolchain '[^']+' does not (?:contain|support) (?:component 'rust-std' for )?target",
 ];
@@ -74,14 +79,25 @@ pub(super) fn classify(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// `note:` follows, or a rustup error line.
 fn error_line(cx: &Context<'_>, index: usize) -> Option<usize> {
     let is_error = |content: &str| {
-        regex!(r"can't find crate for [`'‘’](?:core|std|alloc|compiler_builtins|test)[`'‘’]")
+        regex!(r#"can't find crate for [`'‘’"]?(?:core|std|alloc|compiler_builtins|test)\b|couldn't find crate [`'‘](?:core|std|alloc|compiler_builtins)[`'’] with expected target"#)
             .is_match(content)
             || content.contains("component 'rust-std' for target")
             || content.contains("does not contain component 'rust-std'")
             || regex!(r"toolchain '[^']+' does not support target").is_match(content)
     };
-    cx.header_before(index, 6, is_error)
+    // An excerpt may hold only rustc's notes: the first of them stands in
+    // for the error line.
+    cx.header_before(index, 6, is_error).or_else(|| {
+        let first_note = (index.saturating_sub(3)..=index)
+            .find(|&i| TRIGGERS_SET.is_match(cx.content(i)))
+            .unwrap_or(index);
+        Some(first_note)
+    })
 }
+
+static TRIGGERS_SET: std::sync::LazyLock<regex::RegexSet> = std::sync::LazyLock::new(|| {
+    regex::RegexSet::new(TRIGGERS).expect("rule triggers are valid literals")
+});
 
 fn describe(cx: &Context<'_>, error: usize) -> Finding {
     let notes_end = (error + 1..error + 8)
@@ -96,7 +112,7 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
         .find(|&i| !cx.content(i).is_empty())
         .unwrap_or(error);
     let noted_target = (error..=last).find_map(|i| {
-        regex!(r"the [`'‘’]?([\w.-]+)[`'‘’]? target may not|for target '([^']+)'|support target '([^']+)'")
+        regex!(r"the [`'‘’]?([\w.-]+)[`'‘’]? target may not|for target '([^']+)'|support target '([^']+)'|rustup target add ([\w.-]+)|expected target triple ([\w.-]+)")
             .captures(cx.content(i))
             .and_then(|c| {
                 c.iter()
@@ -106,8 +122,9 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
                     .map(|m| m.as_str().to_owned())
             })
     });
-    let missing = regex!(r"can't find crate for [`'‘’]([^`'‘’]+)[`'‘’]")
+    let missing = regex!(r#"(?:can't find crate for|couldn't find crate) [`'‘’"]?(\w+)"#)
         .captures(cx.content(error))
+        .or_else(|| regex!(r"[`'‘](std)[`'’] is required by").captures(cx.content(error)))
         .map_or_else(|| "std".to_owned(), |c| c[1].to_owned());
     let no_std_support = (error..=last).any(|i| {
         let content = cx.content(i);
@@ -206,5 +223,30 @@ error: could not compile `fw` (lib) due to 1 previous error
     fn unknown_target_is_assumed_installable() {
         let log = "error[E0463]: can't find crate for `std`\n";
         first_of_kind(log, Kind::TargetNotInstalled);
+    }
+
+    #[test]
+    fn oldest_e0463_without_a_note_and_with_straight_quotes() {
+        let log =
+            "error[E0463]: can't find crate for 'std'\n\nerror: aborting due to previous error\n";
+        let finding = first_of_kind(log, Kind::TargetNotInstalled);
+        assert_eq!(fact(&finding, "missing_crate"), Some("std"));
+        let log = "error[E0463]: can't find crate for core\n";
+        first_of_kind(log, Kind::TargetNotInstalled);
+    }
+
+    #[test]
+    fn only_rustcs_notes_were_pasted() {
+        let log = "  = note: the `aarch64-apple-ios-sim` target may not be installed\n  = help: consider downloading the target with `rustup target add aarch64-apple-ios-sim`\n";
+        let finding = first_of_kind(log, Kind::TargetNotInstalled);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-apple-ios-sim"));
+        assert_eq!(fix_ids(&finding), ["add_target"]);
+    }
+
+    #[test]
+    fn an_rlib_for_another_target_where_core_should_be() {
+        let log = "error[E0461]: couldn't find crate `core` with expected target triple thumbv7m-none-eabi\n";
+        let finding = first_of_kind(log, Kind::TargetNotInstalled);
+        assert_eq!(finding.target.as_deref(), Some("thumbv7m-none-eabi"));
     }
 }

@@ -9,17 +9,29 @@ pub(super) const SUMMARY: &str =
     "the linker found a library or object built for another architecture";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"skipping incompatible \S+ when searching for ",
-    r"\.(?:so|a|dylib)(?:\.[\d.]+)?(?:\([^)]*\))?: (?:error adding symbols: )?[Ff]ile in wrong format",
-    r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: Relocations in generic ELF",
-    r"\.(?:so|a)(?:\.[\d.]+)? is incompatible with \S+",
-    r"ignoring file \S+\.(?:dylib|a|tbd)\b.*building for .* but attempting to link with file built for",
+    // GNU ld (bfd) and mold: `skipping incompatible X when searching for -lY`.
+    r"(?i)skipping incompatible \S+ when searching for ",
+    r"(?i)skipping incompatible file ",
+    r"(?i)\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?: (?:error adding symbols: )?file in wrong format",
+    r"(?i)\.(?:so|a|dylib)(?:\.[\d.]+)?(?:\([^)]*\))?: file not recognized: file format not recognized",
+    r"(?i)\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: relocations in generic ELF",
+    // lld, and gold's `incompatible target`.
+    r"\.(?:so|a|lib)(?:\.[\d.]+)?(?:\([^)]*\))? is incompatible with \S+",
+    r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
+    r"architecture of input file [`'‘][^'’]*\.(?:a|so)\b[^'’]*['’] is incompatible with",
+    // Apple ld, old and new (ld-prime, Xcode 15).
+    r"ignoring file '?\S+\.(?:dylib|a|tbd|so|framework)\b.*building for .* but attempting to link with file built for",
+    r"ignoring file '?\S+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
     r"found architecture '[^']+', required architecture '[^']+'",
+    r"building for [\w ]+, but linking in (?:dylib|object file|library) (?:\([^)]*\) )?built for",
+    // MSVC link.exe.
+    r"LNK1112: module machine type '[^']+' conflicts with target machine type",
+    r"LNK4272: library machine type '[^']+' conflicts with target machine type",
     // C objects of another architecture inside an rlib (a -sys crate's
     // `libfoo_sys-….rlib(bio.c.o)`), or loose C objects given to a cross linker.
-    r"\.rlib\([^)]+\.o\)(?::)? (?:is incompatible with|Relocations in generic ELF)",
-    r"\.rlib\([^)]+\.o\): (?:error adding symbols: )?[Ff]ile in wrong format",
-    r"\.o: Relocations in generic ELF",
+    r"(?i)\.rlib\([^)]+\.o\)(?::)? (?:is incompatible with|relocations in generic ELF)",
+    r"(?i)\.rlib\([^)]+\.o\): (?:error adding symbols: )?file in wrong format",
+    r"(?i)\.o: relocations in generic ELF",
 ];
 
 /// Diagnostic: wrong_arch_library
@@ -43,15 +55,18 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
     for &index in hits {
-        let Some(library) = library_named(cx.content(index)) else {
+        let content = cx.content(index);
+        let Some(library) = library_named(content).or_else(|| msvc_library(content)) else {
             continue;
         };
         if is_rust_object(&library) {
             continue;
         }
-        // A loose C object given to the host's own linker is the host
-        // linker being used for the target (host_linker_used says so).
-        if library.ends_with(".o") && super::host_linker_used::is_host_ld_line(cx.content(index)) {
+        // A loose C object, or one inside an rlib, given to the host's own
+        // linker is the host linker being used for the target
+        // (host_linker_used says so).
+        let c_object = library.ends_with(".o") || library.contains(".rlib(");
+        if c_object && super::host_linker_used::is_host_ld_line(cx.content(index)) {
             continue;
         }
         let start = cx.linking_error(index).map_or(index, |(header, _)| header);
@@ -68,11 +83,39 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn library_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r"skipping incompatible (\S+) when|(\S+\.rlib\([^)]+\.o\))(?::)? (?:is incompatible with|Relocations|(?:error adding symbols: )?[Ff]ile in wrong format)|(\S+\.o): Relocations|(\S+\.(?:so|a|dylib)(?:\.[\d.]+)?)(?:\([^)]*\))?: (?:error adding symbols: )?[Ff]ile in wrong format|(\S+\.(?:so|a)(?:\.[\d.]+)?)(?:\([^)]*\))?: Relocations|(\S+) is incompatible with|ignoring file ([^,\s]+),|found architecture '[^']+', required architecture '[^']+'\): (\S+)"
+        r#"(?ix)
+        (\S+):\ skipping\ incompatible\ file\ 
+        | skipping\ incompatible\ (\S+?):?(?:\ when\ |\s*$)
+        | (\S+\.rlib\([^)]+\.o\)):?\ (?:is\ incompatible\ with|relocations|(?:error\ adding\ symbols:\ )?file\ in\ wrong\ format)
+        | (\S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|not\ recognized)
+        | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target)
+        | (\S+\.o):\ relocations
+        | architecture\ of\ input\ file\ [`'‘]([^'’]+)['’]
+        | ignoring\ file\ '?([^,'\s]+)'?[,:]
+        | found\ architecture\ '[^']+',\ required\ architecture\ '[^']+'\):\ (\S+)
+        | linking\ in\ (?:dylib|object\ file|library)\ \(([^)]+)\)
+        | file\ '([^']+)'\ for\ architecture
+        | (\S+)\ is\ incompatible\ with
+        "#
     );
     let captures = pattern.captures(content)?;
     let library = captures.iter().skip(1).flatten().next()?.as_str();
-    Some(library.trim_matches(['\'', '`', ',']).to_owned())
+    let library = library.trim_matches(['\'', '`', ',', '‘', '’', '"']);
+    // `ld: error: ` is the linker, not the library.
+    (!library.is_empty() && !library.ends_with(':')).then(|| library.to_owned())
+}
+
+/// The library an MSVC machine-type conflict is about, if the line names
+/// one (`foo.lib(bar.obj) : fatal error LNK1112: …`).
+fn msvc_library(content: &str) -> Option<String> {
+    let pattern =
+        regex!(r"([^\s:]+\.(?:lib|obj)(?:\([^)]*\))?) : (?:fatal error|warning) LNK(?:1112|4272)");
+    if let Some(captures) = pattern.captures(content) {
+        return Some(captures[1].to_owned());
+    }
+    regex!(r"LNK(?:1112|4272): (?:module|library) machine type '([^']+)'")
+        .captures(content)
+        .map(|c| format!("a {} library", &c[1]))
 }
 
 fn is_rust_object(path: &str) -> bool {
@@ -81,7 +124,7 @@ fn is_rust_object(path: &str) -> bool {
 
 /// The `-l` name a library was searched for, from `skipping … for -lX`.
 fn searched_name(content: &str) -> Option<&str> {
-    regex!(r"when searching for -l(\S+)")
+    regex!(r"(?i)when searching for -l(\S+)")
         .captures(content)
         .and_then(|c| c.get(1))
         .map(|m| m.as_str())
@@ -90,7 +133,7 @@ fn searched_name(content: &str) -> Option<&str> {
 fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Finding {
     let libraries: Vec<String> = lines
         .iter()
-        .filter_map(|&i| library_named(cx.content(i)))
+        .filter_map(|&i| library_named(cx.content(i)).or_else(|| msvc_library(cx.content(i))))
         .fold(Vec::new(), |mut all, library| {
             if !all.contains(&library) {
                 all.push(library);
@@ -123,7 +166,12 @@ fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Finding {
     let mut finding = cx.finding(Kind::WrongArchLibrary, "", start, last);
     let searched = lines
         .iter()
-        .find(|&&i| library_named(cx.content(i)).as_deref() == Some(primary.as_str()))
+        .find(|&&i| {
+            library_named(cx.content(i))
+                .or_else(|| msvc_library(cx.content(i)))
+                .as_deref()
+                == Some(primary.as_str())
+        })
         .and_then(|&i| searched_name(cx.content(i)));
     finding = text_fact(finding, "library", Some(&primary));
     finding = text_fact(finding, "searched_for", searched);
@@ -184,5 +232,88 @@ mod tests {
     fn apple_ld_ignoring_file() {
         let log = "ld: warning: ignoring file /opt/homebrew/lib/libssl.dylib, building for macOS-x86_64 but attempting to link with file built for macOS-arm64\n";
         first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn c_object_in_an_rlib_given_to_a_cross_ld_bfd() {
+        let log = "          /opt/x-tools/aarch64-unknown-linux-gnu/bin/ld.bfd: /tmp/rustcX/libboring_sys-c4c7.rlib(bio.c.o): Relocations in generic ELF (EM: 62)\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/tmp/rustcX/libboring_sys-c4c7.rlib(bio.c.o)")
+        );
+        let lower = log.replace("Relocations", "relocations");
+        first_of_kind(&lower, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn archive_members_in_wrong_format_and_not_recognised() {
+        let log = "aarch64-linux-gnu-ld: ../deps/libpng.a(png.o): error adding symbols: File in wrong format\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(fact(&finding, "library"), Some("../deps/libpng.a(png.o)"));
+        let log = "  = note: /usr/lib/gcc-cross/arm-linux-gnueabihf/12/../../../../arm-linux-gnueabihf/bin/ld: /usr/lib/x86_64-linux-gnu/libasound.so: file not recognized: File format not recognized\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/usr/lib/x86_64-linux-gnu/libasound.so")
+        );
+    }
+
+    #[test]
+    fn bfd_architecture_of_an_archive_member_and_gold() {
+        let log = "[build:release   ] /usr/bin/ld: aarch64 architecture of input file `./Release/obj/libcrypto.a(dso_err.o)' is incompatible with i386:x86-64 output\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("./Release/obj/libcrypto.a(dso_err.o)")
+        );
+        let log = "/usr/bin/ld.gold: error: /usr/lib/i386-linux-gnu/libz.so: incompatible target\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn lld_archive_member_and_mold_skipping() {
+        let log =
+            "ld.lld: error: /w/vendor/lib/libfoo.a(foo.o) is incompatible with elf64-x86-64\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/w/vendor/lib/libfoo.a(foo.o)")
+        );
+        let log = "mold: warning: /usr/lib/libm.so: skipping incompatible file 3 62\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(fact(&finding, "library"), Some("/usr/lib/libm.so"));
+    }
+
+    #[test]
+    fn apple_ld_prime_and_older_wordings() {
+        let log = "ld: warning: ignoring file '/opt/homebrew/lib/libssl.dylib': found architecture 'arm64', required architecture 'x86_64'\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/opt/homebrew/lib/libssl.dylib")
+        );
+        let log = "ld: warning: ignoring file /usr/local/lib/libz.dylib, file was built for x86_64 which is not the architecture being linked (arm64): /usr/local/lib/libz.dylib\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(fact(&finding, "library"), Some("/usr/local/lib/libz.dylib"));
+        let log = "ld: building for iOS Simulator, but linking in object file built for iOS, file '/w/libs/libfoo.a' for architecture arm64\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(fact(&finding, "library"), Some("/w/libs/libfoo.a"));
+    }
+
+    #[test]
+    fn msvc_machine_type_conflicts() {
+        let log = "zlib.lib(adler32.obj) : fatal error LNK1112: module machine type 'x64' conflicts with target machine type 'ARM64'\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(fact(&finding, "library"), Some("zlib.lib(adler32.obj)"));
+        let log = "LINK : warning LNK4272: library machine type 'x86' conflicts with target machine type 'x64'\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn skipping_incompatible_from_a_windows_mingw_ld() {
+        let log = "C:/msys64/mingw64/bin/../lib/gcc/x86_64-w64-mingw32/13.2.0/../../../../x86_64-w64-mingw32/bin/ld.exe: skipping incompatible C:\\libs\\x86\\SDL2.lib when searching for -lSDL2\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(fact(&finding, "searched_for"), Some("SDL2"));
     }
 }

@@ -10,16 +10,21 @@ pub(super) const SUMMARY: &str =
     "a linker of the wrong kind for the target rejected the target's linker flags";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"\bld: unknown option: ",
-    r"(?:ld64\.lld|ld\.lld|rust-lld|lld)(?:-[\d.]+)?: error: unknown argument",
+    // Apple ld (ld64) and ld-prime (Xcode 15: `unknown options: a b`).
+    r"\bld(?:64)?: unknown options?: ",
+    r"(?:ld64\.lld|ld\.lld|rust-lld|lld|mold)(?:-[\d.]+)?(?:\.exe)?: (?:error|fatal): unknown (?:argument|option|-m argument)",
     // lld-link (the MSVC flavour) given a GNU or generic lld command line.
-    r"lld-link: (?:warning|error): ignoring unknown argument '-",
+    r"lld-link(?:\.exe)?: (?:warning|error): ignoring unknown argument '-",
+    // MSVC's link.exe given a GNU command line, and the coreutils `link`
+    // that a Unix-like PATH puts before it.
+    r"LNK4044: unrecognized option '/?-",
+    r"(?:^|note: )link: extra operand ",
     // An ELF ld given macOS objects and Mach-O options.
-    r"\bld: error: \S+\.rcgu\.o: unknown file type",
+    r"\bld(?:\.lld)?: error: \S+\.rcgu\.o: unknown file type",
     r"(?:ld64\.lld|ld64)(?:-\d+)?: error: must specify -arch",
     r"lld is a generic driver",
-    r"unrecognised emulation mode: ",
-    r"\bld: unrecognized option '-(?:arch|dylib|macosx_version_min|platform_version|syslibroot)",
+    r"(?i)unrecogni[sz]ed emulation mode: ",
+    r"\bld(?:\.bfd|\.gold)?: unrecogni[sz]ed option '-(?:arch|dylib|macosx_version_min|platform_version|syslibroot|dead_strip|exported_symbols_list|install_name|undefined|flavor|headerpad)",
     r"ld: warning: option -(?:Bstatic|Bdynamic|z) is obsolete",
 ];
 
@@ -55,7 +60,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn describe(cx: &Context<'_>, index: usize, start: usize) -> Finding {
     let content = cx.content(index);
-    let option = regex!(r"(?:unknown option: |unknown argument:? '?|unrecognised emulation mode: |unrecognized option ')([^\s']+)|ignoring unknown argument '([^']+)'")
+    let option = regex!(r"(?:unknown options?: |unknown (?:argument|option|-m argument):? '?|unrecogni[sz]ed emulation mode: |unrecogni[sz]ed option '/?|extra operand [`'‘]?)([^\s'’]+)|ignoring unknown argument '([^']+)'")
         .captures(content)
         .and_then(|c| c.get(1).or(c.get(2)).map(|m| m.as_str().to_owned()));
     let linker = cx.linking_error(index).map(|(_, linker)| linker);
@@ -105,5 +110,37 @@ mod tests {
           Invoke ld.lld (Unix), ld64.lld (macOS), lld-link (Windows), wasm-ld (WebAssembly) instead
 ";
         first_of_kind(log, Kind::WrongLinkerFlavor);
+    }
+
+    #[test]
+    fn ld_prime_lists_several_unknown_options() {
+        let log = "ld: unknown options: --as-needed -Bstatic\nclang: error: linker command failed with exit code 1 (use -v to see invocation)\n";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "option"), Some("--as-needed"));
+    }
+
+    #[test]
+    fn coreutils_link_instead_of_msvc_link() {
+        let log = "error: linking with `link.exe` failed: exit code: 1\n  = note: link: extra operand '/w/target/debug/deps/app.app.1.rcgu.o'\n          Try 'link --help' for more information.\n";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "linker"), Some("link.exe"));
+    }
+
+    #[test]
+    fn msvc_link_given_gnu_options_and_gnu_ld_given_mach_o_ones() {
+        let log = "LINK : warning LNK4044: unrecognized option '/-as-needed'; ignored\n";
+        first_of_kind(log, Kind::WrongLinkerFlavor);
+        let log = "/usr/bin/ld: unrecognized option '-dead_strip'\n";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "option"), Some("-dead_strip"));
+    }
+
+    #[test]
+    fn mold_and_lld_without_a_colon() {
+        let log = "mold: fatal: unknown -m argument: 64\n";
+        first_of_kind(log, Kind::WrongLinkerFlavor);
+        let log = "  = note: rust-lld: error: unknown argument '-Wl,--as-needed'\n";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "option"), Some("-Wl,--as-needed"));
     }
 }
