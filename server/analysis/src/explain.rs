@@ -136,8 +136,33 @@ fn drop_explained_symptoms(findings: Vec<Finding>) -> Vec<Finding> {
         })
         .map(first_line)
         .collect();
+    // zig names a missing system library in its own words; unless it is one
+    // of zig's own runtime libraries, the cause is the library, not zig.
+    let missing_libraries: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.kind == Kind::MissingLibraryAtLink)
+        .filter_map(|f| f.facts.get("library").and_then(|l| l.as_str()))
+        .collect();
+    let zig_only_names_a_missing_library = |finding: &Finding| {
+        finding.kind == Kind::ZigbuildError
+            && finding
+                .facts
+                .get("library")
+                .and_then(|l| l.as_str())
+                .is_some_and(|library| {
+                    !ZIG_RUNTIME_LIBRARIES.contains(&library)
+                        && missing_libraries.contains(&library)
+                })
+    };
+    let drop_zig: Vec<bool> = findings
+        .iter()
+        .map(zig_only_names_a_missing_library)
+        .collect();
     findings
         .into_iter()
+        .zip(drop_zig)
+        .filter(|(_, drop)| !drop)
+        .map(|(finding, _)| finding)
         .filter(|finding| {
             if finding.kind != Kind::PkgConfigCross {
                 return true;
@@ -150,6 +175,9 @@ fn drop_explained_symptoms(findings: Vec<Finding>) -> Vec<Finding> {
         })
         .collect()
 }
+
+/// Libraries zig links from its own sources: missing, they are zig's problem.
+const ZIG_RUNTIME_LIBRARIES: [&str; 5] = ["unwind", "c++", "c++abi", "compiler_rt", "gcc_s"];
 
 fn first_line(finding: &Finding) -> u32 {
     finding.evidence.lines.map_or(u32::MAX, |[first, _]| first)

@@ -339,8 +339,12 @@ mod tests {
 
     #[test]
     fn newer_zig_cannot_find_a_system_library() {
-        let log = "error: unable to find dynamic system library 'ssl' using strategy 'paths_first'. searched paths:\n";
+        let log = "error: unable to find dynamic system library 'unwind' using strategy 'paths_first'. searched paths:\n";
         let finding = first_of_kind(log, Kind::ZigbuildError);
+        assert_eq!(fact(&finding, "library"), Some("unwind"));
+        // Any other library is missing for the target, whoever links.
+        let log = "error: unable to find dynamic system library 'ssl' using strategy 'paths_first'. searched paths:\n";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
         assert_eq!(fact(&finding, "library"), Some("ssl"));
     }
 
