@@ -10,12 +10,34 @@ pub(super) const SUMMARY: &str =
     "a build script's C compiler or build tool for the target is not installed";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r#"failed to find tool "[^"]+""#,
+    r#"failed to find tool \\?"[^"\\]+\\?""#,
     r#"[Ff]ailed to find tool\. Is [`'‘"][^`'’"]+[`'’"] installed"#,
-    r"is `[^`]+` not installed\?",
-    r#"failed to execute \["[^"]+"[^\]]*\]: No such file or directory"#,
-    r"(?:^|/)(?:ba)?sh(?:: \d+)?: [\w.+/-]+: (?:command )?not found",
-    r"\b[\w.+-]*(?:gcc|g\+\+|clang|cc|ar|ranlib|cmake|nasm|protoc)\b: (?:command )?not found",
+    // gcc-rs wrote `Is`, cmake-rs `is`.
+    r"[Ii]s [`'‘][^`'’]+[`'’] not installed\?",
+    r#"failed to execute \["[^"]+"[^\]]*\]: "#,
+    // A shell or make that cannot find a program, in English and the locales
+    // bash and make are translated to.
+    r"(?:^|/|\s)(?:ba|da|z)?sh(?:: line \d+)?(?:: \d+)?: [\w.+/-]+: (?:[Cc]ommand not found|not found|Befehl nicht gefunden|Kommando nicht gefunden|commande introuvable|orden no encontrada|no se encontró la orden|comando no encontrado|comando non trovato|comando não encontrado|команда не найдена|未找到命令|找不到命令|コマンドが見つかりません|nie znaleziono polecenia)",
+    r"\b[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|ar|ranlib|cmake|nasm|yasm|protoc|make|bindgen)(?:-[\d.]+)?(?:\.exe)?: (?:[Cc]ommand not found|not found|Befehl nicht gefunden|Kommando nicht gefunden|commande introuvable|orden no encontrada|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません)",
+    r"^make(?:\[\d+\])?: [\w.+/-]+: (?:Command not found|No such file or directory|Kommando nicht gefunden|Befehl nicht gefunden|commande introuvable|orden no encontrada|comando non trovato|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません)",
+    r"zsh: command not found: \S+",
+    // cmd.exe and PowerShell, English and translated.
+    r#"['"][\w.+-]+['"] (?:is not recognized as an internal or external command|n'est pas reconnu en tant que commande interne|no se reconoce como un comando interno o externo|não é reconhecido como um comando interno|不是内部或外部命令|は、内部コマンドまたは外部コマンド|не является внутренней или внешней)"#,
+    r#"Der Befehl "[\w.+-]+" ist entweder falsch geschrieben"#,
+    r"The term '[^']+' is not recognized as (?:the|a) name of a cmdlet",
+    // A compiler given by a path that does not exist (whatever the locale).
+    r"[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’]?: (?:No such file or directory|Datei oder Verzeichnis nicht gefunden|Aucun fichier ou (?:dossier|répertoire) de ce type|No existe el (?:archivo|fichero) o (?:el )?directorio|File o directory non esistente|Arquivo ou diretório (?:inexistente|não encontrado)|Нет такого файла или каталога|没有那个文件或目录|そのようなファイルやディレクトリはありません|The system cannot find the file specified|program not found)",
+    // pkg-config itself missing (openssl-sys's probe is openssl_not_found's).
+    r"Failed to run `[^`]*pkg-config[^`]*`: ",
+    r"The pkg-config command could not be found",
+    // A build script that unwrapped the spawn of a program that is missing.
+    r"kind: NotFound",
+    // CMake and autoconf.
+    r"is not a full path and was not found in the PATH",
+    r"No CMAKE_(?:C|CXX|ASM)_COMPILER could be found",
+    r"no acceptable C compiler found in \$PATH",
+    // An excerpt cut in cc-rs's env lines, before its error.
+    r"^(?:TARGET_)?CC(?:_[\w-]+)? = None$",
 ];
 
 /// Diagnostic: cc_tool_not_found
@@ -36,16 +58,87 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// this machine has, such as `clang --target=<triple>` with a sysroot
 /// (`configure_cc`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    one_hit_per_key(cx, hits, |index| tool_named(cx.content(index)))
+    let (env_lines, words): (Vec<usize>, Vec<usize>) = hits
+        .iter()
+        .copied()
+        .partition(|&index| cx.content(index).ends_with(" = None"));
+    let mut findings: Vec<Finding> = one_hit_per_key(cx, &words, |index| tool_at(cx, index))
         .into_iter()
         .map(|(tool, index)| describe(cx, index, &tool))
-        .collect()
+        .collect();
+    if findings.is_empty()
+        && let Some(&index) = env_lines
+            .iter()
+            .find(|&&index| only_cc_env_lines(cx, index))
+    {
+        findings.push(describe(cx, index, "cc"));
+    }
+    findings
 }
 
-/// The missing tool a line names; `perl` belongs to `vendored_openssl_perl`.
+/// cc-rs's env lines stand for its missing-compiler error only in a failed
+/// build-script block that shows no other failure (an excerpt cut short).
+fn only_cc_env_lines(cx: &Context<'_>, index: usize) -> bool {
+    let Some(block) = cx.block(index) else {
+        return false;
+    };
+    // cargo repeats a build script's warnings before its block.
+    let elsewhere = (0..cx.log.lines.len())
+        .any(|i| super::triggers_other_rule(cx.content(i), Kind::CcToolNotFound));
+    !elsewhere
+        && !block.lines.clone().any(|i| {
+            let content = cx.content(i);
+            let other_error = regex!(r"(?i)\berror\b|panicked|^warning: ").is_match(content)
+                && !content.starts_with("error: failed to run custom build command");
+            super::triggers_other_rule(content, Kind::CcToolNotFound) || other_error
+        })
+}
+
+/// The missing tool a hit names, looking around it where the tool is on
+/// another line (CMake); `None` when the hit is not this rule's.
+fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
+    let content = cx.content(index);
+    if content.contains("openssl") && content.contains("pkg-config") {
+        return None;
+    }
+    if let Some(tool) = tool_named(content) {
+        return Some(tool);
+    }
+    if content.contains("pkg-config") {
+        return Some("pkg-config".to_owned());
+    }
+    if content.contains("kind: NotFound") {
+        // Only a program that was run: `Failed in bindgen command.: Os { … }`.
+        let program = regex!(
+            r#"(?i)(?:failed (?:in|to run|to execute|to spawn|to compile|to invoke)|could not (?:run|execute|spawn)|unable to (?:run|execute|spawn))\s+[`'"]?([\w.+/\\-]+)"#
+        );
+        let captures = program.captures(content)?;
+        let word = &captures[1];
+        return Some(match word {
+            "bindgen" | "cmake" | "make" | "nasm" | "protoc" | "clang" | "gcc" => word.to_owned(),
+            _ => "the program the build script runs".to_owned(),
+        });
+    }
+    if content.contains("is not a full path") {
+        let start = index.saturating_sub(4);
+        return (start..index)
+            .rev()
+            .map(|i| cx.content(i).trim())
+            .find(|line| !line.is_empty() && !line.contains("CMAKE_"))
+            .map(str::to_owned)
+            .or_else(|| Some("the C compiler".to_owned()));
+    }
+    if content.contains("CMAKE_") || content.contains("acceptable C compiler") {
+        return Some(if content.contains("CXX") { "c++" } else { "cc" }.to_owned());
+    }
+    None
+}
+
+/// The missing tool a line names; `perl` belongs to `vendored_openssl_perl`,
+/// `zig` to `zigbuild_error`.
 fn tool_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"failed to find tool "([^"]+)"|failed to execute \["([^"]+)"[^\]]*\]: No such file|[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|is `([^`]+)` not installed\?|(?:sh(?:: \d+)?: |^)([\w.+/-]+): (?:command )?not found"#
+        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|zsh: command not found: (\S+)|['"]([\w.+-]+)['"] (?:is not|n'est pas|no se|não é|不是|は、|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|(?:sh(?:: line \d+)?(?:: \d+)?: |^make(?:\[\d+\])?: |^)([\w.+/-]+): (?:[Cc]ommand not found|not found|No such file|Befehl|Kommando|commande|orden|no se|comando|команда|未找到|找不到|コマンド|nie znaleziono)|([^\s`'’:]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?)[`'’]?: (?:No such file|Datei oder|Aucun fichier|No existe|File o directory|Arquivo ou|Нет такого|没有那个|そのような|The system cannot|program not found)"#
     );
     let tool = pattern
         .captures(content)?
@@ -55,8 +148,9 @@ fn tool_named(content: &str) -> Option<String> {
         .next()?
         .as_str()
         .to_owned();
-    let base = tool.rsplit('/').next().unwrap_or(&tool);
-    let excluded = base == "perl" || tool.starts_with("./") || base.is_empty();
+    let base = tool.rsplit(['/', '\\']).next().unwrap_or(&tool);
+    let base = base.strip_suffix(".exe").unwrap_or(base);
+    let excluded = base == "perl" || base == "zig" || tool.starts_with("./") || base.is_empty();
     (!excluded).then_some(tool)
 }
 
@@ -153,5 +247,106 @@ Caused by:
         let log = "  failed to execute command: No such file or directory (os error 2)\n  is `arm-linux-gnueabihf-gcc` not installed?\n";
         let finding = first_of_kind(log, Kind::CcToolNotFound);
         assert_eq!(fact(&finding, "tool"), Some("arm-linux-gnueabihf-gcc"));
+    }
+
+    fn tool_of(log: &str) -> String {
+        let finding = first_of_kind(log, Kind::CcToolNotFound);
+        fact(&finding, "tool").unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn gcc_rs_capital_is_and_a_localised_os_error() {
+        let log = "failed to execute command: Datei oder Verzeichnis nicht gefunden (os error 2)\nIs `arm-linux-gnueabihf-gcc` not installed?\n";
+        assert_eq!(tool_of(log), "arm-linux-gnueabihf-gcc");
+    }
+
+    #[test]
+    fn debug_form_with_escaped_quotes() {
+        let log = "  called `Result::unwrap()` on an `Err` value: Error { kind: ToolNotFound, message: \"failed to find tool \\\"aarch64-linux-gnu-gcc\\\": No such file or directory (os error 2)\" }\n";
+        assert_eq!(tool_of(log), "aarch64-linux-gnu-gcc");
+    }
+
+    #[test]
+    fn shells_in_other_languages() {
+        for (log, tool) in [
+            (
+                "bash: x86_64-linux-musl-gcc: Befehl nicht gefunden\n",
+                "x86_64-linux-musl-gcc",
+            ),
+            (
+                "/bin/sh: arm-linux-gnueabihf-gcc: commande introuvable\n",
+                "arm-linux-gnueabihf-gcc",
+            ),
+            (
+                "bash: aarch64-linux-gnu-g++: 未找到命令\n",
+                "aarch64-linux-gnu-g++",
+            ),
+            ("zsh: command not found: musl-gcc\n", "musl-gcc"),
+            (
+                "make: aarch64-linux-gnu-gcc: No such file or directory\n",
+                "aarch64-linux-gnu-gcc",
+            ),
+        ] {
+            assert_eq!(tool_of(log), tool, "{log}");
+        }
+    }
+
+    #[test]
+    fn windows_shells_cannot_find_the_compiler() {
+        let log = "'x86_64-w64-mingw32-gcc' is not recognized as an internal or external command,\noperable program or batch file.\n";
+        assert_eq!(tool_of(log), "x86_64-w64-mingw32-gcc");
+        let log = "Der Befehl \"cl.exe\" ist entweder falsch geschrieben oder\nkonnte nicht gefunden werden.\n";
+        assert_eq!(tool_of(log), "cl.exe");
+    }
+
+    #[test]
+    fn a_compiler_path_that_does_not_exist() {
+        let log = "`C:\\ndk\\toolchains\\llvm\\bin\\clang.exe: No such file or directory`\n";
+        assert!(tool_of(log).ends_with("clang.exe"));
+    }
+
+    #[test]
+    fn cmake_names_the_compiler_on_its_own_line() {
+        let log = "CMake Error at CMakeLists.txt:3 (project):\n  The CMAKE_C_COMPILER:\n\n    arm-linux-gnueabihf-gcc\n\n  is not a full path and was not found in the PATH.\n";
+        assert_eq!(tool_of(log), "arm-linux-gnueabihf-gcc");
+    }
+
+    #[test]
+    fn a_build_script_unwrapping_a_missing_program() {
+        let log = "  thread 'main' panicked at 'Failed in bindgen command.: Os { code: 2, kind: NotFound, message: \"Нет такого файла или каталога\" }', build.rs:33:10\n";
+        assert_eq!(tool_of(log), "bindgen");
+        let log = "  thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: \"Failed to run `\\\"pkg-config\\\" \\\"--libs\\\" \\\"--cflags\\\" \\\"alsa\\\"`: No such file or directory (os error 2)\"'\n";
+        assert_eq!(tool_of(log), "pkg-config");
+    }
+
+    #[test]
+    fn an_excerpt_cut_in_cc_rs_env_lines() {
+        let log = "error: failed to run custom build command for `ccx v0.1.0`
+
+Caused by:
+  process didn't exit successfully: `C:\\w\\target\\release\\build\\ccx-1\\build-script-build` (exit code: 1)
+  --- stdout
+  TARGET = Some(\"aarch64-unknown-linux-gnu\")
+  cargo:rerun-if-env-changed=CC_aarch64-unknown-linux-gnu
+  CC_aarch64-unknown-linux-gnu = None
+  TARGET_CC = None
+";
+        let finding = first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        let with_cause = format!("{log}  --- stderr\n  fatal error: 'stdio.h' file not found\n");
+        first_of_kind(&with_cause, Kind::MissingHeader);
+    }
+
+    #[test]
+    fn zig_and_perl_are_other_rules_tools() {
+        first_of_kind("bash: zig: command not found\n", Kind::ZigbuildError);
+        let findings = super::super::testing::explain("sh: 1: perl: not found\n");
+        assert!(findings.iter().all(|f| f.kind != Kind::CcToolNotFound));
+    }
+
+    #[test]
+    fn a_compiler_error_is_not_a_missing_compiler() {
+        let log = "aarch64-linux-gnu-gcc: error: unrecognized command-line option '-m64'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
     }
 }

@@ -13,7 +13,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"cannot execute ['‘][^'’]+['’]",
     r"installation problem, cannot exec '[^']+'",
     r#"unable to execute command: Executable "[^"]+" doesn't exist"#,
-    r"/(?:as|ld|ld\.bfd|ld\.gold|cc1|cc1plus|collect2|[\w.-]+-(?:as|ld|gcc|g\+\+)): error while loading shared libraries: ",
+    r"(?:^|/)(?:as|ld|ld\.bfd|ld\.gold|cc1|cc1plus|cc1obj|lto1|f951|lto-wrapper|collect2|[\w.-]+-(?:as|ld|gcc|g\+\+|cpp)(?:-[\d.]+)?|gcc(?:-[\d.]+)?|g\+\+(?:-[\d.]+)?|clang(?:\+\+)?(?:-[\d.]+)?)(?:\.exe)?: error while loading shared libraries: ",
+    // gcc in any locale: the part in quotes, then execvp (CreateProcess on Windows).
+    r"['‘’\x22«»“”]\s*(?:cc1(?:plus|obj)?|collect2|lto1|lto-wrapper|f951|as|ld|cpp)\s*['’\x22«»“”].*(?:execvp|CreateProcess)\s*[:：]",
+    r"error: CreateProcess: No such file or directory",
 ];
 
 /// Diagnostic: cc_toolchain_broken
@@ -42,8 +45,25 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// (the program that failed, the part it could not run)
 fn broken_part(content: &str) -> Option<(Option<String>, String)> {
     let exec = regex!(
-        r#"(?:^|[\s='"`‘])([\w./+-]+?): (?:fatal )?error(?: trying to exec ['‘]([^'’]+)['’]|: cannot execute ['‘]([^'’]+)['’])|installation problem, cannot exec '([^']+)'|Executable "([^"]+)" doesn't exist|cannot execute ['‘]([^'’]+)['’]"#
+        r#"(?:^|[\s='"`‘])([\w./+-]+?):\s*(?:fatal )?error(?: trying to exec ['‘]([^'’]+)['’]|: cannot execute ['‘]([^'’]+)['’])|installation problem, cannot exec '([^']+)'|Executable "([^"]+)" doesn't exist|cannot execute ['‘]([^'’]+)['’]"#
     );
+    let localised = regex!(
+        r"(?:^|[\s='\x22`‘])([\w./+-]+?)(?:\.exe)?\s*[:：].*['‘’\x22«»“”]\s*(cc1(?:plus|obj)?|collect2|lto1|lto-wrapper|f951|as|ld|cpp)\s*['’\x22«»“”].*(?:execvp|CreateProcess)\s*[:：]"
+    );
+    if let Some(captures) = localised.captures(content)
+        && !exec.is_match(content)
+    {
+        return Some((
+            Some(base_name(&captures[1]).to_owned()),
+            captures[2].to_owned(),
+        ));
+    }
+    if content.contains("error: CreateProcess: No such file") {
+        let compiler = regex!(r"([\w./+-]+?)(?:\.exe)?: error: CreateProcess")
+            .captures(content)
+            .map(|c| base_name(&c[1]).to_owned());
+        return Some((compiler, "cc1".to_owned()));
+    }
     if let Some(captures) = exec.captures(content) {
         let compiler = captures.get(1).map(|m| base_name(m.as_str()).to_owned());
         let part = captures.iter().skip(2).flatten().next()?.as_str();
@@ -119,5 +139,41 @@ mod tests {
             fact(&finding, "missing_part"),
             Some("libopcodes-2.40-arm64.so")
         );
+    }
+
+    #[test]
+    fn no_space_after_the_colon() {
+        let log = "aarch64-linux-gnu-gcc:error trying to exec 'cc1plus': execvp: No such file or directory\n";
+        let finding = first_of_kind(log, Kind::CcToolchainBroken);
+        assert_eq!(fact(&finding, "missing_part"), Some("cc1plus"));
+    }
+
+    #[test]
+    fn gcc_in_other_languages() {
+        for log in [
+            "gcc: schwerwiegender Fehler: »cc1« kann nicht ausgeführt werden: execvp: Datei oder Verzeichnis nicht gefunden\n",
+            "gcc: 致命错误：无法执行‘cc1’：execvp：没有那个文件或目录\n",
+            "gcc: error fatal: no se puede ejecutar 'cc1': execvp: No existe el archivo o el directorio\n",
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "missing_part"), Some("cc1"), "{log}");
+            assert_eq!(fact(&finding, "tool"), Some("gcc"), "{log}");
+        }
+    }
+
+    #[test]
+    fn windows_createprocess() {
+        let log = "gcc.exe: error: CreateProcess: No such file or directory\n";
+        let finding = first_of_kind(log, Kind::CcToolchainBroken);
+        assert_eq!(fact(&finding, "tool"), Some("gcc"));
+    }
+
+    #[test]
+    fn a_versioned_driver_cannot_load_its_libraries() {
+        let log = "/opt/x/bin/aarch64-linux-gnu-gcc-9: error while loading shared libraries: libmpfr.so.6: cannot open shared object file: No such file or directory\n";
+        let finding = first_of_kind(log, Kind::CcToolchainBroken);
+        assert_eq!(fact(&finding, "missing_part"), Some("libmpfr.so.6"));
+        let log = "lto1: error while loading shared libraries: libisl.so.23: cannot open shared object file\n";
+        first_of_kind(log, Kind::CcToolchainBroken);
     }
 }

@@ -12,6 +12,12 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"fatal error: [\w./+-]+\.h(?:pp|h)?: No such file or directory",
     r"fatal error: '[\w./+-]+\.h(?:pp|h)?' file not found",
     r"error: '[\w./+-]+\.h' file not found",
+    // gcc in other locales (full-width colons in Chinese), C++ headers
+    // without an extension, MSVC's C1083 in any language.
+    r"(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|致命错误|致命的エラー|błąd krytyczny)\s*[:：]\s*[\w./+-]+\s*[:：]",
+    r"fatal error: [a-z_]+(?:/[\w.]+)*: No such file or directory",
+    r"fatal error: '[a-z_]+(?:/[\w.]+)*' file not found",
+    r"fatal error C1083: ",
 ];
 
 /// Diagnostic: missing_header
@@ -40,9 +46,15 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 }
 
 fn header_named(content: &str) -> Option<String> {
-    regex!(r"(?:fatal )?error: '?([\w./+-]+\.h(?:pp|h)?)'?(?:: No such file| file not found)")
-        .captures(content)
-        .map(|c| c[1].to_owned())
+    let pattern = regex!(
+        r#"(?:fatal )?error: '?([\w./+-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|致命错误|致命的エラー|błąd krytyczny)\s*[:：]\s*([\w./+-]+)\s*[:：]|C1083: [^'"“”»«]*['"“”«»]\s*([\w./\\+-]+)\s*['"“”«»]"#
+    );
+    let captures = pattern.captures(content)?;
+    let header = captures.iter().skip(1).flatten().next()?.as_str();
+    let source = [".c", ".cc", ".cpp", ".cxx", ".o", ".s", ".S"]
+        .iter()
+        .any(|ext| header.ends_with(ext));
+    (!source).then(|| header.replace('\\', "/"))
 }
 
 fn describe(cx: &Context<'_>, index: usize, header: &str) -> Finding {
@@ -103,5 +115,65 @@ mod tests {
             fix_ids(&finding),
             ["fetch_sysroot_and_wire", "install_cc_tool"]
         );
+    }
+
+    fn header_of(log: &str) -> String {
+        let finding = first_of_kind(log, Kind::MissingHeader);
+        fact(&finding, "header").unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn gcc_in_other_languages() {
+        for (log, header) in [
+            (
+                "x.c:1:10: schwerwiegender Fehler: openssl/ssl.h: Datei oder Verzeichnis nicht gefunden\n",
+                "openssl/ssl.h",
+            ),
+            ("x.c:1:10: 致命错误：zlib.h：没有那个文件或目录\n", "zlib.h"),
+            (
+                "x.c:1:10: erreur fatale : openssl/ssl.h : Aucun fichier ou dossier de ce type\n",
+                "openssl/ssl.h",
+            ),
+            (
+                "x.c:1:10: фатальная ошибка: sqlite3.h: Нет такого файла или каталога\n",
+                "sqlite3.h",
+            ),
+        ] {
+            assert_eq!(header_of(log), header, "{log}");
+        }
+    }
+
+    #[test]
+    fn msvc_in_english_and_chinese() {
+        let log = "C:\\src\\x.c(3): fatal error C1083: Cannot open include file: 'openssl/ssl.h': No such file or directory\n";
+        assert_eq!(header_of(log), "openssl/ssl.h");
+        let log =
+            "x.c(3): fatal error C1083: 无法打开包括文件: “zlib.h”: No such file or directory\n";
+        assert_eq!(header_of(log), "zlib.h");
+        let source =
+            "fatal error C1083: Cannot open source file: 'x.c': No such file or directory\n";
+        assert!(
+            super::super::testing::explain(source)
+                .iter()
+                .all(|f| f.kind != Kind::MissingHeader)
+        );
+    }
+
+    #[test]
+    fn cxx_headers_have_no_extension() {
+        assert_eq!(
+            header_of("x.cc:1:10: fatal error: iostream: No such file or directory\n"),
+            "iostream"
+        );
+        assert_eq!(
+            header_of("x.cc:1:10: fatal error: 'cstdint' file not found\n"),
+            "cstdint"
+        );
+    }
+
+    #[test]
+    fn docker_prefix_and_cargo_warning() {
+        let log = "#12 3.456 warning: x@0.1.0: x.c:1:10: fatal error: 'sqlite3.h' file not found\n";
+        assert_eq!(header_of(log), "sqlite3.h");
     }
 }

@@ -19,6 +19,12 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"failed to run custom build command for `openssl-sys ",
     // An excerpt of openssl-sys's probe: only its env lines, cut before the panic.
     r"^[A-Z0-9_]*_OPENSSL_(?:LIB_|INCLUDE_)?DIR unset$",
+    // The panic text wrapped at another width, or only its later lines.
+    r"Could not find directory of OpenSSL\b",
+    r"^directory of OpenSSL installation",
+    r"you can set the `OPENSSL_DIR` environment variable",
+    r"Make sure you also have the development packages of openssl installed",
+    r"Could not find OpenSSL",
 ];
 
 /// Diagnostic: openssl_not_found
@@ -100,6 +106,10 @@ fn other_cause_in_block(cx: &Context<'_>, lines: std::ops::Range<usize>) -> bool
 /// Wordings that only openssl-sys prints, whatever block they are in.
 fn is_openssl_wording(content: &str) -> bool {
     content.contains("Could not find directory of OpenSSL")
+        || content.contains("directory of OpenSSL installation")
+        || content.contains("`OPENSSL_DIR` environment variable")
+        || content.contains("development packages of openssl")
+        || content.contains("Could not find OpenSSL")
         || content.contains("OpenSSL library directory")
         || content.contains("OpenSSL include directory")
         || content.contains("Could not find openssl via pkg-config")
@@ -225,5 +235,19 @@ thread 'main' panicked at 'OpenSSL library directory does not exist: /usr/local/
 ";
         let finding = first_of_kind(log, Kind::OpensslNotFound);
         assert_eq!(fact(&finding, "crate_version"), Some("0.9.58"));
+    }
+
+    #[test]
+    fn panic_text_wrapped_at_another_width() {
+        let log = "  Could not find directory of OpenSSL\n  installation, and this `-sys` crate cannot proceed without this knowledge.\n";
+        first_of_kind(log, Kind::OpensslNotFound);
+    }
+
+    #[test]
+    fn only_the_hint_lines_survived() {
+        let log = "trouble finding it,  you can set the `OPENSSL_DIR` environment variable for the\ncompilation process.\n";
+        first_of_kind(log, Kind::OpensslNotFound);
+        let log = "  Make sure you also have the development packages of openssl installed.\n";
+        first_of_kind(log, Kind::OpensslNotFound);
     }
 }

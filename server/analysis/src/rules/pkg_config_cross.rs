@@ -17,6 +17,18 @@ pub(super) const TRIGGERS: &[&str] = &[
     // An excerpt of the probe: only its env lines, cut before the error.
     r"rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS_[\w-]+$",
     r"The system library `[^`]+` required by crate `[^`]+` was not found",
+    // Older pkg-config-rs (Display and Debug), its MSVC refusal, and the
+    // newest wording's second sentence when the first was wrapped away.
+    r"pkg-config doesn't handle cross compilation",
+    r"Err(?:` value)?: CrossCompilation\b",
+    r"MSVC target detected\. If you are using the MSVC ABI",
+    r"Install a sysroot for the target platform and configure it via",
+    r"has not been configured to support cross-compilation",
+    // pkg-config's and pkgconf's own words, possibly wrapped or escaped.
+    r#"No package \\?'[^'\\]+\\?' found"#,
+    r"Package '[^']+', required by '[^']+', not found",
+    r"found in the pkg-config search path",
+    r"The file `[^`]+\.pc` needs to be installed",
 ];
 
 /// Diagnostic: pkg_config_cross
@@ -93,7 +105,7 @@ fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
         .block(index)
         .map_or(index..index + 1, |b| b.lines.clone());
     let pattern = regex!(
-        r"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$)"
+        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+))"#
     );
     range.into_iter().find_map(|i| {
         let captures = pattern.captures(cx.content(i))?;
@@ -210,5 +222,43 @@ Caused by:
                 .iter()
                 .all(|f| f.kind != Kind::PkgConfigCross)
         );
+    }
+
+    fn library_of(log: &str) -> Option<String> {
+        let finding = first_of_kind(log, Kind::PkgConfigCross);
+        fact(&finding, "library").map(str::to_owned)
+    }
+
+    #[test]
+    fn pkgconf_and_pkg_config_not_found_wordings() {
+        let log = "  > pkg-config --libs --cflags gdk-3.0 'gdk-3.0 >= 3.22'\n  Package 'gdk-3.0', required by 'virtual:world', not found\n";
+        assert_eq!(library_of(log).as_deref(), Some("gdk-3.0"));
+        let log = "stderr: \"Package dbus-1 was not \nfound in the pkg-config search path.\\nNo package \\'dbus-1\\' found\\n\"\n";
+        assert_eq!(library_of(log).as_deref(), Some("dbus-1"));
+    }
+
+    #[test]
+    fn older_refusals_of_cross_compilation() {
+        for log in [
+            "called `Result::unwrap()` on an `Err` value: CrossCompilation\n",
+            "pkg-config doesn't handle cross compilation. Use PKG_CONFIG_ALLOW_CROSS=1 to override\n",
+            "MSVC target detected. If you are using the MSVC ABI rust build, please use the GNU ABI build instead.\n",
+        ] {
+            first_of_kind(log, Kind::PkgConfigCross);
+        }
+    }
+
+    #[test]
+    fn the_newest_refusal_wrapped() {
+        let log = "  thread 'main' panicked at build.rs:5:5: pkg-config\n  has not been configured to support cross-compilation.\n";
+        first_of_kind(log, Kind::PkgConfigCross);
+        let log = "  Install a sysroot for the target platform and configure it via\n  PKG_CONFIG_SYSROOT_DIR and PKG_CONFIG_PATH, or install a\n";
+        first_of_kind(log, Kind::PkgConfigCross);
+    }
+
+    #[test]
+    fn the_pc_file_sentence_names_the_library() {
+        let log = "  The file `wayland-client.pc` needs to be installed and the PKG_CONFIG_PATH environment variable must contain its parent directory.\n";
+        assert_eq!(library_of(log).as_deref(), Some("wayland-client"));
     }
 }

@@ -198,3 +198,55 @@ fn msvc_style_errors_and_exec_format_are_failures() {
         assert!(!explain(log).is_empty(), "{log}");
     }
 }
+
+/// One line per kind that names its failure on its own, each wrapped in every
+/// decoration a captured log adds (CI stamps, docker steps, nix prompts, task
+/// tags, colour, markdown quoting, indentation, CRLF): the kind must not
+/// depend on how the line was captured.
+#[test]
+fn every_decoration_leaves_the_kind_alone() {
+    let failures = [
+        (
+            "error: linker `aarch64-linux-gnu-gcc` not found",
+            Kind::LinkerNotFound,
+        ),
+        (
+            "error[E0463]: can't find crate for `std`",
+            Kind::TargetNotInstalled,
+        ),
+        (
+            "/usr/bin/ld: cannot find -lsqlite3: No such file or directory",
+            Kind::MissingLibraryAtLink,
+        ),
+        (
+            "./app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by ./app)",
+            Kind::GlibcTooNew,
+        ),
+        (
+            "./app: error while loading shared libraries: libssl.so.3: cannot open shared object file: No such file or directory",
+            Kind::RuntimeMissingSharedLib,
+        ),
+        (
+            "src/lib.c:1:10: fatal error: openssl/ssl.h: No such file or directory",
+            Kind::MissingHeader,
+        ),
+    ];
+    let decorations: [fn(&str) -> String; 10] = [
+        |line| line.to_owned(),
+        |line| format!("2024-03-01T10:00:00.1234567Z {line}"),
+        |line| format!("#14 12.34 {line}"),
+        |line| format!("app-0.1.0> {line}"),
+        |line| format!("[build:release   ] {line}"),
+        |line| format!("[01:02:03] {line}"),
+        |line| format!("\u{1b}[1m\u{1b}[31m{line}\u{1b}[0m"),
+        |line| format!("> {line}"),
+        |line| format!("    {line}\r"),
+        |line| format!("##[error]{line}"),
+    ];
+    for (line, kind) in failures {
+        for decorate in decorations {
+            let log = format!("{}\n", decorate(line));
+            assert_eq!(first_kind(&log), Some(kind), "{log:?}");
+        }
+    }
+}

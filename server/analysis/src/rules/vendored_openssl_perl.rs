@@ -17,6 +17,12 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"is `perl` not installed\?",
     r#"failed to find tool "perl""#,
     r"(?:^|/)(?:ba)?sh(?:: \d+)?: perl: (?:command )?not found",
+    // openssl-src's newest wording, other shells and locales.
+    r"Command 'perl' not found\. Is perl installed\?",
+    r#"(?:^|[\s/:])perl(?:\.exe)?['"]?: (?:Befehl nicht gefunden|commande introuvable|orden no encontrada|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません|No such file or directory)"#,
+    r#"['"]perl(?:\.exe)?['"] (?:is not recognized|n'est pas reconnu|no se reconoce|não é reconhecido|不是内部或外部命令)"#,
+    r"zsh: command not found: perl\b",
+    r"BEGIN failed--compilation aborted at \S*Configure line \d+",
 ];
 
 /// Diagnostic: vendored_openssl_perl
@@ -145,5 +151,19 @@ Caused by:
     fn perl_modules_of_other_builds_are_not_openssl() {
         let log = "Can't locate FindBin.pm in @INC\n";
         assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn perl_missing_in_the_newest_wording() {
+        let log = "  Error configuring OpenSSL build:\n      Command 'perl' not found. Is perl installed?\n";
+        first_of_kind(log, Kind::VendoredOpensslPerl);
+    }
+
+    #[test]
+    fn perl_missing_for_windows_and_german_shells() {
+        let log = "  running \"perl\" \"./Configure\" \"VC-WIN64A\"\n  'perl' is not recognized as an internal or external command,\n";
+        first_of_kind(log, Kind::VendoredOpensslPerl);
+        let log = "  running \"perl\" \"./Configure\" \"linux-aarch64\"\n  sh: perl: Befehl nicht gefunden\n";
+        first_of_kind(log, Kind::VendoredOpensslPerl);
     }
 }

@@ -8,7 +8,11 @@ use crate::finding::{Finding, Kind};
 pub(super) const SUMMARY: &str = "a C compiler for one architecture was given flags for another";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"unrecogni[sz]ed command[- ]line option\s+['‘`]?-m",
+    r"unrecogni[sz]ed (?:command[- ]line )?option\s+['‘`\x22]?-m",
+    r"unrecogni[sz]ed argument in option ['‘`]?-m",
+    r"does not support ['‘`]-m(?:arch|cpu|fpu|float-abi)=",
+    // gcc's "unrecognized command-line option" in its translations.
+    r"(?:nicht erkannte Kommandozeilenoption|option de la ligne de commande|no se reconoce la opción|нераспознанный параметр командной строки|无法识别的命令行选项|認識できないコマンドラインオプション|opção de linha de comando não reconhecida|opzione della riga di comando non riconosciuta)\s*[»«“”‘'\x22]\s*-m",
     r"unsupported option '-m[^']*' for target",
     r"unknown target CPU '",
     r"bad value [(‘'`][^)]*[)’'] for '?-m(?:arch|cpu|tune)=",
@@ -45,11 +49,11 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// The compiler (from the `gcc: error:` prefix) and the rejected option.
 fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
     let compiler = regex!(
-        r"(?:^|[\s=])([\w./+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?): (?:fatal )?error"
+        r"(?:^|[\s=])([\w./+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?)(?:\.exe)?: (?:fatal )?(?:error|Fehler|erreur|ошибка|错误|エラー|erro|errore)"
     )
     .captures(content)
     .map(|c| c[1].rsplit('/').next().unwrap_or(&c[1]).to_owned());
-    let option = regex!(r"option\s+['‘`]?(-m[^'’`\s]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for '?(-m(?:arch|cpu|tune)=)")
+    let option = regex!(r"option\s+['‘`\x22]?(-m[^'’`\x22\s]*)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for '?(-m(?:arch|cpu|tune)=)")
         .captures(content)
         .and_then(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().to_owned()));
     (compiler, option)
@@ -100,5 +104,46 @@ mod tests {
         let log = "  clang: error: unsupported option '-mfloat-abi=hard' for target 'x86_64-unknown-linux-gnu'\n";
         let finding = first_of_kind(log, Kind::WrongCcForTarget);
         assert_eq!(fact(&finding, "option"), Some("-mfloat-abi=hard"));
+    }
+
+    #[test]
+    fn gcc_in_other_languages() {
+        for (log, option) in [
+            (
+                "aarch64-linux-gnu-gcc: Fehler: nicht erkannte Kommandozeilenoption »-m64«\n",
+                "-m64",
+            ),
+            (
+                "aarch64-linux-gnu-gcc: erreur: option de la ligne de commande « -m64 » non reconnue\n",
+                "-m64",
+            ),
+            (
+                "aarch64-linux-gnu-gcc: 错误：无法识别的命令行选项‘-mfpu=neon’\n",
+                "-mfpu=neon",
+            ),
+            (
+                "aarch64-linux-gnu-gcc: ошибка: нераспознанный параметр командной строки «-m64»\n",
+                "-m64",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(fact(&finding, "option"), Some(option), "{log}");
+            assert_eq!(
+                fact(&finding, "tool"),
+                Some("aarch64-linux-gnu-gcc"),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn older_and_clang_wordings() {
+        let log = "gcc: error: unrecognized option '-m64'\n";
+        assert_eq!(
+            fact(&first_of_kind(log, Kind::WrongCcForTarget), "option"),
+            Some("-m64")
+        );
+        let log = "clang: error: the clang compiler does not support '-march=armv7-a'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
     }
 }

@@ -20,6 +20,20 @@ pub(super) const TRIGGERS: &[&str] = &[
     // quietly provide an older one than the libraries need.
     r"zig cannot build new glibc version [\d.]+",
     r"^Unrecognized glibc version: [\d.]+",
+    // zig's own installation or libc sources are incomplete, or zig is old.
+    r"unable to find zig installation directory",
+    r"sub-compilation of [\w.+-]+ (?:[\w.+-]+ )?failed",
+    r"unable to build (?:glibc|musl|mingw|libc\+\+|libunwind|compiler_rt)[\w ]* (?:CRT file|library|shared objects)?",
+    r"unable to provide libc for target",
+    r"\bLLDReportedFailure\b",
+    r"^unrecognized C ABI",
+    r"zig version [\d.]+\S* is too old",
+    r"Failed to run `zig (?:cc|c\+\+|ar|ranlib)`",
+    r"unable to find (?:dynamic|static|Dynamic|Static) system library '[^']+'",
+    // zig itself missing, in the shells' words.
+    r#"(?:^|[\s/:])zig(?:\.exe)?['"]?: (?:command not found|not found|Befehl nicht gefunden|commande introuvable|orden no encontrada|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません)"#,
+    r#"['"]zig(?:\.exe)?['"] (?:is not recognized|n'est pas reconnu|no se reconoce|não é reconhecido|不是内部或外部命令)"#,
+    r"zsh: command not found: zig\b",
 ];
 
 /// Diagnostic: zigbuild_error
@@ -74,13 +88,23 @@ struct ZigFailure {
     arguments: Vec<String>,
     symbol: Option<String>,
     library: Option<String>,
+    /// Another zig error line (its installation, its libc sources).
+    other: Option<String>,
 }
 
 fn read_failure(cx: &Context<'_>, lines: &[usize]) -> ZigFailure {
     let mut failure = ZigFailure::default();
     for &index in lines {
         let content = cx.content(index);
-        failure.zig_missing |= content.contains("Failed to find zig");
+        failure.zig_missing |= content.contains("Failed to find zig")
+            || regex!(r#"zig(?:\.exe)?['"]?: (?:command )?not found|['"]zig(?:\.exe)?['"] (?:is not|n'est|no se|não é|不是)|command not found: zig|zig(?:\.exe)?: (?:Befehl|commande|orden|comando|команда|未找到|コマンド)"#)
+                .is_match(content);
+        if failure.other.is_none()
+            && regex!(r"installation directory|sub-compilation|unable to build|unable to provide libc|LLDReportedFailure|unrecognized C ABI|is too old|Failed to run `zig|Failed to collect 'zig|system library '")
+                .is_match(content)
+        {
+            failure.other = Some(content.trim().chars().take(160).collect());
+        }
         if let Some(c) =
             regex!(r"zig cannot build new glibc version ([\d.]+); providing instead ([\d.]+)|^Unrecognized glibc version: ([\d.]+)")
                 .captures(content)
@@ -91,10 +115,11 @@ fn read_failure(cx: &Context<'_>, lines: &[usize]) -> ZigFailure {
         if let Some(c) = regex!(r"unsupported linker arg: (\S+)").captures(content) {
             failure.arguments.push(c[1].to_owned());
         }
-        if let Some(c) = regex!(r"(?:static|dynamic) library '([^']+)' not found\. search paths:")
+        if let Some(c) = regex!(r"(?:static|dynamic) library '([^']+)' not found\. search paths:|unable to find (?i:dynamic|static) system library '([^']+)'")
             .captures(content)
         {
-            failure.library.get_or_insert_with(|| c[1].to_owned());
+            let library = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
+            failure.library.get_or_insert_with(|| library.to_owned());
         }
         if let Some(c) = regex!(r"undefined symbol: (.+)$").captures(content)
             && zig_involved(cx, index)
@@ -189,6 +214,9 @@ fn message_for(failure: &ZigFailure, glibc: Option<&str>, zig_linker: bool) -> O
             ),
             None => format!("zig's C library does not provide `{symbol}`"),
         });
+    }
+    if let Some(line) = &failure.other {
+        return Some(format!("zig failed: {line}"));
     }
     match failure.arguments.first() {
         Some(argument) => Some(format!(
@@ -287,5 +315,38 @@ mod tests {
         );
         let plain = "ld.lld: error: undefined symbol: std::__throw_length_error(char const*)\n";
         first_of_kind(plain, Kind::UnrecognisedFailure);
+    }
+
+    #[test]
+    fn zig_without_its_installation() {
+        let log = "C:\\w>zig build\nerror: unable to find zig installation directory 'C:\\zig\\zig.exe': FileNotFound\n";
+        let finding = first_of_kind(log, Kind::ZigbuildError);
+        assert!(
+            finding.message.contains("installation directory"),
+            "{}",
+            finding.message
+        );
+    }
+
+    #[test]
+    fn zig_missing_from_a_shell() {
+        let finding = first_of_kind("/bin/sh: 1: zig: not found\n", Kind::ZigbuildError);
+        assert_eq!(
+            finding.message,
+            "cargo-zigbuild cannot find the zig compiler"
+        );
+    }
+
+    #[test]
+    fn newer_zig_cannot_find_a_system_library() {
+        let log = "error: unable to find dynamic system library 'ssl' using strategy 'paths_first'. searched paths:\n";
+        let finding = first_of_kind(log, Kind::ZigbuildError);
+        assert_eq!(fact(&finding, "library"), Some("ssl"));
+    }
+
+    #[test]
+    fn zig_libc_sources_missing() {
+        let log = "error: sub-compilation of glibc crti.o failed\n    note: unable to check cache: stat file 'zig/lib/libc/glibc/sysdeps/crti.S' failed: FileNotFound\n";
+        first_of_kind(log, Kind::ZigbuildError);
     }
 }
