@@ -378,7 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn ld_prime_mold_and_zig_wordings() {
+    fn ld_prime_and_mold_wordings() {
         let finding = first_of_kind("ld: library 'ssl' not found\n", Kind::MissingLibraryAtLink);
         assert_eq!(fact(&finding, "library"), Some("ssl"));
         let finding = first_of_kind(
@@ -386,11 +386,6 @@ mod tests {
             Kind::MissingLibraryAtLink,
         );
         assert_eq!(fact(&finding, "library"), Some("asound"));
-        let finding = first_of_kind(
-            "error: unable to find Dynamic system library 'udev' using strategy 'paths_first'. searched paths:\n",
-            Kind::MissingLibraryAtLink,
-        );
-        assert_eq!(fact(&finding, "library"), Some("udev"));
     }
 
     #[test]

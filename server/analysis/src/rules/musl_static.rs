@@ -192,8 +192,13 @@ fn describe_glibc_symbol(
     }
     // musl's loader lists the symbols of a library it could not load
     // (`Error loading shared library libstdc++.so.6 … (needed by ./app)`):
-    // the missing library is the cause (runtime_missing_shared_lib).
-    if let Some(binary) = relocating_binary {
+    // the missing library is the cause (runtime_missing_shared_lib), unless
+    // the symbol is one only glibc has: then the binary is a glibc one.
+    let glibc_only = regex!(
+        r"^(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__libc_\w+|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount)$"
+    )
+    .is_match(symbol);
+    if let Some(binary) = relocating_binary.filter(|_| !glibc_only) {
         let needed_by = format!("(needed by {binary})");
         let missing_library_first = (index.saturating_sub(40)..index).any(|i| {
             let line = cx.content(i);
@@ -388,5 +393,17 @@ mod tests {
 ";
         let finding = first_of_kind(log, Kind::MuslStatic);
         assert_eq!(fact(&finding, "symbol"), Some("__fxstat64"));
+    }
+
+    #[test]
+    fn symbols_of_a_library_the_musl_loader_could_not_load_are_not_this_rule() {
+        let log = "Error loading shared library libstdc++.so.6: No such file or directory (needed by ./app)
+Error relocating ./app: __cxa_guard_acquire: symbol not found
+";
+        first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        let glibc = "Error loading shared library libgcc_s.so.1: No such file or directory (needed by /bin/br)
+Error relocating /bin/br: __isoc23_sscanf: symbol not found
+";
+        first_of_kind(glibc, Kind::MuslStatic);
     }
 }
