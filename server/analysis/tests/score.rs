@@ -83,3 +83,39 @@ fn the_markdown_table_has_a_row_per_kind_and_the_total() {
     );
     assert_eq!(lines.last(), Some(&total.as_str()));
 }
+
+/// `(row name, first figure column)` of a markdown table's body rows.
+fn first_column(table: &str) -> Vec<(String, String)> {
+    table
+        .lines()
+        .filter(|line| line.starts_with("| `") || line.starts_with("| all |"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            (cells[1].to_owned(), cells[2].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn docs_tune_column_is_what_the_rules_score_now() {
+    let docs = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md"),
+    )
+    .expect("docs/diagnostics.md exists");
+    let section = docs
+        .split("## Measured accuracy")
+        .nth(1)
+        .expect("docs/diagnostics.md has a Measured accuracy section");
+    let documented = first_column(section);
+    let rows = tune_rows();
+    let measured = first_column(
+        &score_corpus(&rows, "tune", load)
+            .expect("scores")
+            .markdown(),
+    );
+    assert_eq!(
+        documented, measured,
+        "docs/diagnostics.md's tune column is stale: regenerate it with \
+         `cargo run -p crossport-analysis --example score -- fixtures/corpus --split all --markdown`"
+    );
+}
