@@ -29,7 +29,6 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"^unrecognized C ABI",
     r"zig version [\d.]+\S* is too old",
     r"Failed to run `zig (?:cc|c\+\+|ar|ranlib)`",
-    r"unable to find (?:dynamic|static|Dynamic|Static) system library '[^']+'",
     // zig itself missing, in the shells' words.
     r#"(?:^|[\s/:])zig(?:\.exe)?['"]?: (?:command not found|not found|Befehl nicht gefunden|commande introuvable|orden no encontrada|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません)"#,
     r#"['"]zig(?:\.exe)?['"] (?:is not recognized|n'est pas reconnu|no se reconoce|não é reconhecido|不是内部或外部命令)"#,
@@ -100,7 +99,7 @@ fn read_failure(cx: &Context<'_>, lines: &[usize]) -> ZigFailure {
             || regex!(r#"zig(?:\.exe)?['"]?: (?:command )?not found|['"]zig(?:\.exe)?['"] (?:is not|n'est|no se|não é|不是)|command not found: zig|zig(?:\.exe)?: (?:Befehl|commande|orden|comando|команда|未找到|コマンド)"#)
                 .is_match(content);
         if failure.other.is_none()
-            && regex!(r"installation directory|sub-compilation|unable to build|unable to provide libc|LLDReportedFailure|unrecognized C ABI|is too old|Failed to run `zig|Failed to collect 'zig|system library '")
+            && regex!(r"installation directory|sub-compilation|unable to build|unable to provide libc|LLDReportedFailure|unrecognized C ABI|is too old|Failed to run `zig|Failed to collect 'zig")
                 .is_match(content)
         {
             failure.other = Some(content.trim().chars().take(160).collect());
@@ -335,13 +334,6 @@ mod tests {
             finding.message,
             "cargo-zigbuild cannot find the zig compiler"
         );
-    }
-
-    #[test]
-    fn newer_zig_cannot_find_a_system_library() {
-        let log = "error: unable to find dynamic system library 'ssl' using strategy 'paths_first'. searched paths:\n";
-        let finding = first_of_kind(log, Kind::ZigbuildError);
-        assert_eq!(fact(&finding, "library"), Some("ssl"));
     }
 
     #[test]
