@@ -150,7 +150,10 @@ fn tool_named(content: &str) -> Option<String> {
         .to_owned();
     let base = tool.rsplit(['/', '\\']).next().unwrap_or(&tool);
     let base = base.strip_suffix(".exe").unwrap_or(base);
-    let excluded = base == "perl" || base == "zig" || tool.starts_with("./") || base.is_empty();
+    // A C++ source named `x.cc` is an input file, not a compiler.
+    let source = base.ends_with(".cc") || base.ends_with(".c");
+    let excluded =
+        base == "perl" || base == "zig" || tool.starts_with("./") || base.is_empty() || source;
     (!excluded).then_some(tool)
 }
 
@@ -348,5 +351,15 @@ Caused by:
     fn a_compiler_error_is_not_a_missing_compiler() {
         let log = "aarch64-linux-gnu-gcc: error: unrecognized command-line option '-m64'\n";
         first_of_kind(log, Kind::WrongCcForTarget);
+    }
+
+    #[test]
+    fn a_missing_source_file_is_not_a_missing_compiler() {
+        let log = "g++: error: src/foo.cc: No such file or directory\n";
+        let findings = super::super::testing::explain(log);
+        assert!(
+            findings.iter().all(|f| f.kind != Kind::CcToolNotFound),
+            "{findings:#?}"
+        );
     }
 }

@@ -29,6 +29,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"^unrecognized C ABI",
     r"zig version [\d.]+\S* is too old",
     r"Failed to run `zig (?:cc|c\+\+|ar|ranlib)`",
+    // Newer zig's missing library; explain keeps it only for zig's own
+    // runtime libraries (unwind, c++), else the library is the cause.
     r"unable to find (?:dynamic|static|Dynamic|Static) system library '[^']+'",
     // zig itself missing, in the shells' words.
     r#"(?:^|[\s/:])zig(?:\.exe)?['"]?: (?:command not found|not found|Befehl nicht gefunden|commande introuvable|orden no encontrada|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません)"#,
