@@ -176,6 +176,54 @@ impl Report {
     }
 }
 
+impl Report {
+    /// A markdown table, one row per kind and one column per split scored
+    /// (`tune` before `heldout`), then the totals: the table in
+    /// docs/diagnostics.md. `hits/total (percent%)` per cell.
+    pub fn markdown(&self) -> String {
+        let mut splits: Vec<&String> = self.splits.keys().collect();
+        splits.sort_by_key(|split| (split.as_str() != "tune", split.as_str().to_owned()));
+        let heading = |split: &str| match split {
+            "heldout" => "held out".to_owned(),
+            other => other.to_owned(),
+        };
+        let mut kinds: Vec<&String> = self
+            .splits
+            .values()
+            .flat_map(|(_, kinds)| kinds.keys())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        let cell = |tally: Option<Tally>, decimals: usize| match tally {
+            Some(t) if t.total > 0 => {
+                format!("{}/{} ({:.*}%)", t.hits, t.total, decimals, t.percent())
+            }
+            _ => "–".to_owned(),
+        };
+        let mut out = String::from("| kind |");
+        for split in &splits {
+            out.push_str(&format!(" {} |", heading(split)));
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"---:|".repeat(splits.len()));
+        out.push('\n');
+        for kind in kinds {
+            out.push_str(&format!("| `{kind}` |"));
+            for split in &splits {
+                let tally = self.splits[*split].1.get(kind).copied();
+                out.push_str(&format!(" {} |", cell(tally, 0)));
+            }
+            out.push('\n');
+        }
+        out.push_str("| all |");
+        for split in &splits {
+            out.push_str(&format!(" {} |", cell(Some(self.splits[*split].0), 1)));
+        }
+        out.push('\n');
+        out
+    }
+}
+
 /// Scores every row of `split` (`all` for every row), loading each log with
 /// `load(id)`. A log that cannot be loaded is an error naming it.
 pub fn score_corpus(

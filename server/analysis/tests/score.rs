@@ -61,3 +61,25 @@ fn a_mislabelled_log_is_a_miss() {
     let misses: Vec<&str> = report.misses().map(|m| m.id.as_str()).collect();
     assert!(misses.contains(&rows[0].id.as_str()), "{}", report.render());
 }
+
+#[test]
+fn the_markdown_table_has_a_row_per_kind_and_the_total() {
+    let rows = tune_rows();
+    let report = score_corpus(&rows, "tune", load).expect("scores");
+    let table = report.markdown();
+    let (all, kinds) = &report.splits["tune"];
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines[0], "| kind | tune |");
+    assert_eq!(lines.len(), kinds.len() + 3, "{table}");
+    for (kind, tally) in kinds {
+        let row = format!("| `{kind}` | {}/{} (", tally.hits, tally.total);
+        assert!(table.contains(&row), "{row} missing:\n{table}");
+    }
+    let total = format!(
+        "| all | {}/{} ({:.1}%) |",
+        all.hits,
+        all.total,
+        all.percent()
+    );
+    assert_eq!(lines.last(), Some(&total.as_str()));
+}

@@ -12,7 +12,14 @@ pub(super) const SUMMARY: &str =
 
 pub(super) const TRIGGERS: &[&str] = &[
     r"(?i)\b(error|fatal|failed|failure|panicked|unable to|unrecognized|stopped in)\b|undefined reference|not found|cannot find|no such file|exec format|\*\*\* |error [A-Z]+\d+:",
+    LOCALISED_FAILURE,
 ];
+
+/// The words for "error" and "no such file" that gcc, ld, glibc and Windows
+/// print under a non-English locale (German, French, Spanish, Portuguese,
+/// Italian, Polish, Turkish, Russian, Chinese, Japanese, Korean), so a
+/// failure in another language is quoted too rather than missed.
+const LOCALISED_FAILURE: &str = r"(?i)(^|[\s:])(schwerwiegender fehler|fehler|erreur fatale|erreur|erro fatal|erro|errore|błąd|hata|ошибка|фатальная ошибка)\s?:|错误[:：]|致命错误|エラー[:：]|오류[:：]|datei oder verzeichnis nicht gefunden|aucun fichier ou (dossier|répertoire)|no existe el archivo|arquivo ou diretório (não encontrado|inexistente)|nessun file o directory|нет такого файла|没有那个文件或目录|そのようなファイルやディレクトリはありません|kann die angegebene datei nicht finden|le fichier spécifié est introuvable|no se puede encontrar el archivo|nicht gefunden|introuvable|не найден";
 
 /// How many error lines the finding quotes.
 const QUOTED: usize = 3;
@@ -102,6 +109,9 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
     if lower.starts_with("error:") || lower.starts_with("error[") {
         return true;
     }
+    if regex!(r"(?i)(^|[\s:])(schwerwiegender fehler|fehler|erreur fatale|erreur|erro fatal|erro|errore|błąd|hata|ошибка|фатальная ошибка)\s?:|错误[:：]|致命错误|エラー[:：]|오류[:：]|datei oder verzeichnis nicht gefunden|aucun fichier ou (dossier|répertoire)|no existe el archivo|arquivo ou diretório (não encontrado|inexistente)|nessun file o directory|нет такого файла|没有那个文件或目录|そのようなファイルやディレクトリはありません|kann die angegebene datei nicht finden|le fichier spécifié est introuvable|no se puede encontrar el archivo").is_match(content) {
+        return true;
+    }
     regex!(
         r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?:(\s|$)|^fatal:|^failed\b|\bfailed to\b|\b(test|build|compilation) failed\b|\bfailure!|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]|\bunable to (create|execute|run|find|open)\b|^unrecognized\b|\*\*\* (signal \d+|\[|error)|^make(\[\d+\])?: \*\*\*|\bstopped in\b|\berror [a-z]+\d+:|exec format error"
     )
@@ -152,6 +162,23 @@ mod tests {
             Some("crossport doctor --target <TRIPLE>")
         );
         assert_eq!(finding.evidence.lines, Some([2, 2]));
+    }
+
+    #[test]
+    fn a_failure_in_another_language_is_quoted_not_missed() {
+        for line in [
+            "src/foo.c:3:10: Fehler: »x« nicht deklariert",
+            "src/foo.c:3:10: erreur : « x » non déclaré",
+            "src/foo.c:3:10: ошибка: «x» не объявлен",
+            "src/foo.c:3:10: 错误：‘x’未声明",
+            "src/foo.c:3:10: エラー: 'x' が宣言されていません",
+            "/bin/sh: 1: ./configure: Datei oder Verzeichnis nicht gefunden",
+        ] {
+            let finding = first_of_kind(line, Kind::UnrecognisedFailure);
+            let lines = finding.facts["error_lines"].as_array().expect("a list");
+            assert_eq!(lines[0].as_str(), Some(line));
+        }
+        assert!(explain("Fehlerbehandlung aktiviert\n").is_empty());
     }
 
     #[test]

@@ -87,8 +87,7 @@ fn strip_tool_prefixes(line: &str) -> &str {
         rest = strip_clock(rest);
         rest = strip_elapsed(rest);
         rest = strip_name_prompt(rest);
-        // cross (cross-rs) tags its own messages: `[cross] warning: …`.
-        rest = rest.strip_prefix("[cross] ").unwrap_or(rest);
+        rest = strip_task_tag(rest);
         if rest.len() == before {
             return rest;
         }
@@ -175,6 +174,29 @@ fn strip_name_prompt(line: &str) -> &str {
     match line[name_len..].strip_prefix("> ") {
         Some(after) => after,
         None => line,
+    }
+}
+
+/// A bracketed tag before the line: cross-rs's `[cross] `, task runners'
+/// `[build:release   ] ` (npm-run-all, concurrently, turbo), `[app 2/3] `.
+/// The tag is one short run of names, digits and padding; a line that is
+/// only a tag (`[dependencies]`) or a markdown link (`[x](…)`) is kept.
+fn strip_task_tag(line: &str) -> &str {
+    let Some(rest) = line.strip_prefix('[') else {
+        return line;
+    };
+    let Some(close) = rest.find(']') else {
+        return line;
+    };
+    let tag = &rest[..close];
+    let tag_ok = (1..=48).contains(&tag.len())
+        && tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && tag.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b' ' | b':' | b'-' | b'_' | b'.' | b'/' | b'@')
+        });
+    match rest[close + 1..].strip_prefix(' ') {
+        Some(after) if tag_ok && !after.trim().is_empty() => after,
+        _ => line,
     }
 }
 
@@ -313,6 +335,14 @@ mod tests {
         );
         assert_eq!(clean_line(b"1.2.3 is a version"), "1.2.3 is a version");
         assert_eq!(clean_line(b"a > b"), "a > b");
+        assert_eq!(
+            clean_line(b"[build:release   ] error: linker `cc` not found"),
+            "error: linker `cc` not found"
+        );
+        assert_eq!(clean_line(b"[api 2/3] error: x"), "error: x");
+        assert_eq!(clean_line(b"[dependencies]"), "[dependencies]");
+        assert_eq!(clean_line(b"[x](http://a) b"), "[x](http://a) b");
+        assert_eq!(clean_line(b"[0/1] done"), "[0/1] done");
     }
 
     #[test]
