@@ -138,31 +138,26 @@ fn drop_explained_symptoms(findings: Vec<Finding>) -> Vec<Finding> {
         .collect();
     // zig names a missing system library in its own words; unless it is one
     // of zig's own runtime libraries, the cause is the library, not zig.
-    let missing_libraries: Vec<&str> = findings
+    let library = |f: &Finding| {
+        f.facts
+            .get("library")
+            .and_then(|l| l.as_str())
+            .map(str::to_owned)
+    };
+    let missing_libraries: Vec<String> = findings
         .iter()
         .filter(|f| f.kind == Kind::MissingLibraryAtLink)
-        .filter_map(|f| f.facts.get("library").and_then(|l| l.as_str()))
-        .collect();
-    let zig_only_names_a_missing_library = |finding: &Finding| {
-        finding.kind == Kind::ZigbuildError
-            && finding
-                .facts
-                .get("library")
-                .and_then(|l| l.as_str())
-                .is_some_and(|library| {
-                    !ZIG_RUNTIME_LIBRARIES.contains(&library)
-                        && missing_libraries.contains(&library)
-                })
-    };
-    let drop_zig: Vec<bool> = findings
-        .iter()
-        .map(zig_only_names_a_missing_library)
+        .filter_map(library)
         .collect();
     findings
         .into_iter()
-        .zip(drop_zig)
-        .filter(|(_, drop)| !drop)
-        .map(|(finding, _)| finding)
+        .filter(|finding| {
+            finding.kind != Kind::ZigbuildError
+                || library(finding).is_none_or(|name| {
+                    ZIG_RUNTIME_LIBRARIES.contains(&name.as_str())
+                        || !missing_libraries.contains(&name)
+                })
+        })
         .filter(|finding| {
             if finding.kind != Kind::PkgConfigCross {
                 return true;
@@ -176,7 +171,8 @@ fn drop_explained_symptoms(findings: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
-/// Libraries zig links from its own sources: missing, they are zig's problem.
+/// Libraries zig provides itself (libunwind, libc++, compiler-rt; libunwind
+/// stands in for libgcc_s): missing, they are zig's problem.
 const ZIG_RUNTIME_LIBRARIES: [&str; 5] = ["unwind", "c++", "c++abi", "compiler_rt", "gcc_s"];
 
 fn first_line(finding: &Finding) -> u32 {

@@ -174,9 +174,7 @@ impl Report {
         }
         out
     }
-}
 
-impl Report {
     /// A markdown table, one row per kind and one column per split scored
     /// (`tune` before `heldout`), then the totals: the table in
     /// docs/diagnostics.md. `hits/total (percent%)` per cell.

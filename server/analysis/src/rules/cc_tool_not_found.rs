@@ -67,6 +67,8 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .map(|(tool, index)| describe(cx, index, &tool))
         .collect();
     if findings.is_empty()
+        && !env_lines.is_empty()
+        && !another_rule_triggers(cx)
         && let Some(&index) = env_lines
             .iter()
             .find(|&&index| only_cc_env_lines(cx, index))
@@ -76,22 +78,24 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     findings
 }
 
+/// Whether any line of the log (cargo repeats a build script's warnings
+/// before its block) is another rule's: then the env lines are not the cause.
+/// Scanned once per log, not once per env line.
+fn another_rule_triggers(cx: &Context<'_>) -> bool {
+    (0..cx.log.lines.len()).any(|i| super::triggers_other_rule(cx.content(i), Kind::CcToolNotFound))
+}
+
 /// cc-rs's env lines stand for its missing-compiler error only in a failed
 /// build-script block that shows no other failure (an excerpt cut short).
 fn only_cc_env_lines(cx: &Context<'_>, index: usize) -> bool {
     let Some(block) = cx.block(index) else {
         return false;
     };
-    // cargo repeats a build script's warnings before its block.
-    let elsewhere = (0..cx.log.lines.len())
-        .any(|i| super::triggers_other_rule(cx.content(i), Kind::CcToolNotFound));
-    !elsewhere
-        && !block.lines.clone().any(|i| {
-            let content = cx.content(i);
-            let other_error = regex!(r"(?i)\berror\b|panicked|^warning: ").is_match(content)
-                && !content.starts_with("error: failed to run custom build command");
-            super::triggers_other_rule(content, Kind::CcToolNotFound) || other_error
-        })
+    !block.lines.clone().any(|i| {
+        let content = cx.content(i);
+        regex!(r"(?i)\berror\b|panicked|^warning: ").is_match(content)
+            && !content.starts_with("error: failed to run custom build command")
+    })
 }
 
 /// The missing tool a hit names, looking around it where the tool is on

@@ -13,13 +13,20 @@ pub(super) const SUMMARY: &str =
 pub(super) const TRIGGERS: &[&str] = &[
     r"(?i)\b(error|fatal|failed|failure|panicked|unable to|unrecognized|stopped in)\b|undefined reference|not found|cannot find|no such file|exec format|\*\*\* |error [A-Z]+\d+:",
     LOCALISED_FAILURE,
+    LOCALISED_NOT_FOUND,
 ];
 
 /// The words for "error" and "no such file" that gcc, ld, glibc and Windows
 /// print under a non-English locale (German, French, Spanish, Portuguese,
 /// Italian, Polish, Turkish, Russian, Chinese, Japanese, Korean), so a
 /// failure in another language is quoted too rather than missed.
-const LOCALISED_FAILURE: &str = r"(?i)(^|[\s:])(schwerwiegender fehler|fehler|erreur fatale|erreur|erro fatal|erro|errore|błąd|hata|ошибка|фатальная ошибка)\s?:|错误[:：]|致命错误|エラー[:：]|오류[:：]|datei oder verzeichnis nicht gefunden|aucun fichier ou (dossier|répertoire)|no existe el archivo|arquivo ou diretório (não encontrado|inexistente)|nessun file o directory|нет такого файла|没有那个文件或目录|そのようなファイルやディレクトリはありません|kann die angegebene datei nicht finden|le fichier spécifié est introuvable|no se puede encontrar el archivo|nicht gefunden|introuvable|не найден";
+const LOCALISED_FAILURE: &str = r"(?i)(^|[\s:])(schwerwiegender fehler|fehler|erreur fatale|erreur|erro fatal|erro|errore|błąd|hata|ошибка|фатальная ошибка)\s?:|错误[:：]|致命错误|エラー[:：]|오류[:：]|datei oder verzeichnis nicht gefunden|aucun fichier ou (dossier|répertoire)|no existe el archivo|arquivo ou diretório (não encontrado|inexistente)|nessun file o directory|нет такого файла|没有那个文件或目录|そのようなファイルやディレクトリはありません|kann die angegebene datei nicht finden|le fichier spécifié est introuvable|no se puede encontrar el archivo";
+
+/// Bare "not found" words: enough to look closer, not a failure on their own.
+const LOCALISED_NOT_FOUND: &str = r"(?i)nicht gefunden|introuvable|не найден";
+
+static LOCALISED_FAILURE_RE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(LOCALISED_FAILURE).expect("a valid literal"));
 
 /// How many error lines the finding quotes.
 const QUOTED: usize = 3;
@@ -109,7 +116,7 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
     if lower.starts_with("error:") || lower.starts_with("error[") {
         return true;
     }
-    if regex!(r"(?i)(^|[\s:])(schwerwiegender fehler|fehler|erreur fatale|erreur|erro fatal|erro|errore|błąd|hata|ошибка|фатальная ошибка)\s?:|错误[:：]|致命错误|エラー[:：]|오류[:：]|datei oder verzeichnis nicht gefunden|aucun fichier ou (dossier|répertoire)|no existe el archivo|arquivo ou diretório (não encontrado|inexistente)|nessun file o directory|нет такого файла|没有那个文件或目录|そのようなファイルやディレクトリはありません|kann die angegebene datei nicht finden|le fichier spécifié est introuvable|no se puede encontrar el archivo").is_match(content) {
+    if LOCALISED_FAILURE_RE.is_match(content) {
         return true;
     }
     regex!(

@@ -56,7 +56,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
     for &index in hits {
         let content = cx.content(index);
-        let Some(library) = library_named(content).or_else(|| msvc_library(content)) else {
+        let Some(library) = any_library(content) else {
             continue;
         };
         if is_rust_object(&library) {
@@ -107,6 +107,11 @@ fn library_named(content: &str) -> Option<String> {
 
 /// The library an MSVC machine-type conflict is about, if the line names
 /// one (`foo.lib(bar.obj) : fatal error LNK1112: …`).
+/// The library or object a GNU-style or MSVC line says is of another arch.
+fn any_library(content: &str) -> Option<String> {
+    library_named(content).or_else(|| msvc_library(content))
+}
+
 fn msvc_library(content: &str) -> Option<String> {
     let pattern =
         regex!(r"([^\s:]+\.(?:lib|obj)(?:\([^)]*\))?) : (?:fatal error|warning) LNK(?:1112|4272)");
@@ -133,7 +138,7 @@ fn searched_name(content: &str) -> Option<&str> {
 fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Finding {
     let libraries: Vec<String> = lines
         .iter()
-        .filter_map(|&i| library_named(cx.content(i)).or_else(|| msvc_library(cx.content(i))))
+        .filter_map(|&i| any_library(cx.content(i)))
         .fold(Vec::new(), |mut all, library| {
             if !all.contains(&library) {
                 all.push(library);
@@ -166,12 +171,7 @@ fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Finding {
     let mut finding = cx.finding(Kind::WrongArchLibrary, "", start, last);
     let searched = lines
         .iter()
-        .find(|&&i| {
-            library_named(cx.content(i))
-                .or_else(|| msvc_library(cx.content(i)))
-                .as_deref()
-                == Some(primary.as_str())
-        })
+        .find(|&&i| any_library(cx.content(i)).as_deref() == Some(primary.as_str()))
         .and_then(|&i| searched_name(cx.content(i)));
     finding = text_fact(finding, "library", Some(&primary));
     finding = text_fact(finding, "searched_for", searched);
