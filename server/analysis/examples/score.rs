@@ -7,8 +7,9 @@
 //!
 //! The default split is `tune`: the held-out part is only scored on purpose,
 //! never looked at while rules are written. `--markdown` prints the per-kind
-//! table of docs/diagnostics.md instead (with `--split all`, both columns). Exit status 0 when every log was
-//! scored (whatever the accuracy), 2 on a missing or malformed corpus.
+//! table of docs/diagnostics.md instead (with `--split all`, both columns).
+//! Exit status 0 when every log was scored (whatever the accuracy), 2 on a
+//! missing or malformed corpus.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
