@@ -1,7 +1,7 @@
 //! Detects `cc_tool_not_found`: a build script's C compiler, archiver or
 //! build tool for the target does not exist.
 
-use super::context::{one_hit_per_key, text_fact};
+use super::context::{one_hit_per_key, text_fact, tool_exists_but_cannot_run};
 use super::{Context, fix, regex};
 use crate::finding::{Finding, Kind};
 use crossport_formats::arch::debian_arch_for_triple;
@@ -64,6 +64,11 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .partition(|&index| cx.content(index).ends_with(" = None"));
     let mut findings: Vec<Finding> = one_hit_per_key(cx, &words, |index| tool_at(cx, index))
         .into_iter()
+        .filter(|(tool, index)| {
+            let exec_format = (index.saturating_sub(1)..=*index)
+                .any(|i| cx.content(i).contains("Exec format error"));
+            !exec_format && !tool_exists_but_cannot_run(cx, tool)
+        })
         .map(|(tool, index)| describe(cx, index, &tool))
         .collect();
     if findings.is_empty()
