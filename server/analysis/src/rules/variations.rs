@@ -329,3 +329,55 @@ fn whole_fixture_logs_survive_every_line_prefix() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A user often pastes only the lines that say what failed. For every
+/// fixture log, some window of at most three consecutive lines inside the
+/// evidence of its first finding must, on its own, give that finding's
+/// kind: the rule must not need cargo's surrounding text to know the
+/// failure.
+#[test]
+fn a_three_line_excerpt_of_the_evidence_keeps_the_kind() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/logs");
+    let mut logs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures/logs")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
+        .collect();
+    logs.sort();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for path in &logs {
+        let bare = std::fs::read(path).expect("log");
+        let bare = String::from_utf8_lossy(&bare);
+        let Some(expected) = explain(&bare).into_iter().next() else {
+            continue;
+        };
+        let Some([first, last]) = expected.evidence.lines else {
+            continue;
+        };
+        checked += 1;
+        let lines: Vec<&str> = bare.lines().collect();
+        let (first, last) = (first as usize - 1, (last as usize).min(lines.len()));
+        let found = (first..last).any(|start| {
+            (1..=3).any(|len| {
+                let end = (start + len).min(last);
+                let excerpt: String = lines[start..end].iter().map(|l| format!("{l}\n")).collect();
+                first_kind(&excerpt) == Some(expected.kind)
+            })
+        });
+        if !found {
+            failures.push(format!(
+                "{}: {:?} (evidence lines {}..={})",
+                path.file_name().unwrap().to_string_lossy(),
+                expected.kind,
+                first + 1,
+                last
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        checked > 50,
+        "only {checked} fixture logs had evidence lines"
+    );
+}
