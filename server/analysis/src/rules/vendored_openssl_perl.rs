@@ -26,7 +26,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // The same, wrapped or worded by other perls and openssl-src versions:
     // the module name alone, perl's `(you may need to install …)`, a module
     // or perl too old, and the failed `perl ./Configure` command itself.
-    r"Can't locate [\w/]+\.pm\b",
+    r"Can't locate [\w/]+\.pm(?-u:\b)",
     r"you may need to install the [\w:]+ module",
     r"Compilation failed in require at \S*(?:Configure|config) line \d+",
     r"\S+ version [\d.]+ required--this is only version [\d.]+",

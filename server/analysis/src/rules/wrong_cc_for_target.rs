@@ -31,14 +31,14 @@ pub(super) const TRIGGERS: &[&str] = &[
     // clang without the target or given another's.
     r"invalid arch name ['‘`]-m|unknown target triple ['‘`]|unknown target ABI ['‘`]|invalid value ['‘`][^'’`]*['’`] in ['‘`]-m(?:arch|cpu|fpu|float-abi|abi)",
     // Any compiler error (in any locale) that quotes a target option.
-    r"(?:^|[\s/])[\w.+-]*(?:gcc|g\+\+|cc|c\+\+|cc1|cc1plus|clang|clang\+\+)(?:-[\d.]+)?(?:\.exe)?:\s*(?:fatal |schwerwiegender |致命)?(?:error|Fehler|erreur|ошибка|错误|エラー|errore|erro|błąd|hata|chyba)\s*[:：].*[»«“”‘'’\x22`(]\s*-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm)\b",
+    r"(?:^|[\s/])[\w.+-]*(?:gcc|g\+\+|cc|c\+\+|cc1|cc1plus|clang|clang\+\+)(?:-[\d.]+)?(?:\.exe)?:\s*(?:fatal |schwerwiegender |致命)?(?:error|Fehler|erreur|ошибка|错误|エラー|errore|erro|błąd|hata|chyba)\s*[:：].*[»«“”‘'’\x22`(]\s*-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm)(?-u:\b)",
     // The assembler given another architecture's instructions (a `.S` file
     // of ring, OpenSSL or aws-lc assembled by the host `as`).
     r"(?:^|:\s?)Error: (?:no such instruction|unknown mnemonic|bad register name|unknown pseudo-op|bad instruction|unrecognized opcode|unknown architecture|invalid instruction suffix)[: ]",
-    r"error: (?:invalid instruction mnemonic|unknown directive|unrecognized instruction mnemonic)\b",
+    r"error: (?:invalid instruction mnemonic|unknown directive|unrecognized instruction mnemonic)(?-u:\b)",
     r"(?:gcc|cc|as|clang)(?:\.exe)?: (?:error|fatal error): unknown architecture",
     // A header that refuses the architecture it was compiled for.
-    r"error: #error:? \x22?(?:[Uu]nsupported|[Uu]nknown|[Uu]nrecogni[sz]ed) (?:CPU )?(?:arch(?:itecture)?|platform|target|CPU|processor)\b",
+    r"error: #error:? \x22?(?:[Uu]nsupported|[Uu]nknown|[Uu]nrecogni[sz]ed) (?:CPU )?(?:arch(?:itecture)?|platform|target|CPU|processor)(?-u:\b)",
 ];
 
 /// Diagnostic: wrong_cc_for_target

@@ -23,7 +23,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // zig's own installation or libc sources are incomplete, or zig is old.
     r"[Uu]nable to find zig (?:installation|lib|std lib|standard library) dir(?:ectory)?",
     r"Zig is not installed in your system",
-    r"error: .*\babilists\b|unable to (?:open|read|load|parse) (?:glibc|musl|mingw) (?:dir|directory|abilists|sources)",
+    r"error: .*(?-u:\b)abilists(?-u:\b)|unable to (?:open|read|load|parse) (?:glibc|musl|mingw) (?:dir|directory|abilists|sources)",
     r"sub-compilation of [\w.+-]+ (?:[\w.+-]+ )?failed",
     r"unable to build (?:glibc|musl|mingw|libc\+\+|libunwind|compiler_rt)[\w ]* (?:CRT file|library|shared objects)?",
     r"unable to provide libc for target",
