@@ -109,7 +109,11 @@ fn describe(cx: &Context<'_>, index: usize, module: Option<&str>) -> Finding {
     let mut finding = cx.finding(Kind::VendoredOpensslPerl, "", start, index);
     finding = text_fact(finding, "tool", Some("perl"));
     finding = text_fact(finding, "perl_module", module);
+    let too_old = regex!(r"required--this is only").is_match(cx.content(index));
     finding.message = match module {
+        Some(module) if too_old => format!(
+            "building OpenSSL from source needs a newer perl module {module} than the one installed"
+        ),
         Some(module) => format!(
             "building OpenSSL from source needs the perl module {module}, which is not installed"
         ),
@@ -197,6 +201,12 @@ Caused by:
         ] {
             let finding = first_of_kind(log, Kind::VendoredOpensslPerl);
             assert_eq!(fact(&finding, "perl_module"), module, "{log}");
+            if log.contains("required--this is only") {
+                assert!(
+                    finding.message.contains("newer perl module"),
+                    "{finding:#?}"
+                );
+            }
         }
         // A cross compiler missing for a vendored build is not perl's.
         let log = "  running: \"perl\" \"./Configure\" \"--prefix=/w/out\" \"linux-aarch64\"\n  running: \"make\" \"depend\"\n  /bin/sh: 1: aarch64-linux-gnu-gcc: not found\n";

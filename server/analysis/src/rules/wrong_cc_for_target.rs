@@ -58,7 +58,24 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// plain `CC` unset) so each target gets its own (`configure_cc`); install
 /// the right cross compiler if it is missing (`install_cc_tool`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    let groups = one_hit_per_key(cx, hits, |index| {
+    // An x86 assembler that does not know an x86 instruction (AT&T syntax,
+    // `%` registers) for an x86 target is too old, not for another target.
+    let hits: Vec<usize> = hits
+        .iter()
+        .copied()
+        .filter(|&index| {
+            let too_old = assembler_rejected(cx.content(index)).is_some_and(|instruction| {
+                instruction.contains('%')
+                    && cx.target_at(index).is_some_and(|target| {
+                        ["x86_64", "i686", "i586", "i386"]
+                            .iter()
+                            .any(|arch| target.starts_with(arch))
+                    })
+            });
+            !too_old
+        })
+        .collect();
+    let groups = one_hit_per_key(cx, &hits, |index| {
         let content = cx.content(index);
         let shape = if assembler_rejected(content).is_some() {
             1
@@ -389,5 +406,17 @@ mod tests {
         first_of_kind(log, Kind::MissingHeader);
         let log = "aarch64-linux-gnu-gcc: fatal error: cannot execute 'cc1': execvp: No such file or directory\n";
         first_of_kind(log, Kind::CcToolchainBroken);
+    }
+
+    #[test]
+    fn an_old_x86_assembler_on_an_x86_target_is_not_another_target() {
+        let log = "  TARGET = Some(\"x86_64-unknown-linux-gnu\")\n  cargo:warning=/tmp/cc1.s:40: Error: no such instruction: `vpdpbusd %zmm1,%zmm2,%zmm3'\n";
+        let findings = super::super::testing::explain(log);
+        assert!(
+            findings.iter().all(|f| f.kind != Kind::WrongCcForTarget),
+            "{findings:#?}"
+        );
+        let log = "  TARGET = Some(\"aarch64-unknown-linux-gnu\")\n  cargo:warning=/tmp/cc1.s:40: Error: unknown mnemonic `push' -- `push %rbp'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
     }
 }
