@@ -25,7 +25,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?(?:\.exe)?: cannot execute binary file",
     r"(?:gcc|g\+\+|clang|cc1|ld|as)[^:\s]*: (?:cannot execute: )?Exec format error",
     r"(?:failed to execute command|could not execute|error occurred[^:]*): Exec format error \(os error 8\)",
-    r"[\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?: ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter \S+",
+    r"(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?: ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter \S+",
     // clang and Apple's developer tools.
     r"clang(?:\+\+)?(?:-[\d.]+)?(?:\.exe)?: error: unable to execute command: ",
     r"xcrun: error: (?:unable to find utility|invalid active developer path|unable to lookup item|SDK \x22[^\x22]+\x22 cannot be located)",

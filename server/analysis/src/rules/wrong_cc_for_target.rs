@@ -31,7 +31,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // clang without the target or given another's.
     r"invalid arch name ['‘`]-m|unknown target triple ['‘`]|unknown target ABI ['‘`]|invalid value ['‘`][^'’`]*['’`] in ['‘`]-m(?:arch|cpu|fpu|float-abi|abi)",
     // Any compiler error (in any locale) that quotes a target option.
-    r"(?:^|[\s/])[\w.+-]*(?:gcc|g\+\+|cc|c\+\+|cc1|cc1plus|clang|clang\+\+)(?:-[\d.]+)?(?:\.exe)?:\s*(?:fatal |schwerwiegender |致命|致命的)?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)(?: fatale| fatal)?\s*[:：].*[»«“”„‘'’‚\x22`(]\s*-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)(?-u:\b)",
+    r"(?:gcc|g\+\+|cc|c\+\+|cc1|cc1plus|clang|clang\+\+)(?:-[\d.]+)?(?:\.exe)?:\s*(?:fatal |schwerwiegender |致命|致命的)?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)(?: fatale| fatal)?\s*[:：].*[»«“”„‘'’‚\x22`(]\s*-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)(?-u:\b)",
     // The assembler given another architecture's instructions (a `.S` file
     // of ring, OpenSSL or aws-lc assembled by the host `as`).
     r"(?:^|:\s?)Error: (?:no such instruction|unknown mnemonic|bad register name|unknown pseudo-op|bad instruction|unrecognized opcode|unknown architecture|invalid instruction suffix)[: ]",
