@@ -18,6 +18,23 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"\.o\)? is incompatible with \S+",
     r"architecture of input file [`'‘][^'’]*\.o\)?['’] is incompatible with",
     r"ignoring file '?\S+\.o'?, building for .* but attempting to link with file built for",
+    // bfd without `file not recognized:`, on 32/64-bit class mismatches,
+    // gold's `incompatible target`, mold's `incompatible file type`.
+    r"(?i)\.o\)?: file format not recognized",
+    r"\.o\)?: (?:error adding symbols: )?file class ELFCLASS\d+ incompatible with ELFCLASS\d+",
+    r"\.o\)?: incompatible target",
+    r"\.o\)?: incompatible file type",
+    // lld with a colon after the file; Apple ld, old and new (ld-prime).
+    r"\.o\)?: is incompatible with \S+",
+    r"ignoring file '?\S+\.o'?[,:] (?:file was built for .* which is not the architecture being linked|found architecture '|file is universal)",
+    // MSVC's link.exe of the host's architecture given rustc's objects.
+    r"\.o : fatal error LNK1112: module machine type '[^']+' conflicts with target machine type",
+    // The host's GNU ld asked for another architecture's emulation (a
+    // clang `--target=` without a cross ld); `-m64` given to a bare ld is
+    // wrong_linker_flavor's (`unrecognised emulation mode: 64`).
+    r"(?i)\bld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
+    // The host's cc given rustc's `-m64` (for x86_64) on another host.
+    r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: error: unrecogni[sz]ed (?:command[- ]line )?option [`'‘]-m(?:64|32)['’]",
 ];
 
 /// Diagnostic: host_linker_used
@@ -39,7 +56,11 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
         let content = cx.content(index);
-        let Some(object) = rust_object(content).or_else(|| host_ld_c_object(content)) else {
+        let Some(object) = rust_object(content)
+            .or_else(|| host_ld_c_object(content))
+            .or_else(|| host_emulation(cx, index))
+            .or_else(|| host_cc_given_m64(cx, index))
+        else {
             continue;
         };
         let start = cx.linking_error(index).map_or(index, |(header, _)| header);
@@ -106,13 +127,49 @@ fn host_ld_c_object(content: &str) -> Option<String> {
     Some(object.to_owned())
 }
 
+/// `ld: unrecognised emulation mode: aarch64linux`: the host's GNU ld was
+/// asked to link for another machine. clang's bare-metal driver, which
+/// runs whatever `ld` is first on PATH (`clang: error: ld command
+/// failed`), is a toolchain of the wrong kind instead (wrong_linker_flavor).
+fn host_emulation(cx: &Context<'_>, index: usize) -> Option<String> {
+    let content = cx.content(index);
+    if !is_host_ld_line(content) {
+        return None;
+    }
+    let emulation =
+        regex!(r"(?i)unrecogni[sz]ed emulation mode: (\w+)").captures(content)?[1].to_owned();
+    let bare_metal_driver =
+        (index + 1..index + 6).any(|i| cx.content(i).contains(": error: ld command failed"));
+    (!bare_metal_driver).then(|| format!("(emulation {emulation})"))
+}
+
+/// `cc: error: unrecognized command-line option '-m64'` while linking with
+/// the unprefixed `cc`/`gcc`: rustc passes `-m64` for x86_64 targets, and
+/// the host's compiler (of an aarch64 machine, say) does not know it.
+fn host_cc_given_m64(cx: &Context<'_>, index: usize) -> Option<String> {
+    if cx.block(index).is_some() {
+        return None;
+    }
+    let (_, linker) = cx.linking_error(index)?;
+    let name = linker.rsplit(['/', '\\']).next().unwrap_or(&linker);
+    let host_cc = matches!(name.trim_end_matches(".exe"), "cc" | "gcc" | "c++" | "g++");
+    let option = regex!(r"option [`'‘](-m(?:64|32))['’]").captures(cx.content(index))?;
+    host_cc.then(|| format!("(rustc's {})", &option[1]))
+}
+
 fn describe(cx: &Context<'_>, index: usize, start: usize, object: &str) -> Finding {
     let linker = cx.linking_error(index).map(|(_, linker)| linker);
     let mut finding = cx.finding(Kind::HostLinkerUsed, "", start, index);
     if finding.target.is_none() {
-        let from_path = super::targets::triples_in_line(object)
-            .first()
-            .map(|t| (*t).to_owned());
+        // The object's path, else the linker command line above it
+        // (rustc's Windows paths are quoted with doubled backslashes).
+        let from_path = std::iter::once(object.to_owned())
+            .chain((start..=index).map(|i| cx.content(i).replace("\\\\", "/").replace('\\', "/")))
+            .find_map(|line| {
+                super::targets::triples_in_line(&line)
+                    .first()
+                    .map(|t| (*t).to_owned())
+            });
         finding.target = from_path;
     }
     let machine = regex!(r"\(EM: (\d+)\)")
@@ -240,5 +297,106 @@ mod tests {
             "/usr/lib/gcc-cross/aarch64-linux-gnu/12/../../../../aarch64-linux-gnu/bin/ld: x"
         ));
         assert!(!super::is_host_ld_line("aarch64-linux-gnu-ld: x"));
+    }
+
+    #[test]
+    fn every_linkers_words_for_a_foreign_rust_object() {
+        let object = "/w/target/aarch64-unknown-linux-gnu/release/deps/app-5e1.app.a1-cgu.0.rcgu.o";
+        let lines = [
+            format!("/usr/bin/ld: {object}: file format not recognized; treating as linker script"),
+            format!("/usr/bin/ld: {object}: file class ELFCLASS64 incompatible with ELFCLASS32"),
+            format!("/usr/bin/ld.gold: error: {object}: incompatible target"),
+            format!(
+                "mold: fatal: {object}: incompatible file type: x86_64 is expected but got aarch64"
+            ),
+            format!("ld.lld: error: {object}: is incompatible with elf_x86_64"),
+            format!(
+                "/usr/bin/ld: aarch64 architecture of input file `{object}' is incompatible with i386:x86-64 output"
+            ),
+            format!(
+                "ld: warning: ignoring file {object}, file was built for unsupported file format ( 0x7F 0x45 0x4C 0x46 0x02 0x01 0x01 0x00 ) which is not the architecture being linked (x86_64): {object}"
+            ),
+            format!(
+                "ld: warning: ignoring file '{object}': found architecture 'arm64', required architecture 'x86_64'"
+            ),
+        ];
+        for line in lines {
+            let log = format!(
+                "error: linking with `cc` failed: exit status: 1\n  |\n  = note: \"cc\" \"{object}\"\n  = note: {line}\n          collect2: error: ld returned 1 exit status\n"
+            );
+            let finding = first_of_kind(&log, Kind::HostLinkerUsed);
+            assert_eq!(
+                finding.target.as_deref(),
+                Some("aarch64-unknown-linux-gnu"),
+                "{line}"
+            );
+            assert_eq!(fact(&finding, "object"), Some(object), "{line}");
+        }
+    }
+
+    #[test]
+    fn msvc_link_of_the_host_arch_given_arm64_objects() {
+        let log = "error: linking with `link.exe` failed: exit code: 1112\r
+  |\r
+  = note: \"C:\\\\VS\\\\bin\\\\Hostx64\\\\x64\\\\link.exe\" \"/NOLOGO\" \"C:\\\\w\\\\target\\\\aarch64-pc-windows-msvc\\\\debug\\\\deps\\\\app.app.1a-cgu.0.rcgu.o\"\r
+  = note: app.app.1a-cgu.0.rcgu.o : fatal error LNK1112: module machine type 'ARM64' conflicts with target machine type 'x64'\r
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(fact(&finding, "linker"), Some("link.exe"));
+        assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
+        // A library of the wrong machine is wrong_arch_library's.
+        let log = "zlib.lib(adler32.obj) : fatal error LNK1112: module machine type 'x64' conflicts with target machine type 'ARM64'\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn the_host_ld_lacks_the_targets_emulation() {
+        let log = "  Generating native code
+  /usr/bin/ld: unrecognised emulation mode: aarch64linux
+  Supported emulations: elf_x86_64 elf32_x86_64 elf_i386 elf_iamcu i386pep i386pe
+clang : error : linker command failed with exit code 1 (use -v to see invocation)
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(fact(&finding, "object"), Some("(emulation aarch64linux)"));
+        let log = "2026-03-04T05:06:07.1234567Z /usr/bin/ld: unrecognized emulation mode: armelf_linux_eabi\n";
+        first_of_kind(log, Kind::HostLinkerUsed);
+        // `-m64` given to a bare ld, and clang's bare-metal driver running the
+        // host's `ld`, are linkers of the wrong kind.
+        first_of_kind(
+            "note: /usr/bin/ld: unrecognised emulation mode: 64\n",
+            Kind::WrongLinkerFlavor,
+        );
+        let log = "/usr/bin/ld: unrecognised emulation mode: elf32lriscv\nSupported emulations: elf_x86_64 elf32_x86_64 elf_i386\nclang-12: error: ld command failed with exit code 1 (use -v to see invocation)\n";
+        first_of_kind(log, Kind::WrongLinkerFlavor);
+        // A cross ld without the emulation is not the host's.
+        let log = "aarch64-linux-gnu-ld: unrecognised emulation mode: elf64lriscv\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::HostLinkerUsed)
+        );
+    }
+
+    #[test]
+    fn the_host_cc_of_an_aarch64_machine_given_m64() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  |
+  = note: LC_ALL=\"C\" \"cc\" \"-m64\" \"/target/x86_64-unknown-linux-gnu/debug/deps/sh_step-1.o\"
+  = note: cc: error: unrecognized command-line option '-m64'
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
+        assert_eq!(fact(&finding, "linker"), Some("cc"));
+        // A build script's cross gcc given -m64 is wrong_cc_for_target's.
+        let log = "warning: ccx@0.1.0: aarch64-linux-gnu-gcc: error: unrecognized command-line option '-m64'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
+    }
+
+    #[test]
+    fn a_foreign_library_found_by_a_cross_linker_is_not_this_rule() {
+        let log = "error: linking with `aarch64-linux-gnu-gcc` failed: exit status: 1
+  = note: /usr/lib/gcc-cross/aarch64-linux-gnu/12/../../../../aarch64-linux-gnu/bin/ld: /usr/lib/x86_64-linux-gnu/libssl.so: error adding symbols: file in wrong format
+";
+        first_of_kind(log, Kind::WrongArchLibrary);
     }
 }
