@@ -33,6 +33,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     // clang `--target=` without a cross ld); `-m64` given to a bare ld is
     // wrong_linker_flavor's (`unrecognised emulation mode: 64`).
     r"(?i)\bld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
+    // The same in ld's translations (German, French, Spanish).
+    r"(?i)\bld(?:\.bfd)?(?:\.exe)? ?: (?:nicht erkannter Emulationsmodus|mode d'émulation non reconnu|no se reconoce el modo de emulación)\s?: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
     // The host's cc given rustc's `-m64` (for x86_64) on another host.
     r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: error: unrecogni[sz]ed (?:command[- ]line )?option [`'‘]-m(?:64|32)['’]",
 ];
@@ -80,12 +82,24 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// unit (`.rcgu.o`), or an object under `target/` (`symbols.o`, deps).
 /// A C object inside an rlib counts only when the host's own ld read it.
 fn rust_object(content: &str) -> Option<String> {
+    // lld's `A is incompatible with B`: A is the foreign file, B the first
+    // object it read (rustc's own `symbols.o`, say).
+    let content = content
+        .split(" is incompatible with ")
+        .next()
+        .unwrap_or(content);
     let path = regex!(r"(/?[^\s:`'‘’()]+\.o)\b")
         .captures_iter(content)
         .map(|c| c[1].to_owned())
         .find(|path| {
+            // `.rust-cgu.o` (rustc 1.19-1.23), `symbols.o` in rustc's temp dir.
+            let unix = path.replace('\\', "/");
             path.ends_with(".rcgu.o")
-                || ((path.contains("/target/") || path.contains("/deps/"))
+                || path.ends_with(".rust-cgu.o")
+                || unix.ends_with("/symbols.o") && unix.contains("/rustc")
+                || ((unix.contains("/target/")
+                    || unix.starts_with("target/")
+                    || unix.contains("/deps/"))
                     && !path.contains(".rlib"))
         })?;
     Some(path)
@@ -97,8 +111,8 @@ fn rust_object(content: &str) -> Option<String> {
 /// `…/gcc-cross/…/bin/ld`).
 pub(crate) fn is_host_ld_line(content: &str) -> bool {
     let content = content.strip_prefix("note: ").unwrap_or(content);
-    let Some(captures) =
-        regex!(r"^((?:[A-Za-z]:)?[^\s:]*[/\\])?ld(?:\.bfd|\.gold)?(?:\.exe)?: ").captures(content)
+    let Some(captures) = regex!(r"^((?:[A-Za-z]:)?[^\s:]*[/\\])?ld(?:\.bfd|\.gold)?(?:\.exe)? ?: ")
+        .captures(content)
     else {
         return false;
     };
@@ -136,8 +150,11 @@ fn host_emulation(cx: &Context<'_>, index: usize) -> Option<String> {
     if !is_host_ld_line(content) {
         return None;
     }
-    let emulation =
-        regex!(r"(?i)unrecogni[sz]ed emulation mode: (\w+)").captures(content)?[1].to_owned();
+    let emulation = regex!(
+        r"(?i)(?:emulation mode|Emulationsmodus|émulation non reconnu|modo de emulación)\s?: (\w+)"
+    )
+    .captures(content)?[1]
+        .to_owned();
     let bare_metal_driver =
         (index + 1..index + 6).any(|i| cx.content(i).contains(": error: ld command failed"));
     (!bare_metal_driver).then(|| format!("(emulation {emulation})"))
@@ -398,5 +415,32 @@ clang : error : linker command failed with exit code 1 (use -v to see invocation
   = note: /usr/lib/gcc-cross/aarch64-linux-gnu/12/../../../../aarch64-linux-gnu/bin/ld: /usr/lib/x86_64-linux-gnu/libssl.so: error adding symbols: file in wrong format
 ";
         first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn older_and_relative_rust_objects_and_translated_emulations() {
+        let cases = [
+            "/usr/bin/ld: target/armv7-unknown-linux-gnueabihf/debug/deps/app-3f2a.0.o: Relocations in generic ELF (EM: 40)\n",
+            "/usr/bin/ld: /w/target/aarch64-unknown-linux-gnu/debug/deps/app-1.0.rust-cgu.o: Relocations in generic ELF (EM: 183)\n",
+            "= note: /usr/bin/ld: /tmp/rustcAbC123/symbols.o: Relocations in generic ELF (EM: 183)\n",
+        ];
+        for log in cases {
+            first_of_kind(log, Kind::HostLinkerUsed);
+        }
+        // A foreign library member measured against rustc's symbols.o.
+        let log = "rust-lld: error: /r/lib/rustlib/loongarch64-unknown-none/lib/libcompiler_builtins-7.rlib(4-absvdi2.o) is incompatible with /tmp/rustcE4rpQv/symbols.o\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
+        let cases = [
+            "/usr/bin/ld: nicht erkannter Emulationsmodus: aarch64linux\n",
+            "/usr/bin/ld : mode d'émulation non reconnu : aarch64linux\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::HostLinkerUsed);
+            assert_eq!(
+                fact(&finding, "object"),
+                Some("(emulation aarch64linux)"),
+                "{log}"
+            );
+        }
     }
 }

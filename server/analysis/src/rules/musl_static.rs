@@ -14,7 +14,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Dynamic loading not supported",
     // glibc-only symbols (fortified `__*_chk`, `__isoc99_*`, versioned
     // `@GLIBC_*`), as GNU ld, lld and mold say it.
-    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)\b",
+    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__res_\w+|__dn_\w+|__open(?:at)?(?:64)?_2|__strdup|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)\b",
     // The same in ld's translations (German, French, Russian, Italian,
     // Portuguese, Polish; Spanish, Chinese, Japanese put the symbol first).
     r"(?:undefinierter Verweis auf|référence indéfinie vers|неопределённая ссылка на|riferimento non definito a|referência não definida para|niezdefiniowane odwołanie do)\s*[»«“„`'‘\x22]\s*(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__register_atfork|__cxa_thread_atexit_impl|[a-z]+64)\b",
@@ -250,7 +250,7 @@ fn describe_glibc_symbol(
     // has another C library (musl, or a static glibc without them), unless
     // the target is a bare-metal, Apple, Windows or Android one.
     let only_glibc_defines = regex!(
-        r"^(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__register_atfork|__cxa_thread_atexit_impl)$"
+        r"^(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__res_n\w+|__dn_expand|__open(?:at)?(?:64)?_2|__strdup|__register_atfork|__cxa_thread_atexit_impl)$"
     )
     .is_match(symbol)
         && !cx.target_at(index).is_some_and(|t| {
@@ -582,5 +582,22 @@ collect2: error: ld returned 1 exit status
                 .iter()
                 .all(|f| f.kind != Kind::MuslStatic)
         );
+    }
+
+    #[test]
+    fn more_symbols_only_glibc_defines() {
+        for symbol in [
+            "__open_2",
+            "__openat64_2",
+            "__res_nquery",
+            "__dn_expand",
+            "__strdup",
+        ] {
+            let log = format!(
+                "  /usr/bin/ld: libfoo.a(x.o): in function `f':\n  x.c:(.text+0x9): undefined reference to `{symbol}'\n"
+            );
+            let finding = first_of_kind(&log, Kind::MuslStatic);
+            assert_eq!(fact(&finding, "symbol"), Some(symbol));
+        }
     }
 }

@@ -17,7 +17,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"lld-link(?:\.exe)?: (?:warning|error): ignoring unknown argument '-",
     // MSVC's link.exe given a GNU command line, and the coreutils `link`
     // that a Unix-like PATH puts before it.
-    r"LNK4044: unrecognized option '/?-",
+    r"LNK4044: unrecognized option '/?(?:-|Wl,|Xlinker|l[\w.+-]+'|m(?:64|32)'|nodefaultlibs|nostartfiles|fuse-ld|static-libgcc|shared'|pie'|pthread|rdynamic|Bstatic|Bdynamic|z')",
+    // lld-link (the MSVC flavour) taking GNU or lld arguments for inputs.
+    r"lld-link(?:\.exe)?: error: could not open '-(?:flavor|Wl,|l\w|m(?:64|32)|nodefaultlibs|nostartfiles)",
     r"(?:^|note: )link: extra operand ",
     // An ELF ld given macOS objects and Mach-O options.
     r"\bld(?:\.lld)?: error: \S+\.rcgu\.o: unknown file type",
@@ -26,6 +28,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?i)unrecogni[sz]ed emulation mode: ",
     r"\bld(?:\.bfd|\.gold)?: unrecogni[sz]ed option '-(?:arch|dylib|macosx_version_min|platform_version|syslibroot|dead_strip|exported_symbols_list|install_name|undefined|flavor|headerpad)",
     r"ld: warning: option -(?:Bstatic|Bdynamic|z) is obsolete",
+    // GNU ld's translations of `unrecognized option '-Wl,…'`.
+    r"\b(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)? ?: (?:nicht erkannte Option|option|no se reconoce la opción|нераспознанный параметр|无法识别的选项|opzione non riconosciuta)\s*[»«“‘'\x22]\s*-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|fuse-ld|m(?:64|32))",
     // A bare GNU ld or gold given a C compiler's command line (`linker =
     // "ld"`/`"gold"`): `-Wl,…`, driver-only options, `-f…` read as `-f`.
     r"\b(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)?: (?:error: |fatal error: )?(?:unrecogni[sz]ed|unknown) option:? [`'‘]?-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|nostdlib\b|fuse-ld|static-libgcc|shared-libgcc|pthread|rdynamic|pie\b|no-pie|fPIC|fpic|m(?:64|32|arch|cpu|float)|dynamic\b|defaultlib|nologo|NOLOGO)",
@@ -98,7 +102,12 @@ fn option_of(content: &str) -> Option<String> {
     let named = regex!(
         r"(?:unknown options?: |unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|extra operand [`'‘]?|cannot open input file '|error: no such file or directory: ')([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
     );
-    let captures = named.captures(content)?;
+    let Some(captures) = named.captures(content) else {
+        // A translation: the first quoted option.
+        return regex!(r"[»«“‘'\x22]\s*(-[^\s»«“”’'\x22]+)")
+            .captures(content)
+            .map(|c| c[1].to_owned());
+    };
     let option = captures.get(1).or(captures.get(2)).or(captures.get(3))?;
     Some(option.as_str().trim_end_matches(':').to_owned())
 }
@@ -284,5 +293,40 @@ mod tests {
                 .iter()
                 .all(|f| f.kind != Kind::WrongLinkerFlavor)
         );
+    }
+
+    #[test]
+    fn msvc_link_and_lld_link_given_gnu_arguments() {
+        let log = "LINK : warning LNK4044: unrecognized option '/lpthread'; ignored\r\n";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "option"), Some("lpthread"));
+        let log = "LINK : warning LNK4044: unrecognized option '/Wl,--as-needed'; ignored\n";
+        first_of_kind(log, Kind::WrongLinkerFlavor);
+        let log =
+            "  = note: lld-link: error: could not open '-flavor': no such file or directory\n";
+        first_of_kind(log, Kind::WrongLinkerFlavor);
+        // An MSVC option link.exe does not know is not a GNU command line.
+        let log = "LINK : warning LNK4044: unrecognized option '/ZZZ'; ignored\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::WrongLinkerFlavor)
+        );
+    }
+
+    #[test]
+    fn gnu_ld_rejecting_driver_options_in_translation() {
+        let cases = [
+            "/usr/bin/ld: nicht erkannte Option »-Wl,--as-needed«\n",
+            "/usr/bin/ld : option « -nodefaultlibs » non reconnue\n",
+            "/usr/bin/ld: no se reconoce la opción «-Wl,-z,relro»\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+            assert!(
+                fact(&finding, "option").is_some_and(|o| o.starts_with('-')),
+                "{log}"
+            );
+        }
     }
 }
