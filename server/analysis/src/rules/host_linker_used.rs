@@ -27,6 +27,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     // lld with a colon after the file; Apple ld, old and new (ld-prime).
     r"\.o\)?: is incompatible with \S+",
     r"ignoring file '?\S+\.o'?[,:] (?:file was built for .* which is not the architecture being linked|found architecture '|file is universal)",
+    // ld-prime (Xcode 15+) on an ELF object.
+    r"unknown file type in '[^']*\.o'",
     // MSVC's link.exe of the host's architecture given rustc's objects.
     r"\.o : fatal error LNK1112: module machine type '[^']+' conflicts with target machine type",
     // The host's GNU ld asked for another architecture's emulation (a
@@ -439,6 +441,23 @@ clang : error : linker command failed with exit code 1 (use -v to see invocation
             assert_eq!(
                 fact(&finding, "object"),
                 Some("(emulation aarch64linux)"),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn prefixed_and_crlf_excerpts() {
+        let cases = [
+            "#12 3.45   = note: /usr/bin/ld: /app/target/aarch64-unknown-linux-gnu/release/deps/x-1.x.2-cgu.0.rcgu.o: Relocations in generic ELF (EM: 183)\n",
+            "2026-05-06T07:08:09.1234567Z   = note: /usr/bin/ld: /home/runner/work/a/a/target/aarch64-unknown-linux-gnu/release/deps/x-1.x.2-cgu.0.rcgu.o: error adding symbols: file in wrong format\r\n",
+            "ld: unknown file type in '/w/target/aarch64-unknown-linux-gnu/debug/deps/x-1.x.2-cgu.0.rcgu.o'\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::HostLinkerUsed);
+            assert_eq!(
+                finding.target.as_deref(),
+                Some("aarch64-unknown-linux-gnu"),
                 "{log}"
             );
         }

@@ -600,4 +600,16 @@ collect2: error: ld returned 1 exit status
             assert_eq!(fact(&finding, "symbol"), Some(symbol));
         }
     }
+
+    #[test]
+    fn prefixed_and_crlf_excerpts() {
+        let cases = [
+            "#7 88.1   = note: /usr/local/bin/x86_64-linux-musl-ld: /w/target/x86_64-unknown-linux-musl/release/deps/libz_sys-1.rlib(gzlib.o): undefined reference to `__fprintf_chk'\r\n",
+            "2026-05-06T07:08:09.1234567Z ld.lld: error: undefined symbol: __register_atfork\r\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::MuslStatic);
+            assert!(fact(&finding, "symbol").is_some(), "{log}");
+        }
+    }
 }

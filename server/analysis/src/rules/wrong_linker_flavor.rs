@@ -329,4 +329,16 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn prefixed_and_crlf_excerpts() {
+        let cases = [
+            "#9 12.3   = note: ld: unknown option: --as-needed\r\n",
+            "2026-05-06T07:08:09.1234567Z   = note: rust-lld: error: unknown argument: -Wl,--as-needed\r\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+            assert!(fact(&finding, "option").is_some(), "{log}");
+        }
+    }
 }
