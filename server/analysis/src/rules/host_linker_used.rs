@@ -39,6 +39,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?i)\bld(?:\.bfd)?(?:\.exe)? ?: (?:nicht erkannter Emulationsmodus|mode d'émulation non reconnu|no se reconoce el modo de emulación)\s?: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
     // The host's cc given rustc's `-m64` (for x86_64) on another host.
     r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: error: unrecogni[sz]ed (?:command[- ]line )?option [`'‘]-m(?:64|32)['’]",
+    r"(?:^|\s)(?:cc|clang|clang\+\+)(?:-\d+)?: error: unsupported option '-m(?:64|32)' for target '",
 ];
 
 /// Diagnostic: host_linker_used
@@ -171,7 +172,10 @@ fn host_cc_given_m64(cx: &Context<'_>, index: usize) -> Option<String> {
     }
     let (_, linker) = cx.linking_error(index)?;
     let name = linker.rsplit(['/', '\\']).next().unwrap_or(&linker);
-    let host_cc = matches!(name.trim_end_matches(".exe"), "cc" | "gcc" | "c++" | "g++");
+    let host_cc = matches!(
+        name.trim_end_matches(".exe"),
+        "cc" | "gcc" | "c++" | "g++" | "clang" | "clang++"
+    );
     let option = regex!(r"option [`'‘](-m(?:64|32))['’]").captures(cx.content(index))?;
     host_cc.then(|| format!("(rustc's {})", &option[1]))
 }
@@ -407,6 +411,9 @@ clang : error : linker command failed with exit code 1 (use -v to see invocation
         assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
         assert_eq!(fact(&finding, "linker"), Some("cc"));
         // A build script's cross gcc given -m64 is wrong_cc_for_target's.
+        let log = "error: linking with `clang` failed: exit status: 1\n  = note: \"clang\" \"-m64\" \"/w/target/x86_64-unknown-linux-gnu/debug/deps/a-1.a.2-cgu.0.rcgu.o\"\n  = note: clang: error: unsupported option '-m64' for target 'aarch64-unknown-linux-gnu'\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
         let log = "warning: ccx@0.1.0: aarch64-linux-gnu-gcc: error: unrecognized command-line option '-m64'\n";
         first_of_kind(log, Kind::WrongCcForTarget);
     }

@@ -22,6 +22,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     // musl 1.2.4 dropped the LFS64 names (`stat64`, `lseek64` …) that
     // glibc-built objects call.
     r"(?:undefined reference to [`'‘]|undefined symbol: )(?:f?stat(?:at)?64|lstat64|statfs64|fstatfs64|lseek64|pread64|pwrite64|open64|openat64|fopen64|freopen64|ftello64|fseeko64|ftruncate64|truncate64|mmap64|readdir64(?:_r)?|getrlimit64|setrlimit64|posix_fadvise64|posix_fallocate64|sendfile64|tmpfile64|glob64|scandir64|alphasort64)['’]?(?:\s|$)",
+    // glibc extensions musl leaves out (execinfo, fts, argp, obstack,
+    // error(3), mallinfo …): only with musl nearby, the names are common.
+    r"(?:undefined reference to [`'‘]|undefined symbol: )(?:backtrace(?:_symbols(?:_fd)?)?|mallinfo2?|malloc_stats|fts_(?:open|read|close|children|set)|argp_\w+|_?obstack_\w+|error_at_line|error|rawmemchr|fopencookie|getcontext|__progname_full|program_invocation_(?:short_)?name|re_comp|re_exec)['’]?(?:\s|$)",
     // A static link given shared objects, or non-PIE objects for a
     // static-pie musl binary; libgcc_s, which a static musl link lacks.
     r"attempted static link of dynamic object",
@@ -611,5 +614,24 @@ collect2: error: ld returned 1 exit status
             let finding = first_of_kind(log, Kind::MuslStatic);
             assert!(fact(&finding, "symbol").is_some(), "{log}");
         }
+    }
+
+    #[test]
+    fn glibc_extensions_musl_leaves_out() {
+        let log = "error: linking with `x86_64-linux-musl-gcc` failed: exit status: 1
+  = note: /usr/local/musl/bin/../lib/gcc/x86_64-linux-musl/9.2.0/../../../../x86_64-linux-musl/bin/ld: /w/target/x86_64-unknown-linux-musl/release/deps/libfoo_sys-1.rlib(trace.o): in function `dump':
+          trace.c:(.text+0x1c): undefined reference to `backtrace'
+          trace.c:(.text+0x2e): undefined reference to `backtrace_symbols_fd'
+";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "symbol"), Some("backtrace"));
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-musl"));
+        // On glibc a missing `error` is some other library's.
+        let log = "  /usr/bin/ld: x.o: in function `f':\n  x.c:(.text+0x1): undefined reference to `error'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MuslStatic)
+        );
     }
 }
