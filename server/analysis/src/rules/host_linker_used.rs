@@ -47,7 +47,11 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **What it means.** The linker that ran is the host's (`cc`, `/usr/bin/ld`,
 /// `rust-lld` for the host), and it was given object files rustc produced for
 /// the target: `Relocations in generic ELF (EM: 183)`, `file in wrong format`,
-/// `... .rcgu.o is incompatible with elf_x86_64`.
+/// `... .rcgu.o is incompatible with elf_x86_64`, gold's `incompatible target`,
+/// mold's `incompatible file type`, Apple ld `ignoring file …rcgu.o`, MSVC
+/// `LNK1112: module machine type 'ARM64' conflicts with target machine type
+/// 'x64'`, `unrecognised emulation mode: aarch64linux`, or an aarch64 host's
+/// `cc: error: unrecognized command-line option '-m64'`.
 ///
 /// **Why it happens.** Nothing tells cargo which linker to use for the target,
 /// so it uses the default `cc`, which only links for the host. The later

@@ -46,7 +46,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// these crate types` (static CRT with `-C target-feature=+crt-static` but no
 /// `--target`), `dropping unsupported crate type cdylib`, C libraries built
 /// against glibc failing to link into a musl binary (`undefined reference to
-/// __memcpy_chk`), `Dynamic loading not supported`, a glibc binary on a musl
+/// __memcpy_chk`, `fstat64`, `backtrace`; only glibc defines the fortified
+/// and `__isoc99_*` ones), `attempted static link of dynamic object`,
+/// `Dynamic loading not supported`, a glibc binary on a musl
 /// system (`Error relocating …: symbol not found`), or glibc warning that a
 /// "static" binary still needs its shared libraries (`getaddrinfo`).
 ///

@@ -53,7 +53,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **What it means.** The program that ran as linker is not the kind the
 /// target's flags are written for: macOS's `ld` says `unknown option:
 /// --as-needed` to GNU-style flags, `rust-lld` says it is a generic driver,
-/// GNU `ld` rejects Mach-O options or says `unrecognised emulation mode`.
+/// GNU `ld` rejects Mach-O options or says `unrecognised emulation mode: 64`,
+/// a bare `ld`/`gold`/`mold` rejects `-Wl,…`, a C compiler rejects `-flavor`
+/// or `/NOLOGO`, MSVC `link.exe` warns `LNK4044: unrecognized option '/lfoo'`.
 ///
 /// **Why it happens.** Cross-compiling to Linux from macOS with the system
 /// `cc`/`ld` as linker, or setting `linker = "ld"`/`"lld"` directly where a
