@@ -66,6 +66,10 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 pub(super) fn classify(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
+        // rustup and wrappers that go on to install the target themselves.
+        if regex!(r"(?i)^info: |, installing|installing (?:it|now)").is_match(cx.content(index)) {
+            continue;
+        }
         let Some(error) = error_line(cx, index) else {
             continue;
         };
@@ -284,6 +288,12 @@ error: could not compile `fw` (lib) due to 1 previous error
             let finding = first_of_kind(log, Kind::TargetNotInstalled);
             assert_eq!(finding.target.as_deref(), Some(target), "{log}");
         }
+        let log = "info: target aarch64-unknown-linux-gnu is not installed, installing it now\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::TargetNotInstalled)
+        );
         // A CI step that installs the target is not a failure.
         let log = "+ rustup target add aarch64-unknown-linux-gnu\ninfo: downloading component 'rust-std'\n";
         assert!(
