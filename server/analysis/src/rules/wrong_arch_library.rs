@@ -27,6 +27,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // MSVC link.exe.
     r"LNK1112: module machine type '[^']+' conflicts with target machine type",
     r"LNK4272: library machine type '[^']+' conflicts with target machine type",
+    r"\.(?:lib|obj)(?:\([^)]*\))?: machine type \S+ conflicts with \S+",
     // C objects of another architecture inside an rlib (a -sys crate's
     // `libfoo_sys-….rlib(bio.c.o)`), or loose C objects given to a cross linker.
     r"(?i)\.rlib\([^)]+\.o\)(?::)? (?:is incompatible with|relocations in generic ELF)",
@@ -95,6 +96,7 @@ fn library_named(content: &str) -> Option<String> {
         | found\ architecture\ '[^']+',\ required\ architecture\ '[^']+'\):\ (\S+)
         | linking\ in\ (?:dylib|object\ file|library)\ \(([^)]+)\)
         | file\ '([^']+)'\ for\ architecture
+        | (\S+\.(?:lib|obj)(?:\([^)]*\))?):\ machine\ type\ \S+\ conflicts\ with
         | (\S+)\ is\ incompatible\ with
         "#
     );
