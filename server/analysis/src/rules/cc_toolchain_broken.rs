@@ -400,4 +400,72 @@ mod tests {
             "{findings:#?}"
         );
     }
+
+    /// The build-script family's new wordings keep their kind under the
+    /// decorations captured logs add (CI stamps, docker steps, nix prompts,
+    /// colour, markdown quoting, pipes, CRLF).
+    #[test]
+    fn new_build_script_wordings_survive_decorations() {
+        let failures = [
+            (
+                "cc1: error: unknown value 'armv7-a' for '-march'",
+                Kind::WrongCcForTarget,
+            ),
+            (
+                "crypto/aes/aesv8-armx.S:12: Error: no such instruction: `ldr x0,[x1]'",
+                Kind::WrongCcForTarget,
+            ),
+            (
+                "powerpc-linux-gnu-gcc: error: -m64 not supported in this configuration",
+                Kind::WrongCcForTarget,
+            ),
+            (
+                "aarch64-w64-mingw32-gcc: fatal error: cannot execute 'cc1': posix_spawnp: No such file or directory",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "bash: /opt/x/bin/arm-linux-gnueabihf-gcc: cannot execute binary file: Exec format error",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "xcrun: error: unable to find utility \"clang\", not a developer tool or in PATH",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "scripts/Kconfig.include:39: compiler 'riscv64-linux-gnu-gcc' not found",
+                Kind::CcToolNotFound,
+            ),
+            (
+                "foo.c:3:19: error: zlib.h: No such file or directory",
+                Kind::MissingHeader,
+            ),
+            (
+                "Requested 'glib-2.0 >= 2.56' but version of GLib is 2.50.3",
+                Kind::PkgConfigCross,
+            ),
+            (
+                "Text::Template version 1.46 required--this is only version 1.44 at ./Configure line 20.",
+                Kind::VendoredOpensslPerl,
+            ),
+            ("Unable to find zig lib directory", Kind::ZigbuildError),
+        ];
+        let decorations: [fn(&str) -> String; 9] = [
+            |line| line.to_owned(),
+            |line| format!("2024-03-01T10:00:00.1234567Z {line}"),
+            |line| format!("#14 12.34 {line}"),
+            |line| format!("aarch64-unknown-linux-gnu> {line}"),
+            |line| format!("\u{1b}[1m\u{1b}[31m{line}\u{1b}[0m"),
+            |line| format!("> {line}"),
+            |line| format!("  cargo:warning={line}\r"),
+            |line| format!("| {line}\r"),
+            |line| format!("warning: x-sys@0.1.0: {line}"),
+        ];
+        for (line, kind) in failures {
+            for decorate in decorations {
+                let log = format!("{}\n", decorate(line));
+                let findings = super::super::testing::explain(&log);
+                assert_eq!(findings.first().map(|f| f.kind), Some(kind), "{log:?}");
+            }
+        }
+    }
 }

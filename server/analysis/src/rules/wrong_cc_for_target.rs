@@ -31,14 +31,14 @@ pub(super) const TRIGGERS: &[&str] = &[
     // clang without the target or given another's.
     r"invalid arch name ['‘`]-m|unknown target triple ['‘`]|unknown target ABI ['‘`]|invalid value ['‘`][^'’`]*['’`] in ['‘`]-m(?:arch|cpu|fpu|float-abi|abi)",
     // Any compiler error (in any locale) that quotes a target option.
-    r"(?:^|[\s/])[\w.+-]*(?:gcc|g\+\+|cc|c\+\+|cc1|cc1plus|clang|clang\+\+)(?:-[\d.]+)?(?:\.exe)?:\s*(?:fatal |schwerwiegender |致命)?(?:error|Fehler|erreur|ошибка|错误|エラー|errore|erro|błąd|hata|chyba)\s*[:：].*[»«“”‘'’\x22`(]\s*-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm)\b",
+    r"(?:^|[\s/])[\w.+-]*(?:gcc|g\+\+|cc|c\+\+|cc1|cc1plus|clang|clang\+\+)(?:-[\d.]+)?(?:\.exe)?:\s*(?:fatal |schwerwiegender |致命|致命的)?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)(?: fatale| fatal)?\s*[:：].*[»«“”„‘'’‚\x22`(]\s*-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)(?-u:\b)",
     // The assembler given another architecture's instructions (a `.S` file
     // of ring, OpenSSL or aws-lc assembled by the host `as`).
     r"(?:^|:\s?)Error: (?:no such instruction|unknown mnemonic|bad register name|unknown pseudo-op|bad instruction|unrecognized opcode|unknown architecture|invalid instruction suffix)[: ]",
-    r"error: (?:invalid instruction mnemonic|unknown directive|unrecognized instruction mnemonic)\b",
+    r"error: (?:invalid instruction mnemonic|unknown directive|unrecognized instruction mnemonic)(?-u:\b)",
     r"(?:gcc|cc|as|clang)(?:\.exe)?: (?:error|fatal error): unknown architecture",
     // A header that refuses the architecture it was compiled for.
-    r"error: #error:? \x22?(?:[Uu]nsupported|[Uu]nknown|[Uu]nrecogni[sz]ed) (?:CPU )?(?:arch(?:itecture)?|platform|target|CPU|processor)\b",
+    r"error: #error:? \x22?(?:[Uu]nsupported|[Uu]nknown|[Uu]nrecogni[sz]ed) (?:CPU )?(?:arch(?:itecture)?|platform|target|CPU|processor)(?-u:\b)",
 ];
 
 /// Diagnostic: wrong_cc_for_target
@@ -58,8 +58,30 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// plain `CC` unset) so each target gets its own (`configure_cc`); install
 /// the right cross compiler if it is missing (`install_cc_tool`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    let groups = one_hit_per_key(cx, hits, |index| {
+    // An x86 assembler that does not know an x86 instruction (AT&T syntax,
+    // `%` registers) for an x86 target is too old, not for another target.
+    let hits: Vec<usize> = hits
+        .iter()
+        .copied()
+        .filter(|&index| {
+            let too_old = assembler_rejected(cx.content(index)).is_some_and(|instruction| {
+                instruction.contains('%')
+                    && cx.target_at(index).is_some_and(|target| {
+                        ["x86_64", "i686", "i586", "i386"]
+                            .iter()
+                            .any(|arch| target.starts_with(arch))
+                    })
+            });
+            !too_old
+        })
+        .collect();
+    let groups = one_hit_per_key(cx, &hits, |index| {
         let content = cx.content(index);
+        // A linker rejecting `-m64` is a linker of the wrong kind
+        // (wrong_linker_flavor), not a C compiler for another target.
+        if said_by_a_linker(content) {
+            return None;
+        }
         let shape = if assembler_rejected(content).is_some() {
             1
         } else {
@@ -73,10 +95,19 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .collect()
 }
 
+/// Whether a linker (`ld`, `ld.lld`, `ld64.lld-14`, `rust-lld`, `mold`,
+/// `link.exe` …) printed the line, by the tool name before `: error`.
+fn said_by_a_linker(content: &str) -> bool {
+    regex!(
+        r"(?:^|[\s/=])(?:[\w.+-]*-)?(?:ld|ld\.bfd|ld\.gold|gold|ld\.lld|ld64\.lld|ld64|lld|lld-link|rust-lld|mold|ld\.mold|wasm-ld|link)(?:-[\d.]+)?(?:\.exe)?: (?:(?:fatal )?error\b|unrecogni[sz]ed option|unknown argument)"
+    )
+    .is_match(content)
+}
+
 /// The compiler (from the `gcc: error:` prefix) and the rejected option.
 fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
     let compiler = regex!(
-        r"(?:^|[\s=])([\w./+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?)(?:\.exe)?: (?:fatal )?(?:error|Fehler|erreur|ошибка|错误|エラー|erro|errore)"
+        r"(?:^|[\s=])([\w./+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?)(?:\.exe)?: ?(?:fatal |schwerwiegender |致命|致命的)?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)"
     )
     .captures(content)
     .map(|c| c[1].rsplit('/').next().unwrap_or(&c[1]).to_owned());
@@ -91,7 +122,7 @@ fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
         };
         return (compiler, Some(format!("{name}={value}")));
     }
-    let option = regex!(r"option\s+['‘`\x22]?(-m[^'’`\x22\s]*|--target=[^'’`\x22\s]*|-arch)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for '?(-m(?:arch|cpu|tune)=)|(-m(?:32|64|x32))['’`]? (?:is )?not supported|(-m64)['’`]? requires|(-mfloat-abi=hard)|(?:in|name) ['‘`](-m[^'’`]*)|[»«“”‘'’\x22`(]\s*(-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm)\b[^»«“”‘'’\x22`)\s]*)")
+    let option = regex!(r"option\s+['‘`\x22]?(-m[^'’`\x22\s]*|--target=[^'’`\x22\s]*|-arch)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for '?(-m(?:arch|cpu|tune)=)|(-m(?:32|64|x32))['’`]? (?:is )?not supported|(-m64)['’`]? requires|(-mfloat-abi=hard)|(?:in|name) ['‘`](-m[^'’`]*)|[»«“”„‘'’‚\x22`(]\s*(-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)\b[^»«“”„‘'’‚\x22`)\s]*)")
         .captures(content)
         .and_then(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().to_owned()));
     (compiler, option)
@@ -122,7 +153,10 @@ fn describe(cx: &Context<'_>, index: usize) -> Finding {
     let content = cx.content(index);
     let start = cx.evidence_start(index);
     let mut finding = cx.finding(Kind::WrongCcForTarget, "", start, index);
-    let for_target = cx.for_target(&finding);
+    let for_target = match cx.for_target(&finding) {
+        unknown if unknown.is_empty() => " for the target being built".to_owned(),
+        known => known,
+    };
     if let Some(instruction) = assembler_rejected(content) {
         let what = if instruction.is_empty() {
             "the assembly".to_owned()
@@ -159,6 +193,35 @@ fn describe(cx: &Context<'_>, index: usize) -> Finding {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_linker_rejecting_m64_is_not_a_c_compiler_for_another_target() {
+        for line in [
+            "  = note: ld64.lld-14: error: unknown argument '-m64'",
+            "rust-lld: error: unknown argument: -m64",
+            "/usr/bin/ld: error: unrecognized option '-m64'",
+            "/usr/bin/ld: unrecognized option '-m64'",
+            "aarch64-linux-gnu-ld: unrecognised option '-march=armv8-a'",
+        ] {
+            let findings = super::super::testing::explain(line);
+            assert!(
+                findings.iter().all(|f| f.kind != Kind::WrongCcForTarget),
+                "{line}: {findings:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_target_the_message_still_reads() {
+        let finding = super::super::testing::first_of_kind(
+            "cc: error: unrecognized command-line option '-mfpu=neon'\n",
+            Kind::WrongCcForTarget,
+        );
+        assert_eq!(
+            finding.message,
+            "`cc` rejected `-mfpu=neon`: it is not a C compiler for the target being built"
+        );
+    }
+
     use super::super::testing::{fact, first_of_kind, fix_ids};
     use crate::finding::Kind;
 
@@ -389,5 +452,35 @@ mod tests {
         first_of_kind(log, Kind::MissingHeader);
         let log = "aarch64-linux-gnu-gcc: fatal error: cannot execute 'cc1': execvp: No such file or directory\n";
         first_of_kind(log, Kind::CcToolchainBroken);
+    }
+
+    #[test]
+    fn an_old_x86_assembler_on_an_x86_target_is_not_another_target() {
+        let log = "  TARGET = Some(\"x86_64-unknown-linux-gnu\")\n  cargo:warning=/tmp/cc1.s:40: Error: no such instruction: `vpdpbusd %zmm1,%zmm2,%zmm3'\n";
+        let findings = super::super::testing::explain(log);
+        assert!(
+            findings.iter().all(|f| f.kind != Kind::WrongCcForTarget),
+            "{findings:#?}"
+        );
+        let log = "  TARGET = Some(\"aarch64-unknown-linux-gnu\")\n  cargo:warning=/tmp/cc1.s:40: Error: unknown mnemonic `push' -- `push %rbp'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
+    }
+
+    #[test]
+    fn m64_rejected_in_more_languages() {
+        for log in [
+            "aarch64-linux-gnu-gcc: 오류: 인식할 수 없는 명령행 옵션 ‘-m64’\n",
+            "aarch64-linux-gnu-gcc: fout: onbekende optie ‘-m64’\n",
+            "aarch64-linux-gnu-gcc: помилка: нерозпізнаний параметр командного рядка «-m64»\n",
+            "aarch64-linux-gnu-gcc: eroare: opțiune linie de comandă nerecunoscută „-m64”\n",
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(fact(&finding, "option"), Some("-m64"), "{log}");
+            assert_eq!(
+                fact(&finding, "tool"),
+                Some("aarch64-linux-gnu-gcc"),
+                "{log}"
+            );
+        }
     }
 }
