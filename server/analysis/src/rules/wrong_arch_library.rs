@@ -18,9 +18,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     // lld, and gold's `incompatible target`.
     r"\.(?:so|a|lib)(?:\.[\d.]+)?(?:\([^)]*\))? is incompatible with \S+",
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
-    r"architecture of input file [`'‘][^'’]*\.(?:a|so)\b[^'’]*['’] is incompatible with",
+    r"architecture of input file [`'‘][^'’]*\.(?:a|so)(?-u:\b)[^'’]*['’] is incompatible with",
     // Apple ld, old and new (ld-prime, Xcode 15).
-    r"ignoring file '?\S+\.(?:dylib|a|tbd|so|framework)\b.*building for .* but attempting to link with file built for",
+    r"ignoring file '?\S+\.(?:dylib|a|tbd|so|framework)(?-u:\b).*building for .* but attempting to link with file built for",
     r"ignoring file '?\S+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
     r"found architecture '[^']+', required architecture '[^']+'",
     r"building for [\w ]+, but linking in (?:dylib|object file|library) (?:\([^)]*\) )?built for",
