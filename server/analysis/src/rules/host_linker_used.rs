@@ -31,12 +31,14 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"unknown file type in '[^']*\.o'",
     // MSVC's link.exe of the host's architecture given rustc's objects.
     r"\.o : fatal error LNK1112: module machine type '[^']+' conflicts with target machine type",
+    // lld-link, the MSVC-flavoured lld.
+    r"\.o: machine type \S+ conflicts with \S+",
     // The host's GNU ld asked for another architecture's emulation (a
     // clang `--target=` without a cross ld); `-m64` given to a bare ld is
     // wrong_linker_flavor's (`unrecognised emulation mode: 64`).
-    r"(?i)\bld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
+    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
     // The same in ld's translations (German, French, Spanish).
-    r"(?i)\bld(?:\.bfd)?(?:\.exe)? ?: (?:nicht erkannter Emulationsmodus|mode d'émulation non reconnu|no se reconoce el modo de emulación)\s?: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
+    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)? ?: (?:nicht erkannter Emulationsmodus|mode d'émulation non reconnu|no se reconoce el modo de emulación)\s?: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
     // The host's cc given rustc's `-m64` (for x86_64) on another host.
     r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: error: unrecogni[sz]ed (?:command[- ]line )?option [`'‘]-m(?:64|32)['’]",
     r"(?:^|\s)(?:cc|clang|clang\+\+)(?:-\d+)?: error: unsupported option '-m(?:64|32)' for target '",
@@ -472,5 +474,14 @@ clang : error : linker command failed with exit code 1 (use -v to see invocation
                 "{log}"
             );
         }
+    }
+
+    #[test]
+    fn lld_link_machine_type_conflict() {
+        let log = "  = note: lld-link: error: C:\\w\\target\\aarch64-pc-windows-msvc\\debug\\deps\\app.app.1-cgu.0.rcgu.o: machine type arm64 conflicts with x64\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
+        let log = "lld-link: error: zlib.lib(adler32.obj): machine type x64 conflicts with arm64\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
     }
 }

@@ -14,10 +14,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Dynamic loading not supported",
     // glibc-only symbols (fortified `__*_chk`, `__isoc99_*`, versioned
     // `@GLIBC_*`), as GNU ld, lld and mold say it.
-    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__res_\w+|__dn_\w+|__open(?:at)?(?:64)?_2|__strdup|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)\b",
+    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__res_\w+|__dn_\w+|__open(?:at)?(?:64)?_2|__strdup|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)(?-u:\b)",
     // The same in ld's translations (German, French, Russian, Italian,
     // Portuguese, Polish; Spanish, Chinese, Japanese put the symbol first).
-    r"(?:undefinierter Verweis auf|référence indéfinie vers|неопределённая ссылка на|riferimento non definito a|referência não definida para|niezdefiniowane odwołanie do)\s*[»«“„`'‘\x22]\s*(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__register_atfork|__cxa_thread_atexit_impl|[a-z]+64)\b",
+    r"(?:undefinierter Verweis auf|référence indéfinie vers|неопределённая ссылка на|riferimento non definito a|referência não definida para|niezdefiniowane odwołanie do)\s*[»«“„`'‘\x22]\s*(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__register_atfork|__cxa_thread_atexit_impl|[a-z]+64)(?-u:\b)",
     r"[»«“`'‘\x22](?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__register_atfork|__cxa_thread_atexit_impl|[a-z]+64)[’'»”\x22]\s*(?:sin definir|に対する定義されていない参照|未定义的引用)",
     // musl 1.2.4 dropped the LFS64 names (`stat64`, `lseek64` …) that
     // glibc-built objects call.
@@ -29,7 +29,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // static-pie musl binary; libgcc_s, which a static musl link lacks.
     r"attempted static link of dynamic object",
     r"can ?not be used when making a PIE object",
-    r"(?i)cannot find -lgcc_s\b",
+    r"(?i)cannot find -lgcc_s(?-u:\b)",
     // A static link of a C library that uses OpenSSL or ucontext, from a
     // -sys crate's archive: libssl/libcrypto (or musl's missing ucontext)
     // did not come after it.

@@ -13,7 +13,7 @@ pub(super) const SUMMARY: &str =
 
 pub(super) const TRIGGERS: &[&str] = &[
     // E0463, in every rustc since 1.0, with the crate in any quotes or none.
-    r#"can't find crate for [`'‘’"]?(?:core|std|alloc|compiler_builtins|test)\b"#,
+    r#"can't find crate for [`'‘’"]?(?:core|std|alloc|compiler_builtins|test)(?-u:\b)"#,
     // E0461 when an rlib for another target sits where rustc looks.
     r"couldn't find crate [`'‘](?:core|std|alloc|compiler_builtins)[`'’] with expected target triple",
     r"target may not be installed",
@@ -24,9 +24,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"toolchain '[^']+' does not (?:contain|support) (?:component 'rust-std' for )?target",
     // rustup, wasm-pack and other wrappers in their own words.
     r"does not have target '[^']+' installed",
-    r"\b[a-z0-9_]+-[\w.-]+ target not found in sysroot",
-    r#"(?i)\btarget [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? (?:is )?not installed"#,
-    r#"(?i)\bthe [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? target is not installed"#,
+    r"(?-u:\b)[a-z0-9_]+-[\w.-]+ target not found in sysroot",
+    r#"(?i)(?-u:\b)target [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? (?:is )?not installed"#,
+    r#"(?i)(?-u:\b)the [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? target is not installed"#,
     r#"(?i)(?:you (?:may |might )?need to run|please run|try running|install it with|to install it, run)[:\s]+[`'‘"]?rustup target add [a-z0-9_]+-"#,
 ];
 

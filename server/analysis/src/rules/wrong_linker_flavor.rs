@@ -11,7 +11,7 @@ pub(super) const SUMMARY: &str =
 
 pub(super) const TRIGGERS: &[&str] = &[
     // Apple ld (ld64) and ld-prime (Xcode 15: `unknown options: a b`).
-    r"\bld(?:64)?: unknown options?: ",
+    r"(?-u:\b)ld(?:64)?: unknown options?: ",
     r"(?:ld64\.lld|ld\.lld|rust-lld|lld|mold)(?:-[\d.]+)?(?:\.exe)?: (?:error|fatal): unknown (?:argument|option|-m argument)",
     // lld-link (the MSVC flavour) given a GNU or generic lld command line.
     r"lld-link(?:\.exe)?: (?:warning|error): ignoring unknown argument '-",
@@ -22,23 +22,23 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"lld-link(?:\.exe)?: error: could not open '-(?:flavor|Wl,|l\w|m(?:64|32)|nodefaultlibs|nostartfiles)",
     r"(?:^|note: )link: extra operand ",
     // An ELF ld given macOS objects and Mach-O options.
-    r"\bld(?:\.lld)?: error: \S+\.rcgu\.o: unknown file type",
+    r"(?-u:\b)ld(?:\.lld)?: error: \S+\.rcgu\.o: unknown file type",
     r"(?:ld64\.lld|ld64)(?:-\d+)?: error: must specify -arch",
     r"lld is a generic driver",
     r"(?i)unrecogni[sz]ed emulation mode: ",
-    r"\bld(?:\.bfd|\.gold)?: unrecogni[sz]ed option '-(?:arch|dylib|macosx_version_min|platform_version|syslibroot|dead_strip|exported_symbols_list|install_name|undefined|flavor|headerpad)",
+    r"(?-u:\b)ld(?:\.bfd|\.gold)?: unrecogni[sz]ed option '-(?:arch|dylib|macosx_version_min|platform_version|syslibroot|dead_strip|exported_symbols_list|install_name|undefined|flavor|headerpad)",
     r"ld: warning: option -(?:Bstatic|Bdynamic|z) is obsolete",
     // GNU ld's translations of `unrecognized option '-Wl,…'`.
-    r"\b(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)? ?: (?:nicht erkannte Option|option|no se reconoce la opción|нераспознанный параметр|无法识别的选项|opzione non riconosciuta)\s*[»«“‘'\x22]\s*-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|fuse-ld|m(?:64|32))",
+    r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)? ?: (?:nicht erkannte Option|option|no se reconoce la opción|нераспознанный параметр|无法识别的选项|opzione non riconosciuta)\s*[»«“‘'\x22]\s*-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|fuse-ld|m(?:64|32))",
     // A bare GNU ld or gold given a C compiler's command line (`linker =
     // "ld"`/`"gold"`): `-Wl,…`, driver-only options, `-f…` read as `-f`.
-    r"\b(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)?: (?:error: |fatal error: )?(?:unrecogni[sz]ed|unknown) option:? [`'‘]?-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|nostdlib\b|fuse-ld|static-libgcc|shared-libgcc|pthread|rdynamic|pie\b|no-pie|fPIC|fpic|m(?:64|32|arch|cpu|float)|dynamic\b|defaultlib|nologo|NOLOGO)",
-    r"\b(?:ld|gold)(?:\.bfd|\.gold)?: (?:fatal error: |error: )?-f(?:/--auxiliary)? may not be used without -shared",
+    r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)?: (?:error: |fatal error: )?(?:unrecogni[sz]ed|unknown) option:? [`'‘]?-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|nostdlib(?-u:\b)|fuse-ld|static-libgcc|shared-libgcc|pthread|rdynamic|pie(?-u:\b)|no-pie|fPIC|fpic|m(?:64|32|arch|cpu|float)|dynamic(?-u:\b)|defaultlib|nologo|NOLOGO)",
+    r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?: (?:fatal error: |error: )?-f(?:/--auxiliary)? may not be used without -shared",
     // mold given Mach-O, MSVC or driver options.
-    r"mold: (?:fatal: )?(?:mold: )?unknown command line option: (?:-dynamic\s*$|-arch\b|-dylib|-syslibroot|-platform_version|-defaultlib|-nologo|/|-Wl,|-flavor|-nodefaultlibs|-nostartfiles|-m(?:64|32)\s*$)",
+    r"mold: (?:fatal: )?(?:mold: )?unknown command line option: (?:-dynamic\s*$|-arch(?-u:\b)|-dylib|-syslibroot|-platform_version|-defaultlib|-nologo|/|-Wl,|-flavor|-nodefaultlibs|-nostartfiles|-m(?:64|32)\s*$)",
     // A C compiler driver given rustc's lld or MSVC arguments.
     r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+|emcc)(?:\.exe)?: error: (?:unrecogni[sz]ed (?:command[- ]line )?option|unknown argument:?) [`'‘]?(?:-flavor|-nologo|/NOLOGO|/OUT:|/LIBPATH:|/DEBUG|/SUBSYSTEM|/NXCOMPAT|/OPT:|/DEF:|/NODEFAULTLIB)",
-    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+)(?:\.exe)?: error: (?:no such file or directory: )?[`'‘]?/(?:NOLOGO|OUT:|LIBPATH:|DEBUG\b|NXCOMPAT|SUBSYSTEM|OPT:|DEF:|NODEFAULTLIB)",
+    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+)(?:\.exe)?: error: (?:no such file or directory: )?[`'‘]?/(?:NOLOGO|OUT:|LIBPATH:|DEBUG(?-u:\b)|NXCOMPAT|SUBSYSTEM|OPT:|DEF:|NODEFAULTLIB)",
     // wasm-ld (emcc's and rustc's) given another flavour's options.
     r"wasm-ld(?:-[\d.]+)?(?:\.exe)?: error: unknown argument",
     // MSVC link.exe given a GNU input (`-lfoo`, `libfoo.a`, `-Wl,…`).
