@@ -381,3 +381,45 @@ fn a_three_line_excerpt_of_the_evidence_keeps_the_kind() {
         "only {checked} fixture logs had evidence lines"
     );
 }
+
+/// A successful build whose crate names, test names and tool output are
+/// full of failure words (error-chain, `permission_denied` tests, `file`
+/// and scp output, warnings about errors) has no failure in it.
+#[test]
+fn a_successful_build_full_of_failure_words_has_no_finding() {
+    let log = r#"    Updating crates.io index
+  Downloaded thiserror-impl v1.0.69
+  Downloaded error-chain v0.12.4
+  Downloaded failure v0.1.8
+   Compiling proc-macro2 v1.0.92
+   Compiling failure_derive v0.1.8
+   Compiling error-chain v0.12.4
+   Compiling anyhow v1.0.93
+     Running `rustc --crate-name failure_derive --edition=2018 /root/.cargo/registry/src/index-6f17d22bba15001f/failure_derive-0.1.8/src/lib.rs --error-format=json --json=diagnostic-rendered-ansi`
+warning: unused import: `std::error::Error`
+ --> src/main.rs:1:5
+  |
+1 | use std::error::Error;
+  |     ^^^^^^^^^^^^^^^^^
+  |
+  = note: `#[warn(unused_imports)]` on by default
+warning: `app` (bin "app") generated 1 warning (run `cargo fix --bin "app"` to apply 1 suggestion)
+   Compiling app v0.1.0 (/work/app)
+    Finished `release` profile [optimized] target(s) in 1m 02s
+     Running unittests src/main.rs (target/aarch64-unknown-linux-gnu/debug/deps/app-1234)
+running 4 tests
+test errors::tests::error_display_is_stable ... ok
+test errors::tests::not_found_maps_to_404 ... ok
+test io::tests::permission_denied_is_reported ... ok
+test cli::tests::usage_is_printed_on_bad_args ... ok
+test result: ok. 4 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s
+   Doc-tests app
+running 0 tests
+test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
++ file target/aarch64-unknown-linux-gnu/release/app
+target/aarch64-unknown-linux-gnu/release/app: ELF 64-bit LSB pie executable, ARM aarch64, version 1 (SYSV), dynamically linked, interpreter /lib/ld-linux-aarch64.so.1, for GNU/Linux 3.7.0, not stripped
++ scp target/aarch64-unknown-linux-gnu/release/app pi@10.0.0.5:/usr/local/bin/
+app                                           100% 4123KB  10.2MB/s   00:00
+"#;
+    assert_eq!(explain(log), Vec::new());
+}

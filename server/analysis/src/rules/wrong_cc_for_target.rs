@@ -77,6 +77,11 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .collect();
     let groups = one_hit_per_key(cx, &hits, |index| {
         let content = cx.content(index);
+        // A linker rejecting `-m64` is a linker of the wrong kind
+        // (wrong_linker_flavor), not a C compiler for another target.
+        if said_by_a_linker(content) {
+            return None;
+        }
         let shape = if assembler_rejected(content).is_some() {
             1
         } else {
@@ -88,6 +93,15 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .into_iter()
         .map(|(_, index)| describe(cx, index))
         .collect()
+}
+
+/// Whether a linker (`ld`, `ld.lld`, `ld64.lld-14`, `rust-lld`, `mold`,
+/// `link.exe` …) printed the line, by the tool name before `: error`.
+fn said_by_a_linker(content: &str) -> bool {
+    regex!(
+        r"(?:^|[\s/=])(?:[\w.+-]*-)?(?:ld|ld\.bfd|ld\.gold|gold|ld\.lld|ld64\.lld|ld64|lld|lld-link|rust-lld|mold|ld\.mold|wasm-ld|link)(?:-[\d.]+)?(?:\.exe)?: (?:(?:fatal )?error\b|unrecogni[sz]ed option|unknown argument)"
+    )
+    .is_match(content)
 }
 
 /// The compiler (from the `gcc: error:` prefix) and the rejected option.
@@ -139,7 +153,10 @@ fn describe(cx: &Context<'_>, index: usize) -> Finding {
     let content = cx.content(index);
     let start = cx.evidence_start(index);
     let mut finding = cx.finding(Kind::WrongCcForTarget, "", start, index);
-    let for_target = cx.for_target(&finding);
+    let for_target = match cx.for_target(&finding) {
+        unknown if unknown.is_empty() => " for the target being built".to_owned(),
+        known => known,
+    };
     if let Some(instruction) = assembler_rejected(content) {
         let what = if instruction.is_empty() {
             "the assembly".to_owned()
@@ -176,6 +193,35 @@ fn describe(cx: &Context<'_>, index: usize) -> Finding {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_linker_rejecting_m64_is_not_a_c_compiler_for_another_target() {
+        for line in [
+            "  = note: ld64.lld-14: error: unknown argument '-m64'",
+            "rust-lld: error: unknown argument: -m64",
+            "/usr/bin/ld: error: unrecognized option '-m64'",
+            "/usr/bin/ld: unrecognized option '-m64'",
+            "aarch64-linux-gnu-ld: unrecognised option '-march=armv8-a'",
+        ] {
+            let findings = super::super::testing::explain(line);
+            assert!(
+                findings.iter().all(|f| f.kind != Kind::WrongCcForTarget),
+                "{line}: {findings:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_target_the_message_still_reads() {
+        let finding = super::super::testing::first_of_kind(
+            "cc: error: unrecognized command-line option '-mfpu=neon'\n",
+            Kind::WrongCcForTarget,
+        );
+        assert_eq!(
+            finding.message,
+            "`cc` rejected `-mfpu=neon`: it is not a C compiler for the target being built"
+        );
+    }
+
     use super::super::testing::{fact, first_of_kind, fix_ids};
     use crate::finding::Kind;
 
