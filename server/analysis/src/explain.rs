@@ -19,9 +19,11 @@ const ROOT_CAUSE_ORDER: [Kind; 19] = [
     Kind::TargetNotInstalled,
     Kind::StdUnavailableForTarget,
     Kind::LinkerNotFound,
+    // zig is the linker when it reports: lld's complaints under it (an
+    // unknown argument, a foreign object) are zig's to explain.
+    Kind::ZigbuildError,
     Kind::HostLinkerUsed,
     Kind::WrongLinkerFlavor,
-    Kind::ZigbuildError,
     Kind::VendoredOpensslPerl,
     Kind::OpensslNotFound,
     Kind::CcToolNotFound,
@@ -195,6 +197,22 @@ fn order_root_cause_first(mut findings: Vec<Finding>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lld_rejecting_an_argument_under_zig_is_zigs_finding_first() {
+        let log = r#"error: linking with `/root/.cache/cargo-zigbuild/0.19.8/zigcc-aarch64-unknown-linux-gnu-2a9f.sh` failed: exit status: 1
+  |
+  = note: LC_ALL="C" PATH="/usr/bin" "/root/.cache/cargo-zigbuild/0.19.8/zigcc-aarch64-unknown-linux-gnu-2a9f.sh" "-m64" "/tmp/x/target/aarch64-unknown-linux-gnu/release/deps/app-1.o"
+  = note: ld.lld: error: unknown argument: --no-undefined-version
+
+error: could not compile `app` (bin "app") due to 1 previous error
+"#;
+        let kinds: Vec<Kind> = explain(log.as_bytes(), None)
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert_eq!(kinds.first(), Some(&Kind::ZigbuildError), "{kinds:?}");
+    }
 
     #[test]
     fn root_cause_order_names_every_kind_once() {
