@@ -141,6 +141,19 @@ impl Report {
         Report { outcomes, splits }
     }
 
+    /// Logs of `split` labelled with a failure that got no finding at all
+    /// (the answer issue #13 says must never happen), and how many logs of
+    /// the split are labelled with a failure.
+    pub fn empty_answers(&self, split: &str) -> (usize, usize) {
+        let failed = self
+            .outcomes
+            .iter()
+            .filter(|outcome| outcome.split == split && outcome.expected != NO_FAILURE);
+        failed.fold((0, 0), |(empty, total), outcome| {
+            (empty + usize::from(outcome.got == NO_FAILURE), total + 1)
+        })
+    }
+
     pub fn misses(&self) -> impl Iterator<Item = &Outcome> {
         self.outcomes.iter().filter(|outcome| !outcome.hit())
     }
@@ -163,6 +176,10 @@ impl Report {
                     tally.percent()
                 ));
             }
+            let (empty, failed) = self.empty_answers(split);
+            out.push_str(&format!(
+                "  empty answers on failed logs: {empty}/{failed}\n"
+            ));
         }
         let misses: Vec<&Outcome> = self.misses().collect();
         out.push_str(&format!("misses: {}\n", misses.len()));
@@ -284,6 +301,9 @@ c\tglibc_too_new\theldout\tquotes\thttps://x\tn
             text.contains("c [heldout]: expected glibc_too_new, got none"),
             "{text}"
         );
+        // `c` is labelled glibc_too_new and got nothing: an empty answer.
+        assert_eq!(report.empty_answers("heldout"), (1, 1));
+        assert!(text.contains("empty answers on failed logs: 1/1"), "{text}");
         let tune_only = score_corpus(&rows, "tune", logs).expect("scores");
         assert_eq!(tune_only.outcomes.len(), 2);
         assert!(score_corpus(&rows, "nope", logs).is_err());

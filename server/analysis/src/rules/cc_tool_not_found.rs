@@ -1,7 +1,7 @@
 //! Detects `cc_tool_not_found`: a build script's C compiler, archiver or
 //! build tool for the target does not exist.
 
-use super::context::{one_hit_per_key, text_fact};
+use super::context::{one_hit_per_key, text_fact, tool_exists_but_cannot_run};
 use super::{Context, fix, regex};
 use crate::finding::{Finding, Kind};
 use crossport_formats::arch::debian_arch_for_triple;
@@ -17,7 +17,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r#"failed to execute \["[^"]+"[^\]]*\]: "#,
     // A shell or make that cannot find a program, in English and the locales
     // bash and make are translated to.
-    r"(?:^|/|\s)(?:ba|da|z)?sh(?:: line \d+)?(?:: \d+)?: [\w.+/-]+: (?:[Cc]ommand not found|not found|Befehl nicht gefunden|Kommando nicht gefunden|commande introuvable|orden no encontrada|no se encontró la orden|comando no encontrado|comando non trovato|comando não encontrado|команда не найдена|未找到命令|找不到命令|コマンドが見つかりません|nie znaleziono polecenia)",
+    r"(?:^|/|\s)(?:ba|da|z)?sh(?:: (?:line|Zeile|ligne|línea|linha|riga|строка|行) ?\d+)?(?:: \d+)?: [\w.+/-]+: (?:[Cc]ommand not found|not found|Befehl nicht gefunden|Kommando nicht gefunden|commande introuvable|orden no encontrada|no se encontró la orden|comando no encontrado|comando non trovato|comando não encontrado|команда не найдена|未找到命令|找不到命令|コマンドが見つかりません|nie znaleziono polecenia)",
     r"\b[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|ar|ranlib|cmake|nasm|yasm|protoc|make|bindgen)(?:-[\d.]+)?(?:\.exe)?: (?:[Cc]ommand not found|not found|Befehl nicht gefunden|Kommando nicht gefunden|commande introuvable|orden no encontrada|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません)",
     r"^make(?:\[\d+\])?: [\w.+/-]+: (?:Command not found|No such file or directory|Kommando nicht gefunden|Befehl nicht gefunden|commande introuvable|orden no encontrada|comando non trovato|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません)",
     r"zsh: command not found: \S+",
@@ -28,7 +28,13 @@ pub(super) const TRIGGERS: &[&str] = &[
     // A compiler given by a path that does not exist (whatever the locale).
     r"[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’]?: (?:No such file or directory|Datei oder Verzeichnis nicht gefunden|Aucun fichier ou (?:dossier|répertoire) de ce type|No existe el (?:archivo|fichero) o (?:el )?directorio|File o directory non esistente|Arquivo ou diretório (?:inexistente|não encontrado)|Нет такого файла или каталога|没有那个文件或目录|そのようなファイルやディレクトリはありません|The system cannot find the file specified|program not found)",
     // pkg-config itself missing (openssl-sys's probe is openssl_not_found's).
-    r"Failed to run `[^`]*pkg-config[^`]*`: ",
+    r"[Ff]ailed to run `[^`]*pkg-config[^`]*`: ",
+    // cc-rs's `Is `x` installed?` wrapped onto its own line.
+    r#"^[`'‘"][\w.+/\\-]+[`'’"] installed\? \(see"#,
+    r"[Ff]ailed to find tool\. Is\s*$",
+    // The Linux kernel's Kconfig, and cargo running a build tool directly.
+    r"compiler '[^']+' not found",
+    r"could not execute process `(?:[^`]*[/\\])?(?:cmake|make|gmake|ninja|nasm|yasm|pkg-config|[\w.+-]*(?:gcc|g\+\+|clang|cc|c\+\+|ar))(?:\.exe)?(?:\s[^`]*)?` \(never executed\)",
     r"The pkg-config command could not be found",
     // A build script that unwrapped the spawn of a program that is missing.
     r"kind: NotFound",
@@ -64,6 +70,11 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .partition(|&index| cx.content(index).ends_with(" = None"));
     let mut findings: Vec<Finding> = one_hit_per_key(cx, &words, |index| tool_at(cx, index))
         .into_iter()
+        .filter(|(tool, index)| {
+            let exec_format = (index.saturating_sub(1)..=*index)
+                .any(|i| cx.content(i).contains("Exec format error"));
+            !exec_format && !tool_exists_but_cannot_run(cx, tool)
+        })
         .map(|(tool, index)| describe(cx, index, &tool))
         .collect();
     if findings.is_empty()
@@ -108,6 +119,15 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
     if let Some(tool) = tool_named(content) {
         return Some(tool);
     }
+    if content.trim_end().ends_with("Failed to find tool. Is")
+        || content.trim_end().ends_with("failed to find tool. Is")
+    {
+        let next = cx.content(index + 1);
+        return regex!(r#"^[`'‘"]([\w.+/\\-]+)[`'’"] installed"#)
+            .captures(next)
+            .map(|c| c[1].to_owned())
+            .or_else(|| Some("cc".to_owned()));
+    }
     if content.contains("pkg-config") {
         return Some("pkg-config".to_owned());
     }
@@ -142,7 +162,7 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
 /// `zig` to `zigbuild_error`.
 fn tool_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|zsh: command not found: (\S+)|['"]([\w.+-]+)['"] (?:is not|n'est pas|no se|não é|不是|は、|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|(?:sh(?:: line \d+)?(?:: \d+)?: |^make(?:\[\d+\])?: |^)([\w.+/-]+): (?:[Cc]ommand not found|not found|No such file|Befehl|Kommando|commande|orden|no se|comando|команда|未找到|找不到|コマンド|nie znaleziono)|([^\s`'’:]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?)[`'’]?: (?:No such file|Datei oder|Aucun fichier|No existe|File o directory|Arquivo ou|Нет такого|没有那个|そのような|The system cannot|program not found)"#
+        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|zsh: command not found: (\S+)|['"]([\w.+-]+)['"] (?:is not|n'est pas|no se|não é|不是|は、|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|(?:sh(?:: (?:line|Zeile|ligne|línea|linha|riga|строка|行) ?\d+)?(?:: \d+)?: |^make(?:\[\d+\])?: |^)([\w.+/-]+): (?:[Cc]ommand not found|not found|No such file|Befehl|Kommando|commande|orden|no se|comando|команда|未找到|找不到|コマンド|nie znaleziono)|([^\s`'’:]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?)[`'’]?: (?:No such file|Datei oder|Aucun fichier|No existe|File o directory|Arquivo ou|Нет такого|没有那个|そのような|The system cannot|program not found)"#
     );
     let tool = pattern
         .captures(content)?
@@ -360,6 +380,46 @@ Caused by:
     #[test]
     fn a_missing_source_file_is_not_a_missing_compiler() {
         let log = "g++: error: src/foo.cc: No such file or directory\n";
+        let findings = super::super::testing::explain(log);
+        assert!(
+            findings.iter().all(|f| f.kind != Kind::CcToolNotFound),
+            "{findings:#?}"
+        );
+    }
+
+    #[test]
+    fn wrapped_old_kernel_and_cargo_wordings() {
+        for (log, tool) in [
+            (
+                "  Internal error occurred: Failed to find tool. Is\n  `gcc.exe` installed? (see https://github.com/alexcrichton/cc-rs#compile-time-requirements for help)\n",
+                "gcc.exe",
+            ),
+            (
+                "  `arm-none-eabi-ar` installed? (see https://github.com/rust-lang/cc-rs#compile-time-requirements for help)\n",
+                "arm-none-eabi-ar",
+            ),
+            (
+                "scripts/Kconfig.include:39: compiler 'riscv64-linux-gnu-gcc' not found\n",
+                "riscv64-linux-gnu-gcc",
+            ),
+            (
+                "  could not execute process `cmake /w/libgit2 -DBUILD_SHARED_LIBS=OFF` (never executed)\n",
+                "cmake",
+            ),
+            ("./setup.sh: 行 12: make: 未找到命令\n", "make"),
+            (
+                "./build.sh: Zeile 3: aarch64-linux-gnu-gcc: Befehl nicht gefunden\n",
+                "aarch64-linux-gnu-gcc",
+            ),
+            (
+                "  failed to run `\"pkg-config\" \"--libs\" \"--cflags\" \"dbus-1\"`: No such file or directory (os error 2)\n",
+                "pkg-config",
+            ),
+        ] {
+            assert_eq!(tool_of(log), tool, "{log}");
+        }
+        // A build script that cannot run is not a missing tool.
+        let log = "  could not execute process `/w/target/debug/build/x-1/build-script-build` (never executed)\n";
         let findings = super::super::testing::explain(log);
         assert!(
             findings.iter().all(|f| f.kind != Kind::CcToolNotFound),

@@ -15,8 +15,23 @@ pub(super) const TRIGGERS: &[&str] = &[
     r#"unable to execute command: Executable "[^"]+" doesn't exist"#,
     r"(?:^|/)(?:as|ld|ld\.bfd|ld\.gold|cc1|cc1plus|cc1obj|lto1|f951|lto-wrapper|collect2|[\w.-]+-(?:as|ld|gcc|g\+\+|cpp)(?:-[\d.]+)?|gcc(?:-[\d.]+)?|g\+\+(?:-[\d.]+)?|clang(?:\+\+)?(?:-[\d.]+)?)(?:\.exe)?: error while loading shared libraries: ",
     // gcc in any locale: the part in quotes, then execvp (CreateProcess on Windows).
-    r"['‘’\x22«»“”]\s*(?:cc1(?:plus|obj)?|collect2|lto1|lto-wrapper|f951|as|ld|cpp)\s*['’\x22«»“”].*(?:execvp|CreateProcess)\s*[:：]",
+    r"['‘’\x22«»“”]\s*(?:cc1(?:plus|obj)?|collect2|lto1|lto-wrapper|f951|as|ld|cpp)\s*['’\x22«»“”].*(?:execvp|CreateProcess|posix_spawnp?)\s*[:：]",
     r"error: CreateProcess: No such file or directory",
+    // A compiler's own libraries missing, whatever program loads them.
+    r"error while loading shared libraries: (?:libisl|libmpfr|libmpc|libgmp|libopcodes|libbfd|libctf|libsframe|libLLVM|libclang-cpp|liblto_plugin)[\w.+-]*\.so",
+    r"(?:/libexec/gcc/|/lib/gcc-lib/)[^:\s]+: error while loading shared libraries: ",
+    // A toolchain binary for another machine (a 32-bit or x86 toolchain on
+    // an arm64 or 64-bit-only host): it exists but the kernel cannot run it.
+    r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?(?:\.exe)?: cannot execute binary file",
+    r"(?:gcc|g\+\+|clang|cc1|ld|as)[^:\s]*: (?:cannot execute: )?Exec format error",
+    r"(?:failed to execute command|could not execute|error occurred[^:]*): Exec format error \(os error 8\)",
+    r"(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?: ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter \S+",
+    // clang and Apple's developer tools.
+    r"clang(?:\+\+)?(?:-[\d.]+)?(?:\.exe)?: error: unable to execute command: ",
+    r"xcrun: error: (?:unable to find utility|invalid active developer path|unable to lookup item|SDK \x22[^\x22]+\x22 cannot be located)",
+    // gcc without its LTO plugin or a spec file the target needs.
+    r"-fuse-linker-plugin, but [\w.+-]+ not found",
+    r"cannot read spec file ['‘][^'’]+['’]",
 ];
 
 /// Diagnostic: cc_toolchain_broken
@@ -36,63 +51,152 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// manager (`install_cc_tool`), or point `CC_<triple>` at a compiler that works,
 /// e.g. `clang --target=<triple>` with a sysroot (`configure_cc`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    one_hit_per_key(cx, hits, |index| broken_part(cx.content(index)))
+    let hits: Vec<usize> = hits
+        .iter()
+        .copied()
+        .filter(|&index| !is_file_output(cx.content(index)) || elf_tool_failed(cx, index))
+        .collect();
+    one_hit_per_key(cx, &hits, |index| broken_part(cx.content(index)))
         .into_iter()
-        .map(|((compiler, part), index)| describe(cx, index, compiler, &part))
+        .map(|(broken, index)| describe(cx, index, broken))
         .collect()
 }
 
+/// What is broken: the program that failed, the part it could not run (or
+/// load), and whether the program itself is a binary this machine cannot run.
+#[derive(PartialEq)]
+struct Broken {
+    tool: Option<String>,
+    part: Option<String>,
+    foreign: bool,
+}
+
+fn broken(tool: Option<&str>, part: Option<&str>) -> Option<Broken> {
+    Some(Broken {
+        tool: tool.map(|t| base_name(t).to_owned()),
+        part: part.map(str::to_owned),
+        foreign: false,
+    })
+}
+
+/// `file`'s description of a toolchain binary: evidence only when the log
+/// also shows that binary failing to start.
+fn is_file_output(content: &str) -> bool {
+    content.contains(": ELF ") && content.contains("interpreter ")
+}
+
+fn elf_tool_failed(cx: &Context<'_>, index: usize) -> bool {
+    let Some(path) = cx.content(index).split(": ELF ").next() else {
+        return false;
+    };
+    let name = base_name(path.trim_start_matches(['$', '>', ' ']).trim());
+    let failed = regex!(
+        r"No such file or directory|not found|Exec format error|cannot execute|could not exec|nicht gefunden|introuvable|no encontrad|не найден|没有那个文件|找不到|见つかりません|見つかりません"
+    );
+    !name.is_empty()
+        && (0..cx.log.lines.len())
+            .filter(|&i| i != index)
+            .map(|i| cx.content(i))
+            .any(|line| line.contains(name) && failed.is_match(line) && !line.contains(": ELF "))
+}
+
 /// (the program that failed, the part it could not run)
-fn broken_part(content: &str) -> Option<(Option<String>, String)> {
+fn broken_part(content: &str) -> Option<Broken> {
     let exec = regex!(
         r#"(?:^|[\s='"`‘])([\w./+-]+?):\s*(?:fatal )?error(?: trying to exec ['‘]([^'’]+)['’]|: cannot execute ['‘]([^'’]+)['’])|installation problem, cannot exec '([^']+)'|Executable "([^"]+)" doesn't exist|cannot execute ['‘]([^'’]+)['’]"#
     );
     let localised = regex!(
-        r"(?:^|[\s='\x22`‘])([\w./+-]+?)(?:\.exe)?\s*[:：].*['‘’\x22«»“”]\s*(cc1(?:plus|obj)?|collect2|lto1|lto-wrapper|f951|as|ld|cpp)\s*['’\x22«»“”].*(?:execvp|CreateProcess)\s*[:：]"
+        r"(?:^|[\s='\x22`‘])([\w./+-]+?)(?:\.exe)?\s*[:：].*['‘’\x22«»“”]\s*(cc1(?:plus|obj)?|collect2|lto1|lto-wrapper|f951|as|ld|cpp)\s*['’\x22«»“”].*(?:execvp|CreateProcess|posix_spawnp?)\s*[:：]"
     );
     if let Some(captures) = localised.captures(content)
         && !exec.is_match(content)
     {
-        return Some((
-            Some(base_name(&captures[1]).to_owned()),
-            captures[2].to_owned(),
-        ));
+        return broken(Some(&captures[1]), Some(&captures[2]));
     }
     if content.contains("error: CreateProcess: No such file") {
         let compiler = regex!(r"([\w./+-]+?)(?:\.exe)?: error: CreateProcess")
             .captures(content)
-            .map(|c| base_name(&c[1]).to_owned());
-        return Some((compiler, "cc1".to_owned()));
+            .map(|c| c[1].to_owned());
+        return broken(compiler.as_deref(), Some("cc1"));
+    }
+    if let Some(broken) = foreign_binary(content) {
+        return Some(broken);
     }
     if let Some(captures) = exec.captures(content) {
-        let compiler = captures.get(1).map(|m| base_name(m.as_str()).to_owned());
+        let compiler = captures.get(1).map(|m| m.as_str()).or_else(|| {
+            regex!(r"^([\w./+-]+?)(?:\.exe)?:\s")
+                .captures(content)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str())
+        });
         let part = captures.iter().skip(2).flatten().next()?.as_str();
-        return Some((compiler, base_name(part).to_owned()));
+        return broken(compiler, Some(base_name(part)));
+    }
+    let other = regex!(
+        r#"(xcrun): error: (?:unable to find utility "([^"]+)"|invalid active developer path|unable to lookup item '[^']*' in SDK '([^']+)'|SDK "([^"]+)" cannot be located)|([\w./+-]*clang(?:\+\+)?(?:-[\d.]+)?)(?:\.exe)?: error: unable to execute command: (.+)|([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|collect2|lto-wrapper))(?:\.exe)?: (?:fatal )?error: -fuse-linker-plugin, but ([\w.+-]+) not found|([\w./+-]*(?:gcc|g\+\+|cc|c\+\+))(?:\.exe)?: (?:fatal )?error: cannot read spec file ['‘]([^'’]+)['’]"#
+    );
+    if let Some(c) = other.captures(content) {
+        let tool = [1, 5, 7, 9].into_iter().find_map(|i| c.get(i));
+        let part = [2, 3, 4, 6, 8, 10].into_iter().find_map(|i| c.get(i));
+        let part = part.map(|m| m.as_str().trim()).or(if c.get(1).is_some() {
+            Some("the developer tools (xcode-select)")
+        } else {
+            None
+        });
+        return broken(tool.map(|m| m.as_str()), part);
     }
     let loader = regex!(r"(\S+): error while loading shared libraries: ([^:\s]+)");
     let captures = loader.captures(content)?;
-    Some((
-        Some(base_name(&captures[1]).to_owned()),
-        captures[2].to_owned(),
-    ))
+    broken(Some(&captures[1]), Some(&captures[2]))
+}
+
+/// A toolchain binary the kernel cannot run: `cannot execute binary file`,
+/// `Exec format error`, or `file`'s description of it (the loader it names).
+fn foreign_binary(content: &str) -> Option<Broken> {
+    let pattern = regex!(
+        r"([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?)(?:\.exe)?: (?:cannot execute binary file|(?:cannot execute: )?Exec format error)|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|Exec format error \(os error 8\)"
+    );
+    let c = pattern.captures(content)?;
+    let tool = c
+        .get(1)
+        .or(c.get(2))
+        .map(|m| base_name(m.as_str()).to_owned());
+    Some(Broken {
+        tool,
+        part: c.get(3).map(|m| m.as_str().to_owned()),
+        foreign: true,
+    })
 }
 
 fn base_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-fn describe(cx: &Context<'_>, index: usize, compiler: Option<String>, part: &str) -> Finding {
+fn describe(cx: &Context<'_>, index: usize, broken: Broken) -> Finding {
     let start = cx.evidence_start(index);
     let mut finding = cx.finding(Kind::CcToolchainBroken, "", start, index);
-    finding = text_fact(finding, "tool", compiler.as_deref());
-    finding = text_fact(finding, "missing_part", Some(part));
+    finding = text_fact(finding, "tool", broken.tool.as_deref());
+    finding = text_fact(finding, "missing_part", broken.part.as_deref());
     let for_target = cx.for_target(&finding);
-    let who = compiler.map_or_else(|| "the C compiler".to_owned(), |c| format!("`{c}`"));
-    finding.message = format!("{who}{for_target} is installed but broken: it cannot run `{part}`");
+    let who = broken
+        .tool
+        .map_or_else(|| "the C compiler".to_owned(), |c| format!("`{c}`"));
+    finding.message = match (broken.foreign, broken.part) {
+        (true, Some(loader)) => format!(
+            "{who}{for_target} is installed but cannot run on this machine: it needs the loader `{loader}` of another architecture or word size"
+        ),
+        (true, None) => format!(
+            "{who}{for_target} is installed but cannot run on this machine: it is a binary for another architecture"
+        ),
+        (false, Some(part)) => {
+            format!("{who}{for_target} is installed but broken: it cannot run `{part}`")
+        }
+        (false, None) => format!("{who}{for_target} is installed but broken"),
+    };
     finding
         .with_fix(
             fix::INSTALL_CC_TOOL,
-            "Reinstall the complete cross toolchain",
+            "Reinstall the complete cross toolchain (one built for this machine)",
         )
         .with_fix(
             fix::CONFIGURE_CC,
@@ -175,5 +279,193 @@ mod tests {
         assert_eq!(fact(&finding, "missing_part"), Some("libmpfr.so.6"));
         let log = "lto1: error while loading shared libraries: libisl.so.23: cannot open shared object file\n";
         first_of_kind(log, Kind::CcToolchainBroken);
+    }
+
+    #[test]
+    fn posix_spawn_and_windows_paths() {
+        for (log, part) in [
+            (
+                "aarch64-w64-mingw32-gcc: fatal error: cannot execute 'cc1': posix_spawnp: No such file or directory\n",
+                "cc1",
+            ),
+            (
+                "C:\\msys64\\mingw64\\bin\\gcc.exe: fatal error: cannot execute 'C:/msys64/mingw64/lib/gcc/x86_64-w64-mingw32/13.2.0/cc1.exe': CreateProcess: No such file or directory\n",
+                "cc1.exe",
+            ),
+            (
+                "gcc: 致命错误：无法执行‘cc1plus’：posix_spawnp：没有那个文件或目录\n",
+                "cc1plus",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "missing_part"), Some(part), "{log}");
+        }
+    }
+
+    #[test]
+    fn gcc_libraries_missing_from_any_of_its_programs() {
+        for (log, part) in [
+            (
+                "/opt/riscv/libexec/gcc/riscv64-unknown-elf/8.2.0/cc1: error while loading shared libraries: libmpfr.so.6: cannot open shared object file: No such file or directory\n",
+                "libmpfr.so.6",
+            ),
+            (
+                "configure:4012: /opt/ia16/libexec/gcc/ia16-elf/6.3.0/cc1plus: error while loading shared libraries: libisl.so.15: cannot open shared object file\n",
+                "libisl.so.15",
+            ),
+            (
+                "| arm-poky-linux-gnueabi-ld.bfd: error while loading shared libraries: libctf.so.0: cannot open shared object file\n",
+                "libctf.so.0",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "missing_part"), Some(part), "{log}");
+        }
+    }
+
+    #[test]
+    fn a_toolchain_built_for_another_machine() {
+        let log = "make: i686-elf-gcc: No such file or directory\nmake: *** [Makefile:20: kernel.o] Error 127\n$ file /opt/cross/bin/i686-elf-gcc\n/opt/cross/bin/i686-elf-gcc: ELF 64-bit LSB executable, x86-64, version 1 (SYSV), dynamically linked, interpreter /lib64/ld-linux-x86-64.so.2, for GNU/Linux 3.2.0, not stripped\n";
+        let findings = super::super::testing::explain(log);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let finding = first_of_kind(log, Kind::CcToolchainBroken);
+        assert_eq!(fact(&finding, "tool"), Some("i686-elf-gcc"));
+        assert_eq!(
+            fact(&finding, "missing_part"),
+            Some("/lib64/ld-linux-x86-64.so.2")
+        );
+        for log in [
+            "bash: /opt/tools/bin/arm-linux-gnueabihf-gcc: cannot execute binary file: Exec format error\n",
+            "/bin/sh: 1: /opt/x/bin/x86_64-elf-gcc: Exec format error\n",
+            "  failed to execute command: Exec format error (os error 8)\n  is `arm-linux-gnueabihf-gcc` not installed?\n",
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert!(
+                finding.message.contains("cannot run on this machine"),
+                "{log}"
+            );
+        }
+        // `file` alone, with no failure of that binary, is not a finding.
+        let log = "/usr/bin/aarch64-linux-gnu-gcc-12: ELF 64-bit LSB pie executable, x86-64, version 1 (SYSV), dynamically linked, interpreter /lib64/ld-linux-x86-64.so.2\n";
+        assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn apple_and_clang_tools() {
+        for (log, tool, part) in [
+            (
+                "xcrun: error: unable to find utility \"clang\", not a developer tool or in PATH\n",
+                "xcrun",
+                Some("clang"),
+            ),
+            (
+                "xcrun: error: invalid active developer path (/Library/Developer/CommandLineTools), missing xcrun at: /Library/Developer/CommandLineTools/usr/bin/xcrun\n",
+                "xcrun",
+                Some("the developer tools (xcode-select)"),
+            ),
+            (
+                "clang: error: unable to execute command: Executable \"arm-none-eabi-as\" doesn't exist!\n",
+                "clang",
+                Some("arm-none-eabi-as"),
+            ),
+            (
+                "arm-none-eabi-gcc: fatal error: cannot read spec file 'nosys.specs': No such file or directory\n",
+                "arm-none-eabi-gcc",
+                Some("nosys.specs"),
+            ),
+            (
+                "gcc: fatal error: -fuse-linker-plugin, but liblto_plugin.so not found\n",
+                "gcc",
+                Some("liblto_plugin.so"),
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "tool"), Some(tool), "{log}");
+            assert_eq!(fact(&finding, "missing_part"), part, "{log}");
+        }
+    }
+
+    #[test]
+    fn neighbours_keep_their_kinds() {
+        // A missing compiler is cc_tool_not_found; a build script built for
+        // the wrong machine is not a C toolchain.
+        first_of_kind(
+            "sh: 1: aarch64-linux-gnu-gcc: not found\n",
+            Kind::CcToolNotFound,
+        );
+        let log = "error: failed to run custom build command for `x v0.1.0`\n\nCaused by:\n  could not execute process `/w/target/debug/build/x-1/build-script-build` (never executed)\n\nCaused by:\n  Exec format error (os error 8)\n";
+        let findings = super::super::testing::explain(log);
+        assert!(
+            findings.iter().all(|f| f.kind != Kind::CcToolchainBroken),
+            "{findings:#?}"
+        );
+    }
+
+    /// The build-script family's new wordings keep their kind under the
+    /// decorations captured logs add (CI stamps, docker steps, nix prompts,
+    /// colour, markdown quoting, pipes, CRLF).
+    #[test]
+    fn new_build_script_wordings_survive_decorations() {
+        let failures = [
+            (
+                "cc1: error: unknown value 'armv7-a' for '-march'",
+                Kind::WrongCcForTarget,
+            ),
+            (
+                "crypto/aes/aesv8-armx.S:12: Error: no such instruction: `ldr x0,[x1]'",
+                Kind::WrongCcForTarget,
+            ),
+            (
+                "powerpc-linux-gnu-gcc: error: -m64 not supported in this configuration",
+                Kind::WrongCcForTarget,
+            ),
+            (
+                "aarch64-w64-mingw32-gcc: fatal error: cannot execute 'cc1': posix_spawnp: No such file or directory",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "bash: /opt/x/bin/arm-linux-gnueabihf-gcc: cannot execute binary file: Exec format error",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "xcrun: error: unable to find utility \"clang\", not a developer tool or in PATH",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "scripts/Kconfig.include:39: compiler 'riscv64-linux-gnu-gcc' not found",
+                Kind::CcToolNotFound,
+            ),
+            (
+                "foo.c:3:19: error: zlib.h: No such file or directory",
+                Kind::MissingHeader,
+            ),
+            (
+                "Requested 'glib-2.0 >= 2.56' but version of GLib is 2.50.3",
+                Kind::PkgConfigCross,
+            ),
+            (
+                "Text::Template version 1.46 required--this is only version 1.44 at ./Configure line 20.",
+                Kind::VendoredOpensslPerl,
+            ),
+            ("Unable to find zig lib directory", Kind::ZigbuildError),
+        ];
+        let decorations: [fn(&str) -> String; 9] = [
+            |line| line.to_owned(),
+            |line| format!("2024-03-01T10:00:00.1234567Z {line}"),
+            |line| format!("#14 12.34 {line}"),
+            |line| format!("aarch64-unknown-linux-gnu> {line}"),
+            |line| format!("\u{1b}[1m\u{1b}[31m{line}\u{1b}[0m"),
+            |line| format!("> {line}"),
+            |line| format!("  cargo:warning={line}\r"),
+            |line| format!("| {line}\r"),
+            |line| format!("warning: x-sys@0.1.0: {line}"),
+        ];
+        for (line, kind) in failures {
+            for decorate in decorations {
+                let log = format!("{}\n", decorate(line));
+                let findings = super::super::testing::explain(&log);
+                assert_eq!(findings.first().map(|f| f.kind), Some(kind), "{log:?}");
+            }
+        }
     }
 }

@@ -175,3 +175,29 @@ pub fn one_hit_per_key<K: PartialEq>(
 pub fn text_fact(finding: Finding, key: &str, value: Option<&str>) -> Finding {
     finding.with_fact(key, value.map(|v| serde_json::Value::String(v.to_owned())))
 }
+
+// --- build-script family helpers (diagB) ---
+
+/// Whether the log shows `tool` (a name or a path) existing but unable to
+/// run: `file`'s `ELF 32-bit … interpreter /lib/ld-linux.so.2` for it, or
+/// `cannot execute binary file` / `Exec format error` naming it. Then a
+/// shell's `not found` or an `os error 2` about it means a binary for
+/// another machine (a broken toolchain), not a missing one.
+pub fn tool_exists_but_cannot_run(cx: &Context<'_>, tool: &str) -> bool {
+    let base = |path: &str| {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path).trim();
+        name.strip_suffix(".exe").unwrap_or(name).to_owned()
+    };
+    let name = base(tool);
+    if name.is_empty() {
+        return false;
+    }
+    cx.log.lines.iter().any(|line| {
+        let content = line.content();
+        if let Some((path, rest)) = content.split_once(": ELF ") {
+            return rest.contains("executable") && base(path) == name;
+        }
+        (content.contains("cannot execute binary file") || content.contains("Exec format error"))
+            && content.contains(name.as_str())
+    })
+}

@@ -18,6 +18,30 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"\.o\)? is incompatible with \S+",
     r"architecture of input file [`'‘][^'’]*\.o\)?['’] is incompatible with",
     r"ignoring file '?\S+\.o'?, building for .* but attempting to link with file built for",
+    // bfd without `file not recognized:`, on 32/64-bit class mismatches,
+    // gold's `incompatible target`, mold's `incompatible file type`.
+    r"(?i)\.o\)?: file format not recognized",
+    r"\.o\)?: (?:error adding symbols: )?file class ELFCLASS\d+ incompatible with ELFCLASS\d+",
+    r"\.o\)?: incompatible target",
+    r"\.o\)?: incompatible file type",
+    // lld with a colon after the file; Apple ld, old and new (ld-prime).
+    r"\.o\)?: is incompatible with \S+",
+    r"ignoring file '?\S+\.o'?[,:] (?:file was built for .* which is not the architecture being linked|found architecture '|file is universal)",
+    // ld-prime (Xcode 15+) on an ELF object.
+    r"unknown file type in '[^']*\.o'",
+    // MSVC's link.exe of the host's architecture given rustc's objects.
+    r"\.o : fatal error LNK1112: module machine type '[^']+' conflicts with target machine type",
+    // lld-link, the MSVC-flavoured lld.
+    r"\.o: machine type \S+ conflicts with \S+",
+    // The host's GNU ld asked for another architecture's emulation (a
+    // clang `--target=` without a cross ld); `-m64` given to a bare ld is
+    // wrong_linker_flavor's (`unrecognised emulation mode: 64`).
+    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
+    // The same in ld's translations (German, French, Spanish).
+    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)? ?: (?:nicht erkannter Emulationsmodus|mode d'émulation non reconnu|no se reconoce el modo de emulación)\s?: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
+    // The host's cc given rustc's `-m64` (for x86_64) on another host.
+    r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: error: unrecogni[sz]ed (?:command[- ]line )?option [`'‘]-m(?:64|32)['’]",
+    r"(?:^|\s)(?:cc|clang|clang\+\+)(?:-\d+)?: error: unsupported option '-m(?:64|32)' for target '",
 ];
 
 /// Diagnostic: host_linker_used
@@ -25,7 +49,11 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **What it means.** The linker that ran is the host's (`cc`, `/usr/bin/ld`,
 /// `rust-lld` for the host), and it was given object files rustc produced for
 /// the target: `Relocations in generic ELF (EM: 183)`, `file in wrong format`,
-/// `... .rcgu.o is incompatible with elf_x86_64`.
+/// `... .rcgu.o is incompatible with elf_x86_64`, gold's `incompatible target`,
+/// mold's `incompatible file type`, Apple ld `ignoring file …rcgu.o`, MSVC
+/// `LNK1112: module machine type 'ARM64' conflicts with target machine type
+/// 'x64'`, `unrecognised emulation mode: aarch64linux`, or an aarch64 host's
+/// `cc: error: unrecognized command-line option '-m64'`.
 ///
 /// **Why it happens.** Nothing tells cargo which linker to use for the target,
 /// so it uses the default `cc`, which only links for the host. The later
@@ -39,7 +67,11 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
         let content = cx.content(index);
-        let Some(object) = rust_object(content).or_else(|| host_ld_c_object(content)) else {
+        let Some(object) = rust_object(content)
+            .or_else(|| host_ld_c_object(content))
+            .or_else(|| host_emulation(cx, index))
+            .or_else(|| host_cc_given_m64(cx, index))
+        else {
             continue;
         };
         let start = cx.linking_error(index).map_or(index, |(header, _)| header);
@@ -59,12 +91,24 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// unit (`.rcgu.o`), or an object under `target/` (`symbols.o`, deps).
 /// A C object inside an rlib counts only when the host's own ld read it.
 fn rust_object(content: &str) -> Option<String> {
+    // lld's `A is incompatible with B`: A is the foreign file, B the first
+    // object it read (rustc's own `symbols.o`, say).
+    let content = content
+        .split(" is incompatible with ")
+        .next()
+        .unwrap_or(content);
     let path = regex!(r"(/?[^\s:`'‘’()]+\.o)\b")
         .captures_iter(content)
         .map(|c| c[1].to_owned())
         .find(|path| {
+            // `.rust-cgu.o` (rustc 1.19-1.23), `symbols.o` in rustc's temp dir.
+            let unix = path.replace('\\', "/");
             path.ends_with(".rcgu.o")
-                || ((path.contains("/target/") || path.contains("/deps/"))
+                || path.ends_with(".rust-cgu.o")
+                || unix.ends_with("/symbols.o") && unix.contains("/rustc")
+                || ((unix.contains("/target/")
+                    || unix.starts_with("target/")
+                    || unix.contains("/deps/"))
                     && !path.contains(".rlib"))
         })?;
     Some(path)
@@ -76,8 +120,8 @@ fn rust_object(content: &str) -> Option<String> {
 /// `…/gcc-cross/…/bin/ld`).
 pub(crate) fn is_host_ld_line(content: &str) -> bool {
     let content = content.strip_prefix("note: ").unwrap_or(content);
-    let Some(captures) =
-        regex!(r"^((?:[A-Za-z]:)?[^\s:]*[/\\])?ld(?:\.bfd|\.gold)?(?:\.exe)?: ").captures(content)
+    let Some(captures) = regex!(r"^((?:[A-Za-z]:)?[^\s:]*[/\\])?ld(?:\.bfd|\.gold)?(?:\.exe)? ?: ")
+        .captures(content)
     else {
         return false;
     };
@@ -106,13 +150,55 @@ fn host_ld_c_object(content: &str) -> Option<String> {
     Some(object.to_owned())
 }
 
+/// `ld: unrecognised emulation mode: aarch64linux`: the host's GNU ld was
+/// asked to link for another machine. clang's bare-metal driver, which
+/// runs whatever `ld` is first on PATH (`clang: error: ld command
+/// failed`), is a toolchain of the wrong kind instead (wrong_linker_flavor).
+fn host_emulation(cx: &Context<'_>, index: usize) -> Option<String> {
+    let content = cx.content(index);
+    if !is_host_ld_line(content) {
+        return None;
+    }
+    let emulation = regex!(
+        r"(?i)(?:emulation mode|Emulationsmodus|émulation non reconnu|modo de emulación)\s?: (\w+)"
+    )
+    .captures(content)?[1]
+        .to_owned();
+    let bare_metal_driver =
+        (index + 1..index + 6).any(|i| cx.content(i).contains(": error: ld command failed"));
+    (!bare_metal_driver).then(|| format!("(emulation {emulation})"))
+}
+
+/// `cc: error: unrecognized command-line option '-m64'` while linking with
+/// the unprefixed `cc`/`gcc`: rustc passes `-m64` for x86_64 targets, and
+/// the host's compiler (of an aarch64 machine, say) does not know it.
+fn host_cc_given_m64(cx: &Context<'_>, index: usize) -> Option<String> {
+    if cx.block(index).is_some() {
+        return None;
+    }
+    let (_, linker) = cx.linking_error(index)?;
+    let name = linker.rsplit(['/', '\\']).next().unwrap_or(&linker);
+    let host_cc = matches!(
+        name.trim_end_matches(".exe"),
+        "cc" | "gcc" | "c++" | "g++" | "clang" | "clang++"
+    );
+    let option = regex!(r"option [`'‘](-m(?:64|32))['’]").captures(cx.content(index))?;
+    host_cc.then(|| format!("(rustc's {})", &option[1]))
+}
+
 fn describe(cx: &Context<'_>, index: usize, start: usize, object: &str) -> Finding {
     let linker = cx.linking_error(index).map(|(_, linker)| linker);
     let mut finding = cx.finding(Kind::HostLinkerUsed, "", start, index);
     if finding.target.is_none() {
-        let from_path = super::targets::triples_in_line(object)
-            .first()
-            .map(|t| (*t).to_owned());
+        // The object's path, else the linker command line above it
+        // (rustc's Windows paths are quoted with doubled backslashes).
+        let from_path = std::iter::once(object.to_owned())
+            .chain((start..=index).map(|i| cx.content(i).replace("\\\\", "/").replace('\\', "/")))
+            .find_map(|line| {
+                super::targets::triples_in_line(&line)
+                    .first()
+                    .map(|t| (*t).to_owned())
+            });
         finding.target = from_path;
     }
     let machine = regex!(r"\(EM: (\d+)\)")
@@ -240,5 +326,162 @@ mod tests {
             "/usr/lib/gcc-cross/aarch64-linux-gnu/12/../../../../aarch64-linux-gnu/bin/ld: x"
         ));
         assert!(!super::is_host_ld_line("aarch64-linux-gnu-ld: x"));
+    }
+
+    #[test]
+    fn every_linkers_words_for_a_foreign_rust_object() {
+        let object = "/w/target/aarch64-unknown-linux-gnu/release/deps/app-5e1.app.a1-cgu.0.rcgu.o";
+        let lines = [
+            format!("/usr/bin/ld: {object}: file format not recognized; treating as linker script"),
+            format!("/usr/bin/ld: {object}: file class ELFCLASS64 incompatible with ELFCLASS32"),
+            format!("/usr/bin/ld.gold: error: {object}: incompatible target"),
+            format!(
+                "mold: fatal: {object}: incompatible file type: x86_64 is expected but got aarch64"
+            ),
+            format!("ld.lld: error: {object}: is incompatible with elf_x86_64"),
+            format!(
+                "/usr/bin/ld: aarch64 architecture of input file `{object}' is incompatible with i386:x86-64 output"
+            ),
+            format!(
+                "ld: warning: ignoring file {object}, file was built for unsupported file format ( 0x7F 0x45 0x4C 0x46 0x02 0x01 0x01 0x00 ) which is not the architecture being linked (x86_64): {object}"
+            ),
+            format!(
+                "ld: warning: ignoring file '{object}': found architecture 'arm64', required architecture 'x86_64'"
+            ),
+        ];
+        for line in lines {
+            let log = format!(
+                "error: linking with `cc` failed: exit status: 1\n  |\n  = note: \"cc\" \"{object}\"\n  = note: {line}\n          collect2: error: ld returned 1 exit status\n"
+            );
+            let finding = first_of_kind(&log, Kind::HostLinkerUsed);
+            assert_eq!(
+                finding.target.as_deref(),
+                Some("aarch64-unknown-linux-gnu"),
+                "{line}"
+            );
+            assert_eq!(fact(&finding, "object"), Some(object), "{line}");
+        }
+    }
+
+    #[test]
+    fn msvc_link_of_the_host_arch_given_arm64_objects() {
+        let log = "error: linking with `link.exe` failed: exit code: 1112\r
+  |\r
+  = note: \"C:\\\\VS\\\\bin\\\\Hostx64\\\\x64\\\\link.exe\" \"/NOLOGO\" \"C:\\\\w\\\\target\\\\aarch64-pc-windows-msvc\\\\debug\\\\deps\\\\app.app.1a-cgu.0.rcgu.o\"\r
+  = note: app.app.1a-cgu.0.rcgu.o : fatal error LNK1112: module machine type 'ARM64' conflicts with target machine type 'x64'\r
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(fact(&finding, "linker"), Some("link.exe"));
+        assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
+        // A library of the wrong machine is wrong_arch_library's.
+        let log = "zlib.lib(adler32.obj) : fatal error LNK1112: module machine type 'x64' conflicts with target machine type 'ARM64'\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn the_host_ld_lacks_the_targets_emulation() {
+        let log = "  Generating native code
+  /usr/bin/ld: unrecognised emulation mode: aarch64linux
+  Supported emulations: elf_x86_64 elf32_x86_64 elf_i386 elf_iamcu i386pep i386pe
+clang : error : linker command failed with exit code 1 (use -v to see invocation)
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(fact(&finding, "object"), Some("(emulation aarch64linux)"));
+        let log = "2026-03-04T05:06:07.1234567Z /usr/bin/ld: unrecognized emulation mode: armelf_linux_eabi\n";
+        first_of_kind(log, Kind::HostLinkerUsed);
+        // `-m64` given to a bare ld, and clang's bare-metal driver running the
+        // host's `ld`, are linkers of the wrong kind.
+        first_of_kind(
+            "note: /usr/bin/ld: unrecognised emulation mode: 64\n",
+            Kind::WrongLinkerFlavor,
+        );
+        let log = "/usr/bin/ld: unrecognised emulation mode: elf32lriscv\nSupported emulations: elf_x86_64 elf32_x86_64 elf_i386\nclang-12: error: ld command failed with exit code 1 (use -v to see invocation)\n";
+        first_of_kind(log, Kind::WrongLinkerFlavor);
+        // A cross ld without the emulation is not the host's.
+        let log = "aarch64-linux-gnu-ld: unrecognised emulation mode: elf64lriscv\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::HostLinkerUsed)
+        );
+    }
+
+    #[test]
+    fn the_host_cc_of_an_aarch64_machine_given_m64() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  |
+  = note: LC_ALL=\"C\" \"cc\" \"-m64\" \"/target/x86_64-unknown-linux-gnu/debug/deps/sh_step-1.o\"
+  = note: cc: error: unrecognized command-line option '-m64'
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
+        assert_eq!(fact(&finding, "linker"), Some("cc"));
+        // A build script's cross gcc given -m64 is wrong_cc_for_target's.
+        let log = "error: linking with `clang` failed: exit status: 1\n  = note: \"clang\" \"-m64\" \"/w/target/x86_64-unknown-linux-gnu/debug/deps/a-1.a.2-cgu.0.rcgu.o\"\n  = note: clang: error: unsupported option '-m64' for target 'aarch64-unknown-linux-gnu'\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
+        let log = "warning: ccx@0.1.0: aarch64-linux-gnu-gcc: error: unrecognized command-line option '-m64'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
+    }
+
+    #[test]
+    fn a_foreign_library_found_by_a_cross_linker_is_not_this_rule() {
+        let log = "error: linking with `aarch64-linux-gnu-gcc` failed: exit status: 1
+  = note: /usr/lib/gcc-cross/aarch64-linux-gnu/12/../../../../aarch64-linux-gnu/bin/ld: /usr/lib/x86_64-linux-gnu/libssl.so: error adding symbols: file in wrong format
+";
+        first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn older_and_relative_rust_objects_and_translated_emulations() {
+        let cases = [
+            "/usr/bin/ld: target/armv7-unknown-linux-gnueabihf/debug/deps/app-3f2a.0.o: Relocations in generic ELF (EM: 40)\n",
+            "/usr/bin/ld: /w/target/aarch64-unknown-linux-gnu/debug/deps/app-1.0.rust-cgu.o: Relocations in generic ELF (EM: 183)\n",
+            "= note: /usr/bin/ld: /tmp/rustcAbC123/symbols.o: Relocations in generic ELF (EM: 183)\n",
+        ];
+        for log in cases {
+            first_of_kind(log, Kind::HostLinkerUsed);
+        }
+        // A foreign library member measured against rustc's symbols.o.
+        let log = "rust-lld: error: /r/lib/rustlib/loongarch64-unknown-none/lib/libcompiler_builtins-7.rlib(4-absvdi2.o) is incompatible with /tmp/rustcE4rpQv/symbols.o\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
+        let cases = [
+            "/usr/bin/ld: nicht erkannter Emulationsmodus: aarch64linux\n",
+            "/usr/bin/ld : mode d'émulation non reconnu : aarch64linux\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::HostLinkerUsed);
+            assert_eq!(
+                fact(&finding, "object"),
+                Some("(emulation aarch64linux)"),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn prefixed_and_crlf_excerpts() {
+        let cases = [
+            "#12 3.45   = note: /usr/bin/ld: /app/target/aarch64-unknown-linux-gnu/release/deps/x-1.x.2-cgu.0.rcgu.o: Relocations in generic ELF (EM: 183)\n",
+            "2026-05-06T07:08:09.1234567Z   = note: /usr/bin/ld: /home/runner/work/a/a/target/aarch64-unknown-linux-gnu/release/deps/x-1.x.2-cgu.0.rcgu.o: error adding symbols: file in wrong format\r\n",
+            "ld: unknown file type in '/w/target/aarch64-unknown-linux-gnu/debug/deps/x-1.x.2-cgu.0.rcgu.o'\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::HostLinkerUsed);
+            assert_eq!(
+                finding.target.as_deref(),
+                Some("aarch64-unknown-linux-gnu"),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn lld_link_machine_type_conflict() {
+        let log = "  = note: lld-link: error: C:\\w\\target\\aarch64-pc-windows-msvc\\debug\\deps\\app.app.1-cgu.0.rcgu.o: machine type arm64 conflicts with x64\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
+        let log = "lld-link: error: zlib.lib(adler32.obj): machine type x64 conflicts with arm64\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
     }
 }

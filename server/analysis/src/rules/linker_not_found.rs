@@ -37,7 +37,17 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// with lld and a sysroot, a GNU cross gcc, or zig (`configure_linker`); or
 /// install the named one (`install_cc_tool`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    hits.iter().map(|&index| describe(cx, index)).collect()
+    hits.iter()
+        .copied()
+        // A linker the log shows existing (`file` says it is an ELF
+        // executable, or running it gave `Exec format error`) is not missing:
+        // it is built for another machine, which cc_toolchain_broken reports.
+        .filter(|&index| {
+            !linker_named(cx.content(index))
+                .is_some_and(|linker| super::context::tool_exists_but_cannot_run(cx, &linker))
+        })
+        .map(|index| describe(cx, index))
+        .collect()
 }
 
 fn describe(cx: &Context<'_>, index: usize) -> Finding {
@@ -120,6 +130,33 @@ fn next_note(cx: &Context<'_>, index: usize) -> usize {
 mod tests {
     use super::super::testing::{fact, first_of_kind, fix_ids};
     use crate::finding::Kind;
+
+    #[test]
+    fn a_linker_that_exists_for_another_machine_is_not_missing() {
+        let log = "error: linker `arm-linux-gnueabihf-gcc` not found
+  |
+  = note: No such file or directory (os error 2)
+$ file /opt/tools/arm-bcm2708/bin/arm-linux-gnueabihf-gcc
+/opt/tools/arm-bcm2708/bin/arm-linux-gnueabihf-gcc: ELF 32-bit LSB executable, Intel 80386, version 1 (SYSV), dynamically linked, interpreter /lib/ld-linux.so.2, for GNU/Linux 2.6.9, stripped
+";
+        let findings = super::super::testing::explain(log);
+        assert!(
+            findings.iter().all(|f| f.kind != Kind::LinkerNotFound),
+            "{findings:#?}"
+        );
+        assert_eq!(
+            findings.first().map(|f| f.kind),
+            Some(Kind::CcToolchainBroken)
+        );
+        // Without the `file` line it is missing.
+        let missing = log.lines().take(3).collect::<Vec<_>>().join("\n");
+        assert_eq!(
+            super::super::testing::explain(&missing)
+                .first()
+                .map(|f| f.kind),
+            Some(Kind::LinkerNotFound)
+        );
+    }
 
     #[test]
     fn configured_cross_linker_missing() {

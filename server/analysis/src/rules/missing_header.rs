@@ -18,6 +18,11 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"fatal error: [a-z_]+(?:/[\w.]+)*: No such file or directory",
     r"fatal error: '[a-z_]+(?:/[\w.]+)*' file not found",
     r"fatal error C1083: ",
+    // gcc before 4.5 (no `fatal`), markdown-escaped names (`stubs\_32.h`),
+    // and the EDG front ends (nvcc, icc): `cannot open source file "x.h"`.
+    r"(?:^|[\s:])error: [\w./+\\-]+\.h(?:pp|h|xx)?: No such file or directory",
+    r"fatal error: [\w./+-]*\\[\w./+\\-]*\.h(?:pp|h)?: No such file or directory",
+    r"cannot open source file [\x22“][^\x22”]+\.h(?:pp|h|xx)?[\x22”]",
 ];
 
 /// Diagnostic: missing_header
@@ -47,13 +52,16 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn header_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"(?:fatal )?error: '?([\w./+-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|致命错误|致命的エラー|błąd krytyczny)\s*[:：]\s*([\w./+-]+)\s*[:：]|C1083: [^'"“”»«]*['"“”«»]\s*([\w./\\+-]+)\s*['"“”«»]"#
+        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|致命错误|致命的エラー|błąd krytyczny)\s*[:：]\s*([\w./+-]+)\s*[:：]|C1083: [^'"“”»«]*['"“”«»]\s*([\w./\\+-]+)\s*['"“”«»]"#
     );
     let captures = pattern.captures(content)?;
     let header = captures.iter().skip(1).flatten().next()?.as_str();
     let source = [".c", ".cc", ".cpp", ".cxx", ".o", ".s", ".S"]
         .iter()
         .any(|ext| header.ends_with(ext));
+    // A backslash before `_`, `.`, `-` or `*` is markdown's escape; any
+    // other is a Windows path separator.
+    let header = regex!(r"\\([_.*-])").replace_all(header, "$1");
     (!source).then(|| header.replace('\\', "/"))
 }
 
@@ -175,5 +183,34 @@ mod tests {
     fn docker_prefix_and_cargo_warning() {
         let log = "#12 3.456 warning: x@0.1.0: x.c:1:10: fatal error: 'sqlite3.h' file not found\n";
         assert_eq!(header_of(log), "sqlite3.h");
+    }
+
+    #[test]
+    fn old_gcc_markdown_escapes_and_edg_wordings() {
+        for (log, header) in [
+            (
+                "foo.c:3:19: error: zlib.h: No such file or directory\n",
+                "zlib.h",
+            ),
+            (
+                "/usr/include/features.h:364:25: fatal error: sys/cdefs.h: No such file or directory\n",
+                "sys/cdefs.h",
+            ),
+            (
+                "/usr/include/gnu/stubs.h:7:27: fatal error: gnu/stubs\\_32.h: No such file or directory\n",
+                "gnu/stubs_32.h",
+            ),
+            (
+                "src/x.cu(2): catastrophic error: cannot open source file \"cuda_fp16.h\"\n",
+                "cuda_fp16.h",
+            ),
+            (
+                "C:\\src\\x.c:1:10: fatal error: openssl\\ssl.h: No such file or directory\n",
+                "openssl/ssl.h",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::MissingHeader);
+            assert_eq!(fact(&finding, "header"), Some(header), "{log}");
+        }
     }
 }

@@ -14,7 +14,22 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Dynamic loading not supported",
     // glibc-only symbols (fortified `__*_chk`, `__isoc99_*`, versioned
     // `@GLIBC_*`), as GNU ld, lld and mold say it.
-    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)\b",
+    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__res_\w+|__dn_\w+|__open(?:at)?(?:64)?_2|__strdup|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)(?-u:\b)",
+    // The same in ld's translations (German, French, Russian, Italian,
+    // Portuguese, Polish; Spanish, Chinese, Japanese put the symbol first).
+    r"(?:undefinierter Verweis auf|référence indéfinie vers|неопределённая ссылка на|riferimento non definito a|referência não definida para|niezdefiniowane odwołanie do)\s*[»«“„`'‘\x22]\s*(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__register_atfork|__cxa_thread_atexit_impl|[a-z]+64)(?-u:\b)",
+    r"[»«“`'‘\x22](?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__register_atfork|__cxa_thread_atexit_impl|[a-z]+64)[’'»”\x22]\s*(?:sin definir|に対する定義されていない参照|未定义的引用)",
+    // musl 1.2.4 dropped the LFS64 names (`stat64`, `lseek64` …) that
+    // glibc-built objects call.
+    r"(?:undefined reference to [`'‘]|undefined symbol: )(?:f?stat(?:at)?64|lstat64|statfs64|fstatfs64|lseek64|pread64|pwrite64|open64|openat64|fopen64|freopen64|ftello64|fseeko64|ftruncate64|truncate64|mmap64|readdir64(?:_r)?|getrlimit64|setrlimit64|posix_fadvise64|posix_fallocate64|sendfile64|tmpfile64|glob64|scandir64|alphasort64)['’]?(?:\s|$)",
+    // glibc extensions musl leaves out (execinfo, fts, argp, obstack,
+    // error(3), mallinfo …): only with musl nearby, the names are common.
+    r"(?:undefined reference to [`'‘]|undefined symbol: )(?:backtrace(?:_symbols(?:_fd)?)?|mallinfo2?|malloc_stats|fts_(?:open|read|close|children|set)|argp_\w+|_?obstack_\w+|error_at_line|error|rawmemchr|fopencookie|getcontext|__progname_full|program_invocation_(?:short_)?name|re_comp|re_exec)['’]?(?:\s|$)",
+    // A static link given shared objects, or non-PIE objects for a
+    // static-pie musl binary; libgcc_s, which a static musl link lacks.
+    r"attempted static link of dynamic object",
+    r"can ?not be used when making a PIE object",
+    r"(?i)cannot find -lgcc_s(?-u:\b)",
     // A static link of a C library that uses OpenSSL or ucontext, from a
     // -sys crate's archive: libssl/libcrypto (or musl's missing ucontext)
     // did not come after it.
@@ -31,7 +46,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// these crate types` (static CRT with `-C target-feature=+crt-static` but no
 /// `--target`), `dropping unsupported crate type cdylib`, C libraries built
 /// against glibc failing to link into a musl binary (`undefined reference to
-/// __memcpy_chk`), `Dynamic loading not supported`, a glibc binary on a musl
+/// __memcpy_chk`, `fstat64`, `backtrace`; only glibc defines the fortified
+/// and `__isoc99_*` ones), `attempted static link of dynamic object`,
+/// `Dynamic loading not supported`, a glibc binary on a musl
 /// system (`Error relocating …: symbol not found`), or glibc warning that a
 /// "static" binary still needs its shared libraries (`getaddrinfo`).
 ///
@@ -73,7 +90,9 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// within a few lines of where the first ends (the same relocating binary
 /// for a musl loader's list).
 fn same_page_of_symbols(known: &Finding, new: &Finding) -> bool {
-    let (Some([_, known_last]), Some([new_first, _])) = (known.evidence.lines, new.evidence.lines)
+    // Under one `linking with` header every finding starts at the header:
+    // compare where each symbol's line is.
+    let (Some([_, known_last]), Some([_, new_last])) = (known.evidence.lines, new.evidence.lines)
     else {
         return false;
     };
@@ -82,7 +101,7 @@ fn same_page_of_symbols(known: &Finding, new: &Finding) -> bool {
         && known.kind == new.kind
         && known.severity == new.severity;
     let same_binary = known.facts.get("binary") == new.facts.get("binary");
-    both_symbols && same_binary && new_first >= known_last && new_first - known_last <= 12
+    both_symbols && same_binary && new_last >= known_last && new_last - known_last <= 12
 }
 
 fn extend_page(page: &mut Finding, next: &Finding) {
@@ -116,10 +135,15 @@ fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
         return Some(describe_missing_proc_macro(cx, index));
     }
     let symbol = regex!(
-        r"undefined reference to (?:symbol )?[`'‘]([^'’@]+)[^'’]*['’]|undefined symbol: ([^\s@]+)|Error relocating (\S+): (\S+): symbol not found"
+        r"undefined reference to (?:symbol )?[`'‘]([^'’@]+)[^'’]*['’]|undefined symbol: ([^\s@]+)|Error relocating (\S+): (\S+): symbol not found|(?:Verweis auf|vers|ссылка на|non definito a|definida para|odwołanie do)\s*[»«“„`'‘\x22]\s*([A-Za-z_]\w*)|[»«“`'‘\x22]([A-Za-z_]\w*)[’'»”\x22]\s*(?:sin definir|に対する|未定义)"
     );
     if let Some(captures) = symbol.captures(content) {
         return describe_glibc_symbol(cx, index, &captures);
+    }
+    if regex!(r"(?i)attempted static link|making a PIE object|cannot find -lgcc_s")
+        .is_match(content)
+    {
+        return describe_static_link(cx, index);
     }
     Some(describe_static_runtime(cx, index))
 }
@@ -183,7 +207,9 @@ fn describe_glibc_symbol(
     let symbol = captures
         .get(1)
         .or(captures.get(2))
-        .or(captures.get(4))?
+        .or(captures.get(4))
+        .or(captures.get(5))
+        .or(captures.get(6))?
         .as_str();
     // `_Unwind_*` missing at load time is libgcc_s not being installed: the
     // loader says so on its own line (runtime_missing_shared_lib).
@@ -225,7 +251,18 @@ fn describe_glibc_symbol(
         r"^(?:SSL_|TLS_|DTLS_|ERR_|EVP_|CRYPTO_|BIO_|X509_|OPENSSL_|PEM_|RSA_|getcontext|makecontext|setcontext|swapcontext)"
     )
     .is_match(symbol);
+    // Only glibc defines these, on every system: a link that misses one
+    // has another C library (musl, or a static glibc without them), unless
+    // the target is a bare-metal, Apple, Windows or Android one.
+    let only_glibc_defines = regex!(
+        r"^(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__res_n\w+|__dn_expand|__open(?:at)?(?:64)?_2|__strdup|__register_atfork|__cxa_thread_atexit_impl)$"
+    )
+    .is_match(symbol)
+        && !cx.target_at(index).is_some_and(|t| {
+            regex!(r"none|eabi$|apple|windows|android|wasm|uefi").is_match(&t)
+        });
     let musl_involved = relocating_binary.is_some()
+        || only_glibc_defines
         || musl_nearby
         || (openssl_or_ucontext && static_archive)
         || cx.target_at(index).is_some_and(|t| t.contains("musl"))
@@ -262,6 +299,53 @@ fn describe_glibc_symbol(
             .with_fix(
                 fix::USE_MUSL_TARGET,
                 "Build a static musl binary for musl systems",
+            ),
+    )
+}
+
+/// A static link that cannot be made: shared objects given to it
+/// (`attempted static link of dynamic object`), objects not built as PIE
+/// for a static-pie musl binary, or libgcc_s, which has no static form.
+/// Without a musl or static link nearby these are other rules' (a plain
+/// missing library, a PIC problem).
+fn describe_static_link(cx: &Context<'_>, index: usize) -> Option<Finding> {
+    let content = cx.content(index);
+    let dynamic_object =
+        regex!(r"attempted static link of dynamic object [`'‘]?([^'’\s]+?)['’]?(?:\s|$)")
+            .captures(content)
+            .map(|c| c[1].to_owned());
+    let static_nearby = (index.saturating_sub(12)..=index + 3).any(|i| {
+        let lower = cx.content(i).to_ascii_lowercase();
+        lower.contains("musl") || lower.contains("-static") || lower.contains("alpine")
+    });
+    let musl = static_nearby
+        || cx.target_at(index).is_some_and(|t| t.contains("musl"))
+        || cx
+            .linking_error(index)
+            .is_some_and(|(_, linker)| linker.contains("musl"));
+    if dynamic_object.is_none() && !musl {
+        return None;
+    }
+    let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+    let mut finding = cx.finding(Kind::MuslStatic, "", start, index);
+    let for_target = cx.for_target(&finding);
+    finding.message = if let Some(object) = &dynamic_object {
+        format!("a static link{for_target} was given the shared library {object}")
+    } else if content.contains("PIE object") {
+        format!("a static-pie musl link{for_target} got C objects built without -fPIE")
+    } else {
+        format!("a static musl link{for_target} asked for libgcc_s, which has no static form")
+    };
+    finding = text_fact(finding, "library", dynamic_object.as_deref());
+    Some(
+        finding
+            .with_fix(
+                fix::FETCH_SYSROOT_AND_WIRE,
+                "Link against a musl sysroot with static (.a) libraries built for the target",
+            )
+            .with_fix(
+                fix::USE_VENDORED_OPENSSL,
+                "Build C dependencies from source for musl (e.g. vendored OpenSSL)",
             ),
     )
 }
@@ -405,5 +489,151 @@ Error relocating ./app: __cxa_guard_acquire: symbol not found
 Error relocating /bin/br: __isoc23_sscanf: symbol not found
 ";
         first_of_kind(glibc, Kind::MuslStatic);
+    }
+
+    #[test]
+    fn fortified_symbols_need_no_musl_word_nearby() {
+        // An Alpine build with a plain `/usr/bin/ld` and a prebuilt archive:
+        // only glibc defines `__memcpy_chk`, so its absence is musl.
+        let log = "/usr/bin/ld: libcore_static.a(vrf.c.o): in function `ge_from_uniform':
+vrf.c:(.text+0x2e1): undefined reference to `__memcpy_chk'
+/usr/bin/ld: vrf.c:(.text+0x2f8): undefined reference to `__memset_chk'
+collect2: error: ld returned 1 exit status
+";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "symbol"), Some("__memcpy_chk"));
+        let log = "#14 52.1   = note: ld.lld: error: undefined symbol: gnu_get_libc_version\n#14 52.1           >>> referenced by util.c\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "symbol"), Some("gnu_get_libc_version"));
+        let log = "2026-01-02T03:04:05.6789012Z mold: error: undefined symbol: __isoc99_sscanf\n";
+        first_of_kind(log, Kind::MuslStatic);
+    }
+
+    #[test]
+    fn fortified_symbols_on_bare_metal_are_not_musl() {
+        let log = "error: linking with `arm-none-eabi-gcc` failed: exit status: 1\n  = note: /w/target/thumbv7em-none-eabihf/debug/deps/libfoo.rlib(x.o): undefined reference to `__memcpy_chk'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MuslStatic)
+        );
+    }
+
+    #[test]
+    fn lfs64_symbols_gone_from_musl_1_2_4() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  = note: /usr/lib/gcc/x86_64-alpine-linux-musl/13.2.1/../../../../x86_64-alpine-linux-musl/bin/ld: /w/target/release/deps/librocksdb_sys-1.rlib(env_posix.o): in function `rocksdb::PosixFileSystem::GetFileSize':
+          env_posix.cc:(.text+0x55): undefined reference to `fstat64'
+          env_posix.cc:(.text+0x9a): undefined reference to `lseek64'
+";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "symbol"), Some("fstat64"));
+        let findings = super::super::testing::explain(log);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        // Without musl anywhere it is not this rule.
+        let log = "  /usr/bin/ld: x.o: in function `f':\n  x.c:(.text+0x1): undefined reference to `lseek64'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MuslStatic)
+        );
+    }
+
+    #[test]
+    fn glibc_only_symbols_in_ld_translations() {
+        let cases = [
+            "/usr/bin/ld: x.c:(.text+0x9): undefinierter Verweis auf »__memcpy_chk«\n",
+            "/usr/bin/ld : x.c:(.text+0x9) : référence indéfinie vers « __fprintf_chk »\n",
+            "/usr/bin/ld: x.c:(.text+0x9): неопределённая ссылка на «__isoc99_sscanf»\n",
+            "/usr/bin/ld: x.c:(.text+0x9): referencia a `__memcpy_chk' sin definir\n",
+            "/usr/bin/ld: x.c:(.text+0x9)：对‘__memcpy_chk’未定义的引用\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::MuslStatic);
+            assert!(
+                fact(&finding, "symbol").is_some_and(|s| s.starts_with("__")),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn static_links_that_cannot_be_made() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  = note: /usr/bin/ld: attempted static link of dynamic object `/usr/lib/x86_64-linux-gnu/libssl.so'
+          collect2: error: ld returned 1 exit status
+";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/usr/lib/x86_64-linux-gnu/libssl.so")
+        );
+        assert_eq!(finding.evidence.lines, Some([1, 2]));
+        let log = "error: linking with `musl-gcc` failed: exit status: 1
+  = note: /usr/bin/ld: /usr/lib/x86_64-linux-gnu/libz.a(deflate.o): relocation R_X86_64_32 against `.rodata' can not be used when making a PIE object; recompile with -fPIE
+";
+        first_of_kind(log, Kind::MuslStatic);
+        let log = "  = note: /usr/local/musl/bin/x86_64-linux-musl-ld: cannot find -lgcc_s: No such file or directory\n";
+        first_of_kind(log, Kind::MuslStatic);
+    }
+
+    #[test]
+    fn libgcc_s_or_pic_without_musl_are_not_this_rule() {
+        let log = "  = note: /usr/aarch64-linux-gnu/bin/ld: cannot find -lgcc_s: No such file or directory\n";
+        first_of_kind(log, Kind::MissingLibraryAtLink);
+        let log = "/usr/bin/ld: libz.a(deflate.o): relocation R_X86_64_32 against `.rodata' can not be used when making a PIE object; recompile with -fPIE\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MuslStatic)
+        );
+    }
+
+    #[test]
+    fn more_symbols_only_glibc_defines() {
+        for symbol in [
+            "__open_2",
+            "__openat64_2",
+            "__res_nquery",
+            "__dn_expand",
+            "__strdup",
+        ] {
+            let log = format!(
+                "  /usr/bin/ld: libfoo.a(x.o): in function `f':\n  x.c:(.text+0x9): undefined reference to `{symbol}'\n"
+            );
+            let finding = first_of_kind(&log, Kind::MuslStatic);
+            assert_eq!(fact(&finding, "symbol"), Some(symbol));
+        }
+    }
+
+    #[test]
+    fn prefixed_and_crlf_excerpts() {
+        let cases = [
+            "#7 88.1   = note: /usr/local/bin/x86_64-linux-musl-ld: /w/target/x86_64-unknown-linux-musl/release/deps/libz_sys-1.rlib(gzlib.o): undefined reference to `__fprintf_chk'\r\n",
+            "2026-05-06T07:08:09.1234567Z ld.lld: error: undefined symbol: __register_atfork\r\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::MuslStatic);
+            assert!(fact(&finding, "symbol").is_some(), "{log}");
+        }
+    }
+
+    #[test]
+    fn glibc_extensions_musl_leaves_out() {
+        let log = "error: linking with `x86_64-linux-musl-gcc` failed: exit status: 1
+  = note: /usr/local/musl/bin/../lib/gcc/x86_64-linux-musl/9.2.0/../../../../x86_64-linux-musl/bin/ld: /w/target/x86_64-unknown-linux-musl/release/deps/libfoo_sys-1.rlib(trace.o): in function `dump':
+          trace.c:(.text+0x1c): undefined reference to `backtrace'
+          trace.c:(.text+0x2e): undefined reference to `backtrace_symbols_fd'
+";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "symbol"), Some("backtrace"));
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-musl"));
+        // On glibc a missing `error` is some other library's.
+        let log = "  /usr/bin/ld: x.o: in function `f':\n  x.c:(.text+0x1): undefined reference to `error'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MuslStatic)
+        );
     }
 }

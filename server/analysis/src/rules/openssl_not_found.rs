@@ -15,7 +15,11 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"requires the `pkg-config` utility to find OpenSSL",
     r"Package openssl was not found in the pkg-config search path",
     r"The system library `openssl` required by crate",
-    r"failed to find OpenSSL development headers",
+    r"[Ff]ailed to find OpenSSL development headers",
+    // openssl-sys's other refusals, and pkg-config's words about openssl.
+    r"does not contain the required files to either statically or dynamically link OpenSSL",
+    r"could not find system library '(?:openssl|libssl|libcrypto)' required by the 'openssl-sys' crate",
+    r"No package '(?:openssl|libssl|libcrypto)' found",
     r"failed to run custom build command for `openssl-sys ",
     // An excerpt of openssl-sys's probe: only its env lines, cut before the panic.
     r"^[A-Z0-9_]*_OPENSSL_(?:LIB_|INCLUDE_)?DIR unset$",
@@ -113,6 +117,9 @@ fn is_openssl_wording(content: &str) -> bool {
         || content.contains("OpenSSL library directory")
         || content.contains("OpenSSL include directory")
         || content.contains("Could not find openssl via pkg-config")
+        || content.contains("ailed to find OpenSSL development headers")
+        || content.contains("link OpenSSL")
+        || content.contains("required by the 'openssl-sys' crate")
 }
 
 fn describe(cx: &Context<'_>, index: usize) -> Finding {
@@ -249,5 +256,17 @@ thread 'main' panicked at 'OpenSSL library directory does not exist: /usr/local/
         first_of_kind(log, Kind::OpensslNotFound);
         let log = "  Make sure you also have the development packages of openssl installed.\n";
         first_of_kind(log, Kind::OpensslNotFound);
+    }
+
+    #[test]
+    fn other_refusals_and_pkg_config_words() {
+        for log in [
+            "  OpenSSL libdir at `[\"/usr/lib/aarch64-linux-gnu\"]` does not contain the required files to either statically or dynamically link OpenSSL\n",
+            "  Failed to find OpenSSL development headers.\n",
+            "  could not find system library 'openssl' required by the 'openssl-sys' crate\n",
+            "  Package openssl was not found in the pkg-config search path.\n  No package 'openssl' found\n",
+        ] {
+            super::super::testing::first_of_kind(log, crate::finding::Kind::OpensslNotFound);
+        }
     }
 }

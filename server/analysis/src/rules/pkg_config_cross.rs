@@ -15,7 +15,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // pkg-config-rs 0.3.28+ wording.
     r"could not find system library '[^']+' required by the '[^']+' crate",
     // An excerpt of the probe: only its env lines, cut before the error.
-    r"rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS_[\w-]+$",
+    r"rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS_[\w-]+\s*$",
     r"The system library `[^`]+` required by crate `[^`]+` was not found",
     // Older pkg-config-rs (Display and Debug), its MSVC refusal, and the
     // newest wording's second sentence when the first was wrapped away.
@@ -29,6 +29,15 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Package '[^']+', required by '[^']+', not found",
     r"found in the pkg-config search path",
     r"The file `[^`]+\.pc` needs to be installed",
+    // The probe's failure when its explanation was cut off (pkg-config-rs,
+    // system-deps), a module too old (pkg-config, pkgconf), and meson's
+    // pkg-config lookup.
+    r"`[^`]*pkg-?config\\?\x22?\s[^`]*` did not exit successfully",
+    r"pkg-config exited with status code \d+",
+    r"Requested '[^']+' but version of .+ is ",
+    r"Package dependency requirement '[^']+' could not be satisfied",
+    r"Package '[^']+' has version '[^']+', required version is",
+    r"Dependency [\x22']?[\w.+-]+[\x22']? not found, tried pkg-?config",
 ];
 
 /// Diagnostic: pkg_config_cross
@@ -103,9 +112,11 @@ fn only_probe_failed(cx: &Context<'_>, index: usize) -> bool {
 fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
     let range = cx
         .block(index)
-        .map_or(index..index + 1, |b| b.lines.clone());
+        .map_or(index..(index + 3).min(cx.log.lines.len()), |b| {
+            b.lines.clone()
+        });
     let pattern = regex!(
-        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+))"#
+        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+)|Requested '([\w.+-]+)|requirement '([\w.+-]+)|Package '([\w.+-]+)' has version|Dependency [\x22']?([\w.+-]+)[\x22']? not found)"#
     );
     range.into_iter().find_map(|i| {
         let captures = pattern.captures(cx.content(i))?;
@@ -158,7 +169,9 @@ fn describe(cx: &Context<'_>, index: usize, library: Option<String>) -> Finding 
 fn suggested_package<'a>(cx: &Context<'a>, index: usize) -> Option<&'a str> {
     let range = cx
         .block(index)
-        .map_or(index..index + 1, |b| b.lines.clone());
+        .map_or(index..(index + 3).min(cx.log.lines.len()), |b| {
+            b.lines.clone()
+        });
     let pattern = regex!(r"'([\w.+-]+-dev)' and 'pkg-config'");
     range.into_iter().find_map(|i| {
         let captures = pattern.captures(cx.content(i))?;
@@ -260,5 +273,34 @@ Caused by:
     fn the_pc_file_sentence_names_the_library() {
         let log = "  The file `wayland-client.pc` needs to be installed and the PKG_CONFIG_PATH environment variable must contain its parent directory.\n";
         assert_eq!(library_of(log).as_deref(), Some("wayland-client"));
+    }
+
+    #[test]
+    fn a_probe_cut_to_its_failure_or_a_module_too_old() {
+        for (log, library) in [
+            (
+                "  `PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=\"1\" \"pkg-config\" \"--libs\" \"--cflags\" \"libpulse\"` did not exit successfully: exit status: 1\n",
+                "libpulse",
+            ),
+            (
+                "  pkg-config exited with status code 1\n  > PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 pkg-config --libs --cflags gdk-3.0 'gdk-3.0 >= 3.22'\n",
+                "gdk-3.0",
+            ),
+            (
+                "  Requested 'glib-2.0 >= 2.56' but version of GLib is 2.50.3\n",
+                "glib-2.0",
+            ),
+            (
+                "  Package dependency requirement 'gtk4 >= 4.10' could not be satisfied.\n  Package 'gtk4' has version '4.6.9', required version is '>= 4.10'\n",
+                "gtk4",
+            ),
+            (
+                "meson.build:12:0: ERROR: Dependency \"wayland-client\" not found, tried pkgconfig\n",
+                "wayland-client",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::PkgConfigCross);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
+        }
     }
 }

@@ -13,7 +13,7 @@ pub(super) const SUMMARY: &str =
 
 pub(super) const TRIGGERS: &[&str] = &[
     // E0463, in every rustc since 1.0, with the crate in any quotes or none.
-    r#"can't find crate for [`'‘’"]?(?:core|std|alloc|compiler_builtins|test)\b"#,
+    r#"can't find crate for [`'‘’"]?(?:core|std|alloc|compiler_builtins|test)(?-u:\b)"#,
     // E0461 when an rlib for another target sits where rustc looks.
     r"couldn't find crate [`'‘](?:core|std|alloc|compiler_builtins)[`'’] with expected target triple",
     r"target may not be installed",
@@ -22,6 +22,12 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"[`'‘]std[`'’] is required by [`'‘][^`'’]+[`'’] because it does not declare [`'‘]#!\[no_std\]",
     r"component 'rust-std' for target '[^']+' is unavailable",
     r"toolchain '[^']+' does not (?:contain|support) (?:component 'rust-std' for )?target",
+    // rustup, wasm-pack and other wrappers in their own words.
+    r"does not have target '[^']+' installed",
+    r"(?-u:\b)[a-z0-9_]+-[\w.-]+ target not found in sysroot",
+    r#"(?i)(?-u:\b)target [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? (?:is )?not installed"#,
+    r#"(?i)(?-u:\b)the [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? target is not installed"#,
+    r#"(?i)(?:you (?:may |might )?need to run|please run|try running|install it with|to install it, run)[:\s]+[`'‘"]?rustup target add [a-z0-9_]+-"#,
 ];
 
 /// Diagnostic: target_not_installed
@@ -60,6 +66,10 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 pub(super) fn classify(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
+        // rustup and wrappers that go on to install the target themselves.
+        if regex!(r"(?i)^info: |, installing|installing (?:it|now)").is_match(cx.content(index)) {
+            continue;
+        }
         let Some(error) = error_line(cx, index) else {
             continue;
         };
@@ -112,7 +122,7 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
         .find(|&i| !cx.content(i).is_empty())
         .unwrap_or(error);
     let noted_target = (error..=last).find_map(|i| {
-        regex!(r"the [`'‘’]?([\w.-]+)[`'‘’]? target may not|for target '([^']+)'|support target '([^']+)'|rustup target add ([\w.-]+)|expected target triple ([\w.-]+)")
+        regex!(r#"the [`'‘’"]?([\w.-]+)[`'‘’"]? target (?:may not|is not installed)|for target '([^']+)'|support target '([^']+)'|rustup target add ([\w.-]+)|expected target triple ([\w.-]+)|have target '([^']+)' installed|([a-z0-9_]+-[\w.-]+) target not found in sysroot|(?i:target) [`'‘"]?([a-z0-9_]+-[\w.-]+?)[`'’"]? (?:is )?not installed"#)
             .captures(cx.content(i))
             .and_then(|c| {
                 c.iter()
@@ -248,5 +258,48 @@ error: could not compile `fw` (lib) due to 1 previous error
         let log = "error[E0461]: couldn't find crate `core` with expected target triple thumbv7m-none-eabi\n";
         let finding = first_of_kind(log, Kind::TargetNotInstalled);
         assert_eq!(finding.target.as_deref(), Some("thumbv7m-none-eabi"));
+    }
+
+    #[test]
+    fn wrappers_and_rustup_in_their_own_words() {
+        let cases = [
+            (
+                "Error: wasm32-unknown-unknown target not found in sysroot: \"/home/u/.rustup/toolchains/stable-x86_64-unknown-linux-gnu\"\n",
+                "wasm32-unknown-unknown",
+            ),
+            (
+                "error: toolchain 'stable-x86_64-unknown-linux-gnu' does not have target 'aarch64-linux-android' installed\n",
+                "aarch64-linux-android",
+            ),
+            (
+                "💥 maturin failed\n  Caused by: Rust target `aarch64-apple-darwin` is not installed\n",
+                "aarch64-apple-darwin",
+            ),
+            (
+                "Error: the `x86_64-pc-windows-gnu` target is not installed\n",
+                "x86_64-pc-windows-gnu",
+            ),
+            (
+                "error: To resolve this, you may need to run `rustup target add armv7-linux-androideabi`\n",
+                "armv7-linux-androideabi",
+            ),
+        ];
+        for (log, target) in cases {
+            let finding = first_of_kind(log, Kind::TargetNotInstalled);
+            assert_eq!(finding.target.as_deref(), Some(target), "{log}");
+        }
+        let log = "info: target aarch64-unknown-linux-gnu is not installed, installing it now\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::TargetNotInstalled)
+        );
+        // A CI step that installs the target is not a failure.
+        let log = "+ rustup target add aarch64-unknown-linux-gnu\ninfo: downloading component 'rust-std'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::TargetNotInstalled)
+        );
     }
 }

@@ -11,7 +11,7 @@ pub(super) const SUMMARY: &str =
     "the log shows a failure that no rule recognises; the first error lines are quoted";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"(?i)\b(error|fatal|failed|failure|panicked|unable to|unrecognized|stopped in)\b|undefined reference|not found|cannot find|no such file|exec format|\*\*\* |error [A-Z]+\d+:",
+    r"(?i)\b(error|fatal|failed|failure|panicked|unable to|unrecognized|stopped in)\b|undefined reference|not found|cannot find|no such file|exec format|\*\*\* |error [A-Z]+\d+:|segmentation fault\b|illegal instruction\b|core dumped|symbol lookup error|not recognized as an internal or external command|permission denied|no space left on device|^\s*usage: \S+ \[",
     LOCALISED_FAILURE,
     LOCALISED_NOT_FOUND,
 ];
@@ -120,7 +120,7 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
         return true;
     }
     regex!(
-        r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?:(\s|$)|^fatal:|^failed\b|\bfailed to\b|\b(test|build|compilation) failed\b|\bfailure!|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]|\bunable to (create|execute|run|find|open)\b|^unrecognized\b|\*\*\* (signal \d+|\[|error)|^make(\[\d+\])?: \*\*\*|\bstopped in\b|\berror [a-z]+\d+:|exec format error"
+        r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?:(\s|$)|^fatal:|^failed\b|\bfailed to\b|\b(test|build|compilation) failed\b|\bfailure!|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]|\bunable to (create|execute|run|find|open)\b|^unrecognized\b|\*\*\* (signal \d+|\[|error)|^make(\[\d+\])?: \*\*\*|\bstopped in\b|\berror [a-z]+\d+:|exec format error|\(os error [1-9]\d*\)|^error relocating\b|: symbol not found$|symbol lookup error|segmentation fault\b|illegal instruction\b|\(core dumped\)|is not recognized as an internal or external command|: permission denied$|no space left on device|^usage: \S+ \["
     )
     .is_match(content)
 }
@@ -186,6 +186,33 @@ mod tests {
             assert_eq!(lines[0].as_str(), Some(line));
         }
         assert!(explain("Fehlerbehandlung aktiviert\n").is_empty());
+    }
+
+    #[test]
+    fn loader_crashes_and_os_errors_are_failures_on_their_own() {
+        for line in [
+            "Error relocating /usr/local/bin/app: __res_init: symbol not found",
+            "./app: symbol lookup error: ./app: undefined symbol: foo_init",
+            "Segmentation fault (core dumped)",
+            "qemu: uncaught target signal 4 (Illegal instruction) - core dumped",
+            "  = note: 指定されたファイルが見つかりません。 (os error 2)",
+            "'aarch64-linux-gnu-gcc' is not recognized as an internal or external command,",
+            "/bin/sh: 1: ./build.sh: Permission denied",
+            "write error: No space left on device",
+            // A program that prints its usage was called wrongly.
+            "Usage: Configure [no-<cipher> ...] [-Dxxx] os/compiler[:flags]",
+        ] {
+            let findings = explain(line);
+            assert!(!findings.is_empty(), "no finding for {line:?}");
+        }
+        for line in [
+            "note: segmentation faults are handled by the runtime",
+            "the permission denied handler is installed",
+            "(os error 0)",
+            "see the usage: section of the manual",
+        ] {
+            assert!(explain(line).is_empty(), "{line:?}: {:?}", explain(line));
+        }
     }
 
     #[test]

@@ -231,7 +231,7 @@ fn every_decoration_leaves_the_kind_alone() {
             Kind::MissingHeader,
         ),
     ];
-    let decorations: [fn(&str) -> String; 10] = [
+    let decorations: [fn(&str) -> String; 17] = [
         |line| line.to_owned(),
         |line| format!("2024-03-01T10:00:00.1234567Z {line}"),
         |line| format!("#14 12.34 {line}"),
@@ -242,6 +242,13 @@ fn every_decoration_leaves_the_kind_alone() {
         |line| format!("> {line}"),
         |line| format!("    {line}\r"),
         |line| format!("##[error]{line}"),
+        |line| format!("[2024-03-01T10:00:00.123Z] {line}"),
+        |line| format!("remote:        {line}"),
+        |line| format!("npm ERR! {line}"),
+        |line| format!("api-1  | {line}"),
+        |line| format!("build\tRun cargo build\t2024-03-01T10:00:00.1234567Z {line}"),
+        |line| format!("      │ {line}"),
+        |line| format!("| {line}\r"),
     ];
     for (line, kind) in failures {
         for decorate in decorations {
@@ -249,4 +256,170 @@ fn every_decoration_leaves_the_kind_alone() {
             assert_eq!(first_kind(&log), Some(kind), "{log:?}");
         }
     }
+}
+
+/// Every whole log in fixtures/logs, each of its lines wrapped the same way
+/// a capturing tool wraps them: the first finding's kind, target and facts
+/// must be what the bare log gives. One-line tests above cannot show this,
+/// since most rules find their key line anywhere; the multi-line structure
+/// (build-script blocks, link notes, JSON messages) is what prefixes break.
+#[test]
+fn whole_fixture_logs_survive_every_line_prefix() {
+    let prefixes = [
+        "2024-03-01T10:00:00.1234567Z ",
+        "#14 12.34 ",
+        "app-0.1.0> ",
+        "[build:release   ] ",
+        "[2024-03-01T10:00:00.123Z] ",
+        "remote: ",
+        "api-1  | ",
+        "build\tRun cargo build\t2024-03-01T10:00:00.1234567Z ",
+        "npm ERR! ",
+        "[01:02:03] ",
+        // Quoting bars (Yocto's `| `, pip's and pnpm's `│ `) come last in a
+        // real line, after any stamp, and never wrap JSON: they are only
+        // tried on logs without either (below).
+        "| ",
+        "      │ ",
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/logs");
+    let mut logs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures/logs")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
+        .collect();
+    logs.sort();
+    assert!(logs.len() > 50, "fixture logs: {}", logs.len());
+    let mut failures = Vec::new();
+    for path in &logs {
+        let bare = std::fs::read(path).expect("log");
+        let bare = String::from_utf8_lossy(&bare);
+        let expected = explain(&bare).into_iter().next();
+        let stamped_or_json = bare.lines().any(|line| {
+            line.starts_with('{')
+                || line
+                    .get(..4)
+                    .is_some_and(|year| year.bytes().all(|b| b.is_ascii_digit()))
+        });
+        for prefix in prefixes {
+            if stamped_or_json && prefix.trim_start().starts_with(['|', '│']) {
+                continue;
+            }
+            let wrapped: String = bare
+                .lines()
+                .map(|line| format!("{prefix}{line}\n"))
+                .collect();
+            let got = explain(&wrapped).into_iter().next();
+            let same = match (&expected, &got) {
+                (Some(a), Some(b)) => {
+                    a.kind == b.kind && a.target == b.target && a.facts == b.facts
+                }
+                (None, None) => true,
+                _ => false,
+            };
+            if !same {
+                failures.push(format!(
+                    "{} with {prefix:?}: {:?} -> {:?}",
+                    path.file_name().unwrap().to_string_lossy(),
+                    expected.as_ref().map(|f| (f.kind, &f.target, &f.facts)),
+                    got.as_ref().map(|f| (f.kind, &f.target, &f.facts)),
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A user often pastes only the lines that say what failed. For every
+/// fixture log, some window of at most three consecutive lines inside the
+/// evidence of its first finding must, on its own, give that finding's
+/// kind: the rule must not need cargo's surrounding text to know the
+/// failure.
+#[test]
+fn a_three_line_excerpt_of_the_evidence_keeps_the_kind() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/logs");
+    let mut logs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures/logs")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
+        .collect();
+    logs.sort();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for path in &logs {
+        let bare = std::fs::read(path).expect("log");
+        let bare = String::from_utf8_lossy(&bare);
+        let Some(expected) = explain(&bare).into_iter().next() else {
+            continue;
+        };
+        let Some([first, last]) = expected.evidence.lines else {
+            continue;
+        };
+        checked += 1;
+        let lines: Vec<&str> = bare.lines().collect();
+        let (first, last) = (first as usize - 1, (last as usize).min(lines.len()));
+        let found = (first..last).any(|start| {
+            (1..=3).any(|len| {
+                let end = (start + len).min(last);
+                let excerpt: String = lines[start..end].iter().map(|l| format!("{l}\n")).collect();
+                first_kind(&excerpt) == Some(expected.kind)
+            })
+        });
+        if !found {
+            failures.push(format!(
+                "{}: {:?} (evidence lines {}..={})",
+                path.file_name().unwrap().to_string_lossy(),
+                expected.kind,
+                first + 1,
+                last
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        checked > 50,
+        "only {checked} fixture logs had evidence lines"
+    );
+}
+
+/// A successful build whose crate names, test names and tool output are
+/// full of failure words (error-chain, `permission_denied` tests, `file`
+/// and scp output, warnings about errors) has no failure in it.
+#[test]
+fn a_successful_build_full_of_failure_words_has_no_finding() {
+    let log = r#"    Updating crates.io index
+  Downloaded thiserror-impl v1.0.69
+  Downloaded error-chain v0.12.4
+  Downloaded failure v0.1.8
+   Compiling proc-macro2 v1.0.92
+   Compiling failure_derive v0.1.8
+   Compiling error-chain v0.12.4
+   Compiling anyhow v1.0.93
+     Running `rustc --crate-name failure_derive --edition=2018 /root/.cargo/registry/src/index-6f17d22bba15001f/failure_derive-0.1.8/src/lib.rs --error-format=json --json=diagnostic-rendered-ansi`
+warning: unused import: `std::error::Error`
+ --> src/main.rs:1:5
+  |
+1 | use std::error::Error;
+  |     ^^^^^^^^^^^^^^^^^
+  |
+  = note: `#[warn(unused_imports)]` on by default
+warning: `app` (bin "app") generated 1 warning (run `cargo fix --bin "app"` to apply 1 suggestion)
+   Compiling app v0.1.0 (/work/app)
+    Finished `release` profile [optimized] target(s) in 1m 02s
+     Running unittests src/main.rs (target/aarch64-unknown-linux-gnu/debug/deps/app-1234)
+running 4 tests
+test errors::tests::error_display_is_stable ... ok
+test errors::tests::not_found_maps_to_404 ... ok
+test io::tests::permission_denied_is_reported ... ok
+test cli::tests::usage_is_printed_on_bad_args ... ok
+test result: ok. 4 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s
+   Doc-tests app
+running 0 tests
+test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
++ file target/aarch64-unknown-linux-gnu/release/app
+target/aarch64-unknown-linux-gnu/release/app: ELF 64-bit LSB pie executable, ARM aarch64, version 1 (SYSV), dynamically linked, interpreter /lib/ld-linux-aarch64.so.1, for GNU/Linux 3.7.0, not stripped
++ scp target/aarch64-unknown-linux-gnu/release/app pi@10.0.0.5:/usr/local/bin/
+app                                           100% 4123KB  10.2MB/s   00:00
+"#;
+    assert_eq!(explain(log), Vec::new());
 }

@@ -23,6 +23,15 @@ pub(super) const TRIGGERS: &[&str] = &[
     r#"['"]perl(?:\.exe)?['"] (?:is not recognized|n'est pas reconnu|no se reconoce|não é reconhecido|不是内部或外部命令)"#,
     r"zsh: command not found: perl\b",
     r"BEGIN failed--compilation aborted at \S*Configure line \d+",
+    // The same, wrapped or worded by other perls and openssl-src versions:
+    // the module name alone, perl's `(you may need to install …)`, a module
+    // or perl too old, and the failed `perl ./Configure` command itself.
+    r"Can't locate [\w/]+\.pm(?-u:\b)",
+    r"you may need to install the [\w:]+ module",
+    r"Compilation failed in require at \S*(?:Configure|config) line \d+",
+    r"\S+ version [\d.]+ required--this is only version [\d.]+",
+    r"Perl v[\d.]+ required--this is only v[\d.]+",
+    r#"did not execute successfully.*"perl(?:\.exe)?" "[^"]*Configure"|"perl(?:\.exe)?" "[^"]*Configure".*(?:expected success, got|did not execute successfully)"#,
 ];
 
 /// Diagnostic: vendored_openssl_perl
@@ -51,8 +60,9 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
             continue;
         }
         let content = cx.content(index);
-        if let Some(captures) = regex!(r"Can't locate (\S+)\.pm in @INC").captures(content) {
-            module.get_or_insert_with(|| captures[1].replace('/', "::"));
+        if let Some(captures) = regex!(r"Can't locate ([\w/]+)\.pm\b|install the ([\w:]+) module|^(\S+) version [\d.]+ required--this is only").captures(content) {
+            let name = captures.iter().skip(1).flatten().next().map_or("", |m| m.as_str());
+            module.get_or_insert_with(|| name.replace('/', "::"));
         }
         match cx.block(index) {
             Some(block) if blocks_seen.contains(&block.lines.start) => {
@@ -99,7 +109,11 @@ fn describe(cx: &Context<'_>, index: usize, module: Option<&str>) -> Finding {
     let mut finding = cx.finding(Kind::VendoredOpensslPerl, "", start, index);
     finding = text_fact(finding, "tool", Some("perl"));
     finding = text_fact(finding, "perl_module", module);
+    let too_old = regex!(r"required--this is only").is_match(cx.content(index));
     finding.message = match module {
+        Some(module) if too_old => format!(
+            "building OpenSSL from source needs a newer perl module {module} than the one installed"
+        ),
         Some(module) => format!(
             "building OpenSSL from source needs the perl module {module}, which is not installed"
         ),
@@ -165,5 +179,37 @@ Caused by:
         first_of_kind(log, Kind::VendoredOpensslPerl);
         let log = "  running \"perl\" \"./Configure\" \"linux-aarch64\"\n  sh: perl: Befehl nicht gefunden\n";
         first_of_kind(log, Kind::VendoredOpensslPerl);
+    }
+
+    #[test]
+    fn wrapped_too_old_and_bare_command_wordings() {
+        use super::super::testing::{fact, first_of_kind};
+        use crate::finding::Kind;
+        for (log, module) in [
+            (
+                "$ ./Configure linux-x86_64\nCan't locate IPC/Cmd.pm in\n@INC (you may need to install the IPC::Cmd module) (@INC contains:\n",
+                Some("IPC::Cmd"),
+            ),
+            (
+                "perl ./Configure linux-armv4\nText::Template version 1.46 required--this is only version 1.44 at /w/openssl/util/perl/OpenSSL/Template.pm line 20.\n",
+                Some("Text::Template"),
+            ),
+            (
+                "  running: \"perl\" \"./Configure\" \"--prefix=/w/out/openssl-build/install\" \"BSD-x86_64\"\n  thread 'main' panicked at 'command did not execute successfully: \"perl\" \"./Configure\" \"--prefix=/w/out\" \"BSD-x86_64\"\n  expected success, got: exit status: 2'\n",
+                None,
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::VendoredOpensslPerl);
+            assert_eq!(fact(&finding, "perl_module"), module, "{log}");
+            if log.contains("required--this is only") {
+                assert!(
+                    finding.message.contains("newer perl module"),
+                    "{finding:#?}"
+                );
+            }
+        }
+        // A cross compiler missing for a vendored build is not perl's.
+        let log = "  running: \"perl\" \"./Configure\" \"--prefix=/w/out\" \"linux-aarch64\"\n  running: \"make\" \"depend\"\n  /bin/sh: 1: aarch64-linux-gnu-gcc: not found\n";
+        first_of_kind(log, Kind::CcToolNotFound);
     }
 }

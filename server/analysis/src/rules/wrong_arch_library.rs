@@ -18,15 +18,16 @@ pub(super) const TRIGGERS: &[&str] = &[
     // lld, and gold's `incompatible target`.
     r"\.(?:so|a|lib)(?:\.[\d.]+)?(?:\([^)]*\))? is incompatible with \S+",
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
-    r"architecture of input file [`'‘][^'’]*\.(?:a|so)\b[^'’]*['’] is incompatible with",
+    r"architecture of input file [`'‘][^'’]*\.(?:a|so)(?-u:\b)[^'’]*['’] is incompatible with",
     // Apple ld, old and new (ld-prime, Xcode 15).
-    r"ignoring file '?\S+\.(?:dylib|a|tbd|so|framework)\b.*building for .* but attempting to link with file built for",
+    r"ignoring file '?\S+\.(?:dylib|a|tbd|so|framework)(?-u:\b).*building for .* but attempting to link with file built for",
     r"ignoring file '?\S+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
     r"found architecture '[^']+', required architecture '[^']+'",
     r"building for [\w ]+, but linking in (?:dylib|object file|library) (?:\([^)]*\) )?built for",
     // MSVC link.exe.
     r"LNK1112: module machine type '[^']+' conflicts with target machine type",
     r"LNK4272: library machine type '[^']+' conflicts with target machine type",
+    r"\.(?:lib|obj)(?:\([^)]*\))?: machine type \S+ conflicts with \S+",
     // C objects of another architecture inside an rlib (a -sys crate's
     // `libfoo_sys-….rlib(bio.c.o)`), or loose C objects given to a cross linker.
     r"(?i)\.rlib\([^)]+\.o\)(?::)? (?:is incompatible with|relocations in generic ELF)",
@@ -95,6 +96,7 @@ fn library_named(content: &str) -> Option<String> {
         | found\ architecture\ '[^']+',\ required\ architecture\ '[^']+'\):\ (\S+)
         | linking\ in\ (?:dylib|object\ file|library)\ \(([^)]+)\)
         | file\ '([^']+)'\ for\ architecture
+        | (\S+\.(?:lib|obj)(?:\([^)]*\))?):\ machine\ type\ \S+\ conflicts\ with
         | (\S+)\ is\ incompatible\ with
         "#
     );

@@ -16,8 +16,29 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"unsupported option '-m[^']*' for target",
     r"unknown target CPU '",
     r"bad value [(‘'`][^)]*[)’'] for '?-m(?:arch|cpu|tune)=",
-    r"error: unknown argument: '-m",
+    r"error: unknown argument:? '-m",
     r"unsupported argument '[^']+' to option '-m",
+    // gcc for another target given cross flags: `--target=` (cc-rs passes
+    // it to what it takes for clang), Apple's `-arch`.
+    r"unrecogni[sz]ed (?:command[- ]line )?option\s+['‘`\x22]?(?:--target=|-arch['’`\x22\s])",
+    // AArch64 gcc: `unknown value 'armv7-a' for '-march'`; ARM gcc:
+    // `unrecognized -march target: armv8-a`; gcc 4.x: `unknown arch`.
+    r"unknown value ['‘`][^'’`]*['’`] for ['‘`]?-m(?:arch|cpu|tune|abi)",
+    r"unrecogni[sz]ed -m(?:arch|cpu|tune|fpu) target",
+    r"invalid feature modifier ['‘`]?[^'’`]*['’`]? in ['‘`]?-m(?:arch|cpu)=",
+    // A compiler whose target cannot do the ABI or mode asked for.
+    r"-m(?:32|64|x32)['’`]? (?:is )?not supported in this configuration|-m64['’`]? requires a PowerPC64 cpu|64-bit mode not compiled in|CPU you selected does not support x86-64 instruction set|target CPU does not support ARM mode|Thumb-1 [\w-]+ VFP ABI|-mfloat-abi=hard['’`]?: selected (?:processor|architecture) lacks an FPU",
+    // clang without the target or given another's.
+    r"invalid arch name ['‘`]-m|unknown target triple ['‘`]|unknown target ABI ['‘`]|invalid value ['‘`][^'’`]*['’`] in ['‘`]-m(?:arch|cpu|fpu|float-abi|abi)",
+    // Any compiler error (in any locale) that quotes a target option.
+    r"(?:gcc|g\+\+|cc|c\+\+|cc1|cc1plus|clang|clang\+\+)(?:-[\d.]+)?(?:\.exe)?:\s*(?:fatal |schwerwiegender |致命|致命的)?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)(?: fatale| fatal)?\s*[:：].*[»«“”„‘'’‚\x22`(]\s*-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)(?-u:\b)",
+    // The assembler given another architecture's instructions (a `.S` file
+    // of ring, OpenSSL or aws-lc assembled by the host `as`).
+    r"(?:^|:\s?)Error: (?:no such instruction|unknown mnemonic|bad register name|unknown pseudo-op|bad instruction|unrecognized opcode|unknown architecture|invalid instruction suffix)[: ]",
+    r"error: (?:invalid instruction mnemonic|unknown directive|unrecognized instruction mnemonic)(?-u:\b)",
+    r"(?:gcc|cc|as|clang)(?:\.exe)?: (?:error|fatal error): unknown architecture",
+    // A header that refuses the architecture it was compiled for.
+    r"error: #error:? \x22?(?:[Uu]nsupported|[Uu]nknown|[Uu]nrecogni[sz]ed) (?:CPU )?(?:arch(?:itecture)?|platform|target|CPU|processor)(?-u:\b)",
 ];
 
 /// Diagnostic: wrong_cc_for_target
@@ -37,8 +58,36 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// plain `CC` unset) so each target gets its own (`configure_cc`); install
 /// the right cross compiler if it is missing (`install_cc_tool`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    let groups = one_hit_per_key(cx, hits, |index| {
-        Some(compiler_and_option(cx.content(index)).0)
+    // An x86 assembler that does not know an x86 instruction (AT&T syntax,
+    // `%` registers) for an x86 target is too old, not for another target.
+    let hits: Vec<usize> = hits
+        .iter()
+        .copied()
+        .filter(|&index| {
+            let too_old = assembler_rejected(cx.content(index)).is_some_and(|instruction| {
+                instruction.contains('%')
+                    && cx.target_at(index).is_some_and(|target| {
+                        ["x86_64", "i686", "i586", "i386"]
+                            .iter()
+                            .any(|arch| target.starts_with(arch))
+                    })
+            });
+            !too_old
+        })
+        .collect();
+    let groups = one_hit_per_key(cx, &hits, |index| {
+        let content = cx.content(index);
+        // A linker rejecting `-m64` is a linker of the wrong kind
+        // (wrong_linker_flavor), not a C compiler for another target.
+        if said_by_a_linker(content) {
+            return None;
+        }
+        let shape = if assembler_rejected(content).is_some() {
+            1
+        } else {
+            u8::from(refused_header(content).is_some()) * 2
+        };
+        Some((shape, compiler_and_option(content).0))
     });
     groups
         .into_iter()
@@ -46,29 +95,94 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .collect()
 }
 
+/// Whether a linker (`ld`, `ld.lld`, `ld64.lld-14`, `rust-lld`, `mold`,
+/// `link.exe` …) printed the line, by the tool name before `: error`.
+fn said_by_a_linker(content: &str) -> bool {
+    regex!(
+        r"(?:^|[\s/=])(?:[\w.+-]*-)?(?:ld|ld\.bfd|ld\.gold|gold|ld\.lld|ld64\.lld|ld64|lld|lld-link|rust-lld|mold|ld\.mold|wasm-ld|link)(?:-[\d.]+)?(?:\.exe)?: (?:(?:fatal )?error\b|unrecogni[sz]ed option|unknown argument)"
+    )
+    .is_match(content)
+}
+
 /// The compiler (from the `gcc: error:` prefix) and the rejected option.
 fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
     let compiler = regex!(
-        r"(?:^|[\s=])([\w./+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?)(?:\.exe)?: (?:fatal )?(?:error|Fehler|erreur|ошибка|错误|エラー|erro|errore)"
+        r"(?:^|[\s=])([\w./+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?)(?:\.exe)?: ?(?:fatal |schwerwiegender |致命|致命的)?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)"
     )
     .captures(content)
     .map(|c| c[1].rsplit('/').next().unwrap_or(&c[1]).to_owned());
-    let option = regex!(r"option\s+['‘`\x22]?(-m[^'’`\x22\s]*)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for '?(-m(?:arch|cpu|tune)=)")
+    // `unknown value 'armv7-a' for '-march'`, `unrecognized -march target: armv8-a`.
+    let split = regex!(
+        r"unknown value ['‘`]([^'’`]*)['’`] for ['‘`]?(-m[\w-]+)|unrecogni[sz]ed (-m[\w-]+) target:?\s*['‘`]?([^\s'’`]+)"
+    );
+    if let Some(c) = split.captures(content) {
+        let (value, name) = match (c.get(1), c.get(2)) {
+            (Some(value), Some(name)) => (value.as_str(), name.as_str()),
+            _ => (c.get(4).map_or("", |m| m.as_str()), &c[3]),
+        };
+        return (compiler, Some(format!("{name}={value}")));
+    }
+    let option = regex!(r"option\s+['‘`\x22]?(-m[^'’`\x22\s]*|--target=[^'’`\x22\s]*|-arch)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for '?(-m(?:arch|cpu|tune)=)|(-m(?:32|64|x32))['’`]? (?:is )?not supported|(-m64)['’`]? requires|(-mfloat-abi=hard)|(?:in|name) ['‘`](-m[^'’`]*)|[»«“”„‘'’‚\x22`(]\s*(-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)\b[^»«“”„‘'’‚\x22`)\s]*)")
         .captures(content)
         .and_then(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().to_owned()));
     (compiler, option)
 }
 
+/// The `#error` a header raised for an architecture it does not support.
+fn refused_header(content: &str) -> Option<String> {
+    regex!(r"error: (#error:? .*)")
+        .captures(content)
+        .map(|c| c[1].trim().to_owned())
+}
+
+/// The instruction an assembler rejected (`Error: no such instruction: `ldr
+/// x0,[x1]'`), when the line is an assembler's.
+fn assembler_rejected(content: &str) -> Option<String> {
+    let pattern = regex!(
+        r"(?:Error: (?:no such instruction|unknown mnemonic|bad register name|unknown pseudo-op|bad instruction|unrecognized opcode|unknown architecture|invalid instruction suffix)|error: (?:invalid instruction mnemonic|unknown directive|unrecognized instruction mnemonic)|: (?:error|fatal error): unknown architecture)(?:[^`'‘]*[`'‘]([^'’]*)['’])?"
+    );
+    let captures = pattern.captures(content)?;
+    Some(
+        captures
+            .get(1)
+            .map_or_else(String::new, |m| m.as_str().trim().to_owned()),
+    )
+}
+
 fn describe(cx: &Context<'_>, index: usize) -> Finding {
-    let (compiler, option) = compiler_and_option(cx.content(index));
+    let content = cx.content(index);
     let start = cx.evidence_start(index);
     let mut finding = cx.finding(Kind::WrongCcForTarget, "", start, index);
-    finding = text_fact(finding, "tool", compiler.as_deref());
-    finding = text_fact(finding, "option", option.as_deref());
-    let who = compiler.map_or_else(|| "the C compiler".to_owned(), |c| format!("`{c}`"));
-    let what = option.map_or_else(|| "flags".to_owned(), |o| format!("`{o}`"));
-    let for_target = cx.for_target(&finding);
-    finding.message = format!("{who} rejected {what}: it is not a C compiler{for_target}");
+    let for_target = match cx.for_target(&finding) {
+        unknown if unknown.is_empty() => " for the target being built".to_owned(),
+        known => known,
+    };
+    if let Some(instruction) = assembler_rejected(content) {
+        let what = if instruction.is_empty() {
+            "the assembly".to_owned()
+        } else {
+            format!("`{instruction}`")
+        };
+        finding = text_fact(finding, "tool", Some("as"));
+        finding = text_fact(
+            finding,
+            "instruction",
+            Some(instruction.as_str()).filter(|i| !i.is_empty()),
+        );
+        finding.message =
+            format!("the assembler rejected {what}: it is not an assembler{for_target}");
+    } else if let Some(directive) = refused_header(content) {
+        finding = text_fact(finding, "directive", Some(directive.as_str()));
+        finding.message =
+            format!("`{directive}`: the C compiler that ran is not a C compiler{for_target}");
+    } else {
+        let (compiler, option) = compiler_and_option(content);
+        finding = text_fact(finding, "tool", compiler.as_deref());
+        finding = text_fact(finding, "option", option.as_deref());
+        let who = compiler.map_or_else(|| "the C compiler".to_owned(), |c| format!("`{c}`"));
+        let what = option.map_or_else(|| "flags".to_owned(), |o| format!("`{o}`"));
+        finding.message = format!("{who} rejected {what}: it is not a C compiler{for_target}");
+    }
     finding
         .with_fix(
             fix::CONFIGURE_CC,
@@ -79,6 +193,35 @@ fn describe(cx: &Context<'_>, index: usize) -> Finding {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_linker_rejecting_m64_is_not_a_c_compiler_for_another_target() {
+        for line in [
+            "  = note: ld64.lld-14: error: unknown argument '-m64'",
+            "rust-lld: error: unknown argument: -m64",
+            "/usr/bin/ld: error: unrecognized option '-m64'",
+            "/usr/bin/ld: unrecognized option '-m64'",
+            "aarch64-linux-gnu-ld: unrecognised option '-march=armv8-a'",
+        ] {
+            let findings = super::super::testing::explain(line);
+            assert!(
+                findings.iter().all(|f| f.kind != Kind::WrongCcForTarget),
+                "{line}: {findings:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_target_the_message_still_reads() {
+        let finding = super::super::testing::first_of_kind(
+            "cc: error: unrecognized command-line option '-mfpu=neon'\n",
+            Kind::WrongCcForTarget,
+        );
+        assert_eq!(
+            finding.message,
+            "`cc` rejected `-mfpu=neon`: it is not a C compiler for the target being built"
+        );
+    }
+
     use super::super::testing::{fact, first_of_kind, fix_ids};
     use crate::finding::Kind;
 
@@ -145,5 +288,199 @@ mod tests {
         );
         let log = "clang: error: the clang compiler does not support '-march=armv7-a'\n";
         first_of_kind(log, Kind::WrongCcForTarget);
+    }
+
+    #[test]
+    fn gcc_rejects_the_value_of_a_target_option() {
+        for (log, option) in [
+            (
+                "  cargo:warning=cc1: error: unknown value 'armv7-a' for '-march'\n  cargo:warning=cc1: note: valid arguments are: armv8-a armv8.1-a armv8.2-a\n",
+                "-march=armv7-a",
+            ),
+            (
+                "aarch64-linux-gnu-gcc: error: unknown value ‘cortex-a7’ for ‘-mcpu’\n",
+                "-mcpu=cortex-a7",
+            ),
+            (
+                "#8 12.3 arm-linux-gnueabihf-gcc: error: unrecognized -march target: armv8.2-a+dotprod\n",
+                "-march=armv8.2-a+dotprod",
+            ),
+            (
+                "gcc: error: unrecognized argument in option '-mabi=lp64'\ngcc: note: valid arguments to '-mabi=' are: ms sysv\n",
+                "-mabi=lp64",
+            ),
+            (
+                "cc1: error: bad value (armv6) for -march= switch\n",
+                "-march=",
+            ),
+            (
+                "g++: error: unrecognized command line option ‘-mfpu=neon-fp-armv8’\n",
+                "-mfpu=neon-fp-armv8",
+            ),
+            (
+                "cc: error: unrecognized command-line option '-marm'; did you mean '-mabi='?\n",
+                "-marm",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(fact(&finding, "option"), Some(option), "{log}");
+        }
+    }
+
+    #[test]
+    fn clang_suggestion_and_target_wordings() {
+        for (log, option) in [
+            (
+                "clang: error: unknown argument '-mfpu=neon'; did you mean '-mfpu='?\n",
+                "-mfpu=neon",
+            ),
+            (
+                "clang-15: error: invalid arch name '-march=armv6', please use -march=armv8-a\n",
+                "-march=armv6",
+            ),
+            (
+                "clang: error: unsupported argument 'armv8-5a' to option '-march='\n",
+                "armv8-5a",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(fact(&finding, "option"), Some(option), "{log}");
+        }
+        let log = "error: unknown target triple 'aarch64-unknown-linux-gnu', please use -triple or -arch\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
+    }
+
+    #[test]
+    fn the_host_gcc_given_cc_rs_target_flags() {
+        let log = "  running: \"cc\" \"-O0\" \"-ffunction-sections\" \"--target=aarch64-unknown-linux-gnu\" \"-c\" \"src/x.c\"\n  cargo:warning=cc: error: unrecognized command-line option '--target=aarch64-unknown-linux-gnu'\n";
+        let finding = first_of_kind(log, Kind::WrongCcForTarget);
+        assert_eq!(fact(&finding, "tool"), Some("cc"));
+        assert_eq!(
+            fact(&finding, "option"),
+            Some("--target=aarch64-unknown-linux-gnu")
+        );
+    }
+
+    #[test]
+    fn a_compiler_that_cannot_do_the_abi() {
+        for (log, option) in [
+            (
+                "powerpc-linux-gnu-gcc: error: -m64 not supported in this configuration\n",
+                Some("-m64"),
+            ),
+            (
+                "cc1: error: ‘-m64’ requires a PowerPC64 cpu\n",
+                Some("-m64"),
+            ),
+            (
+                "x.c:1:0: sorry, unimplemented: 64-bit mode not compiled in\n",
+                None,
+            ),
+            (
+                "cc1: error: CPU you selected does not support x86-64 instruction set\n",
+                None,
+            ),
+            (
+                "cc1: sorry, unimplemented: Thumb-1 hard-float VFP ABI\n",
+                None,
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(fact(&finding, "option"), option, "{log}");
+        }
+    }
+
+    #[test]
+    fn translated_errors_quoting_a_target_option() {
+        for (log, option) in [
+            (
+                "cc1: Fehler: unbekannter Wert »armv7-a« für »-march«\n",
+                "-march",
+            ),
+            (
+                "aarch64-linux-gnu-gcc: erreur: argument non reconnu dans l'option « -mfpu=neon »\n",
+                "-mfpu=neon",
+            ),
+            ("cc1: 错误：‘-march=’开关的值(armv6)错误\n", "-march="),
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(fact(&finding, "option"), Some(option), "{log}");
+        }
+    }
+
+    #[test]
+    fn the_host_assembler_given_arm_assembly() {
+        let log = "  cargo:warning=crypto/aes/aesv8-armx.S: Assembler messages:\n  cargo:warning=crypto/aes/aesv8-armx.S:12: Error: no such instruction: `ldr x0,[x1]'\n  cargo:warning=crypto/aes/aesv8-armx.S:13: Error: unknown pseudo-op: `.arch'\n";
+        let findings = super::super::testing::explain(log);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let finding = first_of_kind(log, Kind::WrongCcForTarget);
+        assert_eq!(fact(&finding, "tool"), Some("as"));
+        assert_eq!(fact(&finding, "instruction"), Some("ldr x0,[x1]"));
+        assert_eq!(fix_ids(&finding), ["configure_cc", "install_cc_tool"]);
+        for log in [
+            "/tmp/ccA1b2.s:40: Error: unknown mnemonic `movq' -- `movq %rax,%rbx'\n",
+            "{standard input}:7: Error: bad register name `%rsp'\n",
+            "asm.S:9:5: error: invalid instruction mnemonic 'bne'\n",
+        ] {
+            first_of_kind(log, Kind::WrongCcForTarget);
+        }
+    }
+
+    #[test]
+    fn a_header_that_refuses_the_architecture() {
+        let log = "  cargo:warning=src/arch.h:31:2: error: #error \"Unsupported architecture\"\n";
+        let finding = first_of_kind(log, Kind::WrongCcForTarget);
+        assert_eq!(
+            fact(&finding, "directive"),
+            Some("#error \"Unsupported architecture\"")
+        );
+    }
+
+    #[test]
+    fn neighbours_are_not_taken() {
+        use super::super::testing::explain;
+        // A warning about a flag is not the failure; a missing header is
+        // missing_header's; a missing cc1 is cc_toolchain_broken's.
+        let log = "cc1: warning: '-mcpu=' is deprecated; use '-mtune=' or '-march=' instead\n";
+        assert!(
+            explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::WrongCcForTarget),
+            "{log}"
+        );
+        let log = "src/x.c:1:10: fatal error: openssl/ssl.h: No such file or directory\n";
+        first_of_kind(log, Kind::MissingHeader);
+        let log = "aarch64-linux-gnu-gcc: fatal error: cannot execute 'cc1': execvp: No such file or directory\n";
+        first_of_kind(log, Kind::CcToolchainBroken);
+    }
+
+    #[test]
+    fn an_old_x86_assembler_on_an_x86_target_is_not_another_target() {
+        let log = "  TARGET = Some(\"x86_64-unknown-linux-gnu\")\n  cargo:warning=/tmp/cc1.s:40: Error: no such instruction: `vpdpbusd %zmm1,%zmm2,%zmm3'\n";
+        let findings = super::super::testing::explain(log);
+        assert!(
+            findings.iter().all(|f| f.kind != Kind::WrongCcForTarget),
+            "{findings:#?}"
+        );
+        let log = "  TARGET = Some(\"aarch64-unknown-linux-gnu\")\n  cargo:warning=/tmp/cc1.s:40: Error: unknown mnemonic `push' -- `push %rbp'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
+    }
+
+    #[test]
+    fn m64_rejected_in_more_languages() {
+        for log in [
+            "aarch64-linux-gnu-gcc: 오류: 인식할 수 없는 명령행 옵션 ‘-m64’\n",
+            "aarch64-linux-gnu-gcc: fout: onbekende optie ‘-m64’\n",
+            "aarch64-linux-gnu-gcc: помилка: нерозпізнаний параметр командного рядка «-m64»\n",
+            "aarch64-linux-gnu-gcc: eroare: opțiune linie de comandă nerecunoscută „-m64”\n",
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(fact(&finding, "option"), Some("-m64"), "{log}");
+            assert_eq!(
+                fact(&finding, "tool"),
+                Some("aarch64-linux-gnu-gcc"),
+                "{log}"
+            );
+        }
     }
 }

@@ -11,21 +11,41 @@ pub(super) const SUMMARY: &str =
 
 pub(super) const TRIGGERS: &[&str] = &[
     // Apple ld (ld64) and ld-prime (Xcode 15: `unknown options: a b`).
-    r"\bld(?:64)?: unknown options?: ",
+    r"(?-u:\b)ld(?:64)?: unknown options?: ",
     r"(?:ld64\.lld|ld\.lld|rust-lld|lld|mold)(?:-[\d.]+)?(?:\.exe)?: (?:error|fatal): unknown (?:argument|option|-m argument)",
     // lld-link (the MSVC flavour) given a GNU or generic lld command line.
     r"lld-link(?:\.exe)?: (?:warning|error): ignoring unknown argument '-",
     // MSVC's link.exe given a GNU command line, and the coreutils `link`
     // that a Unix-like PATH puts before it.
-    r"LNK4044: unrecognized option '/?-",
+    r"LNK4044: unrecognized option '/?(?:-|Wl,|Xlinker|l[\w.+-]+'|m(?:64|32)'|nodefaultlibs|nostartfiles|fuse-ld|static-libgcc|shared'|pie'|pthread|rdynamic|Bstatic|Bdynamic|z')",
+    // lld-link (the MSVC flavour) taking GNU or lld arguments for inputs.
+    r"lld-link(?:\.exe)?: error: could not open '-(?:flavor|Wl,|l\w|m(?:64|32)|nodefaultlibs|nostartfiles)",
     r"(?:^|note: )link: extra operand ",
     // An ELF ld given macOS objects and Mach-O options.
-    r"\bld(?:\.lld)?: error: \S+\.rcgu\.o: unknown file type",
+    r"(?-u:\b)ld(?:\.lld)?: error: \S+\.rcgu\.o: unknown file type",
     r"(?:ld64\.lld|ld64)(?:-\d+)?: error: must specify -arch",
     r"lld is a generic driver",
     r"(?i)unrecogni[sz]ed emulation mode: ",
-    r"\bld(?:\.bfd|\.gold)?: unrecogni[sz]ed option '-(?:arch|dylib|macosx_version_min|platform_version|syslibroot|dead_strip|exported_symbols_list|install_name|undefined|flavor|headerpad)",
+    r"(?-u:\b)ld(?:\.bfd|\.gold)?: unrecogni[sz]ed option '-(?:arch|dylib|macosx_version_min|platform_version|syslibroot|dead_strip|exported_symbols_list|install_name|undefined|flavor|headerpad)",
     r"ld: warning: option -(?:Bstatic|Bdynamic|z) is obsolete",
+    // GNU ld's translations of `unrecognized option '-Wl,…'`.
+    r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)? ?: (?:nicht erkannte Option|option|no se reconoce la opción|нераспознанный параметр|无法识别的选项|opzione non riconosciuta)\s*[»«“‘'\x22]\s*-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|fuse-ld|m(?:64|32))",
+    // A bare GNU ld or gold given a C compiler's command line (`linker =
+    // "ld"`/`"gold"`): `-Wl,…`, driver-only options, `-f…` read as `-f`.
+    r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)?: (?:error: |fatal error: )?(?:unrecogni[sz]ed|unknown) option:? [`'‘]?-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|nostdlib(?-u:\b)|fuse-ld|static-libgcc|shared-libgcc|pthread|rdynamic|pie(?-u:\b)|no-pie|fPIC|fpic|m(?:64|32|arch|cpu|float)|dynamic(?-u:\b)|defaultlib|nologo|NOLOGO)",
+    r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?: (?:fatal error: |error: )?-f(?:/--auxiliary)? may not be used without -shared",
+    // mold given Mach-O, MSVC or driver options.
+    r"mold: (?:fatal: )?(?:mold: )?unknown command line option: (?:-dynamic\s*$|-arch(?-u:\b)|-dylib|-syslibroot|-platform_version|-defaultlib|-nologo|/|-Wl,|-flavor|-nodefaultlibs|-nostartfiles|-m(?:64|32)\s*$)",
+    // A C compiler driver given rustc's lld or MSVC arguments.
+    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+|emcc)(?:\.exe)?: error: (?:unrecogni[sz]ed (?:command[- ]line )?option|unknown argument:?) [`'‘]?(?:-flavor|-nologo|/NOLOGO|/OUT:|/LIBPATH:|/DEBUG|/SUBSYSTEM|/NXCOMPAT|/OPT:|/DEF:|/NODEFAULTLIB)",
+    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+)(?:\.exe)?: error: (?:no such file or directory: )?[`'‘]?/(?:NOLOGO|OUT:|LIBPATH:|DEBUG(?-u:\b)|NXCOMPAT|SUBSYSTEM|OPT:|DEF:|NODEFAULTLIB)",
+    // wasm-ld (emcc's and rustc's) given another flavour's options.
+    r"wasm-ld(?:-[\d.]+)?(?:\.exe)?: error: unknown argument",
+    // MSVC link.exe given a GNU input (`-lfoo`, `libfoo.a`, `-Wl,…`).
+    r"LNK1181: cannot open input file '(?:-[^']*|[^']*\.(?:a|so))'",
+    // gold or mold named as the linker itself: rustc does not know these
+    // names, so it passes them a C compiler's command line.
+    r"^error: linking with `(?:[^`]*[/\\])?(?:gold|mold)(?:\.exe)?` failed",
 ];
 
 /// Diagnostic: wrong_linker_flavor
@@ -33,7 +53,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **What it means.** The program that ran as linker is not the kind the
 /// target's flags are written for: macOS's `ld` says `unknown option:
 /// --as-needed` to GNU-style flags, `rust-lld` says it is a generic driver,
-/// GNU `ld` rejects Mach-O options or says `unrecognised emulation mode`.
+/// GNU `ld` rejects Mach-O options or says `unrecognised emulation mode: 64`,
+/// a bare `ld`/`gold`/`mold` rejects `-Wl,…`, a C compiler rejects `-flavor`
+/// or `/NOLOGO`, MSVC `link.exe` warns `LNK4044: unrecognized option '/lfoo'`.
 ///
 /// **Why it happens.** Cross-compiling to Linux from macOS with the system
 /// `cc`/`ld` as linker, or setting `linker = "ld"`/`"lld"` directly where a
@@ -47,6 +69,19 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
         let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+        // A bare gold or mold named as the linker: the message that says
+        // what it rejected, when the log has it, is the better evidence.
+        let bare_linker_header =
+            start == index && cx.content(index).starts_with("error: linking with");
+        if bare_linker_header
+            && hits.iter().any(|&other| {
+                other > index
+                    && other < index + 300
+                    && cx.linking_error(other).map(|(h, _)| h) == Some(index)
+            })
+        {
+            continue;
+        }
         if findings
             .iter()
             .any(|f| f.evidence.lines.map(|[first, _]| first) == Some(cx.log.number_of(start)))
@@ -58,11 +93,30 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     findings
 }
 
+/// The option (or input) the linker rejected, as the line names it.
+fn option_of(content: &str) -> Option<String> {
+    if let Some(c) = regex!(r"LNK4044: unrecogni[sz]ed option '/?([^']+)'").captures(content) {
+        return Some(c[1].to_owned());
+    }
+    if content.contains("may not be used without -shared") {
+        return Some("-f".to_owned());
+    }
+    let named = regex!(
+        r"(?:unknown options?: |unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|extra operand [`'‘]?|cannot open input file '|error: no such file or directory: ')([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
+    );
+    let Some(captures) = named.captures(content) else {
+        // A translation: the first quoted option.
+        return regex!(r"[»«“‘'\x22]\s*(-[^\s»«“”’'\x22]+)")
+            .captures(content)
+            .map(|c| c[1].to_owned());
+    };
+    let option = captures.get(1).or(captures.get(2)).or(captures.get(3))?;
+    Some(option.as_str().trim_end_matches(':').to_owned())
+}
+
 fn describe(cx: &Context<'_>, index: usize, start: usize) -> Finding {
     let content = cx.content(index);
-    let option = regex!(r"(?:unknown options?: |unknown (?:argument|option|-m argument):? '?|unrecogni[sz]ed emulation mode: |unrecogni[sz]ed option '/?|extra operand [`'‘]?)([^\s'’]+)|ignoring unknown argument '([^']+)'")
-        .captures(content)
-        .and_then(|c| c.get(1).or(c.get(2)).map(|m| m.as_str().to_owned()));
+    let option = option_of(content);
     let linker = cx.linking_error(index).map(|(_, linker)| linker);
     let mut finding = cx.finding(Kind::WrongLinkerFlavor, "", start, index);
     finding = text_fact(finding, "linker", linker.as_deref());
@@ -142,5 +196,151 @@ mod tests {
         let log = "  = note: rust-lld: error: unknown argument '-Wl,--as-needed'\n";
         let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
         assert_eq!(fact(&finding, "option"), Some("-Wl,--as-needed"));
+    }
+
+    #[test]
+    fn bare_gnu_linkers_given_a_c_compilers_command_line() {
+        let cases = [
+            (
+                "/usr/bin/ld: unrecognized option '-Wl,--as-needed'\n",
+                "-Wl,--as-needed",
+            ),
+            (
+                "  = note: ld: unrecognised option '-nodefaultlibs'\n",
+                "-nodefaultlibs",
+            ),
+            (
+                "/usr/bin/ld.gold: fatal error: -f/--auxiliary may not be used without -shared\n",
+                "-f",
+            ),
+            ("ld: -f may not be used without -shared\n", "-f"),
+            (
+                "mold: fatal: unknown command line option: -dynamic\n",
+                "-dynamic",
+            ),
+            (
+                "mold: fatal: unknown command line option: -defaultlib:libcmt\n",
+                "-defaultlib:libcmt",
+            ),
+            (
+                "#8 41.2 wasm-ld: error: unknown argument: -Wl,--as-needed\n",
+                "-Wl,--as-needed",
+            ),
+        ];
+        for (log, option) in cases {
+            let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+            assert_eq!(fact(&finding, "option"), Some(option), "{log}");
+        }
+        // A GNU option mold lacks is not a flavour problem.
+        let log = "mold: fatal: unknown command line option: -dynamic-list-data\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::WrongLinkerFlavor)
+        );
+    }
+
+    #[test]
+    fn gold_named_as_the_linker_with_the_note_cut() {
+        let log = "error: linking with `gold` failed: exit code: 1\n  |\n";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "linker"), Some("gold"));
+        let log = "error: linking with `/usr/bin/gold` failed: exit code: 1\n  = note: /usr/bin/gold: unrecognized option '-Wl,--as-needed'\n";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "option"), Some("-Wl,--as-needed"));
+        assert_eq!(super::super::testing::explain(log).len(), 1);
+    }
+
+    #[test]
+    fn c_drivers_given_lld_or_msvc_arguments() {
+        let cases = [
+            (
+                "  = note: cc: error: unrecognized command-line option '-flavor'\n",
+                "-flavor",
+            ),
+            (
+                "  = note: gcc: error: unrecognized command line option '-nologo'\n",
+                "-nologo",
+            ),
+            (
+                "  = note: clang: error: unknown argument: '-nologo'\n",
+                "-nologo",
+            ),
+            (
+                "  = note: gcc.exe: error: /NOLOGO: No such file or directory\n",
+                "/NOLOGO",
+            ),
+            (
+                "  = note: clang: error: no such file or directory: '/OUT:C:\\w\\app.exe'\n",
+                "/OUT:C:\\w\\app.exe",
+            ),
+        ];
+        for (log, option) in cases {
+            let log = format!("error: linking with `cc` failed: exit status: 1\r\n{log}");
+            let finding = first_of_kind(&log, Kind::WrongLinkerFlavor);
+            assert_eq!(fact(&finding, "option"), Some(option), "{log}");
+            assert_eq!(fact(&finding, "linker"), Some("cc"));
+        }
+    }
+
+    #[test]
+    fn msvc_link_given_gnu_inputs() {
+        let log = "error: linking with `link.exe` failed: exit code: 1181\n  = note: LINK : fatal error LNK1181: cannot open input file '-lpthread'\n";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "option"), Some("-lpthread"));
+        // An MSVC library that is just missing is missing_library_at_link's.
+        let log = "error: linking with `link.exe` failed: exit code: 1181\n  = note: LINK : fatal error LNK1181: cannot open input file 'ssl.lib'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::WrongLinkerFlavor)
+        );
+    }
+
+    #[test]
+    fn msvc_link_and_lld_link_given_gnu_arguments() {
+        let log = "LINK : warning LNK4044: unrecognized option '/lpthread'; ignored\r\n";
+        let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+        assert_eq!(fact(&finding, "option"), Some("lpthread"));
+        let log = "LINK : warning LNK4044: unrecognized option '/Wl,--as-needed'; ignored\n";
+        first_of_kind(log, Kind::WrongLinkerFlavor);
+        let log =
+            "  = note: lld-link: error: could not open '-flavor': no such file or directory\n";
+        first_of_kind(log, Kind::WrongLinkerFlavor);
+        // An MSVC option link.exe does not know is not a GNU command line.
+        let log = "LINK : warning LNK4044: unrecognized option '/ZZZ'; ignored\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::WrongLinkerFlavor)
+        );
+    }
+
+    #[test]
+    fn gnu_ld_rejecting_driver_options_in_translation() {
+        let cases = [
+            "/usr/bin/ld: nicht erkannte Option »-Wl,--as-needed«\n",
+            "/usr/bin/ld : option « -nodefaultlibs » non reconnue\n",
+            "/usr/bin/ld: no se reconoce la opción «-Wl,-z,relro»\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+            assert!(
+                fact(&finding, "option").is_some_and(|o| o.starts_with('-')),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn prefixed_and_crlf_excerpts() {
+        let cases = [
+            "#9 12.3   = note: ld: unknown option: --as-needed\r\n",
+            "2026-05-06T07:08:09.1234567Z   = note: rust-lld: error: unknown argument: -Wl,--as-needed\r\n",
+        ];
+        for log in cases {
+            let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+            assert!(fact(&finding, "option").is_some(), "{log}");
+        }
     }
 }

@@ -21,7 +21,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"zig cannot build new glibc version [\d.]+",
     r"^Unrecognized glibc version: [\d.]+",
     // zig's own installation or libc sources are incomplete, or zig is old.
-    r"unable to find zig installation directory",
+    r"[Uu]nable to find zig (?:installation|lib|std lib|standard library) dir(?:ectory)?",
+    r"Zig is not installed in your system",
+    r"error: .*(?-u:\b)abilists(?-u:\b)|unable to (?:open|read|load|parse) (?:glibc|musl|mingw) (?:dir|directory|abilists|sources)",
     r"sub-compilation of [\w.+-]+ (?:[\w.+-]+ )?failed",
     r"unable to build (?:glibc|musl|mingw|libc\+\+|libunwind|compiler_rt)[\w ]* (?:CRT file|library|shared objects)?",
     r"unable to provide libc for target",
@@ -99,10 +101,11 @@ fn read_failure(cx: &Context<'_>, lines: &[usize]) -> ZigFailure {
     for &index in lines {
         let content = cx.content(index);
         failure.zig_missing |= content.contains("Failed to find zig")
+            || content.contains("Zig is not installed")
             || regex!(r#"zig(?:\.exe)?['"]?: (?:command )?not found|['"]zig(?:\.exe)?['"] (?:is not|n'est|no se|não é|不是)|command not found: zig|zig(?:\.exe)?: (?:Befehl|commande|orden|comando|команда|未找到|コマンド)"#)
                 .is_match(content);
         if failure.other.is_none()
-            && regex!(r"installation directory|sub-compilation|unable to build|unable to provide libc|LLDReportedFailure|unrecognized C ABI|is too old|Failed to run `zig|Failed to collect 'zig|system library '")
+            && regex!(r"installation directory|lib directory|abilists|unable to open glibc|sub-compilation|unable to build|unable to provide libc|LLDReportedFailure|unrecognized C ABI|is too old|Failed to run `zig|Failed to collect 'zig|system library '")
                 .is_match(content)
         {
             failure.other = Some(content.trim().chars().take(160).collect());
@@ -238,6 +241,11 @@ fn zig_involved(cx: &Context<'_>, index: usize) -> bool {
     {
         return true;
     }
+    // lld missing a libc++ (`std::__1::`) symbol on a non-Apple target: zig
+    // links its own libc++ (the NDK's is `std::__ndk1::`).
+    if cx.content(index).contains("std::__1::") {
+        return true;
+    }
     // The symbol's `>>> referenced by` lines name the object, which may be
     // one of zig's own (its libunwind, libc++).
     let start = index.saturating_sub(60);
@@ -354,5 +362,26 @@ mod tests {
     fn zig_libc_sources_missing() {
         let log = "error: sub-compilation of glibc crti.o failed\n    note: unable to check cache: stat file 'zig/lib/libc/glibc/sysdeps/crti.S' failed: FileNotFound\n";
         first_of_kind(log, Kind::ZigbuildError);
+    }
+
+    #[test]
+    fn old_zig_lib_dir_abilists_and_cargo_lambda() {
+        use super::super::testing::first_of_kind;
+        for log in [
+            "    Unable to find zig lib directory\n",
+            "error: unable to find zig installation directory '/opt/zig/zig': FileNotFound\n",
+            "error: unable to open glibc dir 'lib/libc/glibc': FileNotFound\n",
+            "error: abilists: unexpected end of file\n",
+            "Zig is not installed in your system.\nYou can use any of the following options to install it:\n",
+        ] {
+            first_of_kind(log, crate::finding::Kind::ZigbuildError);
+        }
+    }
+
+    #[test]
+    fn a_libcxx_abi_symbol_lld_cannot_find_is_zigs() {
+        use super::super::testing::first_of_kind;
+        let log = "  = note: ld.lld: error: undefined symbol: cv::imwrite(std::__1::basic_string<char, std::__1::char_traits<char>, std::__1::allocator<char>> const&)\n          >>> referenced by opencv.cpp\n";
+        first_of_kind(log, crate::finding::Kind::ZigbuildError);
     }
 }

@@ -88,6 +88,10 @@ fn strip_tool_prefixes(line: &str) -> &str {
         rest = strip_elapsed(rest);
         rest = strip_name_prompt(rest);
         rest = strip_task_tag(rest);
+        rest = strip_bracketed_stamp(rest);
+        rest = strip_relay_word(rest);
+        rest = strip_service_bar(rest);
+        rest = strip_run_log_columns(rest);
         if rest.len() == before {
             return rest;
         }
@@ -196,7 +200,91 @@ fn strip_task_tag(line: &str) -> &str {
         });
     match rest[close + 1..].strip_prefix(' ') {
         Some(after) if tag_ok && !after.trim().is_empty() => after,
+        // An empty line of a task runner's output keeps its tag and the
+        // space: `[build:release   ] `. Only tags shaped like a runner's
+        // (padding, `:`, `/`, `@`) go, so `[dependencies] ` stays.
+        Some(after) if tag_ok && tag.contains([' ', ':', '/', '@']) => after,
         _ => line,
+    }
+}
+
+/// A timestamp in brackets (Jenkins' timestamper, Buildkite, many log
+/// shippers): `[2024-01-01T00:00:00.000Z] `, `[12:34:56.789] `,
+/// `[2024-01-01 00:00:00] `. Only digits and the stamp's punctuation may be
+/// inside, and at least one `:`, so `[0/1]` or `[1]` stay.
+fn strip_bracketed_stamp(line: &str) -> &str {
+    let Some(rest) = line.strip_prefix('[') else {
+        return line;
+    };
+    let Some(close) = rest.find(']') else {
+        return line;
+    };
+    let stamp = &rest[..close];
+    let stamp_ok = (5..=40).contains(&stamp.len())
+        && stamp.starts_with(|c: char| c.is_ascii_digit())
+        && stamp.contains(':')
+        && stamp.bytes().all(|b| {
+            b.is_ascii_digit() || matches!(b, b'-' | b':' | b'.' | b'T' | b'Z' | b'+' | b' ' | b',')
+        });
+    match rest[close + 1..].strip_prefix(' ') {
+        Some(after) if stamp_ok => after,
+        _ => line,
+    }
+}
+
+/// Words that tools relaying a build's output put before each line:
+/// `remote: ` (a build run by a git push, e.g. on a PaaS), `npm ERR! ` and
+/// `npm error ` (napi-rs, neon and other packages that build Rust in an npm
+/// install script).
+fn strip_relay_word(line: &str) -> &str {
+    for word in ["remote: ", "npm ERR! ", "npm error ", "npm warn "] {
+        if let Some(after) = line.strip_prefix(word) {
+            return after;
+        }
+    }
+    line
+}
+
+/// docker compose (`api-1  | `, `web_1  | `) and Earthly (`+build | `) put
+/// the service or target name and a bar before each line. rustc's own
+/// snippet gutters (`12 |`, `   |`) start with digits or spaces, so they are
+/// not taken.
+fn strip_service_bar(line: &str) -> &str {
+    let name_len = line
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'+' | b'/'))
+        .count();
+    if name_len == 0
+        || name_len > 64
+        || !line[..name_len].starts_with(|c: char| c.is_ascii_alphabetic() || c == '+')
+    {
+        return line;
+    }
+    let after_name = &line[name_len..];
+    let pad = after_name.bytes().take_while(|b| *b == b' ').count();
+    if pad == 0 {
+        return line;
+    }
+    match after_name[pad..].strip_prefix('|') {
+        Some(after) if after.is_empty() => after,
+        Some(after) => after.strip_prefix(' ').unwrap_or(after),
+        None => line,
+    }
+}
+
+/// `gh run view --log` and the raw logs GitHub offers for download put the
+/// job and the step before the timestamp, separated by tabs:
+/// `build\tRun cargo build\t2024-01-01T00:00:00.0000000Z error: …`.
+fn strip_run_log_columns(line: &str) -> &str {
+    let mut fields = line.splitn(3, '\t');
+    let (Some(job), Some(step), Some(rest)) = (fields.next(), fields.next(), fields.next()) else {
+        return line;
+    };
+    let short = |field: &str| !field.is_empty() && field.len() <= 120 && !field.starts_with(' ');
+    if short(job) && short(step) && strip_timestamp(rest).len() < rest.len() {
+        strip_timestamp(rest)
+    } else {
+        line
     }
 }
 
@@ -253,10 +341,11 @@ pub(crate) fn content_of(text: &str) -> &str {
         let Some(first) = rest.chars().next() else {
             return rest;
         };
-        if !matches!(first, '>' | '|' | '=') {
+        // `│` is the bar pip and pnpm draw beside a subprocess's output.
+        if !matches!(first, '>' | '|' | '=' | '│') {
             return strip_inline_markup(rest);
         }
-        let after = &rest[1..];
+        let after = &rest[first.len_utf8()..];
         if after.is_empty() || after.starts_with([' ', '\t']) {
             rest = after.trim_start();
         } else if first == '>' && after.starts_with('>') {
@@ -341,8 +430,55 @@ mod tests {
         );
         assert_eq!(clean_line(b"[api 2/3] error: x"), "error: x");
         assert_eq!(clean_line(b"[dependencies]"), "[dependencies]");
+        assert_eq!(clean_line(b"[build:release   ] "), "");
+        assert_eq!(clean_line(b"[dependencies] "), "[dependencies] ");
         assert_eq!(clean_line(b"[x](http://a) b"), "[x](http://a) b");
         assert_eq!(clean_line(b"[0/1] done"), "[0/1] done");
+    }
+
+    #[test]
+    fn strips_bracketed_stamps_relay_words_service_bars_and_run_log_columns() {
+        assert_eq!(
+            clean_line(b"[2024-01-01T00:00:00.123Z] error: linker `cc` not found"),
+            "error: linker `cc` not found"
+        );
+        assert_eq!(clean_line(b"[12:34:56.789]   = note: x"), "  = note: x");
+        assert_eq!(
+            clean_line(b"[2024-01-01 10:00:00] /usr/bin/ld: y"),
+            "/usr/bin/ld: y"
+        );
+        assert_eq!(clean_line(b"[1] done"), "[1] done");
+        assert_eq!(clean_line(b"[0/1] done"), "[0/1] done");
+        assert_eq!(
+            clean_line(b"remote:        error: failed to run custom build command"),
+            "       error: failed to run custom build command"
+        );
+        assert_eq!(
+            clean_line(b"npm ERR! error: linker `cc` not found"),
+            "error: linker `cc` not found"
+        );
+        assert_eq!(
+            clean_line(b"api-1  |   = note: /usr/bin/ld: z"),
+            "  = note: /usr/bin/ld: z"
+        );
+        assert_eq!(clean_line(b"web_1    | error: x"), "error: x");
+        assert_eq!(clean_line(b"+build | error: x"), "error: x");
+        assert_eq!(clean_line(b"12 |     let x = 1;"), "12 |     let x = 1;");
+        assert_eq!(clean_line(b"   |"), "   |");
+        assert_eq!(
+            clean_line(b"build\tRun cargo build\t2024-01-01T00:00:00.0000000Z error: x"),
+            "error: x"
+        );
+        assert_eq!(clean_line(b"a\tb\tc"), "a\tb\tc");
+    }
+
+    #[test]
+    fn content_drops_box_bars_of_pip_and_pnpm() {
+        assert_eq!(
+            content_of("  │ error: linker `cc` not found"),
+            "error: linker `cc` not found"
+        );
+        assert_eq!(content_of("│"), "");
     }
 
     #[test]

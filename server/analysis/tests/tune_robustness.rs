@@ -1,0 +1,99 @@
+//! The corpus's tune logs that the rules get right must stay right when a
+//! capturing tool wraps their lines, and when a user pastes only the lines
+//! that show the failure. Only the tune part is read here: the held-out part
+//! is scored, never tested on (fixtures/corpus/split.py).
+
+use std::path::{Path, PathBuf};
+
+use crossport_analysis::explain::explain;
+use crossport_analysis::finding::Finding;
+use crossport_analysis::score::parse_table;
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/corpus")
+}
+
+/// `(id, text, first finding)` of every tune log whose first finding is its
+/// label.
+fn tune_hits() -> Vec<(String, String, Finding)> {
+    let table = std::fs::read_to_string(corpus_dir().join("corpus.tsv")).expect("corpus.tsv");
+    let rows = parse_table(&table).expect("corpus.tsv is well formed");
+    let mut hits = Vec::new();
+    for row in rows.into_iter().filter(|row| row.split == "tune") {
+        let bytes = std::fs::read(corpus_dir().join("logs").join(format!("{}.log", row.id)))
+            .expect("tune log");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(first) = explain(text.as_bytes(), None).into_iter().next()
+            && first.kind.as_str() == row.kind
+        {
+            hits.push((row.id, text, first));
+        }
+    }
+    assert!(hits.len() > 150, "only {} tune hits", hits.len());
+    hits
+}
+
+fn first_kind(text: &str) -> Option<&'static str> {
+    explain(text.as_bytes(), None)
+        .first()
+        .map(|finding| finding.kind.as_str())
+}
+
+#[test]
+fn tune_hits_keep_their_kind_under_capture_prefixes() {
+    let prefixes = [
+        "2024-03-01T10:00:00.1234567Z ",
+        "#14 12.34 ",
+        "app-0.1.0> ",
+        "[build:release   ] ",
+        "[2024-03-01T10:00:00.123Z] ",
+        "remote: ",
+        "api-1  | ",
+        "npm ERR! ",
+    ];
+    let mut failures = Vec::new();
+    for (id, text, expected) in tune_hits() {
+        for prefix in prefixes {
+            let wrapped: String = text
+                .lines()
+                .map(|line| format!("{prefix}{line}\n"))
+                .collect();
+            let got = first_kind(&wrapped);
+            if got != Some(expected.kind.as_str()) {
+                failures.push(format!(
+                    "{id} with {prefix:?}: {} -> {got:?}",
+                    expected.kind.as_str()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Any single line of a finding's evidence that says `error` is a failure
+/// excerpt on its own: explain must answer it with some finding, never
+/// with nothing. (Its kind may differ: a pasted line alone often lacks the
+/// target or tool that decided the kind.)
+#[test]
+fn every_error_line_of_the_evidence_alone_gets_a_finding() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (id, text, expected) in tune_hits() {
+        let Some([first, last]) = expected.evidence.lines else {
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let end = (last as usize).min(lines.len());
+        for line in &lines[first as usize - 1..end] {
+            if !line.to_ascii_lowercase().contains("error") {
+                continue;
+            }
+            checked += 1;
+            if first_kind(&format!("{line}\n")).is_none() {
+                failures.push(format!("{id}: {line:?}"));
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} evidence lines said error");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
