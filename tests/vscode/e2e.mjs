@@ -198,7 +198,8 @@ async function steps(page) {
   });
   await runPaletteCommand(page, 'Crossport: Build for Target');
   const built = page.locator('.notification-toast', { hasText: /the build (succeeded|failed)/ }).first();
-  await built.waitFor({ timeout: 240_000 });
+  // Up to 10 minutes: in CI this build shares the cores with tests/builds.
+  await built.waitFor({ timeout: 600_000 });
   log(`build: "${(await built.innerText()).replace(/\s+/g, ' ').trim()}"`);
   const seen = await page.evaluate(() => [...window.crossportStatusSeen]);
   const building = seen.find((text) => text.includes(`${PICK_TARGET}: cargo build`));
