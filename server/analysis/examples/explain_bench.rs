@@ -76,6 +76,24 @@ fn main() {
         "breakdown: target detection {target_time:?}, trigger scan {trigger_time:?} ({} triggered lines)",
         hits.iter().map(Vec::len).sum::<usize>()
     );
+    // The rules' own checks on their triggered lines, slowest first.
+    let mut checks: Vec<(std::time::Duration, &str, usize)> = crossport_analysis::rules::RULES
+        .iter()
+        .zip(&hits)
+        .filter(|(_, lines)| !lines.is_empty())
+        .map(|(rule, lines)| {
+            let start = Instant::now();
+            let _ = (rule.check)(&cx, lines);
+            (start.elapsed(), rule.kind.as_str(), lines.len())
+        })
+        .collect();
+    checks.sort_by_key(|check| std::cmp::Reverse(check.0));
+    let slowest: Vec<String> = checks
+        .iter()
+        .take(5)
+        .map(|(time, kind, lines)| format!("{kind} {time:?} ({lines} lines)"))
+        .collect();
+    println!("slowest checks: {}", slowest.join(", "));
     let lines = log.iter().filter(|b| **b == b'\n').count();
     println!(
         "{:.1} MB, {lines} lines: read median {:?}, read+explain median {:?} (min {:?}), findings (kind, count) {kinds:?}",

@@ -93,7 +93,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// before its block) is another rule's: then the env lines are not the cause.
 /// Scanned once per log, not once per env line.
 fn another_rule_triggers(cx: &Context<'_>) -> bool {
-    (0..cx.log.lines.len()).any(|i| super::triggers_other_rule(cx.content(i), Kind::CcToolNotFound))
+    super::other_rule_triggered(cx, Kind::CcToolNotFound)
 }
 
 /// cc-rs's env lines stand for its missing-compiler error only in a failed

@@ -16,6 +16,8 @@ pub struct Context<'a> {
     /// log with thousands of hits must not rescan for them each time.
     linking_headers: Vec<usize>,
     could_not_compile: Vec<usize>,
+    /// Per rule, the lines its triggers matched: scanned once, on first use.
+    triggered: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl<'a> Context<'a> {
@@ -37,7 +39,16 @@ impl<'a> Context<'a> {
             target,
             linking_headers,
             could_not_compile,
+            triggered: std::sync::OnceLock::new(),
         }
+    }
+
+    /// For each rule (by index into [`super::RULES`]), the lines its
+    /// triggers matched, ascending. The log is scanned once per context, so
+    /// a rule asking "does any other rule see something here?" costs a
+    /// lookup, not another pass of the whole trigger set.
+    pub fn triggered(&self) -> &[Vec<usize>] {
+        self.triggered.get_or_init(|| super::scan_triggers(self))
     }
 
     /// The content (no indentation, no quoting) of a line.

@@ -137,6 +137,18 @@ static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
 
 /// For each rule (by index into [`RULES`]), the lines its triggers matched.
 pub fn triggered_lines(cx: &Context<'_>) -> Vec<Vec<usize>> {
+    cx.triggered().to_vec()
+}
+
+/// Whether a rule other than `kind`'s (and other than the catch-all
+/// `unrecognised_failure`) has a trigger anywhere in the log.
+pub(crate) fn other_rule_triggered(cx: &Context<'_>, kind: Kind) -> bool {
+    RULES.iter().zip(cx.triggered()).any(|(rule, lines)| {
+        rule.kind != kind && rule.kind != Kind::UnrecognisedFailure && !lines.is_empty()
+    })
+}
+
+fn scan_triggers(cx: &Context<'_>) -> Vec<Vec<usize>> {
     let triggers = &*TRIGGERS;
     let mut hits = vec![Vec::new(); RULES.len()];
     for (index, line) in cx.log.lines.iter().enumerate() {
@@ -166,10 +178,9 @@ pub(crate) fn triggers_other_rule(content: &str, kind: Kind) -> bool {
 
 /// Runs every rule; the findings are unordered and may repeat.
 pub fn run_all(cx: &Context<'_>) -> Vec<Finding> {
-    let hits = triggered_lines(cx);
     RULES
         .iter()
-        .zip(&hits)
+        .zip(cx.triggered())
         .filter(|(_, lines)| !lines.is_empty())
         .flat_map(|(rule, lines)| (rule.check)(cx, lines))
         .collect()
