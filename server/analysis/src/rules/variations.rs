@@ -258,6 +258,18 @@ fn every_decoration_leaves_the_kind_alone() {
     }
 }
 
+/// The whole logs in fixtures/logs, in name order.
+fn fixture_logs() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/logs");
+    let mut logs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures/logs")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
+        .collect();
+    logs.sort();
+    logs
+}
+
 /// Every whole log in fixtures/logs, each of its lines wrapped the same way
 /// a capturing tool wraps them: the first finding's kind, target and facts
 /// must be what the bare log gives. One-line tests above cannot show this,
@@ -282,13 +294,7 @@ fn whole_fixture_logs_survive_every_line_prefix() {
         "| ",
         "      │ ",
     ];
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/logs");
-    let mut logs: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixtures/logs")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
-        .collect();
-    logs.sort();
+    let logs = fixture_logs();
     assert!(logs.len() > 50, "fixture logs: {}", logs.len());
     let mut failures = Vec::new();
     for path in &logs {
@@ -337,13 +343,7 @@ fn whole_fixture_logs_survive_every_line_prefix() {
 /// failure.
 #[test]
 fn a_three_line_excerpt_of_the_evidence_keeps_the_kind() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/logs");
-    let mut logs: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixtures/logs")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
-        .collect();
-    logs.sort();
+    let logs = fixture_logs();
     let mut failures = Vec::new();
     let mut checked = 0;
     for path in &logs {
