@@ -119,9 +119,7 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
     if let Some(tool) = tool_named(content) {
         return Some(tool);
     }
-    if content.trim_end().ends_with("Failed to find tool. Is")
-        || content.trim_end().ends_with("failed to find tool. Is")
-    {
+    if regex!(r"[Ff]ailed to find tool\. Is\s*$").is_match(content) {
         let next = cx.content(index + 1);
         return regex!(r#"^[`'‘"]([\w.+/\\-]+)[`'’"] installed"#)
             .captures(next)

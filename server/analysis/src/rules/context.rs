@@ -187,8 +187,6 @@ pub fn text_fact(finding: Finding, key: &str, value: Option<&str>) -> Finding {
     finding.with_fact(key, value.map(|v| serde_json::Value::String(v.to_owned())))
 }
 
-// --- build-script family helpers (diagB) ---
-
 /// Whether the log shows `tool` (a name or a path) existing but unable to
 /// run: `file`'s `ELF 32-bit … interpreter /lib/ld-linux.so.2` for it, or
 /// `cannot execute binary file` / `Exec format error` naming it. Then a

@@ -143,9 +143,29 @@ pub fn triggered_lines(cx: &Context<'_>) -> Vec<Vec<usize>> {
 /// Whether a rule other than `kind`'s (and other than the catch-all
 /// `unrecognised_failure`) has a trigger anywhere in the log.
 pub(crate) fn other_rule_triggered(cx: &Context<'_>, kind: Kind) -> bool {
-    RULES.iter().zip(cx.triggered()).any(|(rule, lines)| {
-        rule.kind != kind && rule.kind != Kind::UnrecognisedFailure && !lines.is_empty()
-    })
+    other_rule_triggered_in(cx, kind, 0..usize::MAX, |_| true)
+}
+
+/// Whether a rule other than `kind`'s (and other than the catch-all) has a
+/// trigger on a line in `lines` that `accept`s: a lookup in the hits the
+/// context scanned once, not another pass of the trigger set.
+pub(crate) fn other_rule_triggered_in(
+    cx: &Context<'_>,
+    kind: Kind,
+    lines: std::ops::Range<usize>,
+    accept: impl Fn(usize) -> bool,
+) -> bool {
+    RULES
+        .iter()
+        .zip(cx.triggered())
+        .filter(|(rule, _)| rule.kind != kind && rule.kind != Kind::UnrecognisedFailure)
+        .any(|(_, hits)| {
+            let first = hits.partition_point(|&index| index < lines.start);
+            hits[first..]
+                .iter()
+                .take_while(|&&index| index < lines.end)
+                .any(|&index| accept(index))
+        })
 }
 
 fn scan_triggers(cx: &Context<'_>) -> Vec<Vec<usize>> {
@@ -164,16 +184,6 @@ fn scan_triggers(cx: &Context<'_>) -> Vec<Vec<usize>> {
         }
     }
     hits
-}
-
-/// Whether a line matches a trigger of any rule other than `kind`'s (the
-/// catch-all `unrecognised_failure` does not count: it matches any error).
-pub(crate) fn triggers_other_rule(content: &str, kind: Kind) -> bool {
-    let triggers = &*TRIGGERS;
-    triggers.set.matches(content).iter().any(|pattern| {
-        let other = RULES[triggers.rule_of_pattern[pattern]].kind;
-        other != kind && other != Kind::UnrecognisedFailure
-    })
 }
 
 /// Runs every rule; the findings are unordered and may repeat.

@@ -99,11 +99,9 @@ fn evidence_score(cx: &Context<'_>, index: usize) -> Option<u8> {
 /// excerpt) still means OpenSSL was not found, unless the block shows a
 /// more specific failure that another rule reports.
 fn other_cause_in_block(cx: &Context<'_>, lines: std::ops::Range<usize>) -> bool {
-    lines.into_iter().any(|i| {
-        let content = cx.content(i);
-        // Another probe's env lines (pkg-config's) are not another failure.
-        !content.contains("rerun-if-env-changed=")
-            && super::triggers_other_rule(content, Kind::OpensslNotFound)
+    // Another probe's env lines (pkg-config's) are not another failure.
+    super::other_rule_triggered_in(cx, Kind::OpensslNotFound, lines, |i| {
+        !cx.content(i).contains("rerun-if-env-changed=")
     })
 }
 

@@ -102,9 +102,7 @@ fn only_probe_failed(cx: &Context<'_>, index: usize) -> bool {
         index.saturating_sub(80)..(index + 80).min(cx.log.lines.len()),
         |b| b.lines.clone(),
     );
-    !lines
-        .into_iter()
-        .any(|i| super::triggers_other_rule(cx.content(i), Kind::PkgConfigCross))
+    !super::other_rule_triggered_in(cx, Kind::PkgConfigCross, lines, |_| true)
 }
 
 /// The pkg-config module the failure is about, from this line or the
