@@ -170,7 +170,7 @@ fn tool_named(content: &str) -> Option<String> {
         .next()?
         .as_str()
         .to_owned();
-    let base = tool.rsplit(['/', '\\']).next().unwrap_or(&tool);
+    let base = super::context::base_name(&tool);
     let base = base.strip_suffix(".exe").unwrap_or(base);
     // A C++ source named `x.cc` is an input file, not a compiler.
     let source = base.ends_with(".cc") || base.ends_with(".c");

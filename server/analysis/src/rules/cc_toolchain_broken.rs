@@ -1,7 +1,7 @@
 //! Detects `cc_toolchain_broken`: the cross C compiler exists but cannot
 //! run one of its own parts (cc1, as, collect2, a shared library of binutils).
 
-use super::context::{one_hit_per_key, text_fact};
+use super::context::{base_name, one_hit_per_key, text_fact};
 use super::{Context, fix, regex};
 use crate::finding::{Finding, Kind};
 
@@ -166,10 +166,6 @@ fn foreign_binary(content: &str) -> Option<Broken> {
         part: c.get(3).map(|m| m.as_str().to_owned()),
         foreign: true,
     })
-}
-
-fn base_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 fn describe(cx: &Context<'_>, index: usize, broken: Broken) -> Finding {

@@ -194,7 +194,7 @@ pub fn text_fact(finding: Finding, key: &str, value: Option<&str>) -> Finding {
 /// another machine (a broken toolchain), not a missing one.
 pub fn tool_exists_but_cannot_run(cx: &Context<'_>, tool: &str) -> bool {
     let base = |path: &str| {
-        let name = path.rsplit(['/', '\\']).next().unwrap_or(path).trim();
+        let name = base_name(path).trim();
         name.strip_suffix(".exe").unwrap_or(name).to_owned()
     };
     let name = base(tool);
@@ -209,4 +209,9 @@ pub fn tool_exists_but_cannot_run(cx: &Context<'_>, tool: &str) -> bool {
         (content.contains("cannot execute binary file") || content.contains("Exec format error"))
             && content.contains(name.as_str())
     })
+}
+
+/// The last component of a Unix or Windows path.
+pub fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }

@@ -177,7 +177,7 @@ fn host_cc_given_m64(cx: &Context<'_>, index: usize) -> Option<String> {
         return None;
     }
     let (_, linker) = cx.linking_error(index)?;
-    let name = linker.rsplit(['/', '\\']).next().unwrap_or(&linker);
+    let name = super::context::base_name(&linker);
     let host_cc = matches!(
         name.trim_end_matches(".exe"),
         "cc" | "gcc" | "c++" | "g++" | "clang" | "clang++"

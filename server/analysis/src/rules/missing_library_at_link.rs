@@ -105,7 +105,7 @@ fn library_named(content: &str) -> Option<String> {
     let captures = pattern.captures(content)?;
     let name = captures.iter().skip(1).flatten().next()?.as_str();
     let name = name.strip_prefix(':').unwrap_or(name);
-    Some(name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned())
+    Some(super::context::base_name(name).to_owned())
 }
 
 /// Whether a library name is a C runtime object rather than a library.
