@@ -15,10 +15,6 @@
 #                  aarch64-unknown-linux-gnu) with Debian's rustc
 #                  (crossport.extraEnv RUSTC=$DEBIAN_RUSTC, default
 #                  /usr/bin/rustc); needs the host's mirror for the sysroot
-#   E2E_PHASE      setup: only install, unit-test and package (then exit);
-#                  run: only drive VS Code, with what a setup left in
-#                  target/vscode-e2e/ (tests/vscode sets up once for both
-#                  of its runs); unset: both
 # Needs Node 20 (code-server 4.100.3's postinstall insists on it) and npm.
 set -euo pipefail
 
@@ -85,17 +81,6 @@ npm_ci_if_changed() {
   fi
 }
 
-phase=${E2E_PHASE:-}
-code_server=$harness/node_modules/.bin/code-server
-if [ "$phase" = run ]; then
-  for prepared in "$out/crossport.vsix" "$code_server" "$harness/e2e.mjs"; do
-    if [ ! -e "$prepared" ]; then
-      echo "vscode-e2e: $prepared is missing: run with E2E_PHASE=setup first" >&2
-      exit 1
-    fi
-  done
-  t_ext=$t0 t_harness=$t0
-else
 step "extension: install, unit tests, package"
 npm_ci_if_changed "$ext"
 (cd "$ext" && npm test && npm run package)
@@ -116,12 +101,6 @@ rg_tarball="$rg_cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
 npm_ci_if_changed "$harness"
 cp "$root/tests/vscode/e2e.mjs" "$harness/e2e.mjs"
 t_harness=$(seconds)
-fi
-if [ "$phase" = setup ]; then
-  awk -v a="$t0" -v b="$t_ext" -v c="$t_harness" 'BEGIN {
-    printf "\nvscode-e2e: set up (extension %.1fs, harness %.1fs)\n", b - a, c - b }'
-  exit 0
-fi
 
 step "server binary"
 if [ -z "${CROSSPORT_BIN:-}" ]; then
@@ -171,6 +150,7 @@ if [ "$flow" = foreign-build ]; then
 else
   printf '{\n  "crossport.server.path": "%s"\n}\n' "$CROSSPORT_BIN" >"$ws/.vscode/settings.json"
 fi
+code_server=$harness/node_modules/.bin/code-server
 "$code_server" --config "$run/config.yaml" --user-data-dir "$run/user" --extensions-dir "$run/exts" \
   --install-extension "$out/crossport.vsix" --force
 
@@ -192,9 +172,9 @@ t_end=$(seconds)
 # Keep VS Code's logs (extension host, the Crossport output channel) for a post-mortem.
 cp -r "$run/user/logs" "$logs" 2>/dev/null || true
 
-awk -v a="$t0" -v b="$t_ext" -v c="$t_harness" -v d="$t_run" -v e="$t_end" -v shots="$shots" -v phase="$phase" 'BEGIN {
-  setup = phase == "run" ? "set up before" : sprintf("extension %.1fs, harness %.1fs", b - a, c - b)
-  printf "\nvscode-e2e: %s, browser run %.1fs, total %.1fs; screenshots in %s\n", setup, e - d, e - a, shots }'
+awk -v a="$t0" -v b="$t_ext" -v c="$t_harness" -v d="$t_run" -v e="$t_end" -v shots="$shots" 'BEGIN {
+  printf "\nvscode-e2e: extension %.1fs, harness %.1fs, browser run %.1fs, total %.1fs; screenshots in %s\n",
+    b - a, c - b, e - d, e - a, shots }'
 if [ "$status" -ne 0 ]; then
   echo "vscode-e2e: FAILED (exit $status); logs in $logs and $server_log" >&2
   [ -f "$server_log" ] && { echo "--- $server_log (tail)" >&2; tail -n 40 "$server_log" >&2; }

@@ -188,48 +188,21 @@ fn vscode_aarch64_build_for_target() {
 
 /// One browser run at a time: the runs share target/vscode-e2e/ (harness,
 /// node_modules) and two code-servers on 2 cores would only slow both.
-/// The set-up (the extension's npm install, unit tests and .vsix, then
-/// code-server and playwright-core) is done once, by whichever test comes
-/// first, and both runs use it; a failed set-up fails both, each saying so.
 fn run_e2e(env: &[(&str, &str)]) {
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    static SET_UP: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
     let _guard = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let set_up = SET_UP.get_or_init(|| {
-        let status = e2e_script(&[("E2E_PHASE", "setup")])
-            .status()
-            .map_err(|error| format!("scripts/vscode-e2e.sh does not run: {error}"))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("exited with {status}"))
-        }
-    });
-    if let Err(why) = set_up {
-        panic!(
-            "VS Code end to end {env:?} not run: the shared set-up (E2E_PHASE=setup: \
-             extension install, unit tests and package, code-server, playwright-core) \
-             failed ({why}); see its output above, under the first VS Code test that ran"
-        );
-    }
-    let status = e2e_script(env)
-        .env("E2E_PHASE", "run")
+    let script = repo_root().join("scripts/vscode-e2e.sh");
+    let status = Command::new(&script)
+        .env("CROSSPORT_BIN", env!("CARGO_BIN_EXE_crossport"))
+        .envs(env.iter().copied())
         .status()
         .expect("scripts/vscode-e2e.sh runs");
     assert!(
         status.success(),
         "VS Code end to end {env:?} failed ({status}); see its output above and target/vscode-e2e/"
     );
-}
-
-fn e2e_script(env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(repo_root().join("scripts/vscode-e2e.sh"));
-    command
-        .env("CROSSPORT_BIN", env!("CARGO_BIN_EXE_crossport"))
-        .envs(env.iter().copied());
-    command
 }
 
 fn read_extension_file(relative: &str) -> String {
