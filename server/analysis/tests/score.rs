@@ -119,3 +119,55 @@ fn docs_tune_column_is_what_the_rules_score_now() {
          `cargo run -p crossport-analysis --example score -- fixtures/corpus --split all --markdown`"
     );
 }
+
+/// The split rule of fixtures/corpus/split.py, checked here too so that CI
+/// fails if a row's part was edited by hand (moving a held-out log into the
+/// tuning part) or a log lost its row: for both corpora, a log is `heldout`
+/// iff the first byte of sha256(id) is below 0x66. Reads file names and the
+/// table only, never a held-out log's text.
+#[test]
+fn both_corpora_keep_the_split_rule_and_a_file_per_row() {
+    use sha2::{Digest, Sha256};
+    for name in ["corpus", "corpus2"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures")
+            .join(name);
+        let table = std::fs::read_to_string(dir.join("corpus.tsv")).expect("corpus.tsv exists");
+        let rows = parse_table(&table).expect("corpus.tsv is well formed");
+        let mut ids = std::collections::BTreeSet::new();
+        for row in &rows {
+            let rule = if Sha256::digest(row.id.as_bytes())[0] < 0x66 {
+                "heldout"
+            } else {
+                "tune"
+            };
+            assert_eq!(
+                row.split, rule,
+                "fixtures/{name}: {} is in the wrong part",
+                row.id
+            );
+            assert!(
+                ids.insert(row.id.clone()),
+                "fixtures/{name}: {} twice",
+                row.id
+            );
+            assert!(
+                dir.join("logs").join(format!("{}.log", row.id)).is_file(),
+                "fixtures/{name}: no log file for {}",
+                row.id
+            );
+        }
+        for entry in std::fs::read_dir(dir.join("logs")).expect("logs/") {
+            let file = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            if file.starts_with('.') {
+                continue;
+            }
+            let id = file.strip_suffix(".log").unwrap_or(&file);
+            assert!(ids.contains(id), "fixtures/{name}/logs/{file} has no row");
+        }
+    }
+}

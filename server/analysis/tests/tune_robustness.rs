@@ -1,7 +1,8 @@
 //! The corpus's tune logs that the rules get right must stay right when a
 //! capturing tool wraps their lines, and when a user pastes only the lines
 //! that show the failure. Only the tune part is read here: the held-out part
-//! is scored, never tested on (fixtures/corpus/split.py).
+//! is scored, never tested on (fixtures/corpus/split.py). Both corpora's
+//! tune parts are read (fixtures/corpus and fixtures/corpus2).
 
 use std::path::{Path, PathBuf};
 
@@ -9,24 +10,27 @@ use crossport_analysis::explain::explain;
 use crossport_analysis::finding::Finding;
 use crossport_analysis::score::parse_table;
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/corpus")
+fn corpus_dirs() -> [PathBuf; 2] {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    [fixtures.join("corpus"), fixtures.join("corpus2")]
 }
 
 /// `(id, text, first finding)` of every tune log whose first finding is its
 /// label.
 fn tune_hits() -> Vec<(String, String, Finding)> {
-    let table = std::fs::read_to_string(corpus_dir().join("corpus.tsv")).expect("corpus.tsv");
-    let rows = parse_table(&table).expect("corpus.tsv is well formed");
     let mut hits = Vec::new();
-    for row in rows.into_iter().filter(|row| row.split == "tune") {
-        let bytes = std::fs::read(corpus_dir().join("logs").join(format!("{}.log", row.id)))
-            .expect("tune log");
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        if let Some(first) = explain(text.as_bytes(), None).into_iter().next()
-            && first.kind.as_str() == row.kind
-        {
-            hits.push((row.id, text, first));
+    for dir in corpus_dirs() {
+        let table = std::fs::read_to_string(dir.join("corpus.tsv")).expect("corpus.tsv");
+        let rows = parse_table(&table).expect("corpus.tsv is well formed");
+        for row in rows.into_iter().filter(|row| row.split == "tune") {
+            let bytes =
+                std::fs::read(dir.join("logs").join(format!("{}.log", row.id))).expect("tune log");
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            if let Some(first) = explain(text.as_bytes(), None).into_iter().next()
+                && first.kind.as_str() == row.kind
+            {
+                hits.push((row.id, text, first));
+            }
         }
     }
     assert!(hits.len() > 150, "only {} tune hits", hits.len());
