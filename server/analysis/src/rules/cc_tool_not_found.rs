@@ -2,7 +2,7 @@
 //! build tool for the target does not exist.
 
 use super::context::{one_hit_per_key, text_fact, tool_exists_but_cannot_run};
-use super::{Context, fix, regex};
+use super::{Context, fix, regex, words};
 use crate::finding::{Finding, Kind};
 use crossport_formats::arch::debian_arch_for_triple;
 
@@ -15,18 +15,57 @@ pub(super) const TRIGGERS: &[&str] = &[
     // gcc-rs wrote `Is`, cmake-rs `is`.
     r"[Ii]s [`'‘][^`'’]+[`'’] not installed\?",
     r#"failed to execute \["[^"]+"[^\]]*\]: "#,
-    // A shell or make that cannot find a program, in English and the locales
-    // bash and make are translated to.
-    r"(?:^|/|\s)(?:ba|da|z)?sh(?:: (?:line|Zeile|ligne|línea|linha|riga|строка|行) ?\d+)?(?:: \d+)?: [\w.+/-]+: (?:[Cc]ommand not found|not found|Befehl nicht gefunden|Kommando nicht gefunden|commande introuvable|orden no encontrada|no se encontró la orden|comando no encontrado|comando non trovato|comando não encontrado|команда не найдена|未找到命令|找不到命令|コマンドが見つかりません|nie znaleziono polecenia)",
-    r"\b[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|ar|ranlib|cmake|nasm|yasm|protoc|make|bindgen)(?:-[\d.]+)?(?:\.exe)?: (?:[Cc]ommand not found|not found|Befehl nicht gefunden|Kommando nicht gefunden|commande introuvable|orden no encontrada|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません)",
-    r"^make(?:\[\d+\])?: [\w.+/-]+: (?:Command not found|No such file or directory|Kommando nicht gefunden|Befehl nicht gefunden|commande introuvable|orden no encontrada|comando non trovato|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません)",
+    // A shell or make that cannot find a program, in English and every
+    // language bash, make and glibc are translated to (a script's `line N`
+    // in any of them, full-width colons); fish's and env's wordings.
+    concat!(
+        r"(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?[\w.+/-]+[:：] ?(?:",
+        words::command_not_found!(),
+        ")"
+    ),
+    concat!(
+        r"\b[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|ar|ranlib|cmake|nasm|yasm|protoc|make|bindgen|ninja|meson|windres|pkg-config)(?:-[\d.]+)?(?:\.exe)?[:：] ?(?:",
+        words::command_not_found!(),
+        ")"
+    ),
+    concat!(
+        r"^make(?:\[\d+\])?: [\w.+/-]+: (?:",
+        words::command_not_found!(),
+        "|",
+        words::no_such_file!(),
+        ")"
+    ),
     r"zsh: command not found: \S+",
+    r"fish: Unknown command:? ['‘`]?[\w.+/-]+",
+    concat!(
+        r"(?:^|/)env: ['‘`\x22]?[\w.+/-]+['’`\x22]?: (?:",
+        words::no_such_file!(),
+        ")"
+    ),
     // cmd.exe and PowerShell, English and translated.
-    r#"['"][\w.+-]+['"] (?:is not recognized as an internal or external command|n'est pas reconnu en tant que commande interne|no se reconoce como un comando interno o externo|não é reconhecido como um comando interno|不是内部或外部命令|は、内部コマンドまたは外部コマンド|не является внутренней или внешней)"#,
+    r#"['"“„«]?[\w.+-]+['"”“»]? (?:is not recognized as an internal or external command|n'est pas reconnu en tant que commande interne|no se reconoce como un comando interno o externo|não é reconhecido como um comando interno|non è riconosciuto come comando interno o esterno|wordt niet herkend als een interne|nie jest rozpoznawany jako polecenie wewnętrzne|není názvem vnitřního ani vnějšího příkazu|iç ya da dış komut|不是内部或外部命令|は、内部コマンドまたは外部コマンド|은\(는\) 내부 또는 외부 명령|не является внутренней или внешней)"#,
     r#"Der Befehl "[\w.+-]+" ist entweder falsch geschrieben"#,
     r"The term '[^']+' is not recognized as (?:the|a) name of a cmdlet",
+    r#"Die Benennung "[^"]+" wurde nicht als Name eines Cmdlet"#,
+    r"Le terme [«'\x22]\s*[^»'\x22]+\s*[»'\x22] n'est pas reconnu comme nom d'applet de commande",
     // A compiler given by a path that does not exist (whatever the locale).
-    r"[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’]?: (?:No such file or directory|Datei oder Verzeichnis nicht gefunden|Aucun fichier ou (?:dossier|répertoire) de ce type|No existe el (?:archivo|fichero) o (?:el )?directorio|File o directory non esistente|Arquivo ou diretório (?:inexistente|não encontrado)|Нет такого файла или каталога|没有那个文件或目录|そのようなファイルやディレクトリはありません|The system cannot find the file specified|program not found)",
+    concat!(
+        r"[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’]?: (?:",
+        words::no_such_file!(),
+        ")"
+    ),
+    // Go's cgo, Python's distutils and setuptools, meson, and CMake naming
+    // the compiler it was told to use.
+    r#"exec: "[^"]+": executable file not found in (?:\$PATH|%PATH%)"#,
+    r"unable to execute ['‘`][^'’`]+['’`]: ",
+    concat!(
+        r"error: command ['‘`\x22][^'’`\x22]+['’`\x22] failed: (?:",
+        words::no_such_file!(),
+        ")"
+    ),
+    r"ERROR: Unknown compilers?\(s\)?: \[\[",
+    r"Could not find compiler set in environment variable (?:CC|CXX|ASM)",
+    r"CMAKE_(?:C|CXX|ASM)_COMPILER(?:-NOTFOUND| not set, after EnableLanguage)",
     // pkg-config itself missing (openssl-sys's probe is openssl_not_found's).
     r"[Ff]ailed to run `[^`]*pkg-config[^`]*`: ",
     // cc-rs's `Is `x` installed?` wrapped onto its own line.
@@ -52,7 +91,14 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// shell) tried to run a C compiler, archiver or build tool for the target and
 /// the program does not exist: cc-rs's `failed to find tool
 /// "aarch64-linux-gnu-gcc"` (older: `Failed to find tool. Is ... installed?`,
-/// `is ... not installed?`), or a shell's `musl-gcc: not found`.
+/// `is ... not installed?`), or a shell's `musl-gcc: not found`. The
+/// shell's, make's and the OS's words are recognised in every language
+/// bash and glibc are translated to, and so are cmd.exe's and PowerShell's
+/// in the common ones; also Go's `executable file not found in $PATH`,
+/// Python's `unable to execute 'gcc'`, meson's `Unknown compiler(s)` and
+/// CMake's `Could not find compiler set in environment variable CC`. A
+/// missing program that is no C compiler or build tool (`git`, `cargo`) is
+/// not this kind.
 ///
 /// **Why it happens.** For a cross target cc-rs guesses a prefixed compiler
 /// (`aarch64-linux-gnu-gcc`, `x86_64-linux-musl-gcc`) unless `CC_<triple>` says
@@ -116,6 +162,16 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
     if content.contains("openssl") && content.contains("pkg-config") {
         return None;
     }
+    if content.contains("Could not find compiler set in environment variable") {
+        // CMake names the compiler on a line of its own below.
+        let named = (index + 1..index + 4)
+            .map(|i| cx.content(i).trim().trim_end_matches('.'))
+            .find(|line| !line.is_empty())
+            .filter(|line| !line.contains(' '));
+        if let Some(tool) = named {
+            return Some(tool.to_owned());
+        }
+    }
     if let Some(tool) = tool_named(content) {
         return Some(tool);
     }
@@ -157,26 +213,60 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
 }
 
 /// The missing tool a line names; `perl` belongs to `vendored_openssl_perl`,
-/// `zig` to `zigbuild_error`.
+/// `zig` to `zigbuild_error`. A tool named by a C build tool (cc-rs, gcc-rs,
+/// cmake-rs, Kconfig) is taken as it is; one a shell, make, cmd.exe, Go or
+/// Python could not find only when it is a C compiler or build tool, since
+/// a missing `git` or `cargo` is not a cross-compilation failure.
 fn tool_named(content: &str) -> Option<String> {
-    let pattern = regex!(
-        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|zsh: command not found: (\S+)|['"]([\w.+-]+)['"] (?:is not|n'est pas|no se|não é|不是|は、|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|(?:sh(?:: (?:line|Zeile|ligne|línea|linha|riga|строка|行) ?\d+)?(?:: \d+)?: |^make(?:\[\d+\])?: |^)([\w.+/-]+): (?:[Cc]ommand not found|not found|No such file|Befehl|Kommando|commande|orden|no se|comando|команда|未找到|找不到|コマンド|nie znaleziono)|([^\s`'’:]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?)[`'’]?: (?:No such file|Datei oder|Aucun fichier|No existe|File o directory|Arquivo ou|Нет такого|没有那个|そのような|The system cannot|program not found)"#
+    let specific = regex!(
+        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)"#
     );
-    let tool = pattern
-        .captures(content)?
-        .iter()
-        .skip(1)
-        .flatten()
-        .next()?
-        .as_str()
-        .to_owned();
+    let generic = words::words_regex!(
+        r#"zsh: command not found: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
+        words::command_not_found!(),
+        "|",
+        words::no_such_file!(),
+        r#")|([^\s`'’:]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?)[`'’]?: (?:"#,
+        words::no_such_file!(),
+        ")"
+    );
+    let first = |captures: regex::Captures<'_>| {
+        captures
+            .iter()
+            .skip(1)
+            .flatten()
+            .next()
+            .map(|m| m.as_str().to_owned())
+    };
+    let (tool, is_generic) = match specific.captures(content).and_then(first) {
+        Some(tool) => (tool, false),
+        None => (generic.captures(content).and_then(first)?, true),
+    };
+    let tool = match tool.as_str() {
+        "CC" => "cc".to_owned(),
+        "CXX" => "c++".to_owned(),
+        cmake if cmake.starts_with("CMAKE_CXX_COMPILER") => "c++".to_owned(),
+        cmake if cmake.starts_with("CMAKE_C_COMPILER") => "cc".to_owned(),
+        _ => tool,
+    };
     let base = super::context::base_name(&tool);
     let base = base.strip_suffix(".exe").unwrap_or(base);
     // A C++ source named `x.cc` is an input file, not a compiler.
     let source = base.ends_with(".cc") || base.ends_with(".c");
     let excluded =
         base == "perl" || base == "zig" || tool.starts_with("./") || base.is_empty() || source;
-    (!excluded).then_some(tool)
+    (!excluded && (!is_generic || is_c_build_tool(base))).then_some(tool)
+}
+
+/// Whether a program's name (no directory, no `.exe`) is a C compiler,
+/// binutils program or C build tool, target-prefixed or versioned.
+fn is_c_build_tool(base: &str) -> bool {
+    regex!(
+        r"^(?:[\w.+]+-)*(?:[\w.+-]*gcc|[\w.+-]*g\+\+|cc|c\+\+|cpp|clang|clang\+\+|clang-cl|cl|icc|icx|icpx|emcc|em\+\+|tcc|ar|llvm-ar|ranlib|as|strip|objcopy|nm|windres|dlltool|lib|make|gmake|mingw32-make|nmake|cmake|ninja|meson|nasm|yasm|protoc|pkg-config|pkgconf|autoconf|autoreconf|automake|aclocal|libtool|libtoolize|m4|bison|flex|bindgen|swig|llvm-config|xcrun)(?:-[\d.]+)?$"
+    )
+    .is_match(base)
+        || base.contains("gcc")
+        || base.contains("clang")
 }
 
 fn describe(cx: &Context<'_>, index: usize, tool: &str) -> Finding {
@@ -423,5 +513,105 @@ Caused by:
             findings.iter().all(|f| f.kind != Kind::CcToolNotFound),
             "{findings:#?}"
         );
+    }
+
+    #[test]
+    fn shells_and_make_in_more_languages() {
+        for (log, tool) in [
+            (
+                "bash: aarch64-linux-gnu-gcc: kommandot finns inte\n",
+                "aarch64-linux-gnu-gcc",
+            ),
+            (
+                "./build.sh: rad 4: arm-linux-gnueabihf-gcc: kommandot finns inte\n",
+                "arm-linux-gnueabihf-gcc",
+            ),
+            ("./build.sh: 第 3 行：musl-gcc: 未找到命令\n", "musl-gcc"),
+            (
+                "bash: x86_64-linux-musl-gcc: opdracht niet gevonden\n",
+                "x86_64-linux-musl-gcc",
+            ),
+            (
+                "bash: aarch64-linux-gnu-g++: команду не знайдено\n",
+                "aarch64-linux-gnu-g++",
+            ),
+            (
+                "make: aarch64-linux-gnu-gcc: Filen eller katalogen finns inte\n",
+                "aarch64-linux-gnu-gcc",
+            ),
+            (
+                "make[2]: x86_64-w64-mingw32-windres: Nie ma takiego pliku ani katalogu\n",
+                "x86_64-w64-mingw32-windres",
+            ),
+            ("fish: Unknown command: musl-gcc\n", "musl-gcc"),
+            (
+                "/usr/bin/env: ‘x86_64-linux-musl-gcc’: No such file or directory\n",
+                "x86_64-linux-musl-gcc",
+            ),
+        ] {
+            assert_eq!(tool_of(log), tool, "{log}");
+        }
+    }
+
+    #[test]
+    fn other_build_systems_that_cannot_find_the_compiler() {
+        for (log, tool) in [
+            (
+                "cgo: C compiler \"aarch64-linux-gnu-gcc\" not found: exec: \"aarch64-linux-gnu-gcc\": executable file not found in $PATH\n",
+                "aarch64-linux-gnu-gcc",
+            ),
+            (
+                "unable to execute 'x86_64-linux-gnu-gcc': No such file or directory\n",
+                "x86_64-linux-gnu-gcc",
+            ),
+            (
+                "error: command 'aarch64-linux-gnu-gcc' failed: No such file or directory\n",
+                "aarch64-linux-gnu-gcc",
+            ),
+            (
+                "meson.build:1:0: ERROR: Unknown compiler(s): [['aarch64-linux-gnu-gcc'], ['aarch64-linux-gnu-cc']]\n",
+                "aarch64-linux-gnu-gcc",
+            ),
+            (
+                "CMake Error at CMakeLists.txt:2 (project):\n  Could not find compiler set in environment variable CC:\n\n  x86_64-linux-musl-gcc.\n",
+                "x86_64-linux-musl-gcc",
+            ),
+            (
+                "CMake Error: CMAKE_C_COMPILER not set, after EnableLanguage\n",
+                "cc",
+            ),
+            (
+                "/bin/sh: 1: CMAKE_CXX_COMPILER-NOTFOUND: not found\n",
+                "c++",
+            ),
+            (
+                "'arm-none-eabi-gcc' non è riconosciuto come comando interno o esterno,\n",
+                "arm-none-eabi-gcc",
+            ),
+            (
+                "Die Benennung \"clang\" wurde nicht als Name eines Cmdlet, einer Funktion, einer Skriptdatei oder eines ausführbaren Programms erkannt.\n",
+                "clang",
+            ),
+        ] {
+            assert_eq!(tool_of(log), tool, "{log}");
+        }
+    }
+
+    #[test]
+    fn a_missing_program_that_is_no_c_tool_is_not_this_rule() {
+        for log in [
+            "bash: cargo: command not found\n",
+            "sh: 1: git: not found\n",
+            "'python' is not recognized as an internal or external command,\n",
+            "/usr/bin/env: ‘node’: No such file or directory\n",
+            "exec: \"docker\": executable file not found in $PATH\n",
+        ] {
+            let findings = super::super::testing::explain(log);
+            assert!(
+                findings.iter().all(|f| f.kind != Kind::CcToolNotFound),
+                "{log}: {findings:#?}"
+            );
+            assert!(!findings.is_empty(), "{log}: still a failure");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! run one of its own parts (cc1, as, collect2, a shared library of binutils).
 
 use super::context::{base_name, one_hit_per_key, text_fact};
-use super::{Context, fix, regex};
+use super::{Context, fix, regex, words};
 use crate::finding::{Finding, Kind};
 
 pub(super) const SUMMARY: &str =
@@ -13,22 +13,43 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"cannot execute ['‘][^'’]+['’]",
     r"installation problem, cannot exec '[^']+'",
     r#"unable to execute command: Executable "[^"]+" doesn't exist"#,
-    r"(?:^|/)(?:as|ld|ld\.bfd|ld\.gold|cc1|cc1plus|cc1obj|lto1|f951|lto-wrapper|collect2|[\w.-]+-(?:as|ld|gcc|g\+\+|cpp)(?:-[\d.]+)?|gcc(?:-[\d.]+)?|g\+\+(?:-[\d.]+)?|clang(?:\+\+)?(?:-[\d.]+)?)(?:\.exe)?: error while loading shared libraries: ",
+    concat!(
+        r"(?:^|/)(?:as|ld|ld\.bfd|ld\.gold|cc1|cc1plus|cc1obj|lto1|f951|lto-wrapper|collect2|[\w.-]+-(?:as|ld|gcc|g\+\+|cpp)(?:-[\d.]+)?|gcc(?:-[\d.]+)?|g\+\+(?:-[\d.]+)?|clang(?:\+\+)?(?:-[\d.]+)?)(?:\.exe)?: (?:",
+        words::loading_shared_libraries!(),
+        "): "
+    ),
     // gcc in any locale: the part in quotes, then execvp (CreateProcess on Windows).
     r"['‘’\x22«»“”]\s*(?:cc1(?:plus|obj)?|collect2|lto1|lto-wrapper|f951|as|ld|cpp)\s*['’\x22«»“”].*(?:execvp|CreateProcess|posix_spawnp?)\s*[:：]",
     r"error: CreateProcess: No such file or directory",
     // A compiler's own libraries missing, whatever program loads them.
-    r"error while loading shared libraries: (?:libisl|libmpfr|libmpc|libgmp|libopcodes|libbfd|libctf|libsframe|libLLVM|libclang-cpp|liblto_plugin)[\w.+-]*\.so",
-    r"(?:/libexec/gcc/|/lib/gcc-lib/)[^:\s]+: error while loading shared libraries: ",
+    concat!(
+        "(?:",
+        words::loading_shared_libraries!(),
+        r"): (?:libisl|libmpfr|libmpc|libgmp|libopcodes|libbfd|libctf|libsframe|libLLVM|libclang-cpp|liblto_plugin|libzstd)[\w.+-]*\.(?:so|dll)"
+    ),
+    concat!(
+        r"(?:/libexec/gcc/|/lib/gcc-lib/|[/\\]lib[/\\]gcc[/\\])[^:\s]+: (?:",
+        words::loading_shared_libraries!(),
+        "): "
+    ),
     // A toolchain binary for another machine (a 32-bit or x86 toolchain on
     // an arm64 or 64-bit-only host): it exists but the kernel cannot run it.
-    r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?(?:\.exe)?: cannot execute binary file",
-    r"(?:gcc|g\+\+|clang|cc1|ld|as)[^:\s]*: (?:cannot execute: )?Exec format error",
+    concat!(
+        r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?(?:\.exe)?: (?:",
+        words::cannot_execute_binary!(),
+        ")"
+    ),
+    concat!(
+        r"(?:^|[\s/])(?:[\w.+]+-)*(?:gcc|g\+\+|clang|clang\+\+|cc1|cc1plus|ld|as)(?:-[\d.]+)?(?:\.exe)?: (?:[^:]{1,40}: )?(?:",
+        words::exec_format_error!(),
+        ")"
+    ),
     r"(?:failed to execute command|could not execute|error occurred[^:]*): Exec format error \(os error 8\)",
     r"(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?: ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter \S+",
     // clang and Apple's developer tools.
     r"clang(?:\+\+)?(?:-[\d.]+)?(?:\.exe)?: error: unable to execute command: ",
     r"xcrun: error: (?:unable to find utility|invalid active developer path|unable to lookup item|SDK \x22[^\x22]+\x22 cannot be located)",
+    r"xcode-select: error: tool ['‘][^'’]+['’] requires Xcode",
     // gcc without its LTO plugin or a spec file the target needs.
     r"-fuse-linker-plugin, but [\w.+-]+ not found",
     r"cannot read spec file ['‘][^'’]+['’]",
@@ -40,7 +61,11 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// it needs does not: `error trying to exec 'cc1': execvp: No such file or
 /// directory`, `cannot execute 'cc1plus'`, or the assembler/linker it calls
 /// fails to load its own shared libraries (`as: error while loading shared
-/// libraries: libopcodes-….so`).
+/// libraries: libopcodes-….so`). The loader's and the shell's words are
+/// recognised in every language glibc and bash are translated to, and a
+/// toolchain binary for another machine (`cannot execute binary file`,
+/// `Exec format error`) or a macOS without Xcode (`xcrun`, `xcode-select`)
+/// counts too.
 ///
 /// **Why it happens.** A partly installed or copied cross toolchain: the
 /// `gcc-<triple>` driver without `cpp-<triple>`/`cc1`, binutils without its
@@ -133,11 +158,11 @@ fn broken_part(content: &str) -> Option<Broken> {
         return broken(compiler, Some(base_name(part)));
     }
     let other = regex!(
-        r#"(xcrun): error: (?:unable to find utility "([^"]+)"|invalid active developer path|unable to lookup item '[^']*' in SDK '([^']+)'|SDK "([^"]+)" cannot be located)|([\w./+-]*clang(?:\+\+)?(?:-[\d.]+)?)(?:\.exe)?: error: unable to execute command: (.+)|([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|collect2|lto-wrapper))(?:\.exe)?: (?:fatal )?error: -fuse-linker-plugin, but ([\w.+-]+) not found|([\w./+-]*(?:gcc|g\+\+|cc|c\+\+))(?:\.exe)?: (?:fatal )?error: cannot read spec file ['‘]([^'’]+)['’]"#
+        r#"(xcrun): error: (?:unable to find utility "([^"]+)"|invalid active developer path|unable to lookup item '[^']*' in SDK '([^']+)'|SDK "([^"]+)" cannot be located)|([\w./+-]*clang(?:\+\+)?(?:-[\d.]+)?)(?:\.exe)?: error: unable to execute command: (.+)|([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|collect2|lto-wrapper))(?:\.exe)?: (?:fatal )?error: -fuse-linker-plugin, but ([\w.+-]+) not found|([\w./+-]*(?:gcc|g\+\+|cc|c\+\+))(?:\.exe)?: (?:fatal )?error: cannot read spec file ['‘]([^'’]+)['’]|(xcode-select): error: tool ['‘]([^'’]+)['’] requires Xcode"#
     );
     if let Some(c) = other.captures(content) {
-        let tool = [1, 5, 7, 9].into_iter().find_map(|i| c.get(i));
-        let part = [2, 3, 4, 6, 8, 10].into_iter().find_map(|i| c.get(i));
+        let tool = [1, 5, 7, 9, 11].into_iter().find_map(|i| c.get(i));
+        let part = [2, 3, 4, 6, 8, 10, 12].into_iter().find_map(|i| c.get(i));
         let part = part.map(|m| m.as_str().trim()).or(if c.get(1).is_some() {
             Some("the developer tools (xcode-select)")
         } else {
@@ -145,7 +170,11 @@ fn broken_part(content: &str) -> Option<Broken> {
         });
         return broken(tool.map(|m| m.as_str()), part);
     }
-    let loader = regex!(r"(\S+): error while loading shared libraries: ([^:\s]+)");
+    let loader = words::words_regex!(
+        r"(\S+): (?:",
+        words::loading_shared_libraries!(),
+        r"): ([^:\s]+)"
+    );
     let captures = loader.captures(content)?;
     broken(Some(&captures[1]), Some(&captures[2]))
 }
@@ -153,8 +182,12 @@ fn broken_part(content: &str) -> Option<Broken> {
 /// A toolchain binary the kernel cannot run: `cannot execute binary file`,
 /// `Exec format error`, or `file`'s description of it (the loader it names).
 fn foreign_binary(content: &str) -> Option<Broken> {
-    let pattern = regex!(
-        r"([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?)(?:\.exe)?: (?:cannot execute binary file|(?:cannot execute: )?Exec format error)|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|Exec format error \(os error 8\)"
+    let pattern = words::words_regex!(
+        r"([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?)(?:\.exe)?: (?:(?:",
+        words::cannot_execute_binary!(),
+        r")|(?:[^:]{1,40}: )?(?:",
+        words::exec_format_error!(),
+        r"))|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|Exec format error \(os error 8\)"
     );
     let c = pattern.captures(content)?;
     let tool = c
@@ -463,5 +496,55 @@ mod tests {
                 assert_eq!(findings.first().map(|f| f.kind), Some(kind), "{log:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_loader_and_the_shell_in_other_languages() {
+        for (log, part) in [
+            (
+                "/usr/libexec/gcc/aarch64-linux-gnu/12/cc1: Fehler beim Laden der Shared Libraries: libisl.so.23: Kann die Shared-Object-Datei nicht öffnen: Datei oder Verzeichnis nicht gefunden\n",
+                "libisl.so.23",
+            ),
+            (
+                "/opt/arm/bin/arm-none-eabi-as: ошибка при загрузке разделяемых библиотек: libopcodes-2.38.so: невозможно открыть разделяемый объектный файл\n",
+                "libopcodes-2.38.so",
+            ),
+            (
+                "C:/msys64/mingw64/lib/gcc/x86_64-w64-mingw32/13.2.0/cc1.exe: error while loading shared libraries: libzstd.dll: cannot open shared object file: No such file or directory\n",
+                "libzstd.dll",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "missing_part"), Some(part), "{log}");
+        }
+        for log in [
+            "bash: /opt/x/bin/arm-linux-gnueabihf-gcc: Kann die Binärdatei nicht ausführen: Fehler im Format der Programmdatei\n",
+            "/bin/sh: 1: /opt/cross/bin/i686-elf-gcc: Ошибка формата выполняемого файла\n",
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert!(
+                finding.message.contains("cannot run on this machine"),
+                "{log}: {}",
+                finding.message
+            );
+        }
+    }
+
+    #[test]
+    fn xcode_select_without_xcode() {
+        let log = "xcode-select: error: tool 'xcodebuild' requires Xcode, but active developer directory '/Library/Developer/CommandLineTools' is a command line tools instance\n";
+        let finding = first_of_kind(log, Kind::CcToolchainBroken);
+        assert_eq!(fact(&finding, "tool"), Some("xcode-select"));
+        assert_eq!(fact(&finding, "missing_part"), Some("xcodebuild"));
+    }
+
+    #[test]
+    fn a_build_script_that_cannot_run_is_still_not_a_toolchain() {
+        let log = "/bin/sh: /w/target/debug/build/x-1/build-script-build: Exec format error\n";
+        let findings = super::super::testing::explain(log);
+        assert!(
+            findings.iter().all(|f| f.kind != Kind::CcToolchainBroken),
+            "{findings:#?}"
+        );
     }
 }

@@ -16,6 +16,8 @@ pub struct Context<'a> {
     /// log with thousands of hits must not rescan for them each time.
     linking_headers: Vec<usize>,
     could_not_compile: Vec<usize>,
+    /// Whether cargo printed `Finished …`: the build (or part of it) succeeded.
+    finished: bool,
     /// Per rule, the lines its triggers matched: scanned once, on first use.
     triggered: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
@@ -26,12 +28,15 @@ impl<'a> Context<'a> {
             .or_else(|| target_hint.map(str::to_owned));
         let mut linking_headers = Vec::new();
         let mut could_not_compile = Vec::new();
+        let mut finished = false;
         for (index, line) in log.lines.iter().enumerate() {
             let content = line.content();
             if content.starts_with("error: linking with `") {
                 linking_headers.push(index);
             } else if content.starts_with("error: could not compile `") {
                 could_not_compile.push(index);
+            } else if content.starts_with("Finished ") {
+                finished = true;
             }
         }
         Context {
@@ -39,6 +44,7 @@ impl<'a> Context<'a> {
             target,
             linking_headers,
             could_not_compile,
+            finished,
             triggered: std::sync::OnceLock::new(),
         }
     }
@@ -49,6 +55,12 @@ impl<'a> Context<'a> {
     /// lookup, not another pass of the whole trigger set.
     pub fn triggered(&self) -> &[Vec<usize>] {
         self.triggered.get_or_init(|| super::scan_triggers(self))
+    }
+
+    /// Whether cargo said `Finished`: then a build script's env lines (its
+    /// probe, printed by every successful `-vv` build) are no failure.
+    pub fn build_finished(&self) -> bool {
+        self.finished
     }
 
     /// The content (no indentation, no quoting) of a line.

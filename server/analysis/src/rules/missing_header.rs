@@ -2,19 +2,23 @@
 //! could not find a header.
 
 use super::context::{one_hit_per_key, text_fact};
-use super::{Context, fix, packages, regex};
+use super::{Context, fix, packages, regex, words};
 use crate::finding::{Finding, Kind};
 
 pub(super) const SUMMARY: &str =
     "a build script's C compile for the target could not find a header";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"fatal error: [\w./+-]+\.h(?:pp|h)?: No such file or directory",
+    concat!(
+        r"fatal error: [\w./+-]+\.h(?:pp|h)?: (?:",
+        words::no_such_file!(),
+        ")"
+    ),
     r"fatal error: '[\w./+-]+\.h(?:pp|h)?' file not found",
     r"error: '[\w./+-]+\.h' file not found",
     // gcc in other locales (full-width colons in Chinese), C++ headers
     // without an extension, MSVC's C1083 in any language.
-    r"(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|致命错误|致命的エラー|błąd krytyczny)\s*[:：]\s*[\w./+-]+\s*[:：]",
+    r"(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*[\w./+-]+\s*[:：]",
     r"fatal error: [a-z_]+(?:/[\w.]+)*: No such file or directory",
     r"fatal error: '[a-z_]+(?:/[\w.]+)*' file not found",
     r"fatal error C1083: ",
@@ -30,7 +34,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **What it means.** A C or C++ compile run by a build script (cc-rs,
 /// cmake, bindgen's clang) stopped at an `#include` it could not find:
 /// `fatal error: openssl/opensslv.h: No such file or directory`, clang's
-/// `'bits/libc-header-start.h' file not found`.
+/// `'bits/libc-header-start.h' file not found`. gcc's `fatal error` and
+/// glibc's `No such file or directory` are recognised in their
+/// translations, MSVC's C1083 in any language.
 ///
 /// **Why it happens.** The compiler looks in the target's include paths, and
 /// the target has no headers there: a library's `-dev` package is installed
@@ -52,7 +58,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn header_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|致命错误|致命的エラー|błąd krytyczny)\s*[:：]\s*([\w./+-]+)\s*[:：]|C1083: [^'"“”»«]*['"“”«»]\s*([\w./\\+-]+)\s*['"“”«»]"#
+        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|C1083: [^'"“”»«]*['"“”«»]\s*([\w./\\+-]+)\s*['"“”«»]"#
     );
     let captures = pattern.captures(content)?;
     let header = captures.iter().skip(1).flatten().next()?.as_str();
@@ -211,6 +217,38 @@ mod tests {
         ] {
             let finding = first_of_kind(log, Kind::MissingHeader);
             assert_eq!(fact(&finding, "header"), Some(header), "{log}");
+        }
+    }
+
+    #[test]
+    fn gcc_and_glibc_in_more_languages() {
+        for (log, header) in [
+            (
+                "x.c:1:10: ödesdigert fel: openssl/ssl.h: Filen eller katalogen finns inte\n",
+                "openssl/ssl.h",
+            ),
+            (
+                "x.c:1:10: fatal error: zlib.h: Filen eller katalogen finns inte\n",
+                "zlib.h",
+            ),
+            (
+                "x.c:1:10: fatale fout: sqlite3.h: Bestand of map bestaat niet\n",
+                "sqlite3.h",
+            ),
+            (
+                "x.c:1:10: ölümcül hata: openssl/ssl.h: Böyle bir dosya ya da dizin yok\n",
+                "openssl/ssl.h",
+            ),
+            (
+                "x.c:1:10: критична помилка: zlib.h: Немає такого файла або каталогу\n",
+                "zlib.h",
+            ),
+            (
+                "x.c:1:10: 嚴重錯誤：openssl/ssl.h：沒有此一檔案或目錄\n",
+                "openssl/ssl.h",
+            ),
+        ] {
+            assert_eq!(header_of(log), header, "{log}");
         }
     }
 }

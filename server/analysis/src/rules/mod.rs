@@ -11,6 +11,7 @@ mod context;
 pub mod docs;
 mod packages;
 pub mod targets;
+mod words;
 
 mod cc_tool_not_found;
 mod cc_toolchain_broken;

@@ -29,6 +29,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"you can set the `OPENSSL_DIR` environment variable",
     r"Make sure you also have the development packages of openssl installed",
     r"Could not find OpenSSL",
+    // The hints its Windows paths add, and vcpkg's probe on MSVC.
+    r"It looks like you're compiling for (?:MinGW but you may not have either OpenSSL|MSVC but we couldn't detect an OpenSSL)",
+    r"vcpkg did not find openssl",
 ];
 
 /// Diagnostic: openssl_not_found
@@ -38,6 +41,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// OpenSSL's headers and libraries *for the target*; it found none and stopped
 /// with "Could not find directory of OpenSSL installation" (or, in older
 /// versions, a pkg-config failure or "OpenSSL library directory does not exist").
+/// Any part of that text counts, wrapped at any width (an excerpt), and so
+/// do the MinGW and MSVC hints and vcpkg's probe; its env lines alone count
+/// only in a log whose build did not finish.
 ///
 /// **Why it happens.** On a cross build the host's `libssl-dev` is for the
 /// wrong architecture, pkg-config refuses to answer for another target, and no
@@ -74,6 +80,10 @@ fn evidence_score(cx: &Context<'_>, index: usize) -> Option<u8> {
     let content = cx.content(index);
     let is_header = content.contains("failed to run custom build command");
     if content.ends_with(" unset") {
+        // A successful verbose build prints the same probe.
+        if cx.build_finished() && cx.block(index).is_none() {
+            return None;
+        }
         // openssl-sys's env lines show in every failure of its script (a
         // vendored build's too): they count only when nothing else failed.
         let lines = cx
@@ -118,6 +128,8 @@ fn is_openssl_wording(content: &str) -> bool {
         || content.contains("ailed to find OpenSSL development headers")
         || content.contains("link OpenSSL")
         || content.contains("required by the 'openssl-sys' crate")
+        || content.contains("It looks like you're compiling for")
+        || content.contains("vcpkg did not find openssl")
 }
 
 fn describe(cx: &Context<'_>, index: usize) -> Finding {
@@ -266,5 +278,28 @@ thread 'main' panicked at 'OpenSSL library directory does not exist: /usr/local/
         ] {
             super::super::testing::first_of_kind(log, crate::finding::Kind::OpensslNotFound);
         }
+    }
+
+    #[test]
+    fn windows_hints_and_vcpkg() {
+        for log in [
+            "  It looks like you're compiling for MinGW but you may not have either OpenSSL or\n  pkg-config installed.\n",
+            "  It looks like you're compiling for MSVC but we couldn't detect an OpenSSL\n  installation.\n",
+            "  note: vcpkg did not find openssl: Could not find Vcpkg tree: No vcpkg installation found\n",
+        ] {
+            first_of_kind(log, Kind::OpensslNotFound);
+        }
+    }
+
+    #[test]
+    fn the_probe_of_a_verbose_build_that_finished_is_no_failure() {
+        let log =
+            "[openssl-sys 0.9.103] cargo:rerun-if-env-changed=X86_64_UNKNOWN_LINUX_GNU_OPENSSL_DIR
+[openssl-sys 0.9.103] X86_64_UNKNOWN_LINUX_GNU_OPENSSL_DIR unset
+[openssl-sys 0.9.103] OPENSSL_DIR unset
+   Compiling app v0.1.0 (/w)
+    Finished `dev` profile [unoptimized + debuginfo] target(s) in 9.1s
+";
+        assert!(super::super::testing::explain(log).is_empty());
     }
 }

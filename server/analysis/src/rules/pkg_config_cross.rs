@@ -29,6 +29,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Package '[^']+', required by '[^']+', not found",
     r"found in the pkg-config search path",
     r"The file `[^`]+\.pc` needs to be installed",
+    r"Perhaps you should add the directory containing [`'‘\x22][^`'’\x22]+\.pc",
     // The probe's failure when its explanation was cut off (pkg-config-rs,
     // system-deps), a module too old (pkg-config, pkgconf), and meson's
     // pkg-config lookup.
@@ -46,7 +47,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// C library (`alsa`, `dbus-1`, `libudev` …) and got nothing usable for the
 /// target: either pkg-config-rs refused to run ("pkg-config has not been
 /// configured to support cross-compilation", older "Cross compilation
-/// detected"), or it ran and found no `.pc` file for the library.
+/// detected"), or it ran and found no `.pc` file for the library (pkgconf's
+/// "Perhaps you should add the directory containing `x.pc'" too). The
+/// probe's env lines alone count only in a log whose build did not finish.
 ///
 /// **Why it happens.** pkg-config only knows the host's libraries. Answering
 /// for another target needs a sysroot holding the target's `-dev` packages and
@@ -77,7 +80,9 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         if block.is_some_and(|b| b.crate_name == "openssl-sys") {
             continue;
         }
-        if cx.content(index).contains("rerun-if-env-changed=") && !only_probe_failed(cx, index) {
+        if cx.content(index).contains("rerun-if-env-changed=")
+            && (!only_probe_failed(cx, index) || (block.is_none() && cx.build_finished()))
+        {
             continue;
         }
         let library = library_near(cx, index);
@@ -114,7 +119,7 @@ fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
             b.lines.clone()
         });
     let pattern = regex!(
-        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+)|Requested '([\w.+-]+)|requirement '([\w.+-]+)|Package '([\w.+-]+)' has version|Dependency [\x22']?([\w.+-]+)[\x22']? not found)"#
+        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+)|Requested '([\w.+-]+)|requirement '([\w.+-]+)|Package '([\w.+-]+)' has version|Dependency [\x22']?([\w.+-]+)[\x22']? not found|directory containing [`'‘\x22]([^`'’\x22]+)\.pc)"#
     );
     range.into_iter().find_map(|i| {
         let captures = pattern.captures(cx.content(i))?;
@@ -300,5 +305,22 @@ Caused by:
             let finding = first_of_kind(log, Kind::PkgConfigCross);
             assert_eq!(fact(&finding, "library"), Some(library), "{log}");
         }
+    }
+
+    #[test]
+    fn pkgconf_suggesting_the_pc_directory() {
+        let log = "  Perhaps you should add the directory containing `libudev.pc'\n  to the PKG_CONFIG_PATH environment variable\n";
+        assert_eq!(library_of(log).as_deref(), Some("libudev"));
+    }
+
+    #[test]
+    fn the_probe_of_a_verbose_build_that_finished_is_no_failure() {
+        let log = "  cargo:rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS_aarch64-unknown-linux-gnu
+  cargo:rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS
+  cargo:rerun-if-env-changed=PKG_CONFIG_SYSROOT_DIR
+   Compiling app v0.1.0 (/w)
+    Finished `release` profile [optimized] target(s) in 12.0s
+";
+        assert!(super::super::testing::explain(log).is_empty());
     }
 }

@@ -120,7 +120,7 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
         return true;
     }
     regex!(
-        r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?:(\s|$)|^fatal:|^failed\b|\bfailed to\b|\b(test|build|compilation) failed\b|\bfailure!|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]|\bunable to (create|execute|run|find|open)\b|^unrecognized\b|\*\*\* (signal \d+|\[|error)|^make(\[\d+\])?: \*\*\*|\bstopped in\b|\berror [a-z]+\d+:|exec format error|\(os error [1-9]\d*\)|^error relocating\b|: symbol not found$|symbol lookup error|segmentation fault\b|illegal instruction\b|\(core dumped\)|is not recognized as an internal or external command|: permission denied$|no space left on device|^usage: \S+ \["
+        r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?:(\s|$)|^fatal:|^failed\b|\bfailed to\b|\b(test|build|compilation) failed\b|\bfailure!|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]|\bunable to (create|execute|run|find|open)\b|^unrecognized\b|\*\*\* (signal \d+|\[|error)|^make(\[\d+\])?: \*\*\*|\bstopped in\b|\berror [a-z]+\d+:|exec format error|\(os error [1-9]\d*\)|^error relocating\b|: symbol not found$|symbol lookup error|segmentation fault\b|illegal instruction\b|\(core dumped\)|is not recognized as an internal or external command|: permission denied$|no space left on device|^usage: \S+ \[|executable file not found in|\bunknown command:? "
     )
     .is_match(content)
 }

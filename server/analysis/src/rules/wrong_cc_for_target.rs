@@ -15,7 +15,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?:nicht erkannte Kommandozeilenoption|option de la ligne de commande|no se reconoce la opción|нераспознанный параметр командной строки|无法识别的命令行选项|認識できないコマンドラインオプション|opção de linha de comando não reconhecida|opzione della riga di comando non riconosciuta)\s*[»«“”‘'\x22]\s*-m",
     r"unsupported option '-m[^']*' for target",
     r"unknown target CPU '",
-    r"bad value [(‘'`][^)]*[)’'] for '?-m(?:arch|cpu|tune)=",
+    r"bad value [(‘'`][^)]*[)’'] for ['‘`\x22]?-m(?:arch|cpu|tune)=",
     r"error: unknown argument:? '-m",
     r"unsupported argument '[^']+' to option '-m",
     // gcc for another target given cross flags: `--target=` (cc-rs passes
@@ -31,14 +31,21 @@ pub(super) const TRIGGERS: &[&str] = &[
     // clang without the target or given another's.
     r"invalid arch name ['‘`]-m|unknown target triple ['‘`]|unknown target ABI ['‘`]|invalid value ['‘`][^'’`]*['’`] in ['‘`]-m(?:arch|cpu|fpu|float-abi|abi)",
     // Any compiler error (in any locale) that quotes a target option.
-    r"(?:gcc|g\+\+|cc|c\+\+|cc1|cc1plus|clang|clang\+\+)(?:-[\d.]+)?(?:\.exe)?:\s*(?:fatal |schwerwiegender |致命|致命的)?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)(?: fatale| fatal)?\s*[:：].*[»«“”„‘'’‚\x22`(]\s*-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)(?-u:\b)",
+    r"(?:gcc|g\+\+|cc|c\+\+|cc1|cc1plus|clang|clang\+\+)(?:-[\d.]+)?(?:\.exe)?:\s*(?:fatal |schwerwiegender |致命|致命的|критична |кобна |ödesdigert |vakava |fatalna |fatale |ölümcül |μοιραίο )?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|fejl|greška|грешка|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)(?: fatale| fatal)?\s*[:：].*[»«“”„‘'’‚\x22`(]\s*-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)(?-u:\b)",
     // The assembler given another architecture's instructions (a `.S` file
     // of ring, OpenSSL or aws-lc assembled by the host `as`).
     r"(?:^|:\s?)Error: (?:no such instruction|unknown mnemonic|bad register name|unknown pseudo-op|bad instruction|unrecognized opcode|unknown architecture|invalid instruction suffix)[: ]",
     r"error: (?:invalid instruction mnemonic|unknown directive|unrecognized instruction mnemonic)(?-u:\b)",
     r"(?:gcc|cc|as|clang)(?:\.exe)?: (?:error|fatal error): unknown architecture",
     // A header that refuses the architecture it was compiled for.
-    r"error: #error:? \x22?(?:[Uu]nsupported|[Uu]nknown|[Uu]nrecogni[sz]ed) (?:CPU )?(?:arch(?:itecture)?|platform|target|CPU|processor)(?-u:\b)",
+    r"error(?: C1189)?: #error:?\s*\x22?(?:[Uu]nsupported|[Uu]nknown|[Uu]nrecogni[sz]ed|[Ii]nvalid) (?:CPU |target )?(?:arch(?:itecture)?|platform|target|CPU|processor)(?-u:\b)",
+    r"error(?: C1189)?: #error:?\s*\x22?(?:[Tt]his |[Tt]he )?(?:target )?(?:CPU|[Aa]rch(?:itecture)?|[Pp]rocessor|[Tt]arget(?: architecture)?)(?: [\w-]+)? (?:is )?(?:not (?:yet )?supported|unsupported|not recogni[sz]ed|unknown)",
+    // The assembler refusing the architecture or CPU it was told to build
+    // for (GNU as for x86 given `-march=armv8-a`, for ARM given an x86 CPU),
+    // and gcc or as for RISC-V given another architecture's `-march`.
+    r"(?:Fatal error|Error): (?:invalid -m(?:arch|cpu|tune)= option|unknown cpu [`'‘]|unrecogni[sz]ed option -m)",
+    r"-march=[^:\s]+: ISA string must begin with rv32 or rv64",
+    r"sorry, unimplemented: -mfloat-abi=hard and VFP",
 ];
 
 /// Diagnostic: wrong_cc_for_target
@@ -47,6 +54,11 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// architecture while passing flags meant for another: `aarch64-linux-gnu-gcc:
 /// error: unrecognized command-line option '-m64'`, `'-mfpu=vfpv3-d16'`, or
 /// clang's `unsupported option '-mfloat-abi=hard' for target 'x86_64-…'`.
+/// gcc's wordings are recognised in any quotes and in its translations,
+/// with the value it refused (`bad value ‘armv8-a’ for ‘-march=’`); so are
+/// an assembler refusing the architecture (`invalid -march= option`, `no
+/// such instruction`) and a header's `#error "Unsupported architecture"`
+/// (MSVC's C1189 too).
 ///
 /// **Why it happens.** cc-rs derives flags from the Rust target (`-m64` for
 /// x86_64, `-march=armv7-a -mfpu=…` for armv7) but the compiler comes from an
@@ -107,7 +119,7 @@ fn said_by_a_linker(content: &str) -> bool {
 /// The compiler (from the `gcc: error:` prefix) and the rejected option.
 fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
     let compiler = regex!(
-        r"(?:^|[\s=])([\w./+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?)(?:\.exe)?: ?(?:fatal |schwerwiegender |致命|致命的)?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)"
+        r"(?:^|[\s=])([\w./+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?)(?:\.exe)?: ?(?:fatal |schwerwiegender |致命|致命的|критична |кобна |ödesdigert |vakava |fatalna |fatale |ölümcül |μοιραίο )?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|fejl|greška|грешка|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)"
     )
     .captures(content)
     .map(|c| c[1].rsplit('/').next().unwrap_or(&c[1]).to_owned());
@@ -115,6 +127,10 @@ fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
     let split = regex!(
         r"unknown value ['‘`]([^'’`]*)['’`] for ['‘`]?(-m[\w-]+)|unrecogni[sz]ed (-m[\w-]+) target:?\s*['‘`]?([^\s'’`]+)"
     );
+    let assembler = regex!(r"invalid (-m(?:arch|cpu|tune)=) option:?\s*[`'‘]([^'’`]+)");
+    if let Some(c) = assembler.captures(content) {
+        return (compiler, Some(format!("{}{}", &c[1], &c[2])));
+    }
     if let Some(c) = split.captures(content) {
         let (value, name) = match (c.get(1), c.get(2)) {
             (Some(value), Some(name)) => (value.as_str(), name.as_str()),
@@ -122,7 +138,7 @@ fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
         };
         return (compiler, Some(format!("{name}={value}")));
     }
-    let option = regex!(r"option\s+['‘`\x22]?(-m[^'’`\x22\s]*|--target=[^'’`\x22\s]*|-arch)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for '?(-m(?:arch|cpu|tune)=)|(-m(?:32|64|x32))['’`]? (?:is )?not supported|(-m64)['’`]? requires|(-mfloat-abi=hard)|(?:in|name) ['‘`](-m[^'’`]*)|[»«“”„‘'’‚\x22`(]\s*(-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)\b[^»«“”„‘'’‚\x22`)\s]*)")
+    let option = regex!(r"option\s+['‘`\x22]?(-m[^'’`\x22\s]*|--target=[^'’`\x22\s]*|-arch)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for ['‘`\x22]?(-m(?:arch|cpu|tune)=)|(-m(?:32|64|x32))['’`]? (?:is )?not supported|(-m64)['’`]? requires|(-mfloat-abi=hard)|(?:in|name) ['‘`](-m[^'’`]*)|[»«“”„‘'’‚\x22`(]\s*(-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)\b[^»«“”„‘'’‚\x22`)\s]*)")
         .captures(content)
         .and_then(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().to_owned()));
     (compiler, option)
@@ -130,7 +146,7 @@ fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
 
 /// The `#error` a header raised for an architecture it does not support.
 fn refused_header(content: &str) -> Option<String> {
-    regex!(r"error: (#error:? .*)")
+    regex!(r"error(?: C1189)?: (#error:?\s.*)")
         .captures(content)
         .map(|c| c[1].trim().to_owned())
 }
@@ -482,5 +498,57 @@ mod tests {
                 "{log}"
             );
         }
+    }
+
+    #[test]
+    fn gcc_bad_value_in_its_newer_quotes() {
+        for log in [
+            "cc1: error: bad value ‘armv8-a’ for ‘-march=’ switch\n",
+            "cc1: error: bad value (‘armv7-a’) for ‘-march=’ switch\n",
+            "<command-line>: error: bad value 'cortex-a53' for '-mtune=' switch\n",
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert!(
+                fact(&finding, "option").is_some_and(|o| o.starts_with("-m")),
+                "{log}: {finding:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn gcc_error_words_of_more_languages() {
+        for log in [
+            "aarch64-linux-gnu-gcc: fel: okänd kommandoradsflagga ”-m64”\n",
+            "aarch64-linux-gnu-gcc: greška: neprepoznat opcija na naredbenom retku ‘-m64’\n",
+            "aarch64-linux-gnu-gcc: fejl: ukendt kommandolinjetilvalg »-m64«\n",
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(fact(&finding, "option"), Some("-m64"), "{log}");
+        }
+    }
+
+    #[test]
+    fn headers_and_assemblers_refusing_the_architecture() {
+        for log in [
+            "C:\\src\\arch.h(12): fatal error C1189: #error:  \"Unsupported architecture\"\n",
+            "src/platform.h:20:2: error: #error \"Architecture not supported\"\n",
+            "x.h:5:2: error: #error This architecture is not supported\n",
+            "{standard input}: Assembler messages:\n{standard input}: Fatal error: invalid -march= option: `armv8-a'\n",
+            "Error: unknown cpu `cortex-a53'\n",
+            "cc1: error: ‘-march=armv8-a’: ISA string must begin with rv32 or rv64\n",
+            "cc1: sorry, unimplemented: -mfloat-abi=hard and VFP\n",
+        ] {
+            first_of_kind(log, Kind::WrongCcForTarget);
+        }
+        let log = "as: Fatal error: invalid -march= option: `armv8-a'\n";
+        let finding = first_of_kind(log, Kind::WrongCcForTarget);
+        assert_eq!(fact(&finding, "option"), Some("-march=armv8-a"));
+        // A header's own `#error` about something else is no target mismatch.
+        let log = "x.h:5:2: error: #error \"define CONFIG_FOO first\"\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::WrongCcForTarget)
+        );
     }
 }
