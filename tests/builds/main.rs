@@ -17,8 +17,8 @@
 //! `use_bundled_sqlite`, `use_rustls`) leaves a project that builds and runs.
 //!
 //! Slow and live: `CROSSPORT_SLOW=1 CROSSPORT_LIVE=1`. Sysroots are fetched
-//! one at a time into one cache per test run, and every test shares one
-//! cargo target directory, so the dependencies build once per target.
+//! one at a time into one cache per test run. Each project builds into its
+//! own target directory (see `project_target`).
 
 #[path = "../common/fixture.rs"]
 mod fixture;
@@ -33,10 +33,9 @@ use std::sync::{Mutex, PoisonError};
 /// Debian's compiler, whose std is packaged per architecture.
 const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
 
-/// One cache (sysroot .debs, metadata) and one cargo target directory for
-/// every test, kept under cargo's per-project test scratch directory, so a
-/// later run reuses the dependencies already built and nothing is left in
-/// the system's temp directory.
+/// One cache (sysroot .debs, metadata) for every test, kept under cargo's
+/// per-project test scratch directory, so a later run reuses the packages
+/// already fetched and nothing is left in the system's temp directory.
 fn shared_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("builds")
@@ -52,6 +51,18 @@ fn fetch_lock() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Where cargo builds a project: its own `target/`, as for a user.
+///
+/// A target directory shared between projects saves nothing for the target's
+/// crates and costs rebuilds: cargo's fingerprint of every unit built for a
+/// target holds that target's linker path, and fix points the linker at a
+/// wrapper inside the project, so each project's build finds the other
+/// projects' artifacts (same file names) stale and rebuilds them in place,
+/// and the next cargo command of the first project rebuilds them again.
+fn project_target(dir: &Path) -> PathBuf {
+    dir.join("target")
+}
+
 /// A fresh copy of `fixtures/crates/<name>`.
 fn fresh_fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -65,7 +76,6 @@ fn with_env(command: &mut Command) -> &mut Command {
     command
         .env("RUSTC", DEBIAN_RUSTC)
         .env("CARGO_INCREMENTAL", "0")
-        .env("CARGO_TARGET_DIR", shared_dir("target"))
         .env("XDG_CACHE_HOME", shared_dir("cache"))
         .env("NO_COLOR", "1")
         .env_remove("CARGO_BUILD_TARGET")
@@ -73,14 +83,20 @@ fn with_env(command: &mut Command) -> &mut Command {
 
 fn crossport(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_crossport"));
-    command.current_dir(dir).arg("--color=never");
+    command
+        .current_dir(dir)
+        .arg("--color=never")
+        .env("CARGO_TARGET_DIR", project_target(dir));
     with_env(&mut command);
     command
 }
 
 fn cargo(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(dir).args(args);
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("CARGO_TARGET_DIR", project_target(dir));
     with_env(&mut command);
     command
 }
@@ -226,10 +242,7 @@ fn doctor_fix_build_run_test_inspect(expect: &Expect) {
         "{built:#}"
     );
 
-    let binary = shared_dir("target")
-        .join(target)
-        .join("debug")
-        .join(fixture);
+    let binary = project_target(dir).join(target).join("debug").join(fixture);
     let inspect = run_ok(
         crossport(dir)
             .arg("inspect")
@@ -403,7 +416,7 @@ fn fix_user_keeps_native_builds_native() {
     let native = run_ok(&mut with_home(cargo(dir, &["run", "-q"])));
     let stdout = String::from_utf8_lossy(&native.stdout);
     assert!(stdout.contains("sqlite="), "{stdout}");
-    let host_binary = shared_dir("target").join("debug").join("foreign-app");
+    let host_binary = project_target(dir).join("debug").join("foreign-app");
     let header = run_ok(Command::new("readelf").arg("-h").arg(&host_binary));
     let header = String::from_utf8_lossy(&header.stdout);
     assert!(header.contains("X86-64"), "{header}");
@@ -443,11 +456,8 @@ fn one_fix_alone_builds_and_runs(fixture: &str, id: &str, expect: &[&str]) -> te
         config.contains(&format!("CC_{target}")),
         "{id} wrote no C compiler:\n{config}"
     );
-    // One target dir per fix and crate: the fixes build the same binary
-    // with other features, and the tests run in parallel.
-    let target_dir = shared_dir(&format!("target-{fixture}-{id}"));
-    run_ok(cargo(dir, &["build", "--target", target]).env("CARGO_TARGET_DIR", &target_dir));
-    let binary = target_dir.join(target).join("debug").join(fixture);
+    run_ok(&mut cargo(dir, &["build", "--target", target]));
+    let binary = project_target(dir).join(target).join("debug").join(fixture);
     let sysroot = dir.join("target/crossport/sysroots/aarch64-unknown-linux-gnu-bookworm");
     let run = run_ok(
         Command::new("qemu-aarch64")
