@@ -221,7 +221,7 @@ fn tool_named(content: &str) -> Option<String> {
     let specific = regex!(
         r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)"#
     );
-    let generic = words::words_regex!(
+    let generic = regex!(
         r#"zsh: command not found: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
         words::command_not_found!(),
         "|",

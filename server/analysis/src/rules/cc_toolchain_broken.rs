@@ -170,7 +170,7 @@ fn broken_part(content: &str) -> Option<Broken> {
         });
         return broken(tool.map(|m| m.as_str()), part);
     }
-    let loader = words::words_regex!(
+    let loader = regex!(
         r"(\S+): (?:",
         words::loading_shared_libraries!(),
         r"): ([^:\s]+)"
@@ -182,7 +182,7 @@ fn broken_part(content: &str) -> Option<Broken> {
 /// A toolchain binary the kernel cannot run: `cannot execute binary file`,
 /// `Exec format error`, or `file`'s description of it (the loader it names).
 fn foreign_binary(content: &str) -> Option<Broken> {
-    let pattern = words::words_regex!(
+    let pattern = regex!(
         r"([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?)(?:\.exe)?: (?:(?:",
         words::cannot_execute_binary!(),
         r")|(?:[^:]{1,40}: )?(?:",

@@ -42,11 +42,12 @@ pub use missing_library_at_link::{LibraryLookup, name_package};
 
 use crate::finding::{Finding, Kind};
 
-/// Compiles a regex literal once, on first use.
+/// Compiles a regex once, on first use: one literal, or literals and
+/// macros that expand to literals (`words::no_such_file!()`), concatenated.
 macro_rules! regex {
-    ($pattern:literal) => {{
+    ($($part:tt)+) => {{
         static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new($pattern).expect("rule regexes are valid literals")
+            regex::Regex::new(concat!($($part)+)).expect("rule regexes are valid literals")
         });
         &*RE
     }};

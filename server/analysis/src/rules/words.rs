@@ -5,7 +5,8 @@
 //! otherwise see the failure only when the build ran in English.
 //!
 //! They are macros that expand to string literals, so a rule can `concat!`
-//! them into its trigger patterns (which are `const`).
+//! them into its trigger patterns (which are `const`), or pass them with
+//! other literals to `regex!`, which concatenates its parts.
 
 /// glibc's text for ENOENT in its translations, Windows' "the system cannot
 /// find the file specified" in a few, and Rust's own `program not found`.
@@ -48,18 +49,6 @@ macro_rules! cannot_execute_binary {
     };
 }
 pub(crate) use cannot_execute_binary;
-
-/// A regex built from literals and these lists with `concat!`, compiled
-/// once (`regex!` takes one literal).
-macro_rules! words_regex {
-    ($($part:tt)+) => {{
-        static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(concat!($($part)+)).expect("rule regexes are valid literals")
-        });
-        &*RE
-    }};
-}
-pub(crate) use words_regex;
 
 #[cfg(test)]
 mod tests {
