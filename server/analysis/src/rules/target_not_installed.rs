@@ -24,6 +24,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"toolchain '[^']+' does not (?:contain|support) (?:component 'rust-std' for )?target",
     // rustup, wasm-pack and other wrappers in their own words.
     r"does not have target '[^']+' installed",
+    // rustup before 1.20 for a target it does not distribute.
+    r"(?i)(?-u:\b)target [`'‘]?[a-z0-9_]+-[\w.-]+[`'’]? not found in channel",
+    // `-Zbuild-std` for a target whose std is not supported.
+    r"use of unstable library feature [`'‘]restricted_std[`'’]",
     r"(?-u:\b)[a-z0-9_]+-[\w.-]+ target not found in sysroot",
     r#"(?i)(?-u:\b)target [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? (?:is )?not installed"#,
     r#"(?i)(?-u:\b)the [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? target is not installed"#,
@@ -122,7 +126,7 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
         .find(|&i| !cx.content(i).is_empty())
         .unwrap_or(error);
     let noted_target = (error..=last).find_map(|i| {
-        regex!(r#"the [`'‘’"]?([\w.-]+)[`'‘’"]? target (?:may not|is not installed)|for target '([^']+)'|support target '([^']+)'|rustup target add ([\w.-]+)|expected target triple ([\w.-]+)|have target '([^']+)' installed|([a-z0-9_]+-[\w.-]+) target not found in sysroot|(?i:target) [`'‘"]?([a-z0-9_]+-[\w.-]+?)[`'’"]? (?:is )?not installed"#)
+        regex!(r#"the [`'‘’"]?([\w.-]+)[`'‘’"]? target (?:may not|is not installed)|for target '([^']+)'|support target '([^']+)'|rustup target add ([\w.-]+)|expected target triple ([\w.-]+)|have target '([^']+)' installed|([a-z0-9_]+-[\w.-]+) target not found in sysroot|(?i:target) [`'‘"]?([a-z0-9_]+-[\w.-]+?)[`'’"]? (?:is )?not installed|(?i:target) [`'‘]?([a-z0-9_]+-[\w.-]+?)[`'’]? not found in channel"#)
             .captures(cx.content(i))
             .and_then(|c| {
                 c.iter()
@@ -136,9 +140,17 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
         .captures(cx.content(error))
         .or_else(|| regex!(r"[`'‘](std)[`'’] is required by").captures(cx.content(error)))
         .map_or_else(|| "std".to_owned(), |c| c[1].to_owned());
+    // rustc says "may not support the standard library" when `core` was
+    // found but `std` was not; its `-Zbuild-std` help is printed by every
+    // nightly rustc whatever the target, so it says nothing about the target.
+    // rustup's "not found in channel" and "pre-compiled" note say rustup has
+    // no rust-std for it.
     let no_std_support = (error..=last).any(|i| {
         let content = cx.content(i);
-        content.contains("may not support the standard library") || content.contains("-Zbuild-std")
+        content.contains("may not support the standard library")
+            || content.contains("not found in channel")
+            || content.contains("not all platforms have the standard library pre-compiled")
+            || content.contains("restricted_std")
     });
     let mut finding = cx.finding(Kind::TargetNotInstalled, "", error, last);
     if noted_target.is_some() {
@@ -146,7 +158,7 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
     }
     finding = text_fact(finding, "missing_crate", Some(&missing));
     let rustup_can = match finding.target.as_deref().map(rustup_distribution) {
-        None => true,
+        None => !no_std_support,
         Some(None) => false,
         Some(Some(Distribution::Std)) => !no_std_support,
         Some(Some(Distribution::CoreOnly)) => {
@@ -301,5 +313,38 @@ error: could not compile `fw` (lib) due to 1 previous error
                 .iter()
                 .all(|f| f.kind != Kind::TargetNotInstalled)
         );
+    }
+
+    #[test]
+    fn a_nightly_build_std_help_does_not_make_a_target_unavailable() {
+        // Every nightly rustc adds the `-Zbuild-std` help, whatever the target.
+        let log = "error[E0463]: can't find crate for `core`
+  |
+  = note: the `aarch64-unknown-linux-gnu` target may not be installed
+  = help: consider downloading the target with `rustup target add aarch64-unknown-linux-gnu`
+  = help: consider building the standard library from source with `cargo build -Zbuild-std`
+";
+        let finding = first_of_kind(log, Kind::TargetNotInstalled);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        // On a tier 3 target it is still unavailable.
+        let log = log.replace("aarch64-unknown-linux-gnu", "armv7-unknown-freebsd");
+        first_of_kind(&log, Kind::StdUnavailableForTarget);
+    }
+
+    #[test]
+    fn rustup_has_no_std_for_the_target() {
+        let log = "error: target 'mips-unknown-linux-gnu' not found in channel.  Perhaps check the platform support page for available targets\n";
+        let finding = first_of_kind(log, Kind::StdUnavailableForTarget);
+        assert_eq!(finding.target.as_deref(), Some("mips-unknown-linux-gnu"));
+        let log = "error: toolchain 'stable-x86_64-unknown-linux-gnu' does not contain component 'rust-std' for target 'armv7-unknown-linux-gnueabihf'
+note: not all platforms have the standard library pre-compiled: https://doc.rust-lang.org/nightly/rustc/platform-support.html
+";
+        first_of_kind(log, Kind::StdUnavailableForTarget);
+    }
+
+    #[test]
+    fn build_std_on_a_target_without_std_support() {
+        let log = "error[E0658]: use of unstable library feature `restricted_std`\n  |\n  = help: add `#![feature(restricted_std)]` to the crate attributes to enable\n";
+        first_of_kind(log, Kind::StdUnavailableForTarget);
     }
 }
