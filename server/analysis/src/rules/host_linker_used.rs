@@ -42,6 +42,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     // The host's cc given rustc's `-m64` (for x86_64) on another host.
     r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: error: unrecogni[sz]ed (?:command[- ]line )?option [`'‘]-m(?:64|32)['’]",
     r"(?:^|\s)(?:cc|clang|clang\+\+)(?:-\d+)?: error: unsupported option '-m(?:64|32)' for target '",
+    // Any of these with the file name wrapped onto the lines above.
+    super::wrong_arch_library::WRAPPED_TAIL,
 ];
 
 /// Diagnostic: host_linker_used
@@ -66,15 +68,15 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
-        let content = cx.content(index);
-        let Some(object) = rust_object(content)
-            .or_else(|| host_ld_c_object(content))
+        let (first, content) = super::wrong_arch_library::unwrapped(cx, index);
+        let Some(object) = rust_object(&content)
+            .or_else(|| host_ld_c_object(&content))
             .or_else(|| host_emulation(cx, index))
             .or_else(|| host_cc_given_m64(cx, index))
         else {
             continue;
         };
-        let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+        let start = cx.linking_error(index).map_or(first, |(header, _)| header);
         let first_number = cx.log.number_of(start);
         if findings
             .iter()
@@ -483,5 +485,17 @@ clang : error : linker command failed with exit code 1 (use -v to see invocation
         assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
         let log = "lld-link: error: zlib.lib(adler32.obj): machine type x64 conflicts with arm64\n";
         first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn a_rust_object_name_wrapped_onto_the_line_above() {
+        let log = "  = note: /usr/bin/ld: /src/app/target/armv7-unknown-linux-gnueabihf/debug/deps/app-0f1e.app.7c-cgu.0.rcgu.o:
+          Relocations in generic ELF (EM: 40)
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("armv7-unknown-linux-gnueabihf")
+        );
     }
 }
