@@ -5,6 +5,24 @@ use super::context::text_fact;
 use super::{Context, fix, regex};
 use crate::finding::{Finding, Kind};
 
+/// bfd's `Relocations in generic ELF (EM: N)` in its translations (da, es,
+/// fi, fr, id, ja, pt, ro, ru, sr, sv, tr, uk, vi), English first.
+macro_rules! relocations_words {
+    () => {
+        "[Rr]elocations in generic ELF|Relokeringer i generisk ELF|Reubicaciones en ELF genérico|Sijoituksia geneerisessä ELF|Réadressages en format ELF générique|Relokasi dalam ELF standar|一般的な ELF 内の再配置|relocalizações em ELF|Realocări în ELF generic|Перемещения в универсальном ELF|Премештања у општем|omlokaliseringar i vanlig ELF|Normal ELF'de yerdeğişimler|пересування у типовому ELF|Định vị lại trong ELF chung"
+    };
+}
+pub(super) use relocations_words;
+
+/// GNU ld's `error adding symbols` and bfd's `file in wrong format` /
+/// `file format not recognized` in their translations, English first.
+macro_rules! wrong_format_words {
+    () => {
+        "(?:[Ee]rror adding symbols: )?[Ff]ile in wrong format|(?:[Ee]rror adding symbols: )?[Ff]ile format not recognized|error al añadir símbolos|erreur lors de l'ajout de symboles|ошибка добавления символов|erro ao adicionar símbolos|грешка при добавяне на имената|помилка під час спроби додати символи|无法添加符号|無法加入符號|semboller eklenirken hata|грешка додавања симбола|earráid agus siombailí á gcur leis|fichier dans un mauvais format|файл в неправильном формате|ficheiro em formato errado|fișier în format eronat|файл у помилковому форматі|датотека је у погрешном запису|format de fichier non reconnu|формат файла не распознан|formato de ficheiro não reconhecido"
+    };
+}
+pub(super) use wrong_format_words;
+
 pub(super) const SUMMARY: &str =
     "the linker found a library or object built for another architecture";
 
@@ -33,6 +51,14 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?i)\.rlib\([^)]+\.o\)(?::)? (?:is incompatible with|relocations in generic ELF)",
     r"(?i)\.rlib\([^)]+\.o\): (?:error adding symbols: )?file in wrong format",
     r"(?i)\.o: relocations in generic ELF",
+    // The same in bfd's and ld's translations.
+    concat!(
+        r"\.(?:so|a|rlib\([^)]+\.o\))(?:\.[\d.]+)?(?:\([^)]*\))?\s?:\s?(?:",
+        relocations_words!(),
+        "|",
+        wrong_format_words!(),
+        ")"
+    ),
     // The same messages with the file name wrapped onto the lines above
     // (a terminal or an issue tracker that wraps at 80 columns).
     WRAPPED_TAIL,
@@ -187,6 +213,18 @@ fn library_named(content: &str) -> Option<String> {
         | (\S+)\ is\ incompatible\ with
         "#
     );
+    let translated = regex!(
+        r"(\S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?|\S+\.rlib\([^)]+\.o\))\s?:\s?(?:",
+        relocations_words!(),
+        "|",
+        wrong_format_words!(),
+        ")"
+    );
+    if !pattern.is_match(content)
+        && let Some(captures) = translated.captures(content)
+    {
+        return Some(captures[1].to_owned());
+    }
     let captures = pattern.captures(content)?;
     let library = captures.iter().skip(1).flatten().next()?.as_str();
     let library = library.trim_matches(['\'', '`', ',', '‘', '’', '"']);
@@ -449,5 +487,23 @@ file in wrong format
         let finished =
             format!("{user}    Finished `release` profile [optimized] target(s) in 41.0s\n");
         assert!(super::super::testing::explain(&finished).is_empty());
+    }
+
+    #[test]
+    fn binutils_translations_on_libraries() {
+        let cases = [
+            (
+                "/usr/lib/gcc-cross/aarch64-linux-gnu/12/../../../../aarch64-linux-gnu/bin/ld: /usr/lib/x86_64-linux-gnu/libz.so: ошибка добавления символов: файл в неправильном формате\n",
+                "/usr/lib/x86_64-linux-gnu/libz.so",
+            ),
+            (
+                "aarch64-linux-gnu-ld : /opt/vendor/libcam.a(cam.o) : Réadressages en format ELF générique (EM: 62)\n",
+                "/opt/vendor/libcam.a(cam.o)",
+            ),
+        ];
+        for (log, library) in cases {
+            let finding = first_of_kind(log, Kind::WrongArchLibrary);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
+        }
     }
 }
