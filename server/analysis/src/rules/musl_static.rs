@@ -177,7 +177,14 @@ fn describe_crate_type(
             "Pass --target explicitly so proc-macros are built for the host without crt-static",
         ));
     }
-    finding.severity = Severity::Warning;
+    // rustc's `dropping unsupported crate type` is a warning; `cannot
+    // produce cdylib` stops the build.
+    if cx
+        .content(index)
+        .contains("dropping unsupported crate type")
+    {
+        finding.severity = Severity::Warning;
+    }
     Some(finding.with_fix(
         fix::USE_GNU_TARGET,
         "Build for a -gnu target when a dynamic library is needed",
@@ -660,5 +667,17 @@ collect2: error: ld returned 1 exit status
         // The same archive in a musl sysroot is this rule's.
         let musl = log.replace("aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl");
         first_of_kind(&musl, Kind::MuslStatic);
+    }
+
+    #[test]
+    fn a_cdylib_the_target_cannot_produce_stops_the_build() {
+        let log = "#9 31.2 error: cannot produce cdylib for `plugin v0.2.0 (/src/plugin)` as the target `armv7-unknown-linux-musleabihf` does not support these crate types\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(finding.severity, crate::finding::Severity::Error);
+        assert_eq!(fact(&finding, "crate"), Some("plugin"));
+        assert_eq!(fix_ids(&finding), ["use_gnu_target"]);
+        let log = "warning: dropping unsupported crate type `cdylib` for target `x86_64-unknown-linux-musl`\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(finding.severity, crate::finding::Severity::Warning);
     }
 }

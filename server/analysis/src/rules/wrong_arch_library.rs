@@ -38,8 +38,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
     r"architecture of input file [`'‘][^'’]*\.(?:a|so)(?-u:\b)[^'’]*['’] is incompatible with",
     // Apple ld, old and new (ld-prime, Xcode 15).
-    r"ignoring file '?\S+\.(?:dylib|a|tbd|so|framework)(?-u:\b).*building for .* but attempting to link with file built for",
-    r"ignoring file '?\S+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
+    // (Paths with spaces, as Xcode projects have; C objects too: on macOS
+    // one ld links every architecture, so it is the objects that are wrong.)
+    r"ignoring file '?[^,']+\.(?:dylib|a|tbd|so|framework|o)(?-u:\b).*building for .* but attempting to link with file built for",
+    r"ignoring file '?[^,']+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
     r"found architecture '[^']+', required architecture '[^']+'",
     r"building for [\w ]+, but linking in (?:dylib|object file|library) (?:\([^)]*\) )?built for",
     // MSVC link.exe.
@@ -136,7 +138,10 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         // linker is the host linker being used for the target
         // (host_linker_used says so).
         let c_object = library.ends_with(".o") || library.contains(".rlib(");
-        if c_object && super::host_linker_used::is_host_ld_line(&content) {
+        if c_object
+            && !content.contains("ignoring file")
+            && super::host_linker_used::is_host_ld_line(&content)
+        {
             continue;
         }
         let start = cx.linking_error(index).map_or(first, |(header, _)| header);
@@ -205,7 +210,7 @@ fn library_named(content: &str) -> Option<String> {
         | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target)
         | (\S+\.o):\ relocations
         | architecture\ of\ input\ file\ [`'‘]([^'’]+)['’]
-        | ignoring\ file\ '?([^,'\s]+)'?[,:]
+        | ignoring\ file\ '?([^,']+?)'?[,:]\ 
         | found\ architecture\ '[^']+',\ required\ architecture\ '[^']+'\):\ (\S+)
         | linking\ in\ (?:dylib|object\ file|library)\ \(([^)]+)\)
         | file\ '([^']+)'\ for\ architecture
@@ -505,5 +510,18 @@ file in wrong format
             let finding = first_of_kind(log, Kind::WrongArchLibrary);
             assert_eq!(fact(&finding, "library"), Some(library), "{log}");
         }
+    }
+
+    #[test]
+    fn apple_ld_paths_with_spaces_and_c_objects() {
+        let log = "ld: warning: ignoring file /Users/me/My Project/vendor/libfoo-1.2.a, building for iOS-arm64 but attempting to link with file built for macOS-x86_64\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/Users/me/My Project/vendor/libfoo-1.2.a")
+        );
+        let log = "ld: warning: ignoring file build/obj/parser.c.o, building for macOS-x86_64 but attempting to link with file built for unknown-arm64\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(fact(&finding, "library"), Some("build/obj/parser.c.o"));
     }
 }
