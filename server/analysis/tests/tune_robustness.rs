@@ -1,8 +1,8 @@
 //! The corpus's tune logs that the rules get right must stay right when a
 //! capturing tool wraps their lines, and when a user pastes only the lines
 //! that show the failure. Only the tune part is read here: the held-out part
-//! is scored, never tested on (fixtures/corpus/split.py). Both corpora's
-//! tune parts are read (fixtures/corpus and fixtures/corpus2).
+//! is scored, never tested on (fixtures/corpus/split.py). Every corpus's
+//! tune part is read (fixtures/corpus, fixtures/corpus2, fixtures/corpus3).
 
 use std::path::{Path, PathBuf};
 
@@ -10,9 +10,13 @@ use crossport_analysis::explain::explain;
 use crossport_analysis::finding::Finding;
 use crossport_analysis::score::parse_table;
 
-fn corpus_dirs() -> [PathBuf; 2] {
+fn corpus_dirs() -> [PathBuf; 3] {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-    [fixtures.join("corpus"), fixtures.join("corpus2")]
+    [
+        fixtures.join("corpus"),
+        fixtures.join("corpus2"),
+        fixtures.join("corpus3"),
+    ]
 }
 
 /// `(id, text, first finding)` of every tune log whose first finding is its
