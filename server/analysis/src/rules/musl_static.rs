@@ -177,7 +177,14 @@ fn describe_crate_type(
             "Pass --target explicitly so proc-macros are built for the host without crt-static",
         ));
     }
-    finding.severity = Severity::Warning;
+    // rustc's `dropping unsupported crate type` is a warning; `cannot
+    // produce cdylib` stops the build.
+    if cx
+        .content(index)
+        .contains("dropping unsupported crate type")
+    {
+        finding.severity = Severity::Warning;
+    }
     Some(finding.with_fix(
         fix::USE_GNU_TARGET,
         "Build for a -gnu target when a dynamic library is needed",
@@ -261,10 +268,19 @@ fn describe_glibc_symbol(
         && !cx.target_at(index).is_some_and(|t| {
             regex!(r"none|eabi$|apple|windows|android|wasm|uefi").is_match(&t)
         });
+    // OpenSSL's symbols missing from a static archive on a glibc target
+    // (`arm-unknown-linux-gnueabihf`) are a link order or a missing
+    // libcrypto, not musl.
+    let glibc_target = !musl_nearby
+        && (cx
+            .target_at(index)
+            .is_some_and(|t| !t.contains("musl") && !t.contains("alpine"))
+            || (index.saturating_sub(12)..=index + 3)
+                .any(|i| regex!(r"[a-z0-9_]-linux-gnu").is_match(cx.content(i))));
     let musl_involved = relocating_binary.is_some()
         || only_glibc_defines
         || musl_nearby
-        || (openssl_or_ucontext && static_archive)
+        || (openssl_or_ucontext && static_archive && !glibc_target)
         || cx.target_at(index).is_some_and(|t| t.contains("musl"))
         || content.contains("-musl/")
         || cx
@@ -635,5 +651,33 @@ collect2: error: ld returned 1 exit status
                 .iter()
                 .all(|f| f.kind != Kind::MuslStatic)
         );
+    }
+
+    #[test]
+    fn openssl_symbols_missing_from_a_glibc_cross_sysroot_are_not_musl() {
+        let log = "  /opt/x-tools/aarch64-unknown-linux-gnu/aarch64-unknown-linux-gnu/sysroot/usr/lib/libssl.a(ssl_lib.o): In function `SSL_CTX_new':
+  ssl_lib.c:(.text+0x1c4): undefined reference to `EVP_MD_CTX_new'
+  ssl_lib.c:(.text+0x1d8): undefined reference to `ERR_put_error'
+";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MuslStatic)
+        );
+        // The same archive in a musl sysroot is this rule's.
+        let musl = log.replace("aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl");
+        first_of_kind(&musl, Kind::MuslStatic);
+    }
+
+    #[test]
+    fn a_cdylib_the_target_cannot_produce_stops_the_build() {
+        let log = "#9 31.2 error: cannot produce cdylib for `plugin v0.2.0 (/src/plugin)` as the target `armv7-unknown-linux-musleabihf` does not support these crate types\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(finding.severity, crate::finding::Severity::Error);
+        assert_eq!(fact(&finding, "crate"), Some("plugin"));
+        assert_eq!(fix_ids(&finding), ["use_gnu_target"]);
+        let log = "warning: dropping unsupported crate type `cdylib` for target `x86_64-unknown-linux-musl`\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(finding.severity, crate::finding::Severity::Warning);
     }
 }

@@ -29,6 +29,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"you can set the `OPENSSL_DIR` environment variable",
     r"Make sure you also have the development packages of openssl installed",
     r"Could not find OpenSSL",
+    // The last lines of its panic: only openssl-sys prints its own version
+    // there (after `$HOST = …` / `$TARGET = …`).
+    r"^openssl-sys = [0-9]",
     // The hints its Windows paths add, and vcpkg's probe on MSVC.
     r"It looks like you're compiling for (?:MinGW but you may not have either OpenSSL|MSVC but we couldn't detect an OpenSSL)",
     r"vcpkg did not find openssl",
@@ -42,7 +45,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// with "Could not find directory of OpenSSL installation" (or, in older
 /// versions, a pkg-config failure or "OpenSSL library directory does not exist").
 /// Any part of that text counts, wrapped at any width (an excerpt), and so
-/// do the MinGW and MSVC hints and vcpkg's probe; its env lines alone count
+/// do the MinGW and MSVC hints, vcpkg's probe and the panic's last lines
+/// (`$HOST = …`, `$TARGET = …`, `openssl-sys = 0.9.99`); its env lines alone count
 /// only in a log whose build did not finish.
 ///
 /// **Why it happens.** On a cross build the host's `libssl-dev` is for the
@@ -130,14 +134,17 @@ fn is_openssl_wording(content: &str) -> bool {
         || content.contains("required by the 'openssl-sys' crate")
         || content.contains("It looks like you're compiling for")
         || content.contains("vcpkg did not find openssl")
+        || content.starts_with("openssl-sys = ")
 }
 
 fn describe(cx: &Context<'_>, index: usize) -> Finding {
     let start = cx.evidence_start(index);
     let mut finding = cx.finding(Kind::OpensslNotFound, "", start, index);
-    let block_lines = cx
-        .block(index)
-        .map_or(index..index + 1, |b| b.lines.clone());
+    // Without a block (an excerpt), the panic's tail around the line.
+    let block_lines = cx.block(index).map_or_else(
+        || index.saturating_sub(4)..(index + 3).min(cx.log.lines.len()),
+        |b| b.lines.clone(),
+    );
     let reported_version = block_lines.clone().find_map(|i| {
         regex!(r"^openssl-sys = ([0-9][\w.+-]*)")
             .captures(cx.content(i))
@@ -301,5 +308,17 @@ thread 'main' panicked at 'OpenSSL library directory does not exist: /usr/local/
     Finished `dev` profile [unoptimized + debuginfo] target(s) in 9.1s
 ";
         assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn only_the_tail_of_the_panic() {
+        let log = "  $HOST = x86_64-unknown-linux-gnu\n  $TARGET = armv7-unknown-linux-gnueabihf\n  openssl-sys = 0.9.80\n";
+        let finding = first_of_kind(log, Kind::OpensslNotFound);
+        assert_eq!(fact(&finding, "crate_version"), Some("0.9.80"));
+        assert_eq!(fact(&finding, "host"), Some("x86_64-unknown-linux-gnu"));
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("armv7-unknown-linux-gnueabihf")
+        );
     }
 }
