@@ -120,6 +120,13 @@ fn program_and_library(cx: &Context<'_>, index: usize) -> Option<(Option<String>
     let (program, library) = parse(content)
         .or_else(|| wrapped_loader_error(cx, index))
         .or_else(|| interpreter_missing(content))?;
+    // The program wrapped onto the line before (`/usr/lib/gcc/…/cc1plus:`).
+    let program = program.or_else(|| {
+        let before = cx.content(index.checked_sub(1)?);
+        regex!(r"^(\S+):$")
+            .captures(before)
+            .map(|c| c[1].to_owned())
+    });
     let program = program
         .map(|program| program.trim_matches(['*', '`', '>', '"', '\'']).to_owned())
         .filter(|program| !program.is_empty() && !is_exception_name(program));
@@ -580,5 +587,18 @@ mod tests {
             let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
             assert_eq!(fact(&finding, "library"), Some(library), "{log}");
         }
+    }
+
+    #[test]
+    fn a_compiler_wrapped_onto_the_line_before_is_not_this_rule() {
+        let log = "/usr/lib/gcc/avr/7.2.0/cc1plus:\nerror while loading shared libraries: libmpfr.so.4: cannot open shared object file:\nNo such file or directory\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::RuntimeMissingSharedLib)
+        );
+        let log = "/srv/app:\nerror while loading shared libraries: libpq.so.5: cannot open shared object file\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "binary"), Some("/srv/app"));
     }
 }

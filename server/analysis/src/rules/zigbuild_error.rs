@@ -9,7 +9,8 @@ pub(super) const SUMMARY: &str =
     "cargo-zigbuild or `zig cc` failed in a zig-specific way (linker arguments, C++ runtime)";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"unsupported linker arg: \S+",
+    // `-z` flags are "extension flags" in newer zigs' words.
+    r"unsupported linker (?:arg|extension flag): \S+",
     r"zigcc-[\w.-]+\.(?:sh|bat)",
     r"cargo-zigbuild",
     r"\bzig (?:cc|c\+\+|ld|build-exe|build-lib)\b",
@@ -57,6 +58,7 @@ pub(super) const TRIGGERS: &[&str] = &[
 ///
 /// **What it means.** The build used cargo-zigbuild (or `zig cc` as linker/C
 /// compiler) and zig itself refused: `unsupported linker arg: --no-undefined-version`
+/// (newer zigs: `unsupported linker extension flag: -z nostart-stop-gc`)
 /// or another GNU ld option zig's linker does not take, or C++ symbols that
 /// zig's bundled libc++ does not provide (`undefined symbol: std::__1::…`,
 /// `__cxa_…`) because a C++ dependency was compiled against libstdc++.
@@ -160,8 +162,10 @@ fn read_failure(cx: &Context<'_>, lines: &[usize]) -> ZigFailure {
             let asked = c.get(1).or(c.get(3)).map_or("", |m| m.as_str()).to_owned();
             failure.glibc = Some((asked, c.get(2).map(|m| m.as_str().to_owned())));
         }
-        if let Some(c) = regex!(r"unsupported linker arg: (\S+)").captures(content) {
-            failure.arguments.push(c[1].to_owned());
+        if let Some(c) = regex!(r#"unsupported linker (arg|extension flag): ((?:-z )?[^\s"'”」]+)"#)
+            .captures(content)
+        {
+            failure.arguments.push(c[2].to_owned());
         }
         if let Some(c) = regex!(r"(?:static|dynamic) library '([^']+)' not found\. search paths:|unable to find (?i:dynamic|static) system library '([^']+)'")
             .captures(content)
@@ -574,5 +578,19 @@ mod tests {
             "{log}ld.lld: error: undefined symbol: fcntl64\nerror: linking with `zigcc-x86_64-unknown-linux-gnu.2.40.sh` failed\n"
         );
         first_of_kind(&failed, crate::finding::Kind::ZigbuildError);
+    }
+
+    #[test]
+    fn newer_zig_calls_z_flags_extension_flags() {
+        use super::super::testing::first_of_kind;
+        let log = "    error: unsupported linker extension flag: -z nostart-stop-gc\n";
+        let finding = first_of_kind(log, crate::finding::Kind::ZigbuildError);
+        assert_eq!(
+            finding.facts["linker_args"],
+            serde_json::json!(["-z nostart-stop-gc"])
+        );
+        // Quoted inside a sentence of prose, in another language.
+        let log = "链接阶段失败并显示错误信息\"unsupported linker extension flag: -z nostart-stop-gc\"。\n";
+        first_of_kind(log, crate::finding::Kind::ZigbuildError);
     }
 }
