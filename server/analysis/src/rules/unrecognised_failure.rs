@@ -120,7 +120,7 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
         return true;
     }
     regex!(
-        r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?:(\s|$)|^fatal:|^failed\b|\bfailed to\b|\b(test|build|compilation) failed\b|\bfailure!|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]|\bunable to (create|execute|run|find|open)\b|^unrecognized\b|\*\*\* (signal \d+|\[|error)|^make(\[\d+\])?: \*\*\*|\bstopped in\b|\berror [a-z]+\d+:|exec format error|\(os error [1-9]\d*\)|^error relocating\b|: symbol not found$|symbol lookup error|segmentation fault\b|illegal instruction\b|\(core dumped\)|is not recognized as an internal or external command|: permission denied$|no space left on device|^usage: \S+ \[|executable file not found in|\bunknown command:? "
+        r"(?i)(^|[\s:])(fatal )?error(\[[a-z]?\d+\])?:(\s|$)|^fatal:|^failed\b|\bfailed to\b|\b(test|build|compilation) failed\b|\bfailure!|\bpanicked at\b|undefined reference to|\bld returned [1-9]|: not found|command not found|cannot find|no such file or directory|exit (status|code):? [1-9]|\bunable to (create|execute|run|find|open)\b|^unrecognized\b|\*\*\* (signal \d+|\[|error)|^make(\[\d+\])?: \*\*\*|\bstopped in\b|\berror [a-z]+\d+:|exec format error|\(os error [1-9]\d*\)|^error relocating\b|: symbol not found$|symbol lookup error|segmentation fault\b|illegal instruction\b|\(core dumped\)|is not recognized as an internal or external command|: permission denied$|no space left on device|^usage: \S+ \[|executable file not found in|\bunknown command:? |\bfor more information about (this|an) error, try "
     )
     .is_match(content)
 }
@@ -128,7 +128,7 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
 /// cargo's own summary lines: they say that something failed, not what.
 fn is_summary_line(content: &str) -> bool {
     regex!(
-        r"^(error: could not compile|error: aborting due to|error: failed to run custom build command|error: failed to compile|error: build failed|error: process didn't exit successfully|process didn't exit successfully|warning: build failed|caused by:|error: [0-9]+ errors? )"
+        r"^(error: could not compile|error: aborting due to|(.*: )?for more information about (this|an) error|error: failed to run custom build command|error: failed to compile|error: build failed|error: process didn't exit successfully|process didn't exit successfully|warning: build failed|caused by:|error: [0-9]+ errors? )"
     )
     .is_match(&content.to_ascii_lowercase())
 }
@@ -232,6 +232,10 @@ error: some tool said no for /w/target/aarch64-unknown-linux-gnu/debug/build/x
         let log = "error: could not compile `app` (lib) due to 2 previous errors\n";
         let finding = first_of_kind(log, Kind::UnrecognisedFailure);
         assert!(finding.message.contains("could not compile"));
+        // rustc's pointer to `--explain` follows only an error it printed.
+        let log = "For more information about this error, try `rustc --explain E0308`.\n";
+        let finding = first_of_kind(log, Kind::UnrecognisedFailure);
+        assert!(finding.message.contains("rustc --explain E0308"));
     }
 
     #[test]
