@@ -36,7 +36,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // The host's GNU ld asked for another architecture's emulation (a
     // clang `--target=` without a cross ld); `-m64` given to a bare ld is
     // wrong_linker_flavor's (`unrecognised emulation mode: 64`).
-    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
+    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*(?:\s*$|\s+Supported emulations)",
     // The same in ld's translations (German, French, Spanish).
     r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)? ?: (?:nicht erkannter Emulationsmodus|mode d'émulation non reconnu|no se reconoce el modo de emulación)\s?: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
     // The host's cc given rustc's `-m64` (for x86_64) on another host.
@@ -248,10 +248,15 @@ fn rule_index() -> usize {
         .unwrap_or(0)
 }
 
-/// An rlib (rustc's archive of the target's objects) the linker cannot
-/// read at all: `libfoo-1a2b.rlib: error adding symbols: file in wrong
+/// An rlib (rustc's archive of the target's objects) the host's own ld
+/// cannot read at all: `libfoo-1a2b.rlib: error adding symbols: file in wrong
 /// format`. rustc's rlibs live under `target/` (or its `deps/`).
 fn rust_archive(content: &str) -> Option<String> {
+    // A cross ld for the target refusing an rlib means the rlib's C
+    // objects were built for the host (wrong_arch_library).
+    if !is_host_ld_line(content) {
+        return None;
+    }
     let captures = regex!(r"(?i)(\S+\.rlib)\s?:\s?(?:error adding symbols: )?file (?:in wrong format|format not recognized|not recognized)")
         .captures(content)
         .or_else(|| {
@@ -693,5 +698,12 @@ error: linking with `cc` failed: exit status: 1
         );
         let known = format!("{log}  = note: /usr/bin/ld: cannot find -lasound\n");
         first_of_kind(&known, Kind::MissingLibraryAtLink);
+    }
+
+    #[test]
+    fn the_supported_emulations_on_the_same_line() {
+        let log = "/usr/bin/ld.bfd: unrecognised emulation mode: aarch64linux Supported emulations: elf_x86_64 elf32_x86_64 elf_i386\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(fact(&finding, "object"), Some("(emulation aarch64linux)"));
     }
 }

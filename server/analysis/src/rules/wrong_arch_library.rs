@@ -52,6 +52,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     // `libfoo_sys-….rlib(bio.c.o)`), or loose C objects given to a cross linker.
     r"(?i)\.rlib\([^)]+\.o\)(?::)? (?:is incompatible with|relocations in generic ELF)",
     r"(?i)\.rlib\([^)]+\.o\): (?:error adding symbols: )?file in wrong format",
+    // A cross ld refusing a whole rlib: a -sys crate's C objects in it were
+    // built for the host.
+    r"(?i)\.rlib: (?:error adding symbols: )?file (?:in wrong format|format not recognized)",
     r"(?i)\.o: relocations in generic ELF",
     // The same in bfd's and ld's translations.
     concat!(
@@ -142,7 +145,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         // A loose C object, or one inside an rlib, given to the host's own
         // linker is the host linker being used for the target
         // (host_linker_used says so).
-        let c_object = library.ends_with(".o") || library.contains(".rlib(");
+        let c_object = library.ends_with(".o") || library.contains(".rlib");
         if c_object
             && !content.contains("ignoring file")
             && super::host_linker_used::is_host_ld_line(&content)
@@ -210,6 +213,7 @@ fn library_named(content: &str) -> Option<String> {
         r#"(?ix)
         (\S+):\ skipping\ incompatible\ file\ 
         | skipping\ incompatible\ (\S+?):?(?:\ when\ |\s*$)
+        | (\S+\.rlib):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|format\ not\ recognized)
         | (\S+\.rlib\([^)]+\.o\)):?\ (?:is\ incompatible\ with|relocations|(?:error\ adding\ symbols:\ )?file\ in\ wrong\ format)
         | (\S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|not\ recognized)
         | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target)
@@ -528,5 +532,18 @@ file in wrong format
         let log = "ld: warning: ignoring file build/obj/parser.c.o, building for macOS-x86_64 but attempting to link with file built for unknown-arm64\n";
         let finding = first_of_kind(log, Kind::WrongArchLibrary);
         assert_eq!(fact(&finding, "library"), Some("build/obj/parser.c.o"));
+    }
+
+    #[test]
+    fn a_cross_ld_refusing_a_whole_rlib() {
+        let log = "  = note: /opt/cross/bin/aarch64-linux-gnu-ld: /w/target/aarch64-unknown-linux-gnu/release/deps/libzstd_sys-77.rlib: error adding symbols: file in wrong format\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/w/target/aarch64-unknown-linux-gnu/release/deps/libzstd_sys-77.rlib")
+        );
+        // The host's own ld refusing it is the host linker's.
+        let host = log.replace("/opt/cross/bin/aarch64-linux-gnu-ld", "/usr/bin/ld");
+        first_of_kind(&host, Kind::HostLinkerUsed);
     }
 }
