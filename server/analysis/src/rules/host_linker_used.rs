@@ -60,6 +60,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     // cross-rs configures a cross linker for each target it has an image
     // for: under `cross`, rustc's default `cc` is the image's host compiler.
     r"^error: linking with `cc` failed",
+    // Apple's ld (the macOS host's) given ELF files or rustc's archives of
+    // them: `… attempting to link with file built for unknown-unsupported
+    // file format ( 0x7F 0x45 0x4C 0x46 …)`.
+    r"ignoring file .*(?:unknown-unsupported file format|unsupported file format \( ?0x7F 0x45 0x4C 0x46)",
     // Any of these with the file name wrapped onto the lines above.
     super::wrong_arch_library::WRAPPED_TAIL,
 ];
@@ -78,7 +82,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// French, Swedish … wording). binutils' translations of these messages,
 /// rlibs ld cannot read at all, file names wrapped onto the line above, and
 /// `linking with `cc` failed` with nothing else under `cross build --target`
-/// (cross sets a cross linker for every image) count too.
+/// (cross sets a cross linker for every image) count too, as does Apple's ld
+/// ignoring an ELF file or an rlib (`unknown-unsupported file format`).
 ///
 /// **Why it happens.** Nothing tells cargo which linker to use for the target,
 /// so it uses the default `cc`, which only links for the host. The later
@@ -94,6 +99,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         let (first, content) = super::wrong_arch_library::unwrapped(cx, index);
         let Some(object) = rust_object(&content)
             .or_else(|| rust_archive(&content))
+            .or_else(|| apple_ld_given_elf(&content))
             .or_else(|| host_machine_msvc_link(cx, index))
             .or_else(|| host_ld_c_object(&content))
             .or_else(|| host_emulation(cx, index))
@@ -217,6 +223,22 @@ fn host_cc_given_m64(cx: &Context<'_>, index: usize) -> Option<String> {
     let option =
         regex!(r"[`'‘»«“„\x22]\s?(-m(?:64|32))\s?['’»«”\x22]").captures(cx.content(index))?;
     host_cc.then(|| format!("(rustc's {})", &option[1]))
+}
+
+/// Apple's ld refusing a file it cannot read at all: an ELF file (magic
+/// `0x7F 0x45 0x4C 0x46`), or an rlib or object rustc made under `target/`.
+/// The macOS host's linker was given a Linux target's files.
+fn apple_ld_given_elf(content: &str) -> Option<String> {
+    let captures = regex!(r"ignoring file '?([^,']+?)'?[,:] .*(?:unknown-unsupported file format|unsupported file format)(.*)")
+        .captures(content)?;
+    let path = captures[1].to_owned();
+    let elf = captures[2].contains("0x7F 0x45 0x4C 0x46");
+    let unix = path.replace('\\', "/");
+    let rustc_made = path.ends_with(".rlib")
+        || path.ends_with(".o")
+        || unix.contains("/target/")
+        || unix.starts_with("target/");
+    (elf || rustc_made).then_some(path)
 }
 
 /// `error: linking with `cc` failed` in a `cross build --target T` run,
@@ -705,5 +727,17 @@ error: linking with `cc` failed: exit status: 1
         let log = "/usr/bin/ld.bfd: unrecognised emulation mode: aarch64linux Supported emulations: elf_x86_64 elf32_x86_64 elf_i386\n";
         let finding = first_of_kind(log, Kind::HostLinkerUsed);
         assert_eq!(fact(&finding, "object"), Some("(emulation aarch64linux)"));
+    }
+
+    #[test]
+    fn apple_ld_given_elf_files_and_rustc_archives() {
+        let log = "ld: warning: ignoring file /w/target/aarch64-unknown-linux-gnu/debug/deps/liblog-3a.rlib, building for macOS-arm64 but attempting to link with file built for unknown-unsupported file format ( 0x21 0x3C 0x61 0x72 0x63 0x68 0x3E 0x0A )\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        let log = "ld: warning: ignoring file /opt/sysroot/usr/lib/libz.so, file was built for unsupported file format ( 0x7F 0x45 0x4C 0x46 0x02 0x01 0x01 0x00 ) which is not the architecture being linked (x86_64): /opt/sysroot/usr/lib/libz.so\n";
+        first_of_kind(log, Kind::HostLinkerUsed);
+        // A Mach-O library of the other architecture is a library's problem.
+        let log = "ld: warning: ignoring file /usr/local/lib/libz.dylib, building for macOS-arm64 but attempting to link with file built for macOS-x86_64\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
     }
 }

@@ -43,13 +43,15 @@ pub(super) const TRIGGERS: &[&str] = &[
     // mold given Mach-O, MSVC or driver options.
     r"mold: (?:fatal: )?(?:mold: )?unknown command line option: (?:-dynamic\s*$|-arch(?-u:\b)|-dylib|-syslibroot|-platform_version|-defaultlib|-nologo|/|-Wl,|-flavor|-nodefaultlibs|-nostartfiles|-m(?:64|32)\s*$)",
     // A C compiler driver given rustc's lld or MSVC arguments.
-    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+|emcc)(?:\.exe)?: error: (?:unrecogni[sz]ed (?:command[- ]line )?option|unknown argument:?) [`'‘]?(?:-flavor|-nologo|/NOLOGO|/OUT:|/LIBPATH:|/DEBUG|/SUBSYSTEM|/NXCOMPAT|/OPT:|/DEF:|/NODEFAULTLIB)",
-    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+)(?:\.exe)?: error: (?:no such file or directory: )?[`'‘]?/(?:NOLOGO|OUT:|LIBPATH:|DEBUG(?-u:\b)|NXCOMPAT|SUBSYSTEM|OPT:|DEF:|NODEFAULTLIB)",
+    r"(?:^|\s)(?:[\w.+-]+-)?(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+|emcc)(?:\.exe)?: error: (?:unrecogni[sz]ed (?:command[- ]line )?option|unknown argument:?) [`'‘]?(?:-flavor|-nologo|/NOLOGO|/OUT:|/LIBPATH:|/DEBUG|/SUBSYSTEM|/NXCOMPAT|/OPT:|/DEF:|/NODEFAULTLIB)",
+    r"(?:^|\s)(?:[\w.+-]+-)?(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+)(?:\.exe)?: error: (?:no such file or directory: )?[`'‘]?/(?:NOLOGO|OUT:|LIBPATH:|DEBUG(?-u:\b)|NXCOMPAT|SUBSYSTEM|OPT:|DEF:|NODEFAULTLIB)",
     // The Solaris/illumos ld given GNU ld's long options.
     r"(?-u:\b)ld: fatal: unrecogni[sz]ed option '--",
     // GNU ld 2.36+ given a C driver's option it cannot tell from its own
     // abbreviations (`-nostartfiles`), in English, pt, sv, sr.
     r"(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: (?:Error|Erro|Fel|Грешка): (?:unable to disambiguate|não foi possível desambiguar|kan inte uttyda|не могу да разликујем): -",
+    // GNU ld, lld or mold given MSVC's arguments, which they read as files.
+    r"(?:\bld|lld|mold)(?:\.\w+)?(?:\.exe)?: (?:error: |fatal: )?cannot (?:find|open) [`'‘]?/(?:NOLOGO|OUT:|LIBPATH:|DEBUG(?-u:\b)|NXCOMPAT|SUBSYSTEM|OPT:|DEF:|NODEFAULTLIB|MANIFEST|DYNAMICBASE|LARGEADDRESSAWARE)",
     // wasm-ld (emcc's and rustc's) given another flavour's options.
     r"wasm-ld(?:-[\d.]+)?(?:\.exe)?: error: unknown argument",
     // MSVC link.exe given a GNU input (`-lfoo`, `libfoo.a`, `-Wl,…`).
@@ -70,7 +72,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// gold says `gold: -Wl,--as-needed: unknown option` (also translated), GNU
 /// ld 2.36+ says `unable to disambiguate: -nostartfiles`, the Solaris ld
 /// says `ld: fatal: unrecognized option '--as-needed'`, or a Linux `cc`
-/// linking rejects rustc's Apple options (`-arch`, `-mmacosx-version-min=`).
+/// linking rejects rustc's Apple options (`-arch`, `-mmacosx-version-min=`),
+/// or a MinGW gcc, GNU ld, lld or mold reads MSVC arguments as files
+/// (`cannot find /NOLOGO`).
 ///
 /// **Why it happens.** Cross-compiling to Linux from macOS with the system
 /// `cc`/`ld` as linker, or setting `linker = "ld"`/`"lld"` directly where a
@@ -133,7 +137,7 @@ fn option_of(content: &str) -> Option<String> {
         return Some(c[1].to_owned());
     }
     let named = regex!(
-        r"(?:unknown options?: |unsupported option [`'‘]|unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|extra operand [`'‘]?|cannot open input file '|error: no such file or directory: ')([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
+        r"(?:unknown options?: |unsupported option [`'‘]|unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|extra operand [`'‘]?|cannot open input file '|error: no such file or directory: '|cannot (?:find|open) [`'‘]?)([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
     );
     let Some(captures) = named.captures(content) else {
         // A translation: the first quoted option.
@@ -458,5 +462,31 @@ mod tests {
                 .iter()
                 .all(|f| f.kind != Kind::WrongLinkerFlavor)
         );
+    }
+
+    #[test]
+    fn mingw_drivers_and_gnu_linkers_given_msvc_arguments() {
+        let cases = [
+            (
+                "  = note: x86_64-w64-mingw32-gcc: error: /NOLOGO: No such file or directory\n",
+                "/NOLOGO",
+            ),
+            (
+                "  = note: /usr/bin/ld: cannot find /NOLOGO: No such file or directory\n",
+                "/NOLOGO",
+            ),
+            (
+                "  = note: ld.lld: error: cannot open /OUT:C:\\w\\app.exe: no such file or directory\n",
+                "/OUT:C:\\w\\app.exe:",
+            ),
+        ];
+        for (log, option) in cases {
+            let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+            assert_eq!(
+                fact(&finding, "option").map(|o| o.trim_end_matches(':')),
+                Some(option.trim_end_matches(':')),
+                "{log}"
+            );
+        }
     }
 }
