@@ -34,7 +34,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?i)\.(?:so|a|dylib)(?:\.[\d.]+)?(?:\([^)]*\))?: file not recognized: file format not recognized",
     r"(?i)\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: relocations in generic ELF",
     // lld, and gold's `incompatible target`.
-    r"\.(?:so|a|lib)(?:\.[\d.]+)?(?:\([^)]*\))? is incompatible with \S+",
+    r"\.(?:so|a|lib)(?:\.[\d.]+)?(?:\([^)]*\))?:? is incompatible with \S+",
+    // mold: `libz.a(adler32.o): incompatible file type: aarch64 is expected
+    // but got x86_64`.
+    r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible file type",
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
     r"architecture of input file [`'‘][^'’]*\.(?:a|so)(?-u:\b)[^'’]*['’] is incompatible with",
     // Apple ld, old and new (ld-prime, Xcode 15).
@@ -43,7 +46,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"ignoring file '?[^,']+\.(?:dylib|a|tbd|so|framework|o)(?-u:\b).*building for .* but attempting to link with file built for",
     r"ignoring file '?[^,']+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
     r"found architecture '[^']+', required architecture '[^']+'",
-    r"building for [\w ]+, but linking in (?:dylib|object file|library) (?:\([^)]*\) )?built for",
+    r"building for '?[\w -]+'?, but linking in (?:dylib|object file|library) (?:\(.*?\) )?built for",
     // MSVC link.exe.
     r"LNK1112: module machine type '[^']+' conflicts with target machine type",
     r"LNK4272: library machine type '[^']+' conflicts with target machine type",
@@ -216,15 +219,16 @@ fn library_named(content: &str) -> Option<String> {
         | (\S+\.rlib):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|format\ not\ recognized)
         | (\S+\.rlib\([^)]+\.o\)):?\ (?:is\ incompatible\ with|relocations|(?:error\ adding\ symbols:\ )?file\ in\ wrong\ format)
         | (\S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|not\ recognized)
-        | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target)
+        | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target|incompatible\ file\ type)
         | (\S+\.o):\ relocations
         | architecture\ of\ input\ file\ [`'‘]([^'’]+)['’]
         | ignoring\ file\ '?([^,']+?)'?[,:]\ 
         | found\ architecture\ '[^']+',\ required\ architecture\ '[^']+'\):\ (\S+)
+        | linking\ in\ (?:dylib|object\ file|library)\ \((.+?)\)\ built\ for
         | linking\ in\ (?:dylib|object\ file|library)\ \(([^)]+)\)
         | file\ '([^']+)'\ for\ architecture
         | (\S+\.(?:lib|obj)(?:\([^)]*\))?):\ machine\ type\ \S+\ conflicts\ with
-        | (\S+)\ is\ incompatible\ with
+        | (\S+?):?\ is\ incompatible\ with
         "#
     );
     let translated = regex!(
@@ -545,5 +549,27 @@ file in wrong format
         // The host's own ld refusing it is the host linker's.
         let host = log.replace("/opt/cross/bin/aarch64-linux-gnu-ld", "/usr/bin/ld");
         first_of_kind(&host, Kind::HostLinkerUsed);
+    }
+
+    #[test]
+    fn mold_lld_with_a_colon_and_apples_quoted_platforms() {
+        let cases = [
+            (
+                "mold: fatal: /usr/lib/x86_64-linux-gnu/libz.a(adler32.o): incompatible file type: aarch64 is expected but got x86_64\n",
+                "/usr/lib/x86_64-linux-gnu/libz.a(adler32.o)",
+            ),
+            (
+                "ld.lld: error: /w/vendor/libfoo.a(foo.o): is incompatible with aarch64linux\n",
+                "/w/vendor/libfoo.a(foo.o)",
+            ),
+            (
+                "ld: building for 'iOS-simulator', but linking in object file (/w/libs/libfoo.a[2](foo.o)) built for 'iOS'\n",
+                "/w/libs/libfoo.a[2](foo.o)",
+            ),
+        ];
+        for (log, library) in cases {
+            let finding = first_of_kind(log, Kind::WrongArchLibrary);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
+        }
     }
 }
