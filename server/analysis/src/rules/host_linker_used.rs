@@ -50,6 +50,10 @@ pub(super) const TRIGGERS: &[&str] = &[
         super::wrong_arch_library::wrong_format_words!(),
         ")"
     ),
+    concat!(
+        super::wrong_arch_library::input_architecture_words!(),
+        r".*\.o\)?\s?['’»”\x22]"
+    ),
     // GNU ld unable to read an rlib (an archive of the target's objects).
     r"(?i)\.rlib: (?:error adding symbols: )?file (?:in wrong format|format not recognized|not recognized)",
     // MSVC link.exe without the file name: compared with the log's target.
@@ -131,7 +135,7 @@ fn rust_object(content: &str) -> Option<String> {
         .split(" is incompatible with ")
         .next()
         .unwrap_or(content);
-    let path = regex!(r"(/?[^\s:`'‘’()]+\.o)\b")
+    let path = regex!(r"(/?[^\s:`'‘’()«»“”„\x22]+\.o)\b")
         .captures_iter(content)
         .map(|c| c[1].to_owned())
         .find(|path| {
@@ -739,5 +743,27 @@ error: linking with `cc` failed: exit status: 1
         // A Mach-O library of the other architecture is a library's problem.
         let log = "ld: warning: ignoring file /usr/local/lib/libz.dylib, building for macOS-arm64 but attempting to link with file built for macOS-x86_64\n";
         first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn the_input_architecture_message_in_translation() {
+        let object = "/w/target/aarch64-unknown-linux-gnu/release/deps/app-2b.app.9-cgu.0.rcgu.o";
+        for line in [
+            format!(
+                "/usr/bin/ld: архитектура aarch64 входного файла «{object}» несовместима с выходным i386:x86-64"
+            ),
+            format!(
+                "/usr/bin/ld: la arquitectura aarch64 del fichero de entrada `{object}' es incompatible con la salida i386:x86-64"
+            ),
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::HostLinkerUsed);
+            assert_eq!(fact(&finding, "object"), Some(object), "{line}");
+        }
+        let log = "/usr/bin/aarch64-linux-gnu-ld: architecture i386:x86-64 du fichier d'entrée « /usr/lib/x86_64-linux-gnu/libz.a(deflate.o) » est incompatible avec la sortie aarch64\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/usr/lib/x86_64-linux-gnu/libz.a(deflate.o)")
+        );
     }
 }

@@ -14,6 +14,16 @@ macro_rules! relocations_words {
 }
 pub(super) use relocations_words;
 
+/// GNU ld's `%s architecture of input file `%s' is incompatible with %s
+/// output` in its translations (es, fr, ru, pt_BR, uk, it, zh_CN, zh_TW,
+/// ja), up to the file name.
+macro_rules! input_architecture_words {
+    () => {
+        "(?:arquitectura \\S+ del fichero de entrada|architecture \\S+ du fichier d'entrée|архитектура \\S+ входного файла|a arquitetura \\S+ do arquivo de entrada|архітектура \\S+ файла вхідних даних|l'architettura del file di input|架构于输入文件|架構於輸入檔案|アーキテクチャ \\(入力ファイル)"
+    };
+}
+pub(super) use input_architecture_words;
+
 /// GNU ld's `error adding symbols` and bfd's `file in wrong format` /
 /// `file format not recognized` in their translations, English first.
 macro_rules! wrong_format_words {
@@ -40,6 +50,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible file type",
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
     r"architecture of input file [`'‘][^'’]*\.(?:a|so)(?-u:\b)[^'’]*['’] is incompatible with",
+    concat!(
+        input_architecture_words!(),
+        r",?\s?[`'‘«“„\x22]?\s?\S+\.(?:a|so)(?:\.[\d.]+)?(?:\([^)]*\))?\s?['’»”\x22]"
+    ),
     // Apple ld, old and new (ld-prime, Xcode 15).
     // (Paths with spaces, as Xcode projects have; C objects too: on macOS
     // one ld links every architecture, so it is the objects that are wrong.)
@@ -240,6 +254,15 @@ fn library_named(content: &str) -> Option<String> {
     );
     if !pattern.is_match(content)
         && let Some(captures) = translated.captures(content)
+    {
+        return Some(captures[1].to_owned());
+    }
+    let architecture = regex!(
+        input_architecture_words!(),
+        r",?\s?[`'‘«“„\x22]?\s?(\S+\.(?:a|so|o)(?:\.[\d.]+)?(?:\([^)]*\))?)\s?['’»”\x22]"
+    );
+    if !pattern.is_match(content)
+        && let Some(captures) = architecture.captures(content)
     {
         return Some(captures[1].to_owned());
     }

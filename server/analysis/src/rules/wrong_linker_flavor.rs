@@ -20,7 +20,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"LNK4044: unrecognized option '/?(?:-|Wl,|Xlinker|l[\w.+-]+'|m(?:64|32)'|nodefaultlibs|nostartfiles|fuse-ld|static-libgcc|shared'|pie'|pthread|rdynamic|Bstatic|Bdynamic|z')",
     // lld-link (the MSVC flavour) taking GNU or lld arguments for inputs.
     r"lld-link(?:\.exe)?: error: could not open '-(?:flavor|Wl,|l\w|m(?:64|32)|nodefaultlibs|nostartfiles)",
-    r"(?:^|note: )link: extra operand ",
+    r"(?:^|note: |[/\\])link(?:\.exe)?: (?:extra operand|zusätzlicher Operand|opérande supplémentaire|operando extra|лишний операнд|多余的操作对象|余分な演算子|operando \S+ in più|nadmiarowy argument|추가 피연산자|ek işlenen|зайвий операнд) ",
     // An ELF ld given macOS objects and Mach-O options.
     r"(?-u:\b)ld(?:\.lld)?: error: \S+\.rcgu\.o: unknown file type",
     r"(?:ld64\.lld|ld64)(?:-\d+)?: error: must specify -arch",
@@ -137,7 +137,7 @@ fn option_of(content: &str) -> Option<String> {
         return Some(c[1].to_owned());
     }
     let named = regex!(
-        r"(?:unknown options?: |unsupported option [`'‘]|unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|extra operand [`'‘]?|cannot open input file '|error: no such file or directory: '|cannot (?:find|open) [`'‘]?)([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
+        r"(?:unknown options?: |unsupported option [`'‘]|unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|(?:extra operand|zusätzlicher Operand|opérande supplémentaire|operando extra|лишний операнд|多余的操作对象|余分な演算子|nadmiarowy argument|추가 피연산자|ek işlenen|зайвий операнд) [`'‘«„“]?|cannot open input file '|error: no such file or directory: '|cannot (?:find|open) [`'‘]?)([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
     );
     let Some(captures) = named.captures(content) else {
         // A translation: the first quoted option.
@@ -487,6 +487,20 @@ mod tests {
                 Some(option.trim_end_matches(':')),
                 "{log}"
             );
+        }
+    }
+
+    #[test]
+    fn coreutils_link_by_path_and_in_translation() {
+        for note in [
+            "/usr/bin/link: extra operand '/w/target/debug/deps/app.app.1-cgu.0.rcgu.o'",
+            "link: zusätzlicher Operand »/w/target/debug/deps/app.app.1-cgu.0.rcgu.o«",
+            "link: opérande supplémentaire « /w/target/debug/deps/app.app.1-cgu.0.rcgu.o »",
+        ] {
+            let log =
+                format!("error: linking with `link.exe` failed: exit code: 1\n  = note: {note}\n");
+            let finding = first_of_kind(&log, Kind::WrongLinkerFlavor);
+            assert_eq!(fact(&finding, "linker"), Some("link.exe"), "{note}");
         }
     }
 }
