@@ -30,7 +30,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // ld-prime (Xcode 15+) on an ELF object.
     r"unknown file type in '[^']*\.o'",
     // MSVC's link.exe of the host's architecture given rustc's objects.
-    r"\.o : fatal error LNK1112: module machine type '[^']+' conflicts with target machine type",
+    r"\.o : [^:]*LNK1112: ",
     // lld-link, the MSVC-flavoured lld.
     r"\.o: machine type \S+ conflicts with \S+",
     // The host's GNU ld asked for another architecture's emulation (a
@@ -57,7 +57,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // GNU ld unable to read an rlib (an archive of the target's objects).
     r"(?i)\.rlib: (?:error adding symbols: )?file (?:in wrong format|format not recognized|not recognized)",
     // MSVC link.exe without the file name: compared with the log's target.
-    r"LNK1112: module machine type '[^']+' conflicts with target machine type '[^']+'",
+    r"LNK1112: ",
     // gcc's translations of `unrecognized command-line option '-m64'`
     // (de, fr, sv, hr, and older es, ru, zh, ja catalogues).
     r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: (?:error|Fehler|erreur|fel|greška|ошибка|错误|エラー): (?:nicht erkannte Kommandozeilenoption|unbekannte Kommandozeilenoption|okänd kommandoradsflagga|neprepoznat opcija na naredbenom retku|无法识别的命令行选项|認識できないコマンドラインオプション|no se reconoce la opción de línea de órdenes|нераспознанный ключ командной строки|option) ?[`'‘»«“„\x22]\s?-m(?:64|32)",
@@ -302,7 +302,7 @@ fn rust_archive(content: &str) -> Option<String> {
 /// than the target are a library's (wrong_arch_library).
 fn host_machine_msvc_link(cx: &Context<'_>, index: usize) -> Option<String> {
     let captures = regex!(
-        r"LNK1112: module machine type '([^']+)' conflicts with target machine type '([^']+)'"
+        r#"LNK1112:[^'"“”„«»]*['"“”„«»]([^'"“”„«»]+)['"“”„«»][^'"“”„«»]*['"“”„«»]([^'"“”„«»]+)['"“”„«»]"#
     )
     .captures(cx.content(index))?;
     let start = cx.linking_error(index).map_or(index, |(header, _)| header);
@@ -765,5 +765,15 @@ error: linking with `cc` failed: exit status: 1
             fact(&finding, "library"),
             Some("/usr/lib/x86_64-linux-gnu/libz.a(deflate.o)")
         );
+    }
+
+    #[test]
+    fn msvc_link_of_the_host_machine_in_another_language() {
+        let log = "error: linking with `link.exe` failed: exit code: 1112
+  = note: \"link.exe\" \"C:\\\\w\\\\target\\\\aarch64-pc-windows-msvc\\\\release\\\\deps\\\\app.app.1-cgu.0.rcgu.o\"
+  = note: app.app.1-cgu.0.rcgu.o : fatal error LNK1112: 模块计算机类型“ARM64”与目标计算机类型“x64”冲突
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
     }
 }

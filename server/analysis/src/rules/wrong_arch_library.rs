@@ -57,13 +57,14 @@ pub(super) const TRIGGERS: &[&str] = &[
     // Apple ld, old and new (ld-prime, Xcode 15).
     // (Paths with spaces, as Xcode projects have; C objects too: on macOS
     // one ld links every architecture, so it is the objects that are wrong.)
-    r"ignoring file '?[^,']+\.(?:dylib|a|tbd|so|framework|o)(?-u:\b).*building for .* but attempting to link with file built for",
+    r"ignoring file '?[^,']+, building for .* but attempting to link with file built for",
     r"ignoring file '?[^,']+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
     r"found architecture '[^']+', required architecture '[^']+'",
     r"building for '?[\w -]+'?, but linking in (?:dylib|object file|library) (?:\(.*?\) )?built for",
     // MSVC link.exe.
-    r"LNK1112: module machine type '[^']+' conflicts with target machine type",
-    r"LNK4272: library machine type '[^']+' conflicts with target machine type",
+    // MSVC link.exe in any language: the code and the two quoted machine
+    // types stay (`LNK1112: 模块计算机类型“x64”与目标计算机类型“X86”冲突`).
+    r"LNK(?:1112|4272): ",
     r"\.(?:lib|obj)(?:\([^)]*\))?: machine type \S+ conflicts with \S+",
     // C objects of another architecture inside an rlib (a -sys crate's
     // `libfoo_sys-….rlib(bio.c.o)`), or loose C objects given to a cross linker.
@@ -281,12 +282,11 @@ fn any_library(content: &str) -> Option<String> {
 }
 
 fn msvc_library(content: &str) -> Option<String> {
-    let pattern =
-        regex!(r"([^\s:]+\.(?:lib|obj)(?:\([^)]*\))?) : (?:fatal error|warning) LNK(?:1112|4272)");
+    let pattern = regex!(r"([^\s:]+\.(?:lib|obj)(?:\([^)]*\))?) : [^:]*LNK(?:1112|4272)");
     if let Some(captures) = pattern.captures(content) {
         return Some(captures[1].to_owned());
     }
-    regex!(r"LNK(?:1112|4272): (?:module|library) machine type '([^']+)'")
+    regex!(r#"LNK(?:1112|4272):[^'"“”„«»]*['"“”„«»]([^'"“”„«»]+)['"“”„«»]"#)
         .captures(content)
         .map(|c| format!("a {} library", &c[1]))
 }
@@ -588,6 +588,28 @@ file in wrong format
             (
                 "ld: building for 'iOS-simulator', but linking in object file (/w/libs/libfoo.a[2](foo.o)) built for 'iOS'\n",
                 "/w/libs/libfoo.a[2](foo.o)",
+            ),
+        ];
+        for (log, library) in cases {
+            let finding = first_of_kind(log, Kind::WrongArchLibrary);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
+        }
+    }
+
+    #[test]
+    fn msvc_machine_conflicts_in_other_languages_and_apple_files_of_any_name() {
+        let cases = [
+            (
+                "zlib.lib(adler32.obj) : fatal error LNK1112: 模块计算机类型“x64”与目标计算机类型“X86”冲突\n",
+                "zlib.lib(adler32.obj)",
+            ),
+            (
+                "LINK : fatal error LNK1112: Modulcomputertyp \"x64\" steht in Konflikt mit dem Zielcomputertyp \"ARM64\"\n",
+                "a x64 library",
+            ),
+            (
+                "ld: warning: ignoring file /w/build/Release/addon.node, building for macOS-arm64 but attempting to link with file built for macOS-x86_64\n",
+                "/w/build/Release/addon.node",
             ),
         ];
         for (log, library) in cases {
