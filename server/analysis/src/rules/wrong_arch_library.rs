@@ -99,7 +99,10 @@ pub(super) const WRAPPED_TAIL: &str = r"(?i)^(?:\)?:? ?|(?:error )?adding symbol
 /// bare `ld:` prefix line before that. Any other line is itself.
 pub(super) fn unwrapped<'a>(cx: &Context<'a>, index: usize) -> (usize, std::borrow::Cow<'a, str>) {
     let content = cx.content(index);
-    if index == 0 || !regex!(r"(?i)^(?:\)|:|(?:error )?adding symbols: |relocations in generic|file in wrong format|file format not)").is_match(content) {
+    let starts_as_a_tail = regex!(
+        r"(?i)^(?:\)|:|(?:error )?adding symbols: |relocations in generic|file in wrong format|file format not)"
+    );
+    if index == 0 || !starts_as_a_tail.is_match(content) {
         return (index, std::borrow::Cow::Borrowed(content));
     }
     let mut first = index;
@@ -112,7 +115,7 @@ pub(super) fn unwrapped<'a>(cx: &Context<'a>, index: usize) -> (usize, std::borr
         if before.is_empty() {
             break;
         }
-        let tail = regex!(r"(?i)^(?:\)|:|(?:error )?adding symbols: |relocations in generic|file in wrong format|file format not)").is_match(&text);
+        let tail = starts_as_a_tail.is_match(&text);
         let path_after_a_tool = text.starts_with(['/', '.', '\\']) && before.ends_with(':');
         let glue = if text.starts_with([')', ':']) {
             ""
