@@ -356,16 +356,18 @@ fn describe_glibc_symbol(
     // OpenSSL's symbols missing from a static archive on a glibc target
     // (`arm-unknown-linux-gnueabihf`) are a link order or a missing
     // libcrypto, not musl.
-    let glibc_target = !musl_nearby
-        && (cx
-            .target_at(index)
-            .is_some_and(|t| !t.contains("musl") && !t.contains("alpine"))
-            || (index.saturating_sub(12)..=index + 3)
-                .any(|i| regex!(r"[a-z0-9_]-linux-gnu").is_match(cx.content(i))));
+    let glibc_target = || {
+        !musl_nearby
+            && (cx
+                .target_at(index)
+                .is_some_and(|t| !t.contains("musl") && !t.contains("alpine"))
+                || (index.saturating_sub(12)..=index + 3)
+                    .any(|i| regex!(r"[a-z0-9_]-linux-gnu").is_match(cx.content(i))))
+    };
     let musl_involved = relocating_binary.is_some()
         || only_glibc_defines
         || musl_nearby
-        || (openssl_or_ucontext && static_archive && !glibc_target)
+        || (openssl_or_ucontext && static_archive && !glibc_target())
         || cx.target_at(index).is_some_and(|t| t.contains("musl"))
         || content.contains("-musl/")
         || cx
