@@ -34,6 +34,12 @@ pub(super) const TRIGGERS: &[&str] = &[
     // "ld"`/`"gold"`): `-Wl,…`, driver-only options, `-f…` read as `-f`.
     r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)?: (?:error: |fatal error: )?(?:unrecogni[sz]ed|unknown) option:? [`'‘]?-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|nostdlib(?-u:\b)|fuse-ld|static-libgcc|shared-libgcc|pthread|rdynamic|pie(?-u:\b)|no-pie|fPIC|fpic|m(?:64|32|arch|cpu|float)|dynamic(?-u:\b)|defaultlib|nologo|NOLOGO)",
     r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?: (?:fatal error: |error: )?-f(?:/--auxiliary)? may not be used without -shared",
+    // gold's own order, `gold: -Wl,--as-needed: unknown option`, in its
+    // translations too (es, fr, it, ro, id, fi, vi, uk, sr).
+    r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)? ?: (?:fatal error: |error: )?[`'‘]?-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|nostdlib(?-u:\b)|fuse-ld|static-libgcc|shared-libgcc|pthread|rdynamic|pie(?-u:\b)|no-pie|fPIC|fpic|m(?:64|32|arch|cpu|float)|arch(?-u:\b)|dylib|dead_strip|syslibroot|platform_version|macosx_version_min|defaultlib|nologo|NOLOGO)[^\s:]*['’]?\s?: (?:unknown option|opción desconocida|option inconnue|opzione sconosciuta|opțiune necunoscută|pilihan tidak diketahui|tuntematon valitsin|tùy chọn không rõ|невідомий параметр|непозната опција)",
+    // A GNU or LLVM C driver on Linux given rustc's Apple options (a macOS
+    // or iOS target linked with the host `cc`).
+    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+|[\w.+-]+-linux-gnu\w*-gcc)(?:\.exe)?: (?:error|fatal error): (?:unrecogni[sz]ed (?:command[- ]line )?option|unsupported option|unknown argument:?) [`'‘\x22]?-(?:arch(?-u:\b)|mmacosx-version-min|miphoneos-version-min|mios-simulator-version-min|mtvos-version-min|mwatchos-version-min|framework(?-u:\b)|dead_strip|dylib(?-u:\b)|exported_symbols_list|install_name|headerpad_max_install_names|syslibroot)",
     // mold given Mach-O, MSVC or driver options.
     r"mold: (?:fatal: )?(?:mold: )?unknown command line option: (?:-dynamic\s*$|-arch(?-u:\b)|-dylib|-syslibroot|-platform_version|-defaultlib|-nologo|/|-Wl,|-flavor|-nodefaultlibs|-nostartfiles|-m(?:64|32)\s*$)",
     // A C compiler driver given rustc's lld or MSVC arguments.
@@ -55,7 +61,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// --as-needed` to GNU-style flags, `rust-lld` says it is a generic driver,
 /// GNU `ld` rejects Mach-O options or says `unrecognised emulation mode: 64`,
 /// a bare `ld`/`gold`/`mold` rejects `-Wl,…`, a C compiler rejects `-flavor`
-/// or `/NOLOGO`, MSVC `link.exe` warns `LNK4044: unrecognized option '/lfoo'`.
+/// or `/NOLOGO`, MSVC `link.exe` warns `LNK4044: unrecognized option '/lfoo'`,
+/// gold says `gold: -Wl,--as-needed: unknown option` (also translated), or a
+/// Linux `cc` rejects rustc's Apple options (`-arch`, `-mmacosx-version-min=`).
 ///
 /// **Why it happens.** Cross-compiling to Linux from macOS with the system
 /// `cc`/`ld` as linker, or setting `linker = "ld"`/`"lld"` directly where a
@@ -101,8 +109,11 @@ fn option_of(content: &str) -> Option<String> {
     if content.contains("may not be used without -shared") {
         return Some("-f".to_owned());
     }
+    if let Some(c) = regex!(r": [`'‘]?(-[^\s:'’]+)['’]?\s?: [^:]+$").captures(content) {
+        return Some(c[1].to_owned());
+    }
     let named = regex!(
-        r"(?:unknown options?: |unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|extra operand [`'‘]?|cannot open input file '|error: no such file or directory: ')([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
+        r"(?:unknown options?: |unsupported option [`'‘]|unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|extra operand [`'‘]?|cannot open input file '|error: no such file or directory: ')([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
     );
     let Some(captures) = named.captures(content) else {
         // A translation: the first quoted option.
@@ -341,6 +352,59 @@ mod tests {
         for log in cases {
             let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
             assert!(fact(&finding, "option").is_some(), "{log}");
+        }
+    }
+
+    #[test]
+    fn gold_names_the_option_before_its_complaint() {
+        let cases = [
+            (
+                "  = note: arm-linux-gnueabihf-ld.gold: -Wl,--gc-sections: unknown option\n",
+                "-Wl,--gc-sections",
+            ),
+            ("gold: -nodefaultlibs: unknown option\n", "-nodefaultlibs"),
+            (
+                "/usr/bin/ld.gold : -Wl,-z,relro : option inconnue\n",
+                "-Wl,-z,relro",
+            ),
+            (
+                "x86_64-linux-gnu-ld.gold: -pie: opción desconocida\n",
+                "-pie",
+            ),
+        ];
+        for (log, option) in cases {
+            let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+            assert_eq!(fact(&finding, "option"), Some(option), "{log}");
+        }
+        // A GNU option gold lacks is not a flavour problem.
+        let log = "gold: --no-such-thing: unknown option\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::WrongLinkerFlavor)
+        );
+    }
+
+    #[test]
+    fn a_linux_c_driver_given_apple_options() {
+        let cases = [
+            (
+                "  = note: cc: error: unrecognized command-line option ‘-arch’\n",
+                "-arch",
+            ),
+            (
+                "  = note: gcc: error: unrecognized command line option '-mmacosx-version-min=10.12'\n",
+                "-mmacosx-version-min=10.12",
+            ),
+            (
+                "  = note: clang: error: unsupported option '-mios-simulator-version-min=14.0' for target 'x86_64-unknown-linux-gnu'\n",
+                "-mios-simulator-version-min=14.0",
+            ),
+        ];
+        for (log, option) in cases {
+            let log = format!("error: linking with `cc` failed: exit status: 1\n{log}");
+            let finding = first_of_kind(&log, Kind::WrongLinkerFlavor);
+            assert_eq!(fact(&finding, "option"), Some(option), "{log}");
         }
     }
 }
