@@ -19,7 +19,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"The system library `[^`]+` required by crate `[^`]+` was not found",
     // Older pkg-config-rs (Display and Debug), its MSVC refusal, and the
     // newest wording's second sentence when the first was wrapped away.
-    r"pkg-config doesn't handle cross compilation",
+    r"pkg-config (?:doesn\\?'t|does not) handle cross[ -]?compilation",
     r"Err(?:` value)?: CrossCompilation\b",
     r"MSVC target detected\. If you are using the MSVC ABI",
     r"Install a sysroot for the target platform and configure it via",
@@ -30,6 +30,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"found in the pkg-config search path",
     r"The file `[^`]+\.pc` needs to be installed",
     r"Perhaps you should add the directory containing [`'‘\x22][^`'’\x22]+\.pc",
+    // pkg-config-rs 0.3.30+'s hint after the system library's name was cut off.
+    r"try setting PKG_CONFIG_PATH to the directory containing [`'‘\x22][^`'’\x22]+\.pc",
     // The probe's failure when its explanation was cut off (pkg-config-rs,
     // system-deps), a module too old (pkg-config, pkgconf), and meson's
     // pkg-config lookup.
@@ -48,7 +50,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// target: either pkg-config-rs refused to run ("pkg-config has not been
 /// configured to support cross-compilation", older "Cross compilation
 /// detected"), or it ran and found no `.pc` file for the library (pkgconf's
-/// "Perhaps you should add the directory containing `x.pc'" too). The
+/// "Perhaps you should add the directory containing `x.pc'" too); the
+/// wordings are matched with escaped quotes (`doesn\'t handle cross
+/// compilation`) and pkg-config-rs's `try setting PKG_CONFIG_PATH` hint. The
 /// probe's env lines alone count only in a log whose build did not finish.
 ///
 /// **Why it happens.** pkg-config only knows the host's libraries. Answering
@@ -322,5 +326,16 @@ Caused by:
     Finished `release` profile [optimized] target(s) in 12.0s
 ";
         assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn the_oldest_refusal_with_escaped_quotes() {
+        for log in [
+            "thread '<main>' panicked at 'called `Result::unwrap()` on an `Err` value: \"pkg-config doesn\\'t handle cross compilation. Use PKG_CONFIG_ALLOW_CROSS=1 to override\"', src/libcore/result.rs:729\n",
+            "  pkg-config doesn't handle cross-compilation. Use PKG_CONFIG_ALLOW_CROSS=1 to override\n",
+            "HINT: if you have installed the library, try setting PKG_CONFIG_PATH to the directory containing `libudev.pc`.\n",
+        ] {
+            first_of_kind(log, Kind::PkgConfigCross);
+        }
     }
 }
