@@ -78,6 +78,19 @@ fn tune_hits_keep_their_kind_under_capture_prefixes() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Whether a line has `error` as a word of its own (`error:`, `Error`,
+/// `error[E0463]`), not inside a name such as `SSL_load_error_strings`.
+fn says_error(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    lower.match_indices("error").any(|(at, _)| {
+        !word(lower[..at].chars().next_back()) && {
+            let after = lower[at + "error".len()..].trim_start_matches('s');
+            !word(after.chars().next())
+        }
+    })
+}
+
 /// Any single line of a finding's evidence that says `error` is a failure
 /// excerpt on its own: explain must answer it with some finding, never
 /// with nothing. (Its kind may differ: a pasted line alone often lacks the
@@ -93,7 +106,7 @@ fn every_error_line_of_the_evidence_alone_gets_a_finding() {
         let lines: Vec<&str> = text.lines().collect();
         let end = (last as usize).min(lines.len());
         for line in &lines[first as usize - 1..end] {
-            if !line.to_ascii_lowercase().contains("error") {
+            if !says_error(line) {
                 continue;
             }
             checked += 1;

@@ -72,8 +72,13 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// `... .rcgu.o is incompatible with elf_x86_64`, gold's `incompatible target`,
 /// mold's `incompatible file type`, Apple ld `ignoring file …rcgu.o`, MSVC
 /// `LNK1112: module machine type 'ARM64' conflicts with target machine type
-/// 'x64'`, `unrecognised emulation mode: aarch64linux`, or an aarch64 host's
-/// `cc: error: unrecognized command-line option '-m64'`.
+/// 'x64'` (also without a file name, when the modules are of the log's
+/// target), `unrecognised emulation mode: aarch64linux`, or an aarch64 host's
+/// `cc: error: unrecognized command-line option '-m64'` (and gcc's German,
+/// French, Swedish … wording). binutils' translations of these messages,
+/// rlibs ld cannot read at all, file names wrapped onto the line above, and
+/// `linking with `cc` failed` with nothing else under `cross build --target`
+/// (cross sets a cross linker for every image) count too.
 ///
 /// **Why it happens.** Nothing tells cargo which linker to use for the target,
 /// so it uses the default `cc`, which only links for the host. The later

@@ -12,6 +12,12 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"cannot produce (?:proc-macro|cdylib|dylib) for [`'‘][^`'’]+[`'’] as the target [`'‘][^`'’]+[`'’] does not support these crate types",
     r"dropping unsupported crate type [`'‘]\w+[`'’] for target [`'‘][^`'’]+[`'’]",
     r"Dynamic loading not supported",
+    // musl's loader asked for glibc's own libraries: a glibc binary
+    // started on a musl system (Alpine without gcompat).
+    r"Error loading shared library (?:ld-linux[\w.-]*\.so\.\d|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libresolv\.so\.2)(?-u:\b)",
+    // A static C runtime (`-static`, `+crt-static`) without the static C
+    // library: glibc's libc.a (glibc-static, libc6-dev's .a) is missing.
+    r"(?i)cannot find -l(?:c|m|pthread|dl|rt|util|resolv|gcc_eh)(?::|\s|$)",
     // glibc-only symbols (fortified `__*_chk`, `__isoc99_*`, versioned
     // `@GLIBC_*`), as GNU ld, lld and mold say it.
     r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__res_\w+|__dn_\w+|__open(?:at)?(?:64)?_2|__strdup|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)(?-u:\b)",
@@ -49,8 +55,12 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// __memcpy_chk`, `fstat64`, `backtrace`; only glibc defines the fortified
 /// and `__isoc99_*` ones), `attempted static link of dynamic object`,
 /// `Dynamic loading not supported`, a glibc binary on a musl
-/// system (`Error relocating …: symbol not found`), or glibc warning that a
-/// "static" binary still needs its shared libraries (`getaddrinfo`).
+/// system (`Error relocating …: symbol not found`, or musl's loader asking
+/// for `ld-linux-*.so` / `libc.so.6`), a static link (`-static`,
+/// `+crt-static`) that finds no `libc.a` (`cannot find -lc`), or glibc
+/// warning that a "static" binary still needs its shared libraries
+/// (`getaddrinfo`). OpenSSL symbols missing from a static archive count only
+/// off glibc targets and sysroots (on glibc they are a link order problem).
 ///
 /// **Why it happens.** musl targets link statically by default and cannot load
 /// proc-macros or shared libraries; static glibc is only partly static; and
@@ -144,6 +154,27 @@ fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
         .is_match(content)
     {
         return describe_static_link(cx, index);
+    }
+    if let Some(c) = regex!(r"(?i)cannot find -l(\w+)").captures(content) {
+        return describe_static_libc(cx, index, &c[1]);
+    }
+    if let Some(c) = regex!(r"Error loading shared library (\S+?):? ").captures(content) {
+        let mut finding = cx.finding(Kind::MuslStatic, "", index, index);
+        let library = c[1].to_owned();
+        finding = text_fact(finding, "library", Some(&library));
+        finding.message =
+            format!("a glibc binary was started on a musl system: musl's loader has no {library}");
+        return Some(
+            finding
+                .with_fix(
+                    fix::USE_MUSL_TARGET,
+                    "Build a static musl binary for musl systems",
+                )
+                .with_fix(
+                    fix::FETCH_SYSROOT_AND_WIRE,
+                    "Or run it on a glibc system of the release it was linked for",
+                ),
+        );
     }
     Some(describe_static_runtime(cx, index))
 }
@@ -362,6 +393,35 @@ fn describe_static_link(cx: &Context<'_>, index: usize) -> Option<Finding> {
             .with_fix(
                 fix::USE_VENDORED_OPENSSL,
                 "Build C dependencies from source for musl (e.g. vendored OpenSSL)",
+            ),
+    )
+}
+
+/// `cannot find -lc` (or -lm, -lpthread …) in a link the log shows as
+/// static (`-static`, `-static-pie`, `+crt-static`): the static C library
+/// is not installed; the shared one would have been found.
+fn describe_static_libc(cx: &Context<'_>, index: usize, library: &str) -> Option<Finding> {
+    let static_word = regex!(r#"(?:^|[\s"'])-static(?:-pie)?(?:["'\s]|$)|crt-static"#);
+    let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+    let from = start.min(index.saturating_sub(12));
+    if !(from..=index).any(|i| static_word.is_match(cx.content(i))) {
+        return None;
+    }
+    let mut finding = cx.finding(Kind::MuslStatic, "", start, index);
+    finding = text_fact(finding, "library", Some(library));
+    let for_target = cx.for_target(&finding);
+    finding.message = format!(
+        "a static link{for_target} found no static lib{library}.a: the C library's static archives are not installed"
+    );
+    Some(
+        finding
+            .with_fix(
+                fix::USE_MUSL_TARGET,
+                "Build a static musl binary, which brings its own static C library",
+            )
+            .with_fix(
+                fix::FETCH_SYSROOT_AND_WIRE,
+                "Link against a sysroot that has the static C library (libc6-dev ships libc.a)",
             ),
     )
 }
@@ -679,5 +739,35 @@ collect2: error: ld returned 1 exit status
         let log = "warning: dropping unsupported crate type `cdylib` for target `x86_64-unknown-linux-musl`\n";
         let finding = first_of_kind(log, Kind::MuslStatic);
         assert_eq!(finding.severity, crate::finding::Severity::Warning);
+    }
+
+    #[test]
+    fn musls_loader_asked_for_glibcs_own_libraries() {
+        for library in ["ld-linux-aarch64.so.1", "libc.so.6", "libpthread.so.0"] {
+            let log = format!(
+                "/ # ./srv\nError loading shared library {library}: No such file or directory (needed by ./srv)\n"
+            );
+            let finding = first_of_kind(&log, Kind::MuslStatic);
+            assert_eq!(fact(&finding, "library"), Some(library));
+        }
+        // Any other library missing is just missing.
+        let log = "Error loading shared library libpq.so.5: No such file or directory (needed by ./srv)\n";
+        first_of_kind(log, Kind::RuntimeMissingSharedLib);
+    }
+
+    #[test]
+    fn a_static_c_runtime_without_the_static_c_library() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  = note: \"cc\" \"-m64\" \"/w/target/x86_64-unknown-linux-gnu/release/deps/srv-1.o\" \"-nodefaultlibs\" \"-static-pie\" \"-Wl,-z,relro\"
+  = note: /usr/bin/ld: cannot find -lc: No such file or directory
+          collect2: error: ld returned 1 exit status
+";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "library"), Some("c"));
+        let dynamic = log.replace(" \\\"-static-pie\\\"", "");
+        let dynamic = dynamic.replace(" \"-static-pie\"", "");
+        first_of_kind(&dynamic, Kind::MissingLibraryAtLink);
+        let log = "RUSTFLAGS='-C target-feature=+crt-static' cargo build --release\n/usr/bin/ld: cannot find -lm\n";
+        first_of_kind(log, Kind::MuslStatic);
     }
 }

@@ -113,7 +113,12 @@ pub(super) fn unwrapped<'a>(cx: &Context<'a>, index: usize) -> (usize, std::borr
 /// incompatible /usr/lib/x86_64-linux-gnu/libsqlite3.so when searching for
 /// -lsqlite3`, `file in wrong format`, lld's `libgreet.so is incompatible with
 /// elf64-x86-64`, or Apple ld's `ignoring file …, building for macOS-arm64 but
-/// attempting to link with file built for macOS-x86_64`.
+/// attempting to link with file built for macOS-x86_64` (paths with spaces,
+/// C objects too). binutils' translations (`Перемещения в универсальном
+/// ELF`, `erreur lors de l'ajout de symboles`) and messages whose file name
+/// is wrapped onto the lines above are read as well. `skipping incompatible`
+/// alone is a note: it is no finding in a build that finished, or when only
+/// the C runtime's own libraries were skipped and nothing failed.
 ///
 /// **Why it happens.** A library search path points at the host's libraries
 /// (`-L /usr/lib/x86_64-linux-gnu`, a `*_LIB_DIR` or pkg-config answer for

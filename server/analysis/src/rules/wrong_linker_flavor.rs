@@ -61,7 +61,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// --as-needed` to GNU-style flags, `rust-lld` says it is a generic driver,
 /// GNU `ld` rejects Mach-O options or says `unrecognised emulation mode: 64`,
 /// a bare `ld`/`gold`/`mold` rejects `-Wl,…`, a C compiler rejects `-flavor`
-/// or `/NOLOGO`, MSVC `link.exe` warns `LNK4044: unrecognized option '/lfoo'`.
+/// or `/NOLOGO`, MSVC `link.exe` warns `LNK4044: unrecognized option '/lfoo'`,
+/// gold says `gold: -Wl,--as-needed: unknown option` (also translated), or a
+/// Linux `cc` rejects rustc's Apple options (`-arch`, `-mmacosx-version-min=`).
 ///
 /// **Why it happens.** Cross-compiling to Linux from macOS with the system
 /// `cc`/`ld` as linker, or setting `linker = "ld"`/`"lld"` directly where a
