@@ -53,7 +53,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // A wrapper (ccache, distcc, make, a shell) that could not exec the
     // toolchain binary it names: `ccache: error: execv of /x/bin/aarch64-linux-gnu-gcc failed: Exec format error`.
     concat!(
-        r"(?:execv[pe]?|exec|spawn|run) (?:of )?['‘`\x22]?(?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?(?:\.exe)?['’`\x22]?[^\n]*?(?:",
+        r"(?:execv[pe]?|exec|spawn) (?:of )?['‘`\x22]?(?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?(?:\.exe)?['’`\x22]?[^\n]*?(?:",
         words::exec_format_error!(),
         ")"
     ),
@@ -294,7 +294,7 @@ fn foreign_binary(content: &str) -> Option<Broken> {
         words::cannot_execute_binary!(),
         r")|(?:[^:]{1,40}: )?(?:",
         words::exec_format_error!(),
-        r"))|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|Exec format error \(os error 8\)|failed to (?:start|spawn|execute)[^:]*: (?:[^()]*\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)|(?:execv[pe]?|exec|spawn|run) (?:of )?['‘`\x22]?((?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?)(?:\.exe)?['’`\x22]?[^\n]*?(?:",
+        r"))|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|Exec format error \(os error 8\)|failed to (?:start|spawn|execute)[^:]*: (?:[^()]*\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)|(?:execv[pe]?|exec|spawn) (?:of )?['‘`\x22]?((?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?)(?:\.exe)?['’`\x22]?[^\n]*?(?:",
         words::exec_format_error!(),
         ")"
     );
