@@ -50,7 +50,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Le terme [«'\x22]\s*[^»'\x22]+\s*[»'\x22] n'est pas reconnu comme nom d'applet de commande",
     // A compiler given by a path that does not exist (whatever the locale).
     concat!(
-        r"[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’]?: (?:",
+        r"[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’\x22]?: (?:",
         words::no_such_file!(),
         ")"
     ),
@@ -235,7 +235,7 @@ fn tool_named(content: &str) -> Option<String> {
         words::command_not_found!(),
         "|",
         words::no_such_file!(),
-        r#")|([^\s`'’:]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?)[`'’]?: (?:"#,
+        r#")|([^\s`'’":]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?)[`'’"]?: (?:"#,
         words::no_such_file!(),
         ")"
     );
@@ -671,5 +671,15 @@ Caused by:
                 "{log}: {findings:#?}"
             );
         }
+    }
+
+    #[test]
+    fn a_double_quoted_compiler_that_does_not_exist() {
+        let log = "  error: \"/opt/cross/bin/armv7-unknown-linux-gnueabihf-gcc\": No such file or directory (os error 2)\n";
+        let finding = first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(
+            fact(&finding, "tool"),
+            Some("/opt/cross/bin/armv7-unknown-linux-gnueabihf-gcc")
+        );
     }
 }

@@ -41,6 +41,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Package dependency requirement '[^']+' could not be satisfied",
     r"Package '[^']+' has version '[^']+', required version is",
     r"Dependency [\x22']?[\w.+-]+[\x22']? not found, tried pkg-?config",
+    // autoconf's PKG_CHECK_MODULES when pkg-config's own line was cut off.
+    r"Package requirements \([^)]+\) were not met",
 ];
 
 /// Diagnostic: pkg_config_cross
@@ -52,7 +54,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// detected"), or it ran and found no `.pc` file for the library (pkgconf's
 /// "Perhaps you should add the directory containing `x.pc'" too); the
 /// wordings are matched with escaped quotes (`doesn\'t handle cross
-/// compilation`) and pkg-config-rs's `try setting PKG_CONFIG_PATH` hint. The
+/// compilation`) and pkg-config-rs's `try setting PKG_CONFIG_PATH` hint;
+/// autoconf's `Package requirements (…) were not met` counts too. The
 /// probe's env lines alone count only in a log whose build did not finish.
 ///
 /// **Why it happens.** pkg-config only knows the host's libraries. Answering
@@ -123,7 +126,7 @@ fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
             b.lines.clone()
         });
     let pattern = regex!(
-        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+)|Requested '([\w.+-]+)|requirement '([\w.+-]+)|Package '([\w.+-]+)' has version|Dependency [\x22']?([\w.+-]+)[\x22']? not found|directory containing [`'‘\x22]([^`'’\x22]+)\.pc)"#
+        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+)|Requested '([\w.+-]+)|requirement '([\w.+-]+)|Package '([\w.+-]+)' has version|Dependency [\x22']?([\w.+-]+)[\x22']? not found|directory containing [`'‘\x22]([^`'’\x22]+)\.pc|Package requirements \(([\w.+-]+))"#
     );
     range.into_iter().find_map(|i| {
         let captures = pattern.captures(cx.content(i))?;
@@ -337,5 +340,12 @@ Caused by:
         ] {
             first_of_kind(log, Kind::PkgConfigCross);
         }
+    }
+
+    #[test]
+    fn autoconf_package_requirements_not_met() {
+        let log = "configure: error: Package requirements (libudev >= 199) were not met:\n";
+        let finding = first_of_kind(log, Kind::PkgConfigCross);
+        assert_eq!(fact(&finding, "library"), Some("libudev"));
     }
 }

@@ -46,6 +46,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?:Fatal error|Error): (?:invalid -m(?:arch|cpu|tune)= option|unknown cpu [`'‘]|unrecogni[sz]ed option -m)",
     r"-march=[^:\s]+: ISA string must begin with rv32 or rv64",
     r"sorry, unimplemented: -mfloat-abi=hard and VFP",
+    // Another architecture's GNU as given x86's `--64`/`--32` by gcc, and
+    // a clang built without the target's backend.
+    r"(?:^|[\s/])(?:[\w.+]+-)*as(?:\.exe)?: unrecogni[sz]ed option [`'‘\x22]?--(?:32|64|x32)(?-u:\b)",
+    r"error: unable to create target: ['\x22]?No available targets are compatible with (?:this )?triple",
     // gcc's "%i-bit mode not compiled in" (a 32-bit-only gcc given `-m64`,
     // e.g. a 32-bit MinGW for x86_64-pc-windows-gnu), "CPU you selected
     // does not support x86-64" and "-m32/-m64 not supported in this
@@ -67,7 +71,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// such instruction`) and a header's `#error "Unsupported architecture"`
 /// (MSVC's C1189 too). A 32-bit-only gcc given `-m64` (`64-bit mode not
 /// compiled in`, `-m64 not supported in this configuration`) is recognised
-/// in gcc's translations.
+/// in gcc's translations, and so are another architecture's `as` given
+/// x86's `--64` and a clang without the target's backend (`No available
+/// targets are compatible with triple`).
 ///
 /// **Why it happens.** cc-rs derives flags from the Rust target (`-m64` for
 /// x86_64, `-march=armv7-a -mfpu=…` for armv7) but the compiler comes from an
@@ -147,7 +153,7 @@ fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
         };
         return (compiler, Some(format!("{name}={value}")));
     }
-    let option = regex!(r"option\s+['‘`\x22]?(-m[^'’`\x22\s]*|--target=[^'’`\x22\s]*|-arch)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for ['‘`\x22]?(-m(?:arch|cpu|tune)=)|(-m(?:32|64|x32))['’`]? (?:is )?not supported|(-m64)['’`]? requires|(-mfloat-abi=hard)|(?:in|name) ['‘`](-m[^'’`]*)|[»«“”„‘'’‚\x22`](-m(?:32|64|x32|16))[»«“”„‘'’‚\x22`] (?:wird|n'est|stödjs|benötigt|requiert|kräver|en esta)|[»«“”„‘'’‚\x22`(]\s*(-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)\b[^»«“”„‘'’‚\x22`)\s]*)")
+    let option = regex!(r"option\s+['‘`\x22]?(--(?:32|64|x32)\b|-m[^'’`\x22\s]*|--target=[^'’`\x22\s]*|-arch)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for ['‘`\x22]?(-m(?:arch|cpu|tune)=)|(-m(?:32|64|x32))['’`]? (?:is )?not supported|(-m64)['’`]? requires|(-mfloat-abi=hard)|(?:in|name) ['‘`](-m[^'’`]*)|[»«“”„‘'’‚\x22`](-m(?:32|64|x32|16))[»«“”„‘'’‚\x22`] (?:wird|n'est|stödjs|benötigt|requiert|kräver|en esta)|[»«“”„‘'’‚\x22`(]\s*(-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)\b[^»«“”„‘'’‚\x22`)\s]*)")
         .captures(content)
         .and_then(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().to_owned()));
     (compiler, option)
@@ -579,5 +585,16 @@ mod tests {
         let log = "gcc: erreur: « -m64 » n'est pas supporté par cette configuration\n";
         let finding = first_of_kind(log, Kind::WrongCcForTarget);
         assert_eq!(fact(&finding, "option"), Some("-m64"));
+    }
+
+    #[test]
+    fn another_assembler_given_x86_flags_and_clang_without_the_backend() {
+        let log = "aarch64-linux-gnu-as: unrecognized option '--64'\n";
+        let finding = first_of_kind(log, Kind::WrongCcForTarget);
+        assert_eq!(fact(&finding, "option"), Some("--64"));
+        let log = "/usr/bin/arm-linux-gnueabihf-as: unrecognised option `--32'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
+        let log = "error: unable to create target: 'No available targets are compatible with triple \"riscv64-unknown-linux-gnu\"'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
     }
 }
