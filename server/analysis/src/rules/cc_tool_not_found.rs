@@ -50,7 +50,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Le terme [«'\x22]\s*[^»'\x22]+\s*[»'\x22] n'est pas reconnu comme nom d'applet de commande",
     // A compiler given by a path that does not exist (whatever the locale).
     concat!(
-        r"[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’\x22]?: (?:",
+        // (The name starts a word: ld's `cannot find -lgcc: No such file`
+        // and `-lstdc++` are libraries, missing_library_at_link's.)
+        r"(?:^|[\s/\\`'‘’\x22“=(])(?:[\w.+][\w.+-]*)?(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’\x22]?: (?:",
         words::no_such_file!(),
         ")"
     ),
