@@ -514,4 +514,21 @@ mod tests {
                 .all(|f| f.kind != Kind::MissingLibraryAtLink)
         );
     }
+
+    #[test]
+    fn libraries_named_like_compilers_are_libraries() {
+        for (line, library) in [
+            (
+                "/usr/bin/ld: cannot find -lgcc: No such file or directory",
+                "gcc",
+            ),
+            (
+                "/usr/bin/ld: cannot find -lstdc++: No such file or directory",
+                "stdc++",
+            ),
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::MissingLibraryAtLink);
+            assert_eq!(fact(&finding, "library"), Some(library), "{line}");
+        }
+    }
 }

@@ -142,7 +142,10 @@ pub(super) fn unwrapped<'a>(cx: &Context<'a>, index: usize) -> (usize, std::borr
 /// ELF`, `erreur lors de l'ajout de symboles`) and messages whose file name
 /// is wrapped onto the lines above are read as well. `skipping incompatible`
 /// alone is a note: it is no finding in a build that finished, or when only
-/// the C runtime's own libraries were skipped and nothing failed.
+/// the C runtime's own libraries were skipped and nothing failed. When only
+/// those were skipped and then not found (`cannot find -lgcc` in a 32-bit
+/// link without multilib), the missing runtime (missing_library_at_link)
+/// is the cause and no finding of this kind is made.
 ///
 /// **Why it happens.** A library search path points at the host's libraries
 /// (`-L /usr/lib/x86_64-linux-gnu`, a `*_LIB_DIR` or pkg-config answer for
@@ -182,9 +185,11 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     // Whether any line outside the skips shows a failure: read once, and
     // only when a group of skips needs it.
     let failure_shown = std::cell::OnceCell::new();
+    let runtime_not_found = std::cell::OnceCell::new();
     groups
         .into_iter()
         .filter(|(_, lines)| !only_cosmetic_skips(cx, lines, &failure_shown))
+        .filter(|(_, lines)| !runtime_absent(cx, lines, &runtime_not_found))
         .map(|(start, lines)| describe(cx, start, &lines))
         .collect()
 }
@@ -194,6 +199,44 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// failure when the build finished, or when only the C runtime's own
 /// libraries were skipped (a 64-bit link passing the 32-bit /usr/lib) and
 /// the log shows nothing failing.
+/// Whether a library skipped is one of the C runtime's own (libc, libm,
+/// libgcc …), which every link searches for.
+fn is_runtime_library(path: &str) -> bool {
+    regex!(r"^lib(?:c|m|dl|rt|pthread|anl|util|resolv|gcc|gcc_s|gcc_eh|c_nonshared|stdc\+\+)\.(?:so|a)(?:\.[\d.]+)?$")
+        .is_match(super::context::base_name(path))
+}
+
+/// Only the C runtime's own libraries were skipped, and the linker then
+/// found none for the target (`cannot find -lgcc`, as a 32-bit link on a
+/// 64-bit system without multilib says): the target's C runtime is not
+/// installed, which missing_library_at_link reports; the 64-bit copies it
+/// passed on the way are a symptom.
+fn runtime_absent(
+    cx: &Context<'_>,
+    lines: &[usize],
+    runtime_not_found: &std::cell::OnceCell<bool>,
+) -> bool {
+    let skipped = lines.iter().map(|&i| {
+        regex!(r"(?i)skipping incompatible (\S+?):? when searching for ")
+            .captures(cx.content(i))
+            .map(|c| c[1].to_owned())
+    });
+    let mut runtime_only = true;
+    for library in skipped {
+        runtime_only &= library.is_some_and(|path| is_runtime_library(&path));
+    }
+    runtime_only
+        && *runtime_not_found.get_or_init(|| {
+            let missing = regex!(
+                r"(?i)cannot find -l(?:c|m|dl|rt|pthread|gcc|gcc_s|gcc_eh|stdc\+\+)(?::|\s|$)"
+            );
+            cx.log
+                .lines
+                .iter()
+                .any(|line| missing.is_match(line.content()))
+        })
+}
+
 fn only_cosmetic_skips(
     cx: &Context<'_>,
     lines: &[usize],
@@ -213,10 +256,7 @@ fn only_cosmetic_skips(
     if cx.build_finished() {
         return true;
     }
-    let runtime_only = skips.iter().all(|path| {
-        regex!(r"^lib(?:c|m|dl|rt|pthread|anl|util|resolv|gcc|gcc_s|gcc_eh|c_nonshared|stdc\+\+)\.(?:so|a)(?:\.[\d.]+)?$")
-            .is_match(super::context::base_name(path))
-    });
+    let runtime_only = skips.iter().all(|path| is_runtime_library(path));
     runtime_only
         && !*failure_shown.get_or_init(|| {
             let failure = regex!(
@@ -619,5 +659,23 @@ file in wrong format
             let finding = first_of_kind(log, Kind::WrongArchLibrary);
             assert_eq!(fact(&finding, "library"), Some(library), "{log}");
         }
+    }
+
+    #[test]
+    fn a_32_bit_link_without_its_c_runtime() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  = note: /usr/bin/ld: skipping incompatible /usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a when searching for -lgcc
+          /usr/bin/ld: cannot find -lgcc: No such file or directory
+          /usr/bin/ld: skipping incompatible /usr/lib/gcc/x86_64-linux-gnu/12/libgcc_s.so when searching for -lgcc_s
+          /usr/bin/ld: cannot find -lgcc_s: No such file or directory
+";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "library"), Some("gcc"));
+        // A library of the project skipped is still the cause.
+        let log = log.replace(
+            "libgcc.a when searching for -lgcc",
+            "libssl.so when searching for -lssl",
+        );
+        first_of_kind(&log, Kind::WrongArchLibrary);
     }
 }
