@@ -1,8 +1,8 @@
 //! The corpus's tune logs that the rules get right must stay right when a
 //! capturing tool wraps their lines, and when a user pastes only the lines
 //! that show the failure. Only the tune part is read here: the held-out part
-//! is scored, never tested on (fixtures/corpus/split.py). Both corpora's
-//! tune parts are read (fixtures/corpus and fixtures/corpus2).
+//! is scored, never tested on (fixtures/corpus/split.py). Every corpus's
+//! tune part is read (fixtures/corpus, fixtures/corpus2, fixtures/corpus3).
 
 use std::path::{Path, PathBuf};
 
@@ -10,9 +10,13 @@ use crossport_analysis::explain::explain;
 use crossport_analysis::finding::Finding;
 use crossport_analysis::score::parse_table;
 
-fn corpus_dirs() -> [PathBuf; 2] {
+fn corpus_dirs() -> [PathBuf; 3] {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-    [fixtures.join("corpus"), fixtures.join("corpus2")]
+    [
+        fixtures.join("corpus"),
+        fixtures.join("corpus2"),
+        fixtures.join("corpus3"),
+    ]
 }
 
 /// `(id, text, first finding)` of every tune log whose first finding is its
@@ -74,6 +78,19 @@ fn tune_hits_keep_their_kind_under_capture_prefixes() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Whether a line has `error` as a word of its own (`error:`, `Error`,
+/// `error[E0463]`), not inside a name such as `SSL_load_error_strings`.
+fn says_error(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    lower.match_indices("error").any(|(at, _)| {
+        !word(lower[..at].chars().next_back()) && {
+            let after = lower[at + "error".len()..].trim_start_matches('s');
+            !word(after.chars().next())
+        }
+    })
+}
+
 /// Any single line of a finding's evidence that says `error` is a failure
 /// excerpt on its own: explain must answer it with some finding, never
 /// with nothing. (Its kind may differ: a pasted line alone often lacks the
@@ -89,7 +106,7 @@ fn every_error_line_of_the_evidence_alone_gets_a_finding() {
         let lines: Vec<&str> = text.lines().collect();
         let end = (last as usize).min(lines.len());
         for line in &lines[first as usize - 1..end] {
-            if !line.to_ascii_lowercase().contains("error") {
+            if !says_error(line) {
                 continue;
             }
             checked += 1;

@@ -30,18 +30,46 @@ pub(super) const TRIGGERS: &[&str] = &[
     // ld-prime (Xcode 15+) on an ELF object.
     r"unknown file type in '[^']*\.o'",
     // MSVC's link.exe of the host's architecture given rustc's objects.
-    r"\.o : fatal error LNK1112: module machine type '[^']+' conflicts with target machine type",
+    r"\.o : [^:]*LNK1112: ",
     // lld-link, the MSVC-flavoured lld.
     r"\.o: machine type \S+ conflicts with \S+",
     // The host's GNU ld asked for another architecture's emulation (a
     // clang `--target=` without a cross ld); `-m64` given to a bare ld is
     // wrong_linker_flavor's (`unrecognised emulation mode: 64`).
-    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
+    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*(?:\s*$|\s+Supported emulations)",
     // The same in ld's translations (German, French, Spanish).
     r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)? ?: (?:nicht erkannter Emulationsmodus|mode d'émulation non reconnu|no se reconoce el modo de emulación)\s?: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
     // The host's cc given rustc's `-m64` (for x86_64) on another host.
     r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: error: unrecogni[sz]ed (?:command[- ]line )?option [`'‘]-m(?:64|32)['’]",
     r"(?:^|\s)(?:cc|clang|clang\+\+)(?:-\d+)?: error: unsupported option '-m(?:64|32)' for target '",
+    // bfd's and ld's translations, on rustc's objects and archives.
+    concat!(
+        r"\.(?:o|rlib)\)?\s?:\s?(?:",
+        super::wrong_arch_library::relocations_words!(),
+        "|",
+        super::wrong_arch_library::wrong_format_words!(),
+        ")"
+    ),
+    concat!(
+        super::wrong_arch_library::input_architecture_words!(),
+        r".*\.o\)?\s?['’»”\x22]"
+    ),
+    // GNU ld unable to read an rlib (an archive of the target's objects).
+    r"(?i)\.rlib: (?:error adding symbols: )?file (?:in wrong format|format not recognized|not recognized)",
+    // MSVC link.exe without the file name: compared with the log's target.
+    r"LNK1112: ",
+    // gcc's translations of `unrecognized command-line option '-m64'`
+    // (de, fr, sv, hr, and older es, ru, zh, ja catalogues).
+    r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: (?:error|Fehler|erreur|fel|greška|ошибка|错误|エラー): (?:nicht erkannte Kommandozeilenoption|unbekannte Kommandozeilenoption|okänd kommandoradsflagga|neprepoznat opcija na naredbenom retku|无法识别的命令行选项|認識できないコマンドラインオプション|no se reconoce la opción de línea de órdenes|нераспознанный ключ командной строки|option) ?[`'‘»«“„\x22]\s?-m(?:64|32)",
+    // cross-rs configures a cross linker for each target it has an image
+    // for: under `cross`, rustc's default `cc` is the image's host compiler.
+    r"^error: linking with `cc` failed",
+    // Apple's ld (the macOS host's) given ELF files or rustc's archives of
+    // them: `… attempting to link with file built for unknown-unsupported
+    // file format ( 0x7F 0x45 0x4C 0x46 …)`.
+    r"ignoring file .*(?:unknown-unsupported file format|unsupported file format \( ?0x7F 0x45 0x4C 0x46)",
+    // Any of these with the file name wrapped onto the lines above.
+    super::wrong_arch_library::WRAPPED_TAIL,
 ];
 
 /// Diagnostic: host_linker_used
@@ -52,8 +80,14 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// `... .rcgu.o is incompatible with elf_x86_64`, gold's `incompatible target`,
 /// mold's `incompatible file type`, Apple ld `ignoring file …rcgu.o`, MSVC
 /// `LNK1112: module machine type 'ARM64' conflicts with target machine type
-/// 'x64'`, `unrecognised emulation mode: aarch64linux`, or an aarch64 host's
-/// `cc: error: unrecognized command-line option '-m64'`.
+/// 'x64'` (also without a file name, when the modules are of the log's
+/// target), `unrecognised emulation mode: aarch64linux`, or an aarch64 host's
+/// `cc: error: unrecognized command-line option '-m64'` (and gcc's German,
+/// French, Swedish … wording). binutils' translations of these messages,
+/// rlibs ld cannot read at all, file names wrapped onto the line above, and
+/// `linking with `cc` failed` with nothing else under `cross build --target`
+/// (cross sets a cross linker for every image) count too, as does Apple's ld
+/// ignoring an ELF file or an rlib (`unknown-unsupported file format`).
 ///
 /// **Why it happens.** Nothing tells cargo which linker to use for the target,
 /// so it uses the default `cc`, which only links for the host. The later
@@ -66,15 +100,19 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
-        let content = cx.content(index);
-        let Some(object) = rust_object(content)
-            .or_else(|| host_ld_c_object(content))
+        let (first, content) = super::wrong_arch_library::unwrapped(cx, index);
+        let Some(object) = rust_object(&content)
+            .or_else(|| rust_archive(&content))
+            .or_else(|| apple_ld_given_elf(&content))
+            .or_else(|| host_machine_msvc_link(cx, index))
+            .or_else(|| host_ld_c_object(&content))
             .or_else(|| host_emulation(cx, index))
             .or_else(|| host_cc_given_m64(cx, index))
+            .or_else(|| default_cc_under_cross(cx, index))
         else {
             continue;
         };
-        let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+        let start = cx.linking_error(index).map_or(first, |(header, _)| header);
         let first_number = cx.log.number_of(start);
         if findings
             .iter()
@@ -97,7 +135,7 @@ fn rust_object(content: &str) -> Option<String> {
         .split(" is incompatible with ")
         .next()
         .unwrap_or(content);
-    let path = regex!(r"(/?[^\s:`'‘’()]+\.o)\b")
+    let path = regex!(r"(/?[^\s:`'‘’()«»“”„\x22]+\.o)\b")
         .captures_iter(content)
         .map(|c| c[1].to_owned())
         .find(|path| {
@@ -138,7 +176,11 @@ fn host_ld_c_object(content: &str) -> Option<String> {
         return None;
     }
     let pattern = regex!(
-        r"(?i)(\S+\.rlib\([^)]+\.o\)|\S+\.o)(?:\([^)]*\))?:? (?:relocations in generic ELF|(?:error adding symbols: )?file in wrong format|file not recognized)"
+        r"(?i)(\S+\.rlib\([^)]+\.o\)|\S+\.o)(?:\([^)]*\))?\s?:?\s?(?:file not recognized|",
+        super::wrong_arch_library::relocations_words!(),
+        "|",
+        super::wrong_arch_library::wrong_format_words!(),
+        ")"
     );
     let captures = pattern.captures(content)?;
     let object = captures[1].rsplit(": ").next().unwrap_or(&captures[1]);
@@ -182,8 +224,108 @@ fn host_cc_given_m64(cx: &Context<'_>, index: usize) -> Option<String> {
         name.trim_end_matches(".exe"),
         "cc" | "gcc" | "c++" | "g++" | "clang" | "clang++"
     );
-    let option = regex!(r"option [`'‘](-m(?:64|32))['’]").captures(cx.content(index))?;
+    let option =
+        regex!(r"[`'‘»«“„\x22]\s?(-m(?:64|32))\s?['’»«”\x22]").captures(cx.content(index))?;
     host_cc.then(|| format!("(rustc's {})", &option[1]))
+}
+
+/// Apple's ld refusing a file it cannot read at all: an ELF file (magic
+/// `0x7F 0x45 0x4C 0x46`), or an rlib or object rustc made under `target/`.
+/// The macOS host's linker was given a Linux target's files.
+fn apple_ld_given_elf(content: &str) -> Option<String> {
+    let captures = regex!(r"ignoring file '?([^,']+?)'?[,:] .*(?:unknown-unsupported file format|unsupported file format)(.*)")
+        .captures(content)?;
+    let path = captures[1].to_owned();
+    let elf = captures[2].contains("0x7F 0x45 0x4C 0x46");
+    let unix = path.replace('\\', "/");
+    let rustc_made = path.ends_with(".rlib")
+        || path.ends_with(".o")
+        || unix.contains("/target/")
+        || unix.starts_with("target/");
+    (elf || rustc_made).then_some(path)
+}
+
+/// `error: linking with `cc` failed` in a `cross build --target T` run,
+/// with nothing else in the log any rule knows: cross sets
+/// `CARGO_TARGET_<T>_LINKER` to the image's cross compiler, so plain `cc`
+/// means the image's own compiler linked the target's objects.
+fn default_cc_under_cross(cx: &Context<'_>, index: usize) -> Option<String> {
+    if !cx
+        .content(index)
+        .starts_with("error: linking with `cc` failed")
+    {
+        return None;
+    }
+    let cross = regex!(
+        r"(?:^|[\s$>❯])cross \+?[\w.-]*\s*(?:build|run|test|rustc|check|b|r|t)\s.*--target[ =]\S"
+    );
+    let under_cross = (index.saturating_sub(60)..index).any(|i| cross.is_match(cx.content(i)));
+    let alone = !super::other_rule_triggered(cx, Kind::HostLinkerUsed)
+        && cx.triggered()[rule_index()].iter().all(|&i| i == index);
+    (under_cross && alone && cx.target.is_some())
+        .then(|| "(rustc's default cc under cross)".to_owned())
+}
+
+/// This rule's index in [`super::RULES`].
+fn rule_index() -> usize {
+    super::RULES
+        .iter()
+        .position(|rule| rule.kind == Kind::HostLinkerUsed)
+        .unwrap_or(0)
+}
+
+/// An rlib (rustc's archive of the target's objects) the host's own ld
+/// cannot read at all: `libfoo-1a2b.rlib: error adding symbols: file in wrong
+/// format`. rustc's rlibs live under `target/` (or its `deps/`).
+fn rust_archive(content: &str) -> Option<String> {
+    // A cross ld for the target refusing an rlib means the rlib's C
+    // objects were built for the host (wrong_arch_library).
+    if !is_host_ld_line(content) {
+        return None;
+    }
+    let captures = regex!(r"(?i)(\S+\.rlib)\s?:\s?(?:error adding symbols: )?file (?:in wrong format|format not recognized|not recognized)")
+        .captures(content)
+        .or_else(|| {
+            regex!(r"(\S+\.rlib)\s?:\s?(?:", super::wrong_arch_library::relocations_words!(), "|", super::wrong_arch_library::wrong_format_words!(), ")")
+                .captures(content)
+        })?;
+    let path = captures[1].rsplit(": ").next().unwrap_or(&captures[1]);
+    let unix = path.replace('\\', "/");
+    (unix.contains("/target/") || unix.starts_with("target/") || unix.contains("/deps/"))
+        .then(|| path.to_owned())
+}
+
+/// MSVC's `LNK1112: module machine type 'ARM64' conflicts with target
+/// machine type 'x64'` with no file named: when the modules are of the
+/// log's target and link.exe links for another machine, link.exe is the
+/// host's (the x64 tools for an ARM64 target). Modules of another machine
+/// than the target are a library's (wrong_arch_library).
+fn host_machine_msvc_link(cx: &Context<'_>, index: usize) -> Option<String> {
+    let captures = regex!(
+        r#"LNK1112:[^'"“”„«»]*['"“”„«»]([^'"“”„«»]+)['"“”„«»][^'"“”„«»]*['"“”„«»]([^'"“”„«»]+)['"“”„«»]"#
+    )
+    .captures(cx.content(index))?;
+    let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+    let target = cx.target_at(index).or_else(|| {
+        (start..=index).find_map(|i| {
+            let line = cx.content(i).replace("\\\\", "/").replace('\\', "/");
+            super::targets::triples_in_line(&line)
+                .first()
+                .map(|t| (*t).to_owned())
+        })
+    })?;
+    let arch = target.split('-').next().unwrap_or("");
+    let machine = match arch {
+        "x86_64" => "x64",
+        "aarch64" | "arm64ec" => "arm64",
+        "i686" | "i586" | "i386" => "x86",
+        arch if arch.starts_with("thumbv7") || arch.starts_with("armv7") => "arm",
+        _ => return None,
+    };
+    let module = captures[1].to_ascii_lowercase();
+    let linking_for = captures[2].to_ascii_lowercase();
+    let same = |name: &str| name == machine || (machine == "x64" && name == "amd64");
+    (same(&module) && !same(&linking_for)).then(|| format!("(modules of machine {})", &captures[1]))
 }
 
 fn describe(cx: &Context<'_>, index: usize, start: usize, object: &str) -> Finding {
@@ -483,5 +625,155 @@ clang : error : linker command failed with exit code 1 (use -v to see invocation
         assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
         let log = "lld-link: error: zlib.lib(adler32.obj): machine type x64 conflicts with arm64\n";
         first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn a_rust_object_name_wrapped_onto_the_line_above() {
+        let log = "  = note: /usr/bin/ld: /src/app/target/armv7-unknown-linux-gnueabihf/debug/deps/app-0f1e.app.7c-cgu.0.rcgu.o:
+          Relocations in generic ELF (EM: 40)
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("armv7-unknown-linux-gnueabihf")
+        );
+    }
+
+    #[test]
+    fn binutils_translations_on_rust_objects_and_archives() {
+        let object =
+            "/src/target/riscv64gc-unknown-linux-gnu/release/deps/srv-9a.srv.3f-cgu.0.rcgu.o";
+        let lines = [
+            format!("/usr/bin/ld : {object} : Réadressages en format ELF générique (EM: 243)"),
+            format!("/usr/bin/ld: {object}: Перемещения в универсальном ELF (EM: 243)"),
+            format!(
+                "/usr/bin/ld: {object}: error al añadir símbolos: formato de fichero incorrecto"
+            ),
+            format!("/usr/bin/ld: {object}: 无法添加符号: 文件格式错误"),
+        ];
+        for line in lines {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::HostLinkerUsed);
+            assert_eq!(
+                finding.target.as_deref(),
+                Some("riscv64gc-unknown-linux-gnu"),
+                "{line}"
+            );
+        }
+        let log = "/usr/bin/ld: /src/target/armv7-unknown-linux-gnueabihf/debug/deps/libserde-5c.rlib: error adding symbols: file format not recognized\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(
+            fact(&finding, "object"),
+            Some("/src/target/armv7-unknown-linux-gnueabihf/debug/deps/libserde-5c.rlib")
+        );
+    }
+
+    #[test]
+    fn msvc_link_for_another_machine_without_a_file_name() {
+        let log = "   Compiling app v0.1.0 (C:\\w\\app)\r
+error: linking with `link.exe` failed: exit code: 1112\r
+  = note: \"link.exe\" \"/OUT:C:\\\\w\\\\target\\\\aarch64-pc-windows-msvc\\\\debug\\\\deps\\\\app.exe\"\r
+  = note: LINK : fatal error LNK1112: module machine type 'ARM64' conflicts with target machine type 'x64'\r
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
+        // Modules of another machine than the target are a library's.
+        let library = log.replace(
+            "'ARM64' conflicts with target machine type 'x64'",
+            "'x64' conflicts with target machine type 'ARM64'",
+        );
+        first_of_kind(&library, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn the_host_cc_rejecting_m64_in_gcc_translations() {
+        for note in [
+            "cc: Fehler: nicht erkannte Kommandozeilenoption »-m64«",
+            "gcc: erreur: option « -m64 » non reconnue sur la ligne de commande",
+            "cc: fel: okänd kommandoradsflagga \"-m64\"",
+        ] {
+            let log = format!(
+                "error: linking with `cc` failed: exit status: 1\n  = note: \"cc\" \"-m64\" \"/w/target/x86_64-unknown-linux-gnu/debug/deps/a-1.a.2-cgu.0.rcgu.o\"\n  = note: {note}\n"
+            );
+            let finding = first_of_kind(&log, Kind::HostLinkerUsed);
+            assert_eq!(
+                finding.target.as_deref(),
+                Some("x86_64-unknown-linux-gnu"),
+                "{note}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_default_cc_failing_under_cross_with_the_note_cut() {
+        let log = "$ cross build --release --target armv7-unknown-linux-gnueabihf
+   Compiling app v0.3.0 (/project)
+error: linking with `cc` failed: exit status: 1
+  |
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("armv7-unknown-linux-gnueabihf")
+        );
+        // Without cross, or with a message another rule knows, it is not this.
+        let plain = log.replace("cross build", "cargo build");
+        assert!(
+            super::super::testing::explain(&plain)
+                .iter()
+                .all(|f| f.kind != Kind::HostLinkerUsed)
+        );
+        let known = format!("{log}  = note: /usr/bin/ld: cannot find -lasound\n");
+        first_of_kind(&known, Kind::MissingLibraryAtLink);
+    }
+
+    #[test]
+    fn the_supported_emulations_on_the_same_line() {
+        let log = "/usr/bin/ld.bfd: unrecognised emulation mode: aarch64linux Supported emulations: elf_x86_64 elf32_x86_64 elf_i386\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(fact(&finding, "object"), Some("(emulation aarch64linux)"));
+    }
+
+    #[test]
+    fn apple_ld_given_elf_files_and_rustc_archives() {
+        let log = "ld: warning: ignoring file /w/target/aarch64-unknown-linux-gnu/debug/deps/liblog-3a.rlib, building for macOS-arm64 but attempting to link with file built for unknown-unsupported file format ( 0x21 0x3C 0x61 0x72 0x63 0x68 0x3E 0x0A )\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        let log = "ld: warning: ignoring file /opt/sysroot/usr/lib/libz.so, file was built for unsupported file format ( 0x7F 0x45 0x4C 0x46 0x02 0x01 0x01 0x00 ) which is not the architecture being linked (x86_64): /opt/sysroot/usr/lib/libz.so\n";
+        first_of_kind(log, Kind::HostLinkerUsed);
+        // A Mach-O library of the other architecture is a library's problem.
+        let log = "ld: warning: ignoring file /usr/local/lib/libz.dylib, building for macOS-arm64 but attempting to link with file built for macOS-x86_64\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn the_input_architecture_message_in_translation() {
+        let object = "/w/target/aarch64-unknown-linux-gnu/release/deps/app-2b.app.9-cgu.0.rcgu.o";
+        for line in [
+            format!(
+                "/usr/bin/ld: архитектура aarch64 входного файла «{object}» несовместима с выходным i386:x86-64"
+            ),
+            format!(
+                "/usr/bin/ld: la arquitectura aarch64 del fichero de entrada `{object}' es incompatible con la salida i386:x86-64"
+            ),
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::HostLinkerUsed);
+            assert_eq!(fact(&finding, "object"), Some(object), "{line}");
+        }
+        let log = "/usr/bin/aarch64-linux-gnu-ld: architecture i386:x86-64 du fichier d'entrée « /usr/lib/x86_64-linux-gnu/libz.a(deflate.o) » est incompatible avec la sortie aarch64\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/usr/lib/x86_64-linux-gnu/libz.a(deflate.o)")
+        );
+    }
+
+    #[test]
+    fn msvc_link_of_the_host_machine_in_another_language() {
+        let log = "error: linking with `link.exe` failed: exit code: 1112
+  = note: \"link.exe\" \"C:\\\\w\\\\target\\\\aarch64-pc-windows-msvc\\\\release\\\\deps\\\\app.app.1-cgu.0.rcgu.o\"
+  = note: app.app.1-cgu.0.rcgu.o : fatal error LNK1112: 模块计算机类型“ARM64”与目标计算机类型“x64”冲突
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
     }
 }

@@ -12,9 +12,15 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"cannot produce (?:proc-macro|cdylib|dylib) for [`'‘][^`'’]+[`'’] as the target [`'‘][^`'’]+[`'’] does not support these crate types",
     r"dropping unsupported crate type [`'‘]\w+[`'’] for target [`'‘][^`'’]+[`'’]",
     r"Dynamic loading not supported",
+    // musl's loader asked for glibc's own libraries: a glibc binary
+    // started on a musl system (Alpine without gcompat).
+    r"Error loading shared library (?:ld-linux[\w.-]*\.so\.\d|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libresolv\.so\.2)(?-u:\b)",
+    // glibc's static libraries (libdl.a, libpthread.a …) in a musl link:
+    // they clash with musl's own libc.a.
+    r"multiple definition of [`'‘][^'’]+['’];.*(?:libc|libdl|libpthread|libm|librt|libutil)\.a\(",
     // glibc-only symbols (fortified `__*_chk`, `__isoc99_*`, versioned
     // `@GLIBC_*`), as GNU ld, lld and mold say it.
-    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__res_\w+|__dn_\w+|__open(?:at)?(?:64)?_2|__strdup|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)(?-u:\b)",
+    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__res_\w+|__dn_\w+|__open(?:at)?(?:64)?_2|__strdup|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|__dl(?:open|close|sym|vsym|error|addr|info|iterate_phdr)|__libc_dl\w+|\w+@@?GLIBC_[\d.]+)(?-u:\b)",
     // The same in ld's translations (German, French, Russian, Italian,
     // Portuguese, Polish; Spanish, Chinese, Japanese put the symbol first).
     r"(?:undefinierter Verweis auf|référence indéfinie vers|неопределённая ссылка на|riferimento non definito a|referência não definida para|niezdefiniowane odwołanie do)\s*[»«“„`'‘\x22]\s*(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__register_atfork|__cxa_thread_atexit_impl|[a-z]+64)(?-u:\b)",
@@ -49,8 +55,13 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// __memcpy_chk`, `fstat64`, `backtrace`; only glibc defines the fortified
 /// and `__isoc99_*` ones), `attempted static link of dynamic object`,
 /// `Dynamic loading not supported`, a glibc binary on a musl
-/// system (`Error relocating …: symbol not found`), or glibc warning that a
-/// "static" binary still needs its shared libraries (`getaddrinfo`).
+/// system (`Error relocating …: symbol not found`, or musl's loader asking
+/// for `ld-linux-*.so` / `libc.so.6`), glibc's static `libdl.a` linked
+/// next to musl's `libc.a` (`multiple definition of 'dlerror'`, `undefined
+/// reference to '__dlopen'`, glibc's `dlopen` warning in a musl link), or
+/// glibc warning that a "static" binary still needs its shared libraries
+/// (`getaddrinfo`). OpenSSL symbols missing from a static archive count only
+/// off glibc targets and sysroots (on glibc they are a link order problem).
 ///
 /// **Why it happens.** musl targets link statically by default and cannot load
 /// proc-macros or shared libraries; static glibc is only partly static; and
@@ -145,7 +156,81 @@ fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
     {
         return describe_static_link(cx, index);
     }
+    if let Some(c) = regex!(r"Error loading shared library (\S+?):? ").captures(content) {
+        let mut finding = cx.finding(Kind::MuslStatic, "", index, index);
+        let library = c[1].to_owned();
+        finding = text_fact(finding, "library", Some(&library));
+        finding.message =
+            format!("a glibc binary was started on a musl system: musl's loader has no {library}");
+        return Some(
+            finding
+                .with_fix(
+                    fix::USE_MUSL_TARGET,
+                    "Build a static musl binary for musl systems",
+                )
+                .with_fix(
+                    fix::FETCH_SYSROOT_AND_WIRE,
+                    "Or run it on a glibc system of the release it was linked for",
+                ),
+        );
+    }
+    if content.contains("multiple definition of")
+        || content.contains("in statically linked applications requires")
+    {
+        if let Some(finding) = describe_glibc_archive_in_musl_link(cx, index) {
+            return Some(finding);
+        }
+        if content.contains("multiple definition of") {
+            return None;
+        }
+    }
     Some(describe_static_runtime(cx, index))
+}
+
+/// glibc's static libraries linked into a musl binary: `libdl.a`'s
+/// `dlerror` defined twice next to musl's own `libc.a`, or glibc's warning
+/// that `dlopen` in a static binary needs glibc's shared libraries, in a
+/// link for a musl target.
+fn describe_glibc_archive_in_musl_link(cx: &Context<'_>, index: usize) -> Option<Finding> {
+    let content = cx.content(index);
+    let musl = cx.target_at(index).is_some_and(|t| t.contains("musl"))
+        || (index.saturating_sub(12)..=index + 3).any(|i| {
+            let lower = cx.content(i).to_ascii_lowercase();
+            lower.contains("musl") || lower.contains("alpine")
+        });
+    if !musl {
+        return None;
+    }
+    let archive = regex!(r"(?:^|[\s;/])((?:libc|libdl|libpthread|libm|librt|libutil)\.a)\(")
+        .captures_iter(content)
+        .map(|c| c[1].to_owned())
+        .find(|name| name != "libc.a" || !content.contains("self-contained"));
+    let symbol = regex!(r"(?:multiple definition of [`'‘]|Using ')([^'’]+)['’]")
+        .captures(content)
+        .map(|c| c[1].to_owned());
+    let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+    let mut finding = cx.finding(Kind::MuslStatic, "", start, index);
+    finding = text_fact(finding, "symbol", symbol.as_deref());
+    finding = text_fact(finding, "library", archive.as_deref());
+    let for_target = cx.for_target(&finding);
+    let what = archive.as_deref().map_or_else(
+        || "glibc's static libraries".to_owned(),
+        |archive| format!("glibc's {archive}"),
+    );
+    finding.message = format!(
+        "a musl link{for_target} pulled in {what}, which clashes with musl's own C library"
+    );
+    Some(
+        finding
+            .with_fix(
+                fix::FETCH_SYSROOT_AND_WIRE,
+                "Link against musl's libraries only (a musl sysroot), not the host's glibc archives",
+            )
+            .with_fix(
+                fix::USE_GNU_TARGET,
+                "Build for a -gnu target when the code needs dlopen",
+            ),
+    )
 }
 
 /// A crate type the target cannot build (proc-macro, cdylib).
@@ -177,7 +262,14 @@ fn describe_crate_type(
             "Pass --target explicitly so proc-macros are built for the host without crt-static",
         ));
     }
-    finding.severity = Severity::Warning;
+    // rustc's `dropping unsupported crate type` is a warning; `cannot
+    // produce cdylib` stops the build.
+    if cx
+        .content(index)
+        .contains("dropping unsupported crate type")
+    {
+        finding.severity = Severity::Warning;
+    }
     Some(finding.with_fix(
         fix::USE_GNU_TARGET,
         "Build for a -gnu target when a dynamic library is needed",
@@ -255,16 +347,25 @@ fn describe_glibc_symbol(
     // has another C library (musl, or a static glibc without them), unless
     // the target is a bare-metal, Apple, Windows or Android one.
     let only_glibc_defines = regex!(
-        r"^(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__res_n\w+|__dn_expand|__open(?:at)?(?:64)?_2|__strdup|__register_atfork|__cxa_thread_atexit_impl)$"
+        r"^(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__res_n\w+|__dn_expand|__open(?:at)?(?:64)?_2|__strdup|__register_atfork|__cxa_thread_atexit_impl|__dl(?:open|close|sym|vsym|error|addr|info)|__libc_dl\w+)$"
     )
     .is_match(symbol)
         && !cx.target_at(index).is_some_and(|t| {
             regex!(r"none|eabi$|apple|windows|android|wasm|uefi").is_match(&t)
         });
+    // OpenSSL's symbols missing from a static archive on a glibc target
+    // (`arm-unknown-linux-gnueabihf`) are a link order or a missing
+    // libcrypto, not musl.
+    let glibc_target = !musl_nearby
+        && (cx
+            .target_at(index)
+            .is_some_and(|t| !t.contains("musl") && !t.contains("alpine"))
+            || (index.saturating_sub(12)..=index + 3)
+                .any(|i| regex!(r"[a-z0-9_]-linux-gnu").is_match(cx.content(i))));
     let musl_involved = relocating_binary.is_some()
         || only_glibc_defines
         || musl_nearby
-        || (openssl_or_ucontext && static_archive)
+        || (openssl_or_ucontext && static_archive && !glibc_target)
         || cx.target_at(index).is_some_and(|t| t.contains("musl"))
         || content.contains("-musl/")
         || cx
@@ -630,6 +731,89 @@ collect2: error: ld returned 1 exit status
         assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-musl"));
         // On glibc a missing `error` is some other library's.
         let log = "  /usr/bin/ld: x.o: in function `f':\n  x.c:(.text+0x1): undefined reference to `error'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MuslStatic)
+        );
+    }
+
+    #[test]
+    fn openssl_symbols_missing_from_a_glibc_cross_sysroot_are_not_musl() {
+        let log = "  /opt/x-tools/aarch64-unknown-linux-gnu/aarch64-unknown-linux-gnu/sysroot/usr/lib/libssl.a(ssl_lib.o): In function `SSL_CTX_new':
+  ssl_lib.c:(.text+0x1c4): undefined reference to `EVP_MD_CTX_new'
+  ssl_lib.c:(.text+0x1d8): undefined reference to `ERR_put_error'
+";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MuslStatic)
+        );
+        // The same archive in a musl sysroot is this rule's.
+        let musl = log.replace("aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl");
+        first_of_kind(&musl, Kind::MuslStatic);
+    }
+
+    #[test]
+    fn a_cdylib_the_target_cannot_produce_stops_the_build() {
+        let log = "#9 31.2 error: cannot produce cdylib for `plugin v0.2.0 (/src/plugin)` as the target `armv7-unknown-linux-musleabihf` does not support these crate types\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(finding.severity, crate::finding::Severity::Error);
+        assert_eq!(fact(&finding, "crate"), Some("plugin"));
+        assert_eq!(fix_ids(&finding), ["use_gnu_target"]);
+        let log = "warning: dropping unsupported crate type `cdylib` for target `x86_64-unknown-linux-musl`\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(finding.severity, crate::finding::Severity::Warning);
+    }
+
+    #[test]
+    fn musls_loader_asked_for_glibcs_own_libraries() {
+        for library in ["ld-linux-aarch64.so.1", "libc.so.6", "libpthread.so.0"] {
+            let log = format!(
+                "/ # ./srv\nError loading shared library {library}: No such file or directory (needed by ./srv)\n"
+            );
+            let finding = first_of_kind(&log, Kind::MuslStatic);
+            assert_eq!(fact(&finding, "library"), Some(library));
+        }
+        // Any other library missing is just missing.
+        let log = "Error loading shared library libpq.so.5: No such file or directory (needed by ./srv)\n";
+        first_of_kind(log, Kind::RuntimeMissingSharedLib);
+    }
+
+    #[test]
+    fn a_static_link_without_libc_a_is_a_missing_library() {
+        // `-static` without the static C library installed: the library is
+        // what is missing, musl or not.
+        let log = "gcc -static -O2 tool.c -o tool\n/usr/bin/ld: cannot find -lc\ncollect2: error: ld returned 1 exit status\n";
+        first_of_kind(log, Kind::MissingLibraryAtLink);
+    }
+
+    #[test]
+    fn glibcs_static_libdl_in_a_musl_link() {
+        let log = "error: linking with `cc` failed: exit status: 1
+  = note: /usr/bin/ld: /w/target/x86_64-unknown-linux-musl/debug/deps/app-1.app.2-cgu.0.rcgu.o: in function `plugin::load':
+          /w/src/plugin.rs:12: warning: Using 'dlopen' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking
+          /usr/bin/ld: /opt/rust/lib/rustlib/x86_64-unknown-linux-musl/lib/self-contained/libc.a(dlsym.lo): in function `dlsym':
+          dlsym.c:(.text+0x0): multiple definition of `dlsym'; /usr/lib/x86_64-linux-gnu/libdl.a(dlsym.o):(.text+0x0): first defined here
+          /usr/bin/ld: /usr/lib/x86_64-linux-gnu/libdl.a(dlopen.o): in function `dlopen':
+          (.text+0x9): undefined reference to `__dlopen'
+";
+        let findings = super::super::testing::explain(log);
+        assert_eq!(findings[0].kind, Kind::MuslStatic, "{findings:#?}");
+        assert_eq!(findings[0].severity, crate::finding::Severity::Error);
+        assert!(findings[0].message.contains("glibc"), "{findings:#?}");
+        let clash = log.lines().nth(4).unwrap_or_default();
+        let finding = first_of_kind(
+            &format!("cargo build --target x86_64-unknown-linux-musl\n{clash}\n"),
+            Kind::MuslStatic,
+        );
+        assert_eq!(fact(&finding, "library"), Some("libdl.a"));
+        // The glibc warning in a static glibc build stays a warning.
+        let glibc = "/w/src/plugin.rs:12: warning: Using 'dlopen' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking\n";
+        let finding = first_of_kind(glibc, Kind::MuslStatic);
+        assert_eq!(finding.severity, crate::finding::Severity::Warning);
+        // Two definitions of a symbol in a glibc link are not musl's.
+        let log = "/usr/bin/ld: x.o: multiple definition of `dlerror'; /usr/lib/x86_64-linux-gnu/libdl.a(dlerror.o):(.text+0x0): first defined here\n";
         assert!(
             super::super::testing::explain(log)
                 .iter()

@@ -29,6 +29,15 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"you can set the `OPENSSL_DIR` environment variable",
     r"Make sure you also have the development packages of openssl installed",
     r"Could not find OpenSSL",
+    // The last lines of its panic: only openssl-sys prints its own version
+    // there (after `$HOST = …` / `$TARGET = …`).
+    r"^openssl-sys = [0-9]",
+    // openssl-sys's own line quoting pkg-config's refusal (printed by every
+    // version since 0.9.2x before it gives up).
+    r"^run pkg_config fail: ",
+    // An OpenSSL whose headers it cannot read or whose version it does not
+    // support: no usable OpenSSL for the target either.
+    r"but a different version of OpenSSL was found|Unable to detect OpenSSL version",
     // The hints its Windows paths add, and vcpkg's probe on MSVC.
     r"It looks like you're compiling for (?:MinGW but you may not have either OpenSSL|MSVC but we couldn't detect an OpenSSL)",
     r"vcpkg did not find openssl",
@@ -42,7 +51,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// with "Could not find directory of OpenSSL installation" (or, in older
 /// versions, a pkg-config failure or "OpenSSL library directory does not exist").
 /// Any part of that text counts, wrapped at any width (an excerpt), and so
-/// do the MinGW and MSVC hints and vcpkg's probe; its env lines alone count
+/// do an OpenSSL it cannot use (`a different version of OpenSSL was found`,
+/// `Unable to detect OpenSSL version`), the MinGW and MSVC hints, vcpkg's probe and the panic's last lines
+/// (`$HOST = …`, `$TARGET = …`, `openssl-sys = 0.9.99`); its env lines and
+/// its `run pkg_config fail: "…"` line (pkg-config's refusal, quoted) alone count
 /// only in a log whose build did not finish.
 ///
 /// **Why it happens.** On a cross build the host's `libssl-dev` is for the
@@ -79,7 +91,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 fn evidence_score(cx: &Context<'_>, index: usize) -> Option<u8> {
     let content = cx.content(index);
     let is_header = content.contains("failed to run custom build command");
-    if content.ends_with(" unset") {
+    if content.ends_with(" unset") || content.starts_with("run pkg_config fail: ") {
         // A successful verbose build prints the same probe.
         if cx.build_finished() && cx.block(index).is_none() {
             return None;
@@ -110,8 +122,13 @@ fn evidence_score(cx: &Context<'_>, index: usize) -> Option<u8> {
 /// more specific failure that another rule reports.
 fn other_cause_in_block(cx: &Context<'_>, lines: std::ops::Range<usize>) -> bool {
     // Another probe's env lines (pkg-config's) are not another failure.
+    // Nor is pkg-config's refusal that openssl-sys quotes (`run pkg_config
+    // fail: "pkg-config has not been configured …"`) and its wrapped lines.
     super::other_rule_triggered_in(cx, Kind::OpensslNotFound, lines, |i| {
-        !cx.content(i).contains("rerun-if-env-changed=")
+        let content = cx.content(i);
+        !content.contains("rerun-if-env-changed=")
+            && !content.starts_with("run pkg_config fail")
+            && !regex!(r"(?i)pkg[-_]config").is_match(content)
     })
 }
 
@@ -130,14 +147,20 @@ fn is_openssl_wording(content: &str) -> bool {
         || content.contains("required by the 'openssl-sys' crate")
         || content.contains("It looks like you're compiling for")
         || content.contains("vcpkg did not find openssl")
+        || content.starts_with("openssl-sys = ")
+        || content.starts_with("run pkg_config fail: ")
+        || content.contains("a different version of OpenSSL was found")
+        || content.contains("Unable to detect OpenSSL version")
 }
 
 fn describe(cx: &Context<'_>, index: usize) -> Finding {
     let start = cx.evidence_start(index);
     let mut finding = cx.finding(Kind::OpensslNotFound, "", start, index);
-    let block_lines = cx
-        .block(index)
-        .map_or(index..index + 1, |b| b.lines.clone());
+    // Without a block (an excerpt), the panic's tail around the line.
+    let block_lines = cx.block(index).map_or_else(
+        || index.saturating_sub(4)..(index + 3).min(cx.log.lines.len()),
+        |b| b.lines.clone(),
+    );
     let reported_version = block_lines.clone().find_map(|i| {
         regex!(r"^openssl-sys = ([0-9][\w.+-]*)")
             .captures(cx.content(i))
@@ -301,5 +324,36 @@ thread 'main' panicked at 'OpenSSL library directory does not exist: /usr/local/
     Finished `dev` profile [unoptimized + debuginfo] target(s) in 9.1s
 ";
         assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn only_the_tail_of_the_panic() {
+        let log = "  $HOST = x86_64-unknown-linux-gnu\n  $TARGET = armv7-unknown-linux-gnueabihf\n  openssl-sys = 0.9.80\n";
+        let finding = first_of_kind(log, Kind::OpensslNotFound);
+        assert_eq!(fact(&finding, "crate_version"), Some("0.9.80"));
+        assert_eq!(fact(&finding, "host"), Some("x86_64-unknown-linux-gnu"));
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("armv7-unknown-linux-gnueabihf")
+        );
+    }
+
+    #[test]
+    fn only_its_pkg_config_line() {
+        let log = "  run pkg_config fail: \"pkg-config has not been configured to support cross-compilation.\\n\\nInstall a sysroot for the target platform and configure it via\\nPKG_CONFIG_SYSROOT_DIR and PKG_CONFIG_PATH.\"\n";
+        first_of_kind(log, Kind::OpensslNotFound);
+        // A verbose build that found OpenSSL another way and finished.
+        let log = "[openssl-sys 0.9.103] run pkg_config fail: \"Could not run `pkg-config`\"\n    Finished `release` profile [optimized] target(s) in 40s\n";
+        assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn an_openssl_it_cannot_use() {
+        for log in [
+            "  This crate is only compatible with OpenSSL (version 1.0.1 through 1.1.1, or 3), or LibreSSL 2.5\n  through 4.0, but a different version of OpenSSL was found. The build is now aborting\n",
+            "  thread 'main' panicked at 'Unable to detect OpenSSL version', build/main.rs:180:9\n",
+        ] {
+            first_of_kind(log, Kind::OpensslNotFound);
+        }
     }
 }

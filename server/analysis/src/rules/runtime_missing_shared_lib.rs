@@ -8,23 +8,75 @@ use crate::finding::{Finding, Kind};
 pub(super) const SUMMARY: &str =
     "at run time, a shared library the program needs is not installed on the machine";
 
+/// glibc's `cannot open shared object file` in the languages of its
+/// message catalogue (libc.mo), for the loader's and dlopen's errors, and
+/// a few variants other glibc releases and translators used.
+macro_rules! cannot_open_shared_object {
+    () => {
+        "cannot open shared object file|impossible d'ouvrir le fichier objet partagé|no se puede abrir el archivo del objeto compartido|não é possível abrir arquivo de objeto compartilhado|не удаётся открыть разделяемый объектный файл|не удается открыть разделяемый объектный файл|Kann die Shared-Object-Datei nicht öffnen|Ne peut ouvrir le fichier d'objet partagé|deljene predmetne datoteke ni mogoče odpreti|impossibile aprire il file oggetto condiviso|impossibile de aperir un file de objecto condivise|impossível abrir ficheiro-objecto partilhado|jaettua objektitiedostoa ei voi avata|kan gedeeld objectbestand niet openen|kan ikke åbne delt objektfil|kan inte öppna delad objektfil|không thể mở tập tin đối tượng dùng chung|ne eblas malfermi komunan objektdosieron|nem nyitható meg a megosztott objektumfájl|nepavyko atverti bendrojo objekto failo|nie je možné otvoriť súbor zdieľaného objektu|nie można otworzyć pliku obiektu dzielonego|nije moguće otvoriti datoteku zajedničkoga objekta|no se puede abrir el fichero del objeto compartido|no s’ha pogut obrir el fitxer d’objecte compartit|non se pode abrir un ficheiro de obxecto compartido|não é possível abrir arquivo compartilhado|paylaşımlı nesne dosyası açılamıyor|sdílený objektový soubor nelze otevřít|tidak dapat membuka berkas objek terbagi|не вдалося відкрити файл об’єктів спільного використання|не могу да отворим датотеку дељеног објекта|не може да се отвори файлът със споделения обект|не ўдалося адкрыць супольны аб'ектны файл|невозможно открыть разделяемый объектный файл|共有オブジェクトファイルを開けません|无法打开共享对象文件|無法開啟共用物件|동적 오브젝트 파일을 열 수 없습니다"
+    };
+}
+
+/// Windows' text for ERROR_MOD_NOT_FOUND (126), which `LoadLibrary` and a
+/// program started without its DLL report, in a few languages.
+/// Other translations of `error while loading shared libraries` than the
+/// catalogue's (older releases, other translators).
+macro_rules! loading_shared_libraries_variants {
+    () => {
+        "fehler beim laden gemeinsamer bibliotheken|erreur lors du chargement des bibliothèques partagées|加载共享库时出错|共有ライブラリの読み込み中にエラーが発生しました"
+    };
+}
+
+macro_rules! module_not_found {
+    () => {
+        "The specified module could not be found|Das angegebene Modul wurde nicht gefunden|Le module spécifié est introuvable|No se puede encontrar el módulo especificado|Impossibile trovare il modulo specificato|Não foi possível encontrar o módulo especificado|Не найден указанный модуль|找不到指定的模块|指定されたモジュールが見つかりません|지정된 모듈을 찾을 수 없습니다|Nie można odnaleźć określonego modułu"
+    };
+}
+
 pub(super) const TRIGGERS: &[&str] = &[
     // glibc's loader and dlopen (Python's ImportError, a JNI load), in
-    // English and translated: de `Kann die Shared-Object-Datei nicht öffnen`,
-    // fr `Ne peut ouvrir le fichier d'objet partagé`, es `no se puede abrir el
-    // archivo del objeto compartido`, ru `не удаётся открыть разделяемый
-    // объектный файл`, zh `无法打开共享对象文件`, ja `共有オブジェクトファイルを開けません`.
-    r"(?i)\S+\.(?:so|dll)[\w.+-]*: (?:cannot open shared object file|kann die shared-object-datei nicht öffnen|ne peut ouvrir le fichier d'objet partagé|impossible d'ouvrir le fichier objet partagé|no se puede abrir el (?:fichero|archivo) del objeto compartido|não é possível abrir arquivo de objeto compartilhado|impossibile aprire il file oggetto condiviso|не удаётся открыть разделяемый объектный файл|не удается открыть разделяемый объектный файл|无法打开共享对象文件|共有オブジェクトファイルを開けません)",
-    r"(?i)(?:error while loading shared libraries|fehler beim laden gemeinsamer bibliotheken|erreur lors du chargement des bibliothèques partagées|error al cargar las bibliotecas compartidas|erro ao carregar bibliotecas compartilhadas|ошибка при загрузке разделяемых библиотек|加载共享库时出错|共有ライブラリの読み込み中にエラーが発生しました): \S+",
-    // macOS dyld, musl's loader, Android's linker, qemu-user without the
-    // target's sysroot.
+    // every language of glibc's catalogue.
+    concat!(
+        r"(?i)\.(?:so|dll)[\w.+-]*['`’]?: (?:",
+        cannot_open_shared_object!(),
+        ")"
+    ),
+    concat!(
+        "(?i)(?:",
+        super::words::loading_shared_libraries!(),
+        "|",
+        loading_shared_libraries_variants!(),
+        r"):(?:\s|$)"
+    ),
+    // macOS dyld (and only its `Reason:` line, in an excerpt), musl's
+    // loader, Android's linker, qemu-user without the target's sysroot.
     r"Library not loaded: \S+",
+    r"^Reason: (?:image not found|tried: '[^']+' \(no such file)",
     r"Error loading shared library \S+: No such file",
     r#"(?:CANNOT LINK EXECUTABLE|dlopen failed)\b.*library "[^"]+" not found"#,
     r"qemu-[\w.-]+: Could not open '[^']+': No such file",
-    // Windows.
-    r"was unable to find (?:\S+\.dll)|The code execution cannot proceed because \S+\.dll was not found",
-    r"STATUS_DLL_NOT_FOUND|exit code: 0xc0000135",
+    // The BSDs' and Solaris' loaders.
+    r#"Shared object "[^"]+" not found, required by"#,
+    r"ld\.so\.1: [^:]+: fatal: [^:]+: open failed",
+    r"can't load library '[^']+\.so[\w.]*'",
+    // `ldd` listing a library the machine lacks.
+    r"^\S+\.so[\w.]* => not found$",
+    // The ELF interpreter itself missing (bash 5.1+, Docker's exec).
+    r"cannot execute: required file not found",
+    r"exec(?: user process caused)?:? (?:\S+: )?no such file or directory$",
+    // A library of the machine older than the binary needs (not glibc's:
+    // that is glibc_too_new).
+    r"\.so[\w.]*: version [`'‘]?[A-Z][A-Z0-9]*_[\d.]+[`'’]? not found",
+    r"symbol lookup error: .*undefined symbol: \S+, version [A-Z]",
+    // Windows, Java, cffi and libloading.
+    r"was unable to find (?:\S+\.dll)|The code execution cannot proceed because \S+\.dll was not found|The program can't start because \S+\.dll is missing",
+    r"(?i)STATUS_DLL_NOT_FOUND|exit (?:code|status):? (?:0xc0000135|-1073741515|3221225781)\b",
+    concat!(
+        "(?:",
+        module_not_found!(),
+        r")|\(os error 126\)|LoadLibraryExW failed"
+    ),
+    r"Unable to load DLL '[^']+'|no \S+ in java\.library\.path|cannot load library '[^']+'",
 ];
 
 /// Diagnostic: runtime_missing_shared_lib
@@ -32,7 +84,15 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **What it means.** The program was built but does not start: the dynamic
 /// loader reports `error while loading shared libraries: libssl.so.3: cannot
 /// open shared object file` (glibc), `Error loading shared library …` (musl),
-/// or `dyld: Library not loaded: …` (macOS).
+/// or `dyld: Library not loaded: …` (macOS), in every language of glibc's
+/// catalogue and wrapped after the colon; the BSDs' and Solaris' loaders,
+/// `ldd`'s `=> not found`, Windows (`… .dll is missing`, `0xc0000135` in
+/// hex or decimal, `The specified module could not be found` / `os error
+/// 126`), Java's `java.library.path` and .NET's `Unable to load DLL`. A
+/// library older than the binary needs (``version `OPENSSL_3.2.0' not
+/// found``, not glibc's own) counts too, and so does a missing dynamic
+/// loader (`cannot execute: required file not found`, Docker's `exec …: no
+/// such file or directory`).
 ///
 /// **Why it happens.** The binary links a shared library dynamically (OpenSSL,
 /// SQLite, a C library of the project) and the machine running it has a
@@ -43,10 +103,11 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// (`install_runtime_library`); build against the server's own release so the
 /// binary asks for the version it has (`fetch_sysroot_and_wire`); or link the
 /// library statically (`use_vendored_openssl` for OpenSSL). Under qemu, point
-/// the runner at the target's sysroot (`configure_runner`).
+/// the runner at the target's sysroot (`configure_runner`). Without a loader,
+/// build a static musl binary (`use_musl_target`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     one_hit_per_key(cx, hits, |index| {
-        let (program, library) = program_and_library(cx.content(index))?;
+        let (program, library) = program_and_library(cx, index)?;
         (!is_compiler_tool(program.as_deref())).then_some((program, library))
     })
     .into_iter()
@@ -54,34 +115,162 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     .collect()
 }
 
-fn program_and_library(content: &str) -> Option<(Option<String>, String)> {
-    let pattern = regex!(
-        r#"(?ix)
-        (?:(\S+):\ )?[^:]*?(?:error\ while\ loading\ shared\ libraries|fehler\ beim\ laden\ gemeinsamer\ bibliotheken|erreur\ lors\ du\ chargement\ des\ bibliothèques\ partagées|error\ al\ cargar\ las\ bibliotecas\ compartidas|erro\ ao\ carregar\ bibliotecas\ compartilhadas|ошибка\ при\ загрузке\ разделяемых\ библиотек|加载共享库时出错|共有ライブラリの読み込み中にエラーが発生しました):\ ([^:\s]+)
-        | Library\ not\ loaded:\ '?([^'\s]+)
-        | Error\ loading\ shared\ library\ ([^:\s]+):\ No\ such\ file[^(]*(?:\(needed\ by\ ([^)]+)\))?
-        | because\ (\S+\.dll)\ was\ not\ found
-        | unable\ to\ find\ (\S+\.dll)
-        | CANNOT\ LINK\ EXECUTABLE\ "([^"]+)":\ .*library\ "([^"]+)"\ not\ found
-        | library\ "([^"]+)"\ not\ found
-        | (qemu-[\w.-]+):\ Could\ not\ open\ '([^']+)'
-        | (?:process\ didn't\ exit\ successfully:\ [`'‘]([^`'’\s]+)[^`'’]*[`'’]\ )?\(?exit\ code:\ 0xc0000135
-        | ([^\s:'"]+\.(?:so|dll)[\w.+-]*):\ \S
-        | STATUS_DLL_NOT_FOUND
-        "#
-    );
-    let captures = pattern.captures(content)?;
-    let library = [2, 3, 4, 6, 7, 9, 10, 12, 14]
-        .iter()
-        .find_map(|&group| captures.get(group))
-        .map_or_else(|| UNNAMED_DLL.to_owned(), |m| m.as_str().to_owned());
-    let program = [1, 5, 8, 11, 13]
-        .iter()
-        .find_map(|&group| captures.get(group))
-        .map(|m| m.as_str().trim_matches(['*', '`', '>']).to_owned())
+fn program_and_library(cx: &Context<'_>, index: usize) -> Option<(Option<String>, String)> {
+    let content = cx.content(index);
+    let (program, library) = parse(content)
+        .or_else(|| wrapped_loader_error(cx, index))
+        .or_else(|| interpreter_missing(content))?;
+    // The program wrapped onto the line before (`/usr/lib/gcc/…/cc1plus:`).
+    let program = program.or_else(|| {
+        let before = cx.content(index.checked_sub(1)?);
+        regex!(r"^(\S+):$")
+            .captures(before)
+            .map(|c| c[1].to_owned())
+    });
+    let program = program
+        .map(|program| program.trim_matches(['*', '`', '>', '"', '\'']).to_owned())
         .filter(|program| !program.is_empty() && !is_exception_name(program));
+    let library = library.trim_matches(['"', '\'', '`', '’']).to_owned();
     Some((program, library))
 }
+
+type Parsed = (Option<String>, String);
+
+/// The program and library one line names, in each loader's own shape.
+fn parse(content: &str) -> Option<Parsed> {
+    let owned = |m: Option<regex::Match<'_>>| m.map(|m| m.as_str().to_owned());
+    let loader = regex!(
+        r"(?i)(?:(\S+): )?[^:]*?(?:",
+        super::words::loading_shared_libraries!(),
+        "|",
+        loading_shared_libraries_variants!(),
+        r"): ([^:\s]+)"
+    );
+    if let Some(c) = loader.captures(content) {
+        return Some((owned(c.get(1)), c[2].to_owned()));
+    }
+    if let Some(c) = regex!(r"Library not loaded: '?([^'\s]+)").captures(content) {
+        return Some((None, c[1].to_owned()));
+    }
+    if let Some(c) = regex!(r"^Reason: (?:image not found|tried: '([^']+)')").captures(content) {
+        return Some((
+            None,
+            owned(c.get(1)).unwrap_or_else(|| "a dylib".to_owned()),
+        ));
+    }
+    if let Some(c) = regex!(
+        r"Error loading shared library ([^:\s]+): No such file[^(]*(?:\(needed by ([^)]+)\))?"
+    )
+    .captures(content)
+    {
+        return Some((owned(c.get(2)), c[1].to_owned()));
+    }
+    if let Some(c) =
+        regex!(r#"Shared object "([^"]+)" not found, required by "([^"]+)""#).captures(content)
+    {
+        return Some((Some(c[2].to_owned()), c[1].to_owned()));
+    }
+    if let Some(c) = regex!(r"ld\.so\.1: ([^:]+): fatal: ([^:]+): open failed").captures(content) {
+        return Some((Some(c[1].trim().to_owned()), c[2].trim().to_owned()));
+    }
+    if let Some(c) =
+        regex!(r"(?:ld\.so: ([^:\s]+): )?can't load library '([^']+)'").captures(content)
+    {
+        return Some((owned(c.get(1)), c[2].to_owned()));
+    }
+    if let Some(c) = regex!(r"^(\S+\.so[\w.]*) => not found$").captures(content) {
+        return Some((None, c[1].to_owned()));
+    }
+    if let Some(c) = regex!(r#"CANNOT LINK EXECUTABLE "([^"]+)":\ .*library "([^"]+)" not found|library "([^"]+)" not found"#).captures(content) {
+        return Some((owned(c.get(1)), owned(c.get(2).or(c.get(3)))?));
+    }
+    if let Some(c) = regex!(r"(qemu-[\w.-]+): Could not open '([^']+)'").captures(content) {
+        return Some((Some(c[1].to_owned()), c[2].to_owned()));
+    }
+    // A library older than the binary needs: `./app: /lib/libssl.so.3:
+    // version `OPENSSL_3.2.0' not found (required by ./app)`.
+    if let Some(c) = regex!(r"(?:^|: )([^\s:]+\.so[\w.]*): version [`'‘]?([A-Z][A-Z0-9]*)_[\d.]+[`'’]? not found(?: \(required by ([^)]+)\))?").captures(content) {
+        if c[2].starts_with("GLIBC") || &c[2] == "CXXABI" || &c[2] == "GCC" {
+            return None;
+        }
+        return Some((owned(c.get(3)), c[1].to_owned()));
+    }
+    if let Some(c) =
+        regex!(r"symbol lookup error: ([^:\s]+): undefined symbol: \S+, version ([A-Z][A-Z0-9]*)_")
+            .captures(content)
+    {
+        if c[2].starts_with("GLIBC") || &c[2] == "CXXABI" || &c[2] == "GCC" {
+            return None;
+        }
+        return Some((Some(c[1].to_owned()), format!("the library with {}", &c[2])));
+    }
+    if let Some(c) = regex!(r"because (\S+\.dll) was not found|unable to find (\S+\.dll)|because (\S+\.dll) is missing|Unable to load DLL '([^']+)'").captures(content) {
+        return Some((None, owned(c.get(1).or(c.get(2)).or(c.get(3)).or(c.get(4)))?));
+    }
+    if let Some(c) =
+        regex!(r"no (\S+) in java\.library\.path|cannot load library '([^']+)'").captures(content)
+    {
+        return Some((None, owned(c.get(1).or(c.get(2)))?));
+    }
+    if let Some(c) = regex!(r#"(?i)(?:process didn't exit successfully: [`'‘]([^`'’\s]+)[^`'’]*[`'’] )?\(?exit (?:code|status):? (?:0xc0000135|-1073741515|3221225781)\b|STATUS_DLL_NOT_FOUND"#).captures(content) {
+        return Some((owned(c.get(1)), UNNAMED_DLL.to_owned()));
+    }
+    if let Some(c) = regex!(r#"([^\s:'"`]+\.(?:so|dll)[\w.+-]*)['`’]?: \S"#).captures(content) {
+        return Some((None, c[1].to_owned()));
+    }
+    let windows = regex!(
+        r"\(os error 126\)|LoadLibraryExW failed|",
+        module_not_found!()
+    );
+    if windows.is_match(content) && !content.contains("key") {
+        let dll = regex!(r#"([^\s:'"`\\/]+\.dll)"#).captures(content);
+        return Some((
+            None,
+            owned(dll.and_then(|c| c.get(1))).unwrap_or_else(|| UNNAMED_DLL.to_owned()),
+        ));
+    }
+    None
+}
+
+/// `error while loading shared libraries:` at the end of a line (wrapped),
+/// the library on the next.
+fn wrapped_loader_error(cx: &Context<'_>, index: usize) -> Option<Parsed> {
+    let head = regex!(
+        r"(?i)(?:(\S+): )?[^:]*?(?:",
+        super::words::loading_shared_libraries!(),
+        "|",
+        loading_shared_libraries_variants!(),
+        r"):\s*$"
+    )
+    .captures(cx.content(index))?;
+    let next = regex!(r"^([^:\s]+\.(?:so|dll)[\w.+-]*)").captures(cx.content(index + 1))?;
+    Some((
+        head.get(1).map(|m| m.as_str().to_owned()),
+        next[1].to_owned(),
+    ))
+}
+
+/// The program exists but its ELF interpreter (the dynamic loader) does
+/// not: a glibc binary on musl or in an empty container.
+fn interpreter_missing(content: &str) -> Option<Parsed> {
+    let c = regex!(r"(?:^|: )([^\s:]+): cannot execute: required file not found|exec(?: user process caused)?:? (?:(\S+): )?no such file or directory$")
+        .captures(content)?;
+    if content.contains("fork/exec") {
+        return None;
+    }
+    let program = c.get(1).or(c.get(2)).map(|m| m.as_str().to_owned());
+    // A script whose `#!` line names a missing interpreter is not a binary.
+    if program
+        .as_deref()
+        .is_some_and(|p| regex!(r"\.(?:sh|py|pl|rb|bash)$").is_match(p))
+    {
+        return None;
+    }
+    Some((program, INTERPRETER.to_owned()))
+}
+
+/// The library a binary lacks when its dynamic loader itself is missing.
+const INTERPRETER: &str = "the dynamic loader (ELF interpreter)";
 
 /// What Windows' STATUS_DLL_NOT_FOUND leaves us: no name.
 const UNNAMED_DLL: &str = "a DLL";
@@ -117,14 +306,25 @@ fn is_compiler_tool(program: Option<&str>) -> bool {
 
 fn describe(cx: &Context<'_>, index: usize, program: Option<String>, library: &str) -> Finding {
     let mut finding = cx.finding(Kind::RuntimeMissingSharedLib, "", index, index);
-    let file = library.rsplit('/').next().unwrap_or(library);
+    let file = library.rsplit(['/', '\\']).next().unwrap_or(library);
     let package = packages::for_soname(file);
+    let too_old =
+        regex!(r"version [`'‘]?[A-Z][A-Z0-9]*_[\d.]+[`'’]? not found|symbol lookup error")
+            .is_match(cx.content(index));
     finding = text_fact(finding, "library", Some(file));
     finding = text_fact(finding, "binary", program.as_deref());
     finding = text_fact(finding, "debian_package", package.as_deref());
     let who = program.as_deref().unwrap_or("the program");
     finding.message = if file == UNNAMED_DLL {
         format!("{who} cannot start: a DLL it needs is not installed or not on PATH")
+    } else if file == INTERPRETER {
+        format!(
+            "{who} cannot start: its dynamic loader is not on this machine (a glibc binary where there is no glibc, e.g. on musl or in an empty image)"
+        )
+    } else if too_old {
+        format!(
+            "{who} cannot start: the machine's `{file}` is older than the one it was built against"
+        )
     } else {
         format!("{who} cannot start: the shared library `{file}` is not installed")
     };
@@ -132,6 +332,17 @@ fn describe(cx: &Context<'_>, index: usize, program: Option<String>, library: &s
         Some(package) => format!("Install `{package}` on the machine that runs it"),
         None => format!("Install the package that provides `{file}` on the machine that runs it"),
     };
+    if file == INTERPRETER {
+        return finding
+            .with_fix(
+                fix::USE_MUSL_TARGET,
+                "Build a static musl binary, which needs no loader on the machine",
+            )
+            .with_fix(
+                fix::FETCH_SYSROOT_AND_WIRE,
+                "Build against the libc the machine runs",
+            );
+    }
     let mut finding = finding
         .with_fix(fix::INSTALL_RUNTIME_LIBRARY, install)
         .with_fix(
@@ -247,5 +458,147 @@ mod tests {
                 .iter()
                 .all(|f| f.kind != Kind::RuntimeMissingSharedLib)
         );
+    }
+
+    #[test]
+    fn glibc_catalogue_wordings() {
+        for line in [
+            "./app: Fehler beim Laden der Shared Libraries: libssl.so.3: Kann die Shared-Object-Datei nicht öffnen: Datei oder Verzeichnis nicht gefunden",
+            "./app: ошибка при загрузке разделяемых библиотек: libssl.so.3: невозможно открыть разделяемый объектный файл: Нет такого файла или каталога",
+            "./app: 载入共享库时出错: libssl.so.3: 无法打开共享对象文件: 没有那个文件或目录",
+            "./app: 共有ライブラリのロード中にエラーが発生しました: libssl.so.3: 共有オブジェクトファイルを開けません: そのようなファイルやディレクトリはありません",
+            "./app: erro ao carregar bibliotecas compartilhadas: libssl.so.3: não é possível abrir arquivo compartilhado: Arquivo ou diretório inexistente",
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::RuntimeMissingSharedLib);
+            assert_eq!(fact(&finding, "library"), Some("libssl.so.3"), "{line}");
+            assert_eq!(fact(&finding, "binary"), Some("./app"), "{line}");
+        }
+        // dlopen's words alone, in another language.
+        let log = "OSError: libfoo.so.2: kan inte öppna delad objektfil: Filen eller katalogen finns inte\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("libfoo.so.2"));
+    }
+
+    #[test]
+    fn the_library_wrapped_onto_the_next_line() {
+        let log = "/opt/app/bin/server: error while loading shared libraries:\n    libpq.so.5: cannot open shared object file: No such file or directory\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("libpq.so.5"));
+        assert_eq!(fact(&finding, "binary"), Some("/opt/app/bin/server"));
+    }
+
+    #[test]
+    fn bsd_and_solaris_loaders_and_ldd() {
+        let cases = [
+            (
+                "ld-elf.so.1: Shared object \"libssl.so.111\" not found, required by \"app\"\n",
+                "libssl.so.111",
+                Some("app"),
+            ),
+            (
+                "ld.so.1: app: fatal: libssl.so.1.0.0: open failed: No such file or directory\n",
+                "libssl.so.1.0.0",
+                Some("app"),
+            ),
+            (
+                "ld.so: ./app: can't load library 'libcrypto.so.50.0'\n",
+                "libcrypto.so.50.0",
+                Some("./app"),
+            ),
+            ("\tlibsqlite3.so.0 => not found\n", "libsqlite3.so.0", None),
+        ];
+        for (log, library, binary) in cases {
+            let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
+            assert_eq!(fact(&finding, "binary"), binary, "{log}");
+        }
+    }
+
+    #[test]
+    fn the_dynamic_loader_itself_is_missing() {
+        for log in [
+            "bash: ./target/release/app: cannot execute: required file not found\n",
+            "exec /usr/local/bin/app: no such file or directory\n",
+            "standard_init_linux.go:228: exec user process caused: no such file or directory\n",
+        ] {
+            let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+            assert!(
+                finding.message.contains("dynamic loader"),
+                "{}",
+                finding.message
+            );
+            assert_eq!(
+                fix_ids(&finding),
+                ["use_musl_target", "fetch_sysroot_and_wire"]
+            );
+        }
+        for log in [
+            "bash: ./build.sh: cannot execute: required file not found\n",
+            "fork/exec /usr/bin/zig: no such file or directory\n",
+        ] {
+            assert!(
+                super::super::testing::explain(log)
+                    .iter()
+                    .all(|f| f.kind != Kind::RuntimeMissingSharedLib),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_library_older_than_the_binary_needs() {
+        let log = "./app: /lib/x86_64-linux-gnu/libssl.so.3: version `OPENSSL_3.2.0' not found (required by ./app)\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("libssl.so.3"));
+        assert!(finding.message.contains("older"), "{}", finding.message);
+        let log = "./app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by ./app)\n";
+        first_of_kind(log, Kind::GlibcTooNew);
+    }
+
+    #[test]
+    fn windows_java_and_dyld_excerpts() {
+        let cases = [
+            (
+                "The program can't start because VCRUNTIME140.dll is missing from your computer.\n",
+                "VCRUNTIME140.dll",
+            ),
+            (
+                "error: process didn't exit successfully: `target\\debug\\app.exe` (exit code: -1073741515)\n",
+                "a DLL",
+            ),
+            (
+                "Error: LoadLibraryExW failed: Das angegebene Modul wurde nicht gefunden. (os error 126)\n",
+                "a DLL",
+            ),
+            (
+                "Unhandled exception. System.DllNotFoundException: Unable to load DLL 'rust_core' or one of its dependencies\n",
+                "rust_core",
+            ),
+            (
+                "Exception in thread \"main\" java.lang.UnsatisfiedLinkError: no rustjni in java.library.path\n",
+                "rustjni",
+            ),
+            (
+                "  Reason: tried: '/usr/local/opt/libpq/lib/libpq.5.dylib' (no such file), '/usr/lib/libpq.5.dylib' (no such file)\n",
+                "libpq.5.dylib",
+            ),
+        ];
+        for (log, library) in cases {
+            let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
+        }
+    }
+
+    #[test]
+    fn a_compiler_wrapped_onto_the_line_before_is_not_this_rule() {
+        let log = "/usr/lib/gcc/avr/7.2.0/cc1plus:\nerror while loading shared libraries: libmpfr.so.4: cannot open shared object file:\nNo such file or directory\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::RuntimeMissingSharedLib)
+        );
+        let log = "/srv/app:\nerror while loading shared libraries: libpq.so.5: cannot open shared object file\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "binary"), Some("/srv/app"));
     }
 }
