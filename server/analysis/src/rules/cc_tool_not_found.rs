@@ -50,7 +50,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Le terme [«'\x22]\s*[^»'\x22]+\s*[»'\x22] n'est pas reconnu comme nom d'applet de commande",
     // A compiler given by a path that does not exist (whatever the locale).
     concat!(
-        r"[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’]?: (?:",
+        r"[\w.+-]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?[`'’\x22]?: (?:",
         words::no_such_file!(),
         ")"
     ),
@@ -81,6 +81,13 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"is not a full path and was not found in the PATH",
     r"No CMAKE_(?:C|CXX|ASM)_COMPILER could be found",
     r"no acceptable C compiler found in \$PATH",
+    // A script's, `which`'s, Node's or Python's words for a program not
+    // on PATH (the program is checked to be a C build tool).
+    r"[\w.+/\\-]+['’`\x22]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH",
+    r"(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`\x22]?[\w.+/\\-]+['’`\x22]? (?:in|on) (?:the |your )?[$%]?PATH",
+    r"which: no [\w.+-]+ in \(",
+    r"\bspawn [\w.+/\\-]+ ENOENT",
+    r"FileNotFoundError: \[(?:Errno|WinError) 2\] [^'\x22]*: ['\x22][^'\x22]+['\x22]",
     // An excerpt cut in cc-rs's env lines, before its error.
     r"^(?:TARGET_)?CC(?:_[\w-]+)? = None$",
 ];
@@ -96,7 +103,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// bash and glibc are translated to, and so are cmd.exe's and PowerShell's
 /// in the common ones; also Go's `executable file not found in $PATH`,
 /// Python's `unable to execute 'gcc'`, meson's `Unknown compiler(s)` and
-/// CMake's `Could not find compiler set in environment variable CC`. A
+/// CMake's `Could not find compiler set in environment variable CC`, a
+/// script's `… not found in PATH`, `which: no … in (`, Node's `spawn …
+/// ENOENT` and Python's `FileNotFoundError: [Errno 2]`. A
 /// missing program that is no C compiler or build tool (`git`, `cargo`) is
 /// not this kind.
 ///
@@ -222,11 +231,11 @@ fn tool_named(content: &str) -> Option<String> {
         r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)"#
     );
     let generic = regex!(
-        r#"zsh: command not found: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
+        r#"([\w.+/\\-]+)['’`"]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH|(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`"]?([\w.+/\\-]+)['’`"]? (?:in|on) (?:the |your )?[$%]?PATH|which: no ([\w.+-]+) in \(|\bspawn ([\w.+/\\-]+) ENOENT|FileNotFoundError: \[(?:Errno|WinError) 2\] [^'"]*: ['"]([^'"]+)['"]|zsh: command not found: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
         words::command_not_found!(),
         "|",
         words::no_such_file!(),
-        r#")|([^\s`'’:]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?)[`'’]?: (?:"#,
+        r#")|([^\s`'’":]*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|cl)(?:-[\d.]+)?(?:\.exe)?)[`'’"]?: (?:"#,
         words::no_such_file!(),
         ")"
     );
@@ -613,5 +622,64 @@ Caused by:
             );
             assert!(!findings.is_empty(), "{log}: still a failure");
         }
+    }
+
+    #[test]
+    fn a_program_not_on_path_in_scripts_which_node_and_python() {
+        for (log, tool) in [
+            (
+                "error: mips64-unknown-linux-gnuabi64-gcc not found in PATH\nmake: *** [all] Error 1\n",
+                "mips64-unknown-linux-gnuabi64-gcc",
+            ),
+            (
+                "ERROR: 'aarch64-linux-gnu-gcc' was not found in your PATH\n",
+                "aarch64-linux-gnu-gcc",
+            ),
+            (
+                "Error: Could not find arm-none-eabi-gcc in PATH.\n",
+                "arm-none-eabi-gcc",
+            ),
+            (
+                "which: no x86_64-w64-mingw32-gcc in (/usr/local/sbin:/usr/local/bin:/usr/bin)\n",
+                "x86_64-w64-mingw32-gcc",
+            ),
+            (
+                "Error: spawn arm-linux-gnueabihf-g++ ENOENT\n",
+                "arm-linux-gnueabihf-g++",
+            ),
+            (
+                "FileNotFoundError: [Errno 2] No such file or directory: 'riscv64-linux-gnu-gcc'\n",
+                "riscv64-linux-gnu-gcc",
+            ),
+            (
+                "FileNotFoundError: [WinError 2] Das System kann die angegebene Datei nicht finden: 'cl.exe'\n",
+                "cl.exe",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolNotFound);
+            assert_eq!(fact(&finding, "tool"), Some(tool), "{log}");
+        }
+        // A program that is no C build tool is not this kind.
+        for log in [
+            "error: docker not found in PATH\n",
+            "which: no git in (/usr/bin)\n",
+            "Error: spawn node ENOENT\n",
+        ] {
+            let findings = super::super::testing::explain(log);
+            assert!(
+                findings.iter().all(|f| f.kind != Kind::CcToolNotFound),
+                "{log}: {findings:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_double_quoted_compiler_that_does_not_exist() {
+        let log = "  error: \"/opt/cross/bin/armv7-unknown-linux-gnueabihf-gcc\": No such file or directory (os error 2)\n";
+        let finding = first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(
+            fact(&finding, "tool"),
+            Some("/opt/cross/bin/armv7-unknown-linux-gnueabihf-gcc")
+        );
     }
 }

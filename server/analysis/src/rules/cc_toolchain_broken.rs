@@ -16,7 +16,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     concat!(
         r"(?:^|/)(?:as|ld|ld\.bfd|ld\.gold|cc1|cc1plus|cc1obj|lto1|f951|lto-wrapper|collect2|[\w.-]+-(?:as|ld|gcc|g\+\+|cpp)(?:-[\d.]+)?|gcc(?:-[\d.]+)?|g\+\+(?:-[\d.]+)?|clang(?:\+\+)?(?:-[\d.]+)?)(?:\.exe)?: (?:",
         words::loading_shared_libraries!(),
-        "): "
+        r")[:：](?:\s|$)"
     ),
     // gcc in any locale: the part in quotes, then execvp (CreateProcess on Windows).
     r"['‘’\x22«»“”]\s*(?:cc1(?:plus|obj)?|collect2|lto1|lto-wrapper|f951|as|ld|cpp)\s*['’\x22«»“”].*(?:execvp|CreateProcess|posix_spawnp?)\s*[:：]",
@@ -30,7 +30,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     concat!(
         r"(?:/libexec/gcc/|/lib/gcc-lib/|[/\\]lib[/\\]gcc[/\\])[^:\s]+: (?:",
         words::loading_shared_libraries!(),
-        "): "
+        r")[:：](?:\s|$)"
     ),
     // A toolchain binary for another machine (a 32-bit or x86 toolchain on
     // an arm64 or 64-bit-only host): it exists but the kernel cannot run it.
@@ -45,6 +45,21 @@ pub(super) const TRIGGERS: &[&str] = &[
         ")"
     ),
     r"(?:failed to execute command|could not execute|error occurred[^:]*): Exec format error \(os error 8\)",
+    // cc-rs that could not start the compiler: `command `…gcc` failed to
+    // start: <ENOEXEC> (os error 8)` (1.1+), `Command "…" with args … failed
+    // to start: Os { code: 8, … }` (1.0), Windows' `not a valid Win32
+    // application (os error 193)`; the error may be wrapped onto its own line.
+    r"failed to (?:start|spawn|execute)[^:]*: (?:[^()]*\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)",
+    // A wrapper (ccache, distcc, make, a shell) that could not exec the
+    // toolchain binary it names: `ccache: error: execv of /x/bin/aarch64-linux-gnu-gcc failed: Exec format error`.
+    concat!(
+        r"(?:execv[pe]?|exec|spawn) (?:of )?['‘`\x22]?(?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?(?:\.exe)?['’`\x22]?[^\n]*?(?:",
+        words::exec_format_error!(),
+        ")"
+    ),
+    // The loader's error wrapped under the path of the gcc program it was
+    // loading for (`/usr/lib/gcc/avr/7.2.0/cc1plus:` alone on a line).
+    r"^[^\s:]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+:\s*$",
     r"(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?: ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter \S+",
     // clang and Apple's developer tools.
     r"clang(?:\+\+)?(?:-[\d.]+)?(?:\.exe)?: error: unable to execute command: ",
@@ -64,8 +79,11 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// libraries: libopcodes-….so`). The loader's and the shell's words are
 /// recognised in every language glibc and bash are translated to, and a
 /// toolchain binary for another machine (`cannot execute binary file`,
-/// `Exec format error`) or a macOS without Xcode (`xcrun`, `xcode-select`)
-/// counts too.
+/// `Exec format error`, cc-rs's `failed to start: … (os error 8)` in any
+/// language and its old `Os { code: 8, … }`, Windows' `os error 193`, a
+/// ccache/distcc `execv of …gcc failed`) or a macOS without Xcode (`xcrun`,
+/// `xcode-select`) counts too, and so does a loader error wrapped onto the
+/// line after the gcc program's path.
 ///
 /// **Why it happens.** A partly installed or copied cross toolchain: the
 /// `gcc-<triple>` driver without `cpp-<triple>`/`cc1`, binutils without its
@@ -81,7 +99,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .copied()
         .filter(|&index| !is_file_output(cx.content(index)) || elf_tool_failed(cx, index))
         .collect();
-    one_hit_per_key(cx, &hits, |index| broken_part(cx.content(index)))
+    one_hit_per_key(cx, &hits, |index| broken_at(cx, index))
         .into_iter()
         .map(|(broken, index)| describe(cx, index, broken))
         .collect()
@@ -123,6 +141,95 @@ fn elf_tool_failed(cx: &Context<'_>, index: usize) -> bool {
             .filter(|&i| i != index)
             .map(|i| cx.content(i))
             .any(|line| line.contains(name) && failed.is_match(line) && !line.contains(": ELF "))
+}
+
+/// What a hit says is broken, reading the lines around it where the tool
+/// or the library was wrapped onto a line of its own.
+fn broken_at(cx: &Context<'_>, index: usize) -> Option<Broken> {
+    let content = cx.content(index);
+    let loader = regex!(
+        "^\\s*(?:",
+        words::loading_shared_libraries!(),
+        r")[:：]\s*([^:\s]*)"
+    );
+    // `…/cc1plus:` alone, the loader's words on the next line.
+    if let Some(path) = regex!(r"^([^\s:]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+):\s*$")
+        .captures(content)
+        .map(|c| c[1].to_owned())
+    {
+        let next = cx.content(index + 1);
+        let captures = loader.captures(next)?;
+        let library = Some(&captures[1])
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .or_else(|| library_opening(cx.content(index + 2)));
+        return broken(Some(&path), library.as_deref());
+    }
+    let mut found = broken_part(content);
+    // `…/cc1: error while loading shared libraries:` with the library on the next line.
+    if let Some(found) = found.as_mut()
+        && found.part.is_none()
+        && !found.foreign
+    {
+        found.part = library_opening(cx.content(index + 1));
+    }
+    if found.is_none()
+        && let Some(captures) = regex!(
+            r"(\S+): (?:",
+            words::loading_shared_libraries!(),
+            r")[:：]\s*$"
+        )
+        .captures(content)
+    {
+        let library = library_opening(cx.content(index + 1));
+        found = broken(Some(&captures[1]), library.as_deref());
+    }
+    if found.is_none()
+        && let Some(captures) = loader.captures(content)
+    {
+        // The loader's words first on their line: the tool is the path the
+        // line before ends with.
+        let before = cx.content(index.saturating_sub(1)).trim();
+        let tool = before
+            .strip_suffix(':')
+            .filter(|path| index > 0 && !path.contains(' '));
+        let library = Some(&captures[1])
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .or_else(|| library_opening(cx.content(index + 1)));
+        found = broken(tool, library.as_deref());
+    }
+    if let Some(found) = found.as_mut()
+        && found.foreign
+        && found.tool.is_none()
+    {
+        found.tool = started_tool(cx, index);
+    }
+    found
+}
+
+/// A shared library's name opening a wrapped line (`libmpfr.so.4: cannot open …`).
+fn library_opening(content: &str) -> Option<String> {
+    regex!(r"^\s*((?:lib)?[\w.+-]+\.(?:so(?:\.[\d.]+)?|dll|dylib))(?:[:：]|\s|$)")
+        .captures(content)
+        .map(|c| c[1].to_owned())
+}
+
+/// The program cc-rs (or a wrapper) could not start, from the line of the
+/// failure or the two before it (cc-rs prints the command first):
+/// `command `LC_ALL="C" "aarch64-linux-musl-gcc" …` failed to start`.
+fn started_tool(cx: &Context<'_>, index: usize) -> Option<String> {
+    let command = regex!(
+        r#"(?:[Cc]ommand|running:?|execv[pe]? of|exec of|[Ii]s) [`'‘"]?(?:\\?"?[A-Z_]+=\\?"?[^"\s\\]*\\?"?\s+)*\\?["`'‘]?([^"\s`'’]+)"#
+    );
+    (index.saturating_sub(2)..=index).rev().find_map(|i| {
+        let captures = command.captures(cx.content(i))?;
+        let tool = base_name(captures[1].trim_end_matches('\\'));
+        let tool = tool.strip_suffix(".exe").unwrap_or(tool);
+        regex!(r"^(?:[\w.+]+-)*(?:[\w.+-]*gcc|[\w.+-]*g\+\+|c\+\+|cc|[\w.+-]*clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar|cl|link)(?:-[\d.]+)?$")
+            .is_match(tool)
+            .then(|| tool.to_owned())
+    })
 }
 
 /// (the program that failed, the part it could not run)
@@ -187,12 +294,15 @@ fn foreign_binary(content: &str) -> Option<Broken> {
         words::cannot_execute_binary!(),
         r")|(?:[^:]{1,40}: )?(?:",
         words::exec_format_error!(),
-        r"))|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|Exec format error \(os error 8\)"
+        r"))|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|Exec format error \(os error 8\)|failed to (?:start|spawn|execute)[^:]*: (?:[^()]*\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)|(?:execv[pe]?|exec|spawn) (?:of )?['‘`\x22]?((?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?)(?:\.exe)?['’`\x22]?[^\n]*?(?:",
+        words::exec_format_error!(),
+        ")"
     );
     let c = pattern.captures(content)?;
     let tool = c
         .get(1)
         .or(c.get(2))
+        .or(c.get(4))
         .map(|m| base_name(m.as_str()).to_owned());
     Some(Broken {
         tool,
@@ -546,5 +656,82 @@ mod tests {
             findings.iter().all(|f| f.kind != Kind::CcToolchainBroken),
             "{findings:#?}"
         );
+    }
+
+    #[test]
+    fn cc_rs_could_not_start_a_compiler_for_another_machine() {
+        for (log, tool) in [
+            (
+                "  error occurred in cc-rs: command `LC_ALL=\"C\" \"/opt/x/bin/armv7-linux-musleabihf-gcc\" \"-O2\" \"-c\" \"a.c\"` failed to start: Exec format error (os error 8)\n",
+                Some("armv7-linux-musleabihf-gcc"),
+            ),
+            (
+                "error occurred in cc-rs: command `\"riscv64-linux-gnu-gcc\" \"-c\" ...\nfailed to start: Fehler im Format der Programmdatei (os error 8)\n",
+                Some("riscv64-linux-gnu-gcc"),
+            ),
+            (
+                "  error occurred: Command \"arm-linux-gnueabihf-gcc\" \"-O0\" \"-c\" \"x.c\" with args \"arm-linux-gnueabihf-gcc\" failed to start: Os { code: 8, kind: Other, message: \"Exec format error\" }\n",
+                Some("arm-linux-gnueabihf-gcc"),
+            ),
+            (
+                "  error occurred in cc-rs: command `\"C:\\\\tools\\\\bin\\\\x86_64-w64-mingw32-gcc.exe\" \"-c\" \"x.c\"` failed to start: %1 is not a valid Win32 application. (os error 193)\n",
+                Some("x86_64-w64-mingw32-gcc"),
+            ),
+            (
+                "ccache: error: execv of /home/u/tc/bin/arm-none-eabi-gcc failed: Exec format error\n",
+                Some("arm-none-eabi-gcc"),
+            ),
+            (
+                "distcc[812] (dcc_execvp) ERROR: failed to exec aarch64-linux-gnu-g++: Exec format error\n",
+                Some("aarch64-linux-gnu-g++"),
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "tool"), tool, "{log}");
+            assert!(
+                finding.message.contains("cannot run on this machine"),
+                "{log}: {}",
+                finding.message
+            );
+        }
+        // A build script or a test binary for another machine is not a C toolchain.
+        for log in [
+            "error: failed to run custom build command for `x v0.1.0`\n\nCaused by:\n  could not execute process `/w/target/debug/build/x-1/build-script-build` (never executed)\n\nCaused by:\n  Exec format error (os error 8)\n",
+            "error: test failed, to rerun pass `--lib`\n\nCaused by:\n  could not execute process `/w/target/aarch64-unknown-linux-gnu/debug/deps/x-0ab1` (never executed)\n\nCaused by:\n  Exec format error (os error 8)\n",
+        ] {
+            let findings = super::super::testing::explain(log);
+            assert!(
+                findings.iter().all(|f| f.kind != Kind::CcToolchainBroken),
+                "{findings:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_loader_error_wrapped_away_from_the_gcc_program() {
+        for (log, tool, part) in [
+            (
+                "/usr/lib/gcc/avr/9.1.0/cc1:\nerror while loading shared libraries: libisl.so.19: cannot open shared object file:\nNo such file or directory\n",
+                "cc1",
+                "libisl.so.19",
+            ),
+            (
+                "/opt/tc/libexec/gcc/arm-none-eabi/10.3.1/cc1plus: error while loading shared libraries:\nlibmpc.so.3: cannot open shared object file: No such file or directory\n",
+                "cc1plus",
+                "libmpc.so.3",
+            ),
+            (
+                "C:/msys64/mingw64/lib/gcc/x86_64-w64-mingw32/13.2.0/cc1.exe:\nerror while loading shared libraries: libgmp-10.dll: cannot open shared object file\n",
+                "cc1.exe",
+                "libgmp-10.dll",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "tool"), Some(tool), "{log}");
+            assert_eq!(fact(&finding, "missing_part"), Some(part), "{log}");
+        }
+        // A program of the user's own missing a library is the runtime's kind.
+        let log = "/srv/app/bin/server:\nerror while loading shared libraries: libssl.so.3: cannot open shared object file: No such file or directory\n";
+        first_of_kind(log, Kind::RuntimeMissingSharedLib);
     }
 }

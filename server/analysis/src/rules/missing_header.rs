@@ -36,7 +36,7 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// `fatal error: openssl/opensslv.h: No such file or directory`, clang's
 /// `'bits/libc-header-start.h' file not found`. gcc's `fatal error` and
 /// glibc's `No such file or directory` are recognised in their
-/// translations, MSVC's C1083 in any language.
+/// translations, MSVC's C1083 in any language (quoted or not, any quotes).
 ///
 /// **Why it happens.** The compiler looks in the target's include paths, and
 /// the target has no headers there: a library's `-dev` package is installed
@@ -58,7 +58,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn header_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|C1083: [^'"“”»«]*['"“”«»]\s*([\w./\\+-]+)\s*['"“”«»]"#
+        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|C1083: .*?['"“”«»‘’]\s*([\w./\\+-]+\.\w+)\s*['"“”«»‘’]|C1083: [^:]+:\s*([\w./\\+-]+\.\w+)\s*:"#
     );
     let captures = pattern.captures(content)?;
     let header = captures.iter().skip(1).flatten().next()?.as_str();
@@ -249,6 +249,27 @@ mod tests {
             ),
         ] {
             assert_eq!(header_of(log), header, "{log}");
+        }
+    }
+
+    #[test]
+    fn msvc_c1083_in_any_language_and_quotes() {
+        for (log, header) in [
+            (
+                "C:\\w\\x.c(3): fatal error C1083: Impossible d'ouvrir le fichier include : 'zlib.h' : No such file or directory\n",
+                "zlib.h",
+            ),
+            (
+                "C:\\w\\x.c(3): fatal error C1083: Не удается открыть файл включение: openssl/ssl.h: No such file or directory\n",
+                "openssl/ssl.h",
+            ),
+            (
+                "x.c(3): fatal error C1083: No se puede abrir el archivo incluir: 'sqlite3.h': No such file or directory\n",
+                "sqlite3.h",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::MissingHeader);
+            assert_eq!(fact(&finding, "header"), Some(header), "{log}");
         }
     }
 }

@@ -19,7 +19,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"The system library `[^`]+` required by crate `[^`]+` was not found",
     // Older pkg-config-rs (Display and Debug), its MSVC refusal, and the
     // newest wording's second sentence when the first was wrapped away.
-    r"pkg-config doesn't handle cross compilation",
+    r"pkg-config (?:doesn\\?'t|does not) handle cross[ -]?compilation",
     r"Err(?:` value)?: CrossCompilation\b",
     r"MSVC target detected\. If you are using the MSVC ABI",
     r"Install a sysroot for the target platform and configure it via",
@@ -30,6 +30,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"found in the pkg-config search path",
     r"The file `[^`]+\.pc` needs to be installed",
     r"Perhaps you should add the directory containing [`'‘\x22][^`'’\x22]+\.pc",
+    // pkg-config-rs 0.3.30+'s hint after the system library's name was cut off.
+    r"try setting PKG_CONFIG_PATH to the directory containing [`'‘\x22][^`'’\x22]+\.pc",
     // The probe's failure when its explanation was cut off (pkg-config-rs,
     // system-deps), a module too old (pkg-config, pkgconf), and meson's
     // pkg-config lookup.
@@ -39,6 +41,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Package dependency requirement '[^']+' could not be satisfied",
     r"Package '[^']+' has version '[^']+', required version is",
     r"Dependency [\x22']?[\w.+-]+[\x22']? not found, tried pkg-?config",
+    // autoconf's PKG_CHECK_MODULES when pkg-config's own line was cut off.
+    r"Package requirements \([^)]+\) were not met",
 ];
 
 /// Diagnostic: pkg_config_cross
@@ -48,7 +52,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// target: either pkg-config-rs refused to run ("pkg-config has not been
 /// configured to support cross-compilation", older "Cross compilation
 /// detected"), or it ran and found no `.pc` file for the library (pkgconf's
-/// "Perhaps you should add the directory containing `x.pc'" too). The
+/// "Perhaps you should add the directory containing `x.pc'" too); the
+/// wordings are matched with escaped quotes (`doesn\'t handle cross
+/// compilation`) and pkg-config-rs's `try setting PKG_CONFIG_PATH` hint;
+/// autoconf's `Package requirements (…) were not met` counts too. The
 /// probe's env lines alone count only in a log whose build did not finish.
 ///
 /// **Why it happens.** pkg-config only knows the host's libraries. Answering
@@ -119,7 +126,7 @@ fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
             b.lines.clone()
         });
     let pattern = regex!(
-        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+)|Requested '([\w.+-]+)|requirement '([\w.+-]+)|Package '([\w.+-]+)' has version|Dependency [\x22']?([\w.+-]+)[\x22']? not found|directory containing [`'‘\x22]([^`'’\x22]+)\.pc)"#
+        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+)|Requested '([\w.+-]+)|requirement '([\w.+-]+)|Package '([\w.+-]+)' has version|Dependency [\x22']?([\w.+-]+)[\x22']? not found|directory containing [`'‘\x22]([^`'’\x22]+)\.pc|Package requirements \(([\w.+-]+))"#
     );
     range.into_iter().find_map(|i| {
         let captures = pattern.captures(cx.content(i))?;
@@ -322,5 +329,23 @@ Caused by:
     Finished `release` profile [optimized] target(s) in 12.0s
 ";
         assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn the_oldest_refusal_with_escaped_quotes() {
+        for log in [
+            "thread '<main>' panicked at 'called `Result::unwrap()` on an `Err` value: \"pkg-config doesn\\'t handle cross compilation. Use PKG_CONFIG_ALLOW_CROSS=1 to override\"', src/libcore/result.rs:729\n",
+            "  pkg-config doesn't handle cross-compilation. Use PKG_CONFIG_ALLOW_CROSS=1 to override\n",
+            "HINT: if you have installed the library, try setting PKG_CONFIG_PATH to the directory containing `libudev.pc`.\n",
+        ] {
+            first_of_kind(log, Kind::PkgConfigCross);
+        }
+    }
+
+    #[test]
+    fn autoconf_package_requirements_not_met() {
+        let log = "configure: error: Package requirements (libudev >= 199) were not met:\n";
+        let finding = first_of_kind(log, Kind::PkgConfigCross);
+        assert_eq!(fact(&finding, "library"), Some("libudev"));
     }
 }

@@ -2,7 +2,7 @@
 //! (openssl-src, the `vendored` feature) failed in its perl `Configure` step.
 
 use super::context::text_fact;
-use super::{Context, fix, regex};
+use super::{Context, fix, regex, words};
 use crate::finding::{Finding, Kind};
 
 pub(super) const SUMMARY: &str = "building vendored OpenSSL failed in its perl Configure step";
@@ -18,8 +18,17 @@ pub(super) const TRIGGERS: &[&str] = &[
     r#"failed to find tool "perl""#,
     r"(?:^|/)(?:ba)?sh(?:: \d+)?: perl: (?:command )?not found",
     // openssl-src's newest wording, other shells and locales.
-    r"Command 'perl' not found\. Is perl installed\?",
-    r#"(?:^|[\s/:])perl(?:\.exe)?['"]?: (?:Befehl nicht gefunden|commande introuvable|orden no encontrada|comando não encontrado|команда не найдена|未找到命令|コマンドが見つかりません|No such file or directory)"#,
+    r"Command '[^']*perl(?:\.exe)?' not found\. Is \S*perl(?:\.exe)? installed\?",
+    // openssl-src's run_command for the Configure step, whatever the perl
+    // (`$PERL`, `OPENSSL_SRC_PERL`) and however it failed to start.
+    r"configuring OpenSSL build: (?:'[^']*' reported failure|Could not run '[^']*'|Command '[^']*' not found)",
+    concat!(
+        r#"(?:^|[\s/:])['"‘]?perl(?:\.exe)?['"’]?[:：] ?(?:"#,
+        words::command_not_found!(),
+        "|",
+        words::no_such_file!(),
+        ")"
+    ),
     r#"['"]perl(?:\.exe)?['"] (?:is not recognized|n'est pas reconnu|no se reconoce|não é reconhecido|不是内部或外部命令)"#,
     r"zsh: command not found: perl\b",
     r"BEGIN failed--compilation aborted at \S*Configure line \d+",
@@ -40,7 +49,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// `vendored` feature, through openssl-src) and OpenSSL's `./Configure`, a perl
 /// script, failed: `Can't locate IPC/Cmd.pm in @INC`, `Can't locate
 /// FindBin.pm`, perl missing altogether, or a Windows perl that "doesn't
-/// produce Unix like paths".
+/// produce Unix like paths". openssl-src's own words for a perl it could
+/// not start (`Command '…perl' not found`, `Could not run 'perl.exe'`, any
+/// `$PERL`) and a shell's or `env`'s "not found" for perl in bash's and
+/// glibc's languages count too.
 ///
 /// **Why it happens.** OpenSSL's build needs a full perl with its core modules.
 /// Minimal perls (Fedora/RHEL's `perl-base` split, slim containers, Git for
@@ -211,5 +223,19 @@ Caused by:
         // A cross compiler missing for a vendored build is not perl's.
         let log = "  running: \"perl\" \"./Configure\" \"--prefix=/w/out\" \"linux-aarch64\"\n  running: \"make\" \"depend\"\n  /bin/sh: 1: aarch64-linux-gnu-gcc: not found\n";
         first_of_kind(log, Kind::CcToolNotFound);
+    }
+
+    #[test]
+    fn openssl_src_could_not_start_its_perl() {
+        for log in [
+            "  cargo:warning=configuring OpenSSL build: Command '/opt/perl/bin/perl' not found. Is /opt/perl/bin/perl installed?\n",
+            "  cargo:warning=configuring OpenSSL build: Could not run 'perl.exe', because Zugriff verweigert (os error 5)\n",
+            "  Error configuring OpenSSL build:\n      'C:\\Strawberry\\perl\\bin\\perl.exe' reported failure with exit code: 2\n",
+            "  running: cd \"/w/openssl-build/src\" && \"perl\" \"./Configure\"\nbash: perl: 指令找不到\n",
+            "error: failed to run custom build command for `openssl-sys v0.9.100`\n\nCaused by:\n  process didn't exit successfully: `/w/target/release/build/openssl-sys-1/build-script-main` (exit status: 101)\n  --- stderr\n  /usr/bin/env: 'perl': Datei oder Verzeichnis nicht gefunden\n",
+        ] {
+            let finding = first_of_kind(log, Kind::VendoredOpensslPerl);
+            assert_eq!(fact(&finding, "tool"), Some("perl"), "{log}");
+        }
     }
 }

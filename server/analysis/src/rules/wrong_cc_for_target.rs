@@ -46,6 +46,17 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?:Fatal error|Error): (?:invalid -m(?:arch|cpu|tune)= option|unknown cpu [`'‘]|unrecogni[sz]ed option -m)",
     r"-march=[^:\s]+: ISA string must begin with rv32 or rv64",
     r"sorry, unimplemented: -mfloat-abi=hard and VFP",
+    // Another architecture's GNU as given x86's `--64`/`--32` by gcc, and
+    // a clang built without the target's backend.
+    r"(?:^|[\s/])(?:[\w.+]+-)*as(?:\.exe)?: unrecogni[sz]ed option [`'‘\x22]?--(?:32|64|x32)(?-u:\b)",
+    r"error: unable to create target: ['\x22]?No available targets are compatible with (?:this )?triple",
+    // gcc's "%i-bit mode not compiled in" (a 32-bit-only gcc given `-m64`,
+    // e.g. a 32-bit MinGW for x86_64-pc-windows-gnu), "CPU you selected
+    // does not support x86-64" and "-m32/-m64 not supported in this
+    // configuration", in gcc's translations.
+    r"\d+ bit-tilstand er ikke oversat med ind|\d+-Bit-Modus nicht einkompiliert|no está compilado el modo bit-\d+|mode \d+ bits pas compilé|\d+-bit mode tidak terkompile|\d+ ?ビットモードが使用できるようにコンパイルされていません|\d+-битный режим не компилируется|\d+-битни режим није укомпилован|\d+-bitsläge inte inkompilerat|\d+ bitlik kip bunun içinde derlenmiş değil|chế độ \d+-bit chưa được biên dịch|未编译入对 ?\d+ ?位模式的支持|未編譯入對 ?\d+ ?位模式的支援",
+    r"valgte processor understøtter ikke x86-64|ausgewählte CPU unterstützt nicht den x86-64|CPU que seleccionó no admite el conjunto de instrucciones x86-64|processeur sélectionné ne supporte pas le jeu d'instructions x86-64|CPU yang anda pilih tidak mendukung set instruksi x86-64|CPU は x86-64 命令セットをサポートしていません|процессор не поддерживает набор команд x86-64|не подржава скуп инструкција икс86-64|CPU:n du valde stödjer inte instruktionsuppsättningen x86-64|işlemci\s+x86-64 komutlarını desteklemiyor|CPU bạn chọn không hỗ trợ chỉ lệnh x86-64|CPU 不支持 x86-64 指令集|CPU 不支援 x86-64 指令集",
+    r"[»«“”„‘'’‚\x22`]-m(?:32|64|x32|16)[»«“”„‘'’‚\x22`] (?:wird in dieser Konfiguration nicht unterstützt|n'est pas supporté par cette configuration|stödjs inte i denna konfiguration|benötigt eine PowerPC64-CPU|requiert un processeur PowerPC64|kräver en PowerPC64-CPU)|no se admite [»«“”„‘'’‚\x22`]-m(?:32|64|x32|16)[»«“”„‘'’‚\x22`] en esta configuración",
 ];
 
 /// Diagnostic: wrong_cc_for_target
@@ -58,7 +69,11 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// with the value it refused (`bad value ‘armv8-a’ for ‘-march=’`); so are
 /// an assembler refusing the architecture (`invalid -march= option`, `no
 /// such instruction`) and a header's `#error "Unsupported architecture"`
-/// (MSVC's C1189 too).
+/// (MSVC's C1189 too). A 32-bit-only gcc given `-m64` (`64-bit mode not
+/// compiled in`, `-m64 not supported in this configuration`) is recognised
+/// in gcc's translations, and so are another architecture's `as` given
+/// x86's `--64` and a clang without the target's backend (`No available
+/// targets are compatible with triple`).
 ///
 /// **Why it happens.** cc-rs derives flags from the Rust target (`-m64` for
 /// x86_64, `-march=armv7-a -mfpu=…` for armv7) but the compiler comes from an
@@ -138,7 +153,7 @@ fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
         };
         return (compiler, Some(format!("{name}={value}")));
     }
-    let option = regex!(r"option\s+['‘`\x22]?(-m[^'’`\x22\s]*|--target=[^'’`\x22\s]*|-arch)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for ['‘`\x22]?(-m(?:arch|cpu|tune)=)|(-m(?:32|64|x32))['’`]? (?:is )?not supported|(-m64)['’`]? requires|(-mfloat-abi=hard)|(?:in|name) ['‘`](-m[^'’`]*)|[»«“”„‘'’‚\x22`(]\s*(-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)\b[^»«“”„‘'’‚\x22`)\s]*)")
+    let option = regex!(r"option\s+['‘`\x22]?(--(?:32|64|x32)\b|-m[^'’`\x22\s]*|--target=[^'’`\x22\s]*|-arch)|(?:Kommandozeilenoption|ligne de commande|la opción|командной строки|命令行选项|コマンドラインオプション|não reconhecida|non riconosciuta)\s*[»«“”‘'\x22]\s*(-m[^'’»«“”\x22\s]*)|support ['‘`](-m[^'’`]*)|option '(-m[^']*)'|(?:CPU|argument:?) '([^']+)'|for ['‘`\x22]?(-m(?:arch|cpu|tune)=)|(-m(?:32|64|x32))['’`]? (?:is )?not supported|(-m64)['’`]? requires|(-mfloat-abi=hard)|(?:in|name) ['‘`](-m[^'’`]*)|[»«“”„‘'’‚\x22`](-m(?:32|64|x32|16))[»«“”„‘'’‚\x22`] (?:wird|n'est|stödjs|benötigt|requiert|kräver|en esta)|[»«“”„‘'’‚\x22`(]\s*(-m(?:arch|cpu|fpu|float-abi|abi|tune|thumb|arm|64|32|x32|sse\d*|avx\w*|cmodel|no-\w+)\b[^»«“”„‘'’‚\x22`)\s]*)")
         .captures(content)
         .and_then(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().to_owned()));
     (compiler, option)
@@ -550,5 +565,36 @@ mod tests {
                 .iter()
                 .all(|f| f.kind != Kind::WrongCcForTarget)
         );
+    }
+
+    #[test]
+    fn a_32_bit_only_gcc_in_gccs_languages() {
+        for log in [
+            "cargo:warning=cc1.exe: 对不起，尚未实现：未编译入对 64 位模式的支持\n",
+            "cc1: nicht implementiert: 64-Bit-Modus nicht einkompiliert\n",
+            "cc1: désolé, pas implémenté: mode 64 bits pas compilé\n",
+            "cc1: lo sentimos, sin implementar: no está compilado el modo bit-64\n",
+            "cc1: пока не реализовано: 64-битный режим не компилируется в\n",
+            "cc1.exe: 残念ですが未実装です: 64 ビットモードが使用できるようにコンパイルされていません\n",
+            "cc1: error: die ausgewählte CPU unterstützt nicht den x86-64-Befehlssatz\n",
+            "cc1: ошибка: заданный процессор не поддерживает набор команд x86-64\n",
+            "powerpc-linux-gnu-gcc: Fehler: »-m64« wird in dieser Konfiguration nicht unterstützt\n",
+        ] {
+            first_of_kind(log, Kind::WrongCcForTarget);
+        }
+        let log = "gcc: erreur: « -m64 » n'est pas supporté par cette configuration\n";
+        let finding = first_of_kind(log, Kind::WrongCcForTarget);
+        assert_eq!(fact(&finding, "option"), Some("-m64"));
+    }
+
+    #[test]
+    fn another_assembler_given_x86_flags_and_clang_without_the_backend() {
+        let log = "aarch64-linux-gnu-as: unrecognized option '--64'\n";
+        let finding = first_of_kind(log, Kind::WrongCcForTarget);
+        assert_eq!(fact(&finding, "option"), Some("--64"));
+        let log = "/usr/bin/arm-linux-gnueabihf-as: unrecognised option `--32'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
+        let log = "error: unable to create target: 'No available targets are compatible with triple \"riscv64-unknown-linux-gnu\"'\n";
+        first_of_kind(log, Kind::WrongCcForTarget);
     }
 }
