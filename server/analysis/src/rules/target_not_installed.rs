@@ -198,6 +198,12 @@ fn describe(cx: &Context<'_>, error: usize, cross_says_unavailable: bool) -> Fin
     if noted_target.is_some() {
         finding.target = noted_target;
     }
+    // cargo-zigbuild's `<triple>.2.17` names the glibc, not another target.
+    if let Some(target) = &finding.target
+        && let Some(c) = regex!(r"^([a-z0-9_]+-[\w-]+?)\.\d+\.\d+$").captures(target)
+    {
+        finding.target = Some(c[1].to_owned());
+    }
     finding = text_fact(finding, "missing_crate", Some(&missing));
     let rustup_can = match finding.target.as_deref().map(rustup_distribution) {
         Some(Some(_)) if build_std_sources => true,
@@ -473,5 +479,16 @@ note: not all platforms have the standard library pre-compiled: https://doc.rust
             let finding = first_of_kind(log, Kind::TargetNotInstalled);
             assert_eq!(finding.target.as_deref(), Some(target), "{log}");
         }
+    }
+
+    #[test]
+    fn a_zigbuild_glibc_suffix_is_not_another_target() {
+        let log = "$ cargo zigbuild --release --target aarch64-unknown-linux-gnu.2.17\nerror[E0463]: can't find crate for `core`\n";
+        let finding = first_of_kind(log, Kind::TargetNotInstalled);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        assert_eq!(
+            finding.fixes[0].title,
+            "Install it with `rustup target add aarch64-unknown-linux-gnu`"
+        );
     }
 }

@@ -75,7 +75,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// having no libc or macOS SDK for the target (`unable to find framework`,
 /// `DarwinSdkNotFound`), zig's own linker's `error: undefined symbol:` where
 /// zig links, and cc-rs's failed `zig cc` command when
-/// nothing else explains it. zig's `providing instead` glibc warning counts
+/// nothing else explains it. When only the `linking with zigcc-….sh
+/// failed` header is zig's, a library missing for the target (other than
+/// zig's own libunwind, libc++, compiler-rt) is the cause instead. zig's
+/// `providing instead` glibc warning counts
 /// only in a log that shows a failure.
 ///
 /// **Why it happens.** zig emulates gcc's driver and GNU ld but not every
@@ -199,6 +202,12 @@ fn describe(cx: &Context<'_>, start: usize, lines: &[usize]) -> Option<(Finding,
     if only_cc && another_cause_near(cx, last) {
         return None;
     }
+    // Only the `linking with zigcc-….sh failed` header: a library missing
+    // for the target (or one of another architecture) is the cause, not
+    // zig; lld's complaints about flags stay zig's to explain.
+    if !failure.says_more_than_cc() && library_cause_near(cx, start) {
+        return None;
+    }
     // zig falling back to an older glibc is a warning: a build or run that
     // shows no failure after it worked.
     if failure.is_only_glibc_fallback() && !log_shows_failure(cx) {
@@ -283,6 +292,31 @@ fn another_cause_near(cx: &Context<'_>, index: usize) -> bool {
         |block| block.lines.clone(),
     );
     super::other_rule_triggered_in(cx, Kind::ZigbuildError, lines, |_| true)
+}
+
+/// Whether a missing or foreign library explains the link error at `header`.
+fn library_cause_near(cx: &Context<'_>, header: usize) -> bool {
+    let end = (header + 60).min(cx.log.lines.len());
+    super::RULES
+        .iter()
+        .zip(cx.triggered())
+        .filter(|(rule, _)| {
+            matches!(
+                rule.kind,
+                Kind::MissingLibraryAtLink | Kind::WrongArchLibrary
+            )
+        })
+        .any(|(_, hits)| {
+            let first = hits.partition_point(|&index| index < header);
+            hits[first..]
+                .iter()
+                .take_while(|&&index| index < end)
+                // zig provides libunwind, libc++ and compiler-rt itself.
+                .any(|&index| {
+                    !regex!(r"(?:-l|lib|')(?:unwind|c\+\+|c\+\+abi|gcc_s|compiler_rt)(?-u:\b)")
+                        .is_match(cx.content(index))
+                })
+        })
 }
 
 /// Whether any line of the log reports a failure.
@@ -624,5 +658,39 @@ mod tests {
         ] {
             first_of_kind(log, crate::finding::Kind::ZigbuildError);
         }
+    }
+
+    #[test]
+    fn a_library_missing_for_the_target_under_zig_is_the_library() {
+        let log = "error: linking with `/root/.cache/cargo-zigbuild/0.19.8/zigcc-aarch64-unknown-linux-gnu-2a9f.sh` failed: exit status: 1
+  |
+  = note: LC_ALL=\"C\" \"/root/.cache/cargo-zigbuild/0.19.8/zigcc-aarch64-unknown-linux-gnu-2a9f.sh\" \"-m64\" \"/tmp/x/target/aarch64-unknown-linux-gnu/release/deps/app-1.o\" \"-lssl\"
+  = note: ld.lld: error: unable to find library -lssl
+          ld.lld: error: unable to find library -lcrypto
+
+error: could not compile `app` (bin \"app\") due to 1 previous error
+";
+        let kinds: Vec<_> = super::super::testing::explain(log)
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert_eq!(
+            kinds.first(),
+            Some(&crate::finding::Kind::MissingLibraryAtLink),
+            "{kinds:?}"
+        );
+        // zig's own runtime libraries stay zig's.
+        let log = log
+            .replace("-lssl", "-lunwind")
+            .replace("-lcrypto", "-lunwind");
+        let kinds: Vec<_> = super::super::testing::explain(&log)
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert_eq!(
+            kinds.first(),
+            Some(&crate::finding::Kind::ZigbuildError),
+            "{kinds:?}"
+        );
     }
 }
