@@ -16,7 +16,13 @@
 #                  (crossport.extraEnv RUSTC=$DEBIAN_RUSTC, default
 #                  /usr/bin/rustc); needs the host's mirror for the sysroot
 # Needs Node 20 (code-server 4.100.3's postinstall insists on it) and npm.
+#
+# `scripts/vscode-e2e.sh --install` only installs (the checks, both npm
+# installs and the ripgrep seed) and exits: scripts/test runs that during its
+# compile, so the runs in tests/vscode find node_modules up to date.
 set -euo pipefail
+install_only=0
+if [ "${1:-}" = --install ]; then install_only=1; fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$root/target/vscode-e2e
@@ -81,6 +87,28 @@ npm_ci_if_changed() {
   fi
 }
 
+# The harness: code-server and playwright-core.
+install_harness() {
+  mkdir -p "$harness"
+  cp "$harness_src/package.json" "$harness_src/package-lock.json" "$harness/"
+  # @vscode/ripgrep's install downloads rg from GitHub; seed its download cache
+  # with Debian's rg instead. The name carries @vscode/ripgrep's version and
+  # the rg release tag it asks for (read from its error if code-server changes).
+  local rg_cache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
+  mkdir -p "$rg_cache"
+  local rg_tarball="$rg_cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
+  [ -s "$rg_tarball" ] || tar czf "$rg_tarball" -C "$(dirname "$(command -v rg)")" rg
+  npm_ci_if_changed "$harness"
+}
+
+if [ "$install_only" = 1 ]; then
+  step "npm installs only (extension, harness)"
+  npm_ci_if_changed "$ext"
+  install_harness
+  awk -v a="$t0" -v b="$(seconds)" 'BEGIN { printf "vscode-e2e: installs took %.1fs\n", b - a }'
+  exit 0
+fi
+
 step "extension: install, unit tests, package"
 npm_ci_if_changed "$ext"
 (cd "$ext" && npm test && npm run package)
@@ -89,16 +117,7 @@ cp "$ext/crossport.vsix" "$out/crossport.vsix"
 t_ext=$(seconds)
 
 step "harness: code-server and playwright-core"
-mkdir -p "$harness"
-cp "$harness_src/package.json" "$harness_src/package-lock.json" "$harness/"
-# @vscode/ripgrep's install downloads rg from GitHub; seed its download cache
-# with Debian's rg instead. The name carries @vscode/ripgrep's version and
-# the rg release tag it asks for (read from its error if code-server changes).
-rg_cache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
-mkdir -p "$rg_cache"
-rg_tarball="$rg_cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
-[ -s "$rg_tarball" ] || tar czf "$rg_tarball" -C "$(dirname "$(command -v rg)")" rg
-npm_ci_if_changed "$harness"
+install_harness
 cp "$root/tests/vscode/e2e.mjs" "$harness/e2e.mjs"
 t_harness=$(seconds)
 

@@ -8,12 +8,50 @@ use crate::finding::{Finding, Kind};
 pub(super) const SUMMARY: &str =
     "the binary was linked against a newer glibc than the machine running it has";
 
+/// "not found" after a symbol version, in the loader's words and the
+/// translations reporters paste.
+macro_rules! not_found {
+    () => {
+        r"(?:not found|nicht gefunden|introuvable|non trouvée|no encontrada|não encontrada|non trovata|не найдена|未找到|が見つかりません)"
+    };
+}
+
+/// The word before the version, in those languages.
+macro_rules! version_word {
+    () => {
+        r"(?:version|versión|versão|versione|версия|版本|バージョン)"
+    };
+}
+
 pub(super) const TRIGGERS: &[&str] = &[
     // glibc's loader, in any quotes and translated: de `Version `GLIBC_2.34'
     // nicht gefunden (benötigt von …)`, fr `version `GLIBC_2.34' introuvable`,
     // es `versión `GLIBC_2.34' no encontrada`, ru `версия `GLIBC_2.34' не
     // найдена`, zh `版本 `GLIBC_2.34' 未找到`, ja `バージョン `GLIBC_2.34' が見つかりません`.
-    r#"(?i)(?:version|versión|versão|versione|версия|版本|バージョン)\s*[`'‘’"“”]?GLIBC(?:XX)?_\d+\.\d+(?:\.\d+)?[`'‘’"“”]?\s*(?:not found|nicht gefunden|introuvable|non trouvée|no encontrada|não encontrada|non trovata|не найдена|未找到|が見つかりません)"#,
+    // libstdc++'s and libgcc's own versions (GLIBCXX_, CXXABI_, GCC_) and
+    // GLIBC_PRIVATE (glibc's libraries from two releases) too.
+    concat!(
+        "(?i)",
+        version_word!(),
+        r#"\s*[`'‘’"“”]?(?:GLIBC(?:XX)?|CXXABI|GCC)_(?:\d+(?:\.\d+)+|PRIVATE)[`'‘’"“”]?\s*"#,
+        not_found!()
+    ),
+    // Without the word "version" (a sentence quoting it, a cut line).
+    concat!(
+        r#"[`'‘’"“”]?GLIBC_\d+\.\d+(?:\.\d+)?[`'‘’"“”]?\s*"#,
+        not_found!()
+    ),
+    // The line wrapped after the version (checked: the next line says "not found").
+    concat!(
+        "(?i)",
+        version_word!(),
+        r#"\s*[`'‘’"“”]?GLIBC(?:XX)?_\d+(?:\.\d+)+[`'‘’"“”]?\s*$"#
+    ),
+    // A symbol of a newer glibc looked up lazily, at its first call.
+    r"symbol lookup error: .*undefined symbol: \S+, version (?:GLIBC(?:XX)?|CXXABI|GCC)_",
+    // At link time: a prebuilt library needs a newer glibc than the one the
+    // link uses (a sysroot of an older release).
+    r"undefined (?:reference to|symbol:?) [`'‘]?[\w.]+@@?GLIBC_\d+\.\d+",
 ];
 
 /// Diagnostic: glibc_too_new
@@ -21,6 +59,12 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **What it means.** Starting the program failed with ``version `GLIBC_2.34'
 /// not found (required by ./app)``: the binary (or a library it loads) uses
 /// glibc symbol versions newer than the glibc on the machine that runs it.
+/// Any quotes or none, without the word "version" or wrapped before "not
+/// found"; glibc's lazy `symbol lookup error: … undefined symbol: …, version
+/// GLIBC_2.32`; libstdc++'s and libgcc's versions (`GLIBCXX_`, `CXXABI_`,
+/// `GCC_`); `GLIBC_PRIVATE` (glibc libraries of two releases mixed); and at
+/// link time a prebuilt library's ``undefined reference to `fcntl64@GLIBC_2.28'``
+/// against an older sysroot.
 ///
 /// **Why it happens.** A binary links against the glibc of the system it is
 /// built on, and symbol versions only go up: a build on a current distribution
@@ -35,7 +79,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for &index in hits {
-        let binary = program_of(cx.content(index)).unwrap_or_default();
+        if is_wrapped(cx, index) && !next_says_not_found(cx, index) {
+            continue;
+        }
+        let binary = program_of(&text_of(cx, index)).unwrap_or_default();
         match groups.iter_mut().find(|(known, _)| *known == binary) {
             Some((_, lines)) => lines.push(index),
             None => groups.push((binary, vec![index])),
@@ -47,11 +94,39 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         .collect()
 }
 
+/// Whether the line ends at the version (wrapped before "not found").
+fn is_wrapped(cx: &Context<'_>, index: usize) -> bool {
+    let content = cx.content(index);
+    !content.contains("undefined")
+        && regex!(
+            "(?i)",
+            version_word!(),
+            r#"\s*[`'‘’"“”]?GLIBC(?:XX)?_\d+(?:\.\d+)+[`'‘’"“”]?\s*$"#
+        )
+        .is_match(content)
+}
+
+fn next_says_not_found(cx: &Context<'_>, index: usize) -> bool {
+    regex!("(?i)^", not_found!()).is_match(cx.content(index + 1))
+}
+
+/// A line and, when it is wrapped, the next one.
+fn text_of(cx: &Context<'_>, index: usize) -> String {
+    if is_wrapped(cx, index) {
+        format!("{} {}", cx.content(index), cx.content(index + 1))
+    } else {
+        cx.content(index).to_owned()
+    }
+}
+
 /// The program the loader was starting: the segment before the library
 /// whose version is missing (`./app: /lib/libc.so.6: version …`); none when
 /// the line starts at the library (`/lib64/libc.so.6: version …`) or with
 /// an exception's name (`ImportError: …`).
 fn program_of(content: &str) -> Option<String> {
+    if let Some(c) = regex!(r"symbol lookup error: ([^:\s]+): undefined symbol").captures(content) {
+        return Some(c[1].to_owned());
+    }
     let segments: Vec<&str> = content.split(": ").collect();
     let library = segments
         .iter()
@@ -79,24 +154,31 @@ struct Requirements {
     by_libraries: Option<String>,
     /// Everything the loader named as requiring a version, in order.
     required_by: Vec<String>,
-    /// A libstdc++ symbol version (`GLIBCXX_3.4.30`) the machine lacks.
+    /// A libstdc++ or libgcc symbol version (`GLIBCXX_3.4.30`,
+    /// `CXXABI_1.3.13`, `GCC_7.0.0`) the machine lacks.
     libstdcxx: Option<String>,
+    /// The versions were missing at link time (`undefined reference to
+    /// `fcntl64@GLIBC_2.28'`), not when the program started.
+    at_link: bool,
 }
 
 fn requirements(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Requirements {
     let pattern = regex!(
-        r#"(GLIBC(?:XX)?)_(\d+\.\d+(?:\.\d+)?)[`'‘’"“”]?[^(]*(?:\((?:required by|benötigt von|requis par|requerid[oa] por|necesario para|richiesto da|требуется для|被)\s*([^)]+?)(?:\s*需要)?\))?"#
+        r#"(GLIBC(?:XX)?|CXXABI|GCC)_(\d+(?:\.\d+)+|PRIVATE)[`'‘’"“”]?[^(]*(?:\((?:required by|benötigt von|requis par|requerid[oa] por|necesario para|richiesto da|требуется для|被)\s*([^)]+?)(?:\s*需要)?\))?"#
     );
     let mut found = Requirements::default();
     for &index in lines {
-        let Some(captures) = pattern.captures(cx.content(index)) else {
+        let text = text_of(cx, index);
+        let Some(captures) = pattern.captures(&text) else {
             continue;
         };
+        found.at_link |= regex!(r"undefined (?:reference|symbol)").is_match(&text)
+            && !text.contains("symbol lookup error");
         // libstdc++'s GLIBCXX versions are tracked apart from glibc's.
         if &captures[1] != "GLIBC" {
             found
                 .libstdcxx
-                .get_or_insert_with(|| captures[2].to_owned());
+                .get_or_insert_with(|| format!("{}_{}", &captures[1], &captures[2]));
             continue;
         }
         let version = captures[2].to_owned();
@@ -129,6 +211,7 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
         by_libraries: required_by_libraries,
         required_by,
         libstdcxx,
+        at_link,
     } = requirements(cx, binary, lines);
     let required = required.or(required_by_libraries.clone());
     let first = lines.first().copied().unwrap_or(0);
@@ -146,10 +229,19 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
         );
     }
     finding = finding.with_fact("required_by", serde_json::json!(required_by));
-    finding = text_fact(finding, "glibcxx_required", libstdcxx.as_deref());
+    finding = text_fact(
+        finding,
+        "glibcxx_required",
+        libstdcxx
+            .as_deref()
+            .map(|version| version.strip_prefix("GLIBCXX_").unwrap_or(version)),
+    );
     let needs = match (&required, &libstdcxx) {
         (Some(version), _) => version.clone(),
-        (None, Some(version)) => format!("a newer libstdc++ (GLIBCXX_{version})"),
+        (None, Some(version)) if version.starts_with("GCC_") => {
+            format!("a newer libgcc_s ({version})")
+        }
+        (None, Some(version)) => format!("a newer libstdc++ ({version})"),
         (None, None) => "a newer version".to_owned(),
     };
     let has = available.as_deref().map_or_else(String::new, |version| {
@@ -160,7 +252,15 @@ fn describe(cx: &Context<'_>, binary: &str, lines: &[usize]) -> Finding {
     } else {
         binary
     };
-    finding.message = if required.is_none() && libstdcxx.is_some() {
+    finding.message = if at_link {
+        format!(
+            "a library the link uses needs glibc {needs}, newer than the glibc the link is against"
+        )
+    } else if required.as_deref() == Some("PRIVATE") {
+        format!(
+            "{program} needs GLIBC_PRIVATE symbols of another glibc release: its glibc libraries come from two releases"
+        )
+    } else if required.is_none() && libstdcxx.is_some() {
         format!("{program} needs {needs} than the machine has")
     } else {
         format!("{program} needs glibc {needs}{has}")
@@ -284,5 +384,54 @@ $ ./hello
         let finding = first_of_kind(log, Kind::GlibcTooNew);
         assert_eq!(fact(&finding, "glibcxx_required"), Some("3.4.30"));
         assert_eq!(fact(&finding, "glibc_required"), None);
+    }
+
+    #[test]
+    fn without_the_word_version_or_wrapped_before_not_found() {
+        let finding = first_of_kind(
+            "the release binary fails: GLIBC_2.35 not found\n",
+            Kind::GlibcTooNew,
+        );
+        assert_eq!(fact(&finding, "glibc_required"), Some("2.35"));
+        let log = "./app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34'\n  not found (required by ./app)\n";
+        let finding = first_of_kind(log, Kind::GlibcTooNew);
+        assert_eq!(fact(&finding, "glibc_required"), Some("2.34"));
+        assert_eq!(fact(&finding, "binary"), Some("./app"));
+        // A version at the end of a line that is not followed by "not found".
+        let log = "linked against version GLIBC_2.34\n";
+        assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn lazy_symbol_lookup_and_the_c_plus_plus_runtime() {
+        let log = "./app: symbol lookup error: ./app: undefined symbol: __libc_single_threaded, version GLIBC_2.32\n";
+        let finding = first_of_kind(log, Kind::GlibcTooNew);
+        assert_eq!(fact(&finding, "binary"), Some("./app"));
+        assert_eq!(fact(&finding, "glibc_required"), Some("2.32"));
+        let log = "./app: /lib/x86_64-linux-gnu/libstdc++.so.6: version `CXXABI_1.3.13' not found (required by ./app)\n";
+        let finding = first_of_kind(log, Kind::GlibcTooNew);
+        assert!(
+            finding.message.contains("CXXABI_1.3.13"),
+            "{}",
+            finding.message
+        );
+        let log = "./app: /lib/x86_64-linux-gnu/libgcc_s.so.1: version `GCC_12.0.0' not found (required by ./app)\n";
+        let finding = first_of_kind(log, Kind::GlibcTooNew);
+        assert!(finding.message.contains("libgcc_s"), "{}", finding.message);
+        let log = "./app: /opt/lib/libc.so.6: version `GLIBC_PRIVATE' not found (required by /lib/x86_64-linux-gnu/libpthread.so.0)\n";
+        let finding = first_of_kind(log, Kind::GlibcTooNew);
+        assert!(
+            finding.message.contains("GLIBC_PRIVATE"),
+            "{}",
+            finding.message
+        );
+    }
+
+    #[test]
+    fn a_prebuilt_library_needs_a_newer_glibc_at_link_time() {
+        let log = "/usr/bin/aarch64-linux-gnu-ld: /w/lib/libvendor.so: undefined reference to `fcntl64@GLIBC_2.28'\ncollect2: error: ld returned 1 exit status\n";
+        let finding = first_of_kind(log, Kind::GlibcTooNew);
+        assert_eq!(fact(&finding, "glibc_required"), Some("2.28"));
+        assert!(finding.message.contains("link"), "{}", finding.message);
     }
 }

@@ -30,13 +30,13 @@ pub(super) const TRIGGERS: &[&str] = &[
     // ld-prime (Xcode 15+) on an ELF object.
     r"unknown file type in '[^']*\.o'",
     // MSVC's link.exe of the host's architecture given rustc's objects.
-    r"\.o : fatal error LNK1112: module machine type '[^']+' conflicts with target machine type",
+    r"\.o : [^:]*LNK1112: ",
     // lld-link, the MSVC-flavoured lld.
     r"\.o: machine type \S+ conflicts with \S+",
     // The host's GNU ld asked for another architecture's emulation (a
     // clang `--target=` without a cross ld); `-m64` given to a bare ld is
     // wrong_linker_flavor's (`unrecognised emulation mode: 64`).
-    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
+    r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: unrecogni[sz]ed emulation mode: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*(?:\s*$|\s+Supported emulations)",
     // The same in ld's translations (German, French, Spanish).
     r"(?i)(?-u:\b)ld(?:\.bfd)?(?:\.exe)? ?: (?:nicht erkannter Emulationsmodus|mode d'émulation non reconnu|no se reconoce el modo de emulación)\s?: [a-z_]*(?:elf|linux|riscv|ppc|mips|arm|aarch64|i386|x86_64|pe)\w*\s*$",
     // The host's cc given rustc's `-m64` (for x86_64) on another host.
@@ -50,16 +50,24 @@ pub(super) const TRIGGERS: &[&str] = &[
         super::wrong_arch_library::wrong_format_words!(),
         ")"
     ),
+    concat!(
+        super::wrong_arch_library::input_architecture_words!(),
+        r".*\.o\)?\s?['’»”\x22]"
+    ),
     // GNU ld unable to read an rlib (an archive of the target's objects).
     r"(?i)\.rlib: (?:error adding symbols: )?file (?:in wrong format|format not recognized|not recognized)",
     // MSVC link.exe without the file name: compared with the log's target.
-    r"LNK1112: module machine type '[^']+' conflicts with target machine type '[^']+'",
+    r"LNK1112: ",
     // gcc's translations of `unrecognized command-line option '-m64'`
     // (de, fr, sv, hr, and older es, ru, zh, ja catalogues).
     r"(?:^|\s)(?:cc|gcc|c\+\+|g\+\+)(?:\.exe)?: (?:error|Fehler|erreur|fel|greška|ошибка|错误|エラー): (?:nicht erkannte Kommandozeilenoption|unbekannte Kommandozeilenoption|okänd kommandoradsflagga|neprepoznat opcija na naredbenom retku|无法识别的命令行选项|認識できないコマンドラインオプション|no se reconoce la opción de línea de órdenes|нераспознанный ключ командной строки|option) ?[`'‘»«“„\x22]\s?-m(?:64|32)",
     // cross-rs configures a cross linker for each target it has an image
     // for: under `cross`, rustc's default `cc` is the image's host compiler.
     r"^error: linking with `cc` failed",
+    // Apple's ld (the macOS host's) given ELF files or rustc's archives of
+    // them: `… attempting to link with file built for unknown-unsupported
+    // file format ( 0x7F 0x45 0x4C 0x46 …)`.
+    r"ignoring file .*(?:unknown-unsupported file format|unsupported file format \( ?0x7F 0x45 0x4C 0x46)",
     // Any of these with the file name wrapped onto the lines above.
     super::wrong_arch_library::WRAPPED_TAIL,
 ];
@@ -78,7 +86,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// French, Swedish … wording). binutils' translations of these messages,
 /// rlibs ld cannot read at all, file names wrapped onto the line above, and
 /// `linking with `cc` failed` with nothing else under `cross build --target`
-/// (cross sets a cross linker for every image) count too.
+/// (cross sets a cross linker for every image) count too, as does Apple's ld
+/// ignoring an ELF file or an rlib (`unknown-unsupported file format`).
 ///
 /// **Why it happens.** Nothing tells cargo which linker to use for the target,
 /// so it uses the default `cc`, which only links for the host. The later
@@ -94,6 +103,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         let (first, content) = super::wrong_arch_library::unwrapped(cx, index);
         let Some(object) = rust_object(&content)
             .or_else(|| rust_archive(&content))
+            .or_else(|| apple_ld_given_elf(&content))
             .or_else(|| host_machine_msvc_link(cx, index))
             .or_else(|| host_ld_c_object(&content))
             .or_else(|| host_emulation(cx, index))
@@ -125,7 +135,7 @@ fn rust_object(content: &str) -> Option<String> {
         .split(" is incompatible with ")
         .next()
         .unwrap_or(content);
-    let path = regex!(r"(/?[^\s:`'‘’()]+\.o)\b")
+    let path = regex!(r"(/?[^\s:`'‘’()«»“”„\x22]+\.o)\b")
         .captures_iter(content)
         .map(|c| c[1].to_owned())
         .find(|path| {
@@ -219,6 +229,22 @@ fn host_cc_given_m64(cx: &Context<'_>, index: usize) -> Option<String> {
     host_cc.then(|| format!("(rustc's {})", &option[1]))
 }
 
+/// Apple's ld refusing a file it cannot read at all: an ELF file (magic
+/// `0x7F 0x45 0x4C 0x46`), or an rlib or object rustc made under `target/`.
+/// The macOS host's linker was given a Linux target's files.
+fn apple_ld_given_elf(content: &str) -> Option<String> {
+    let captures = regex!(r"ignoring file '?([^,']+?)'?[,:] .*(?:unknown-unsupported file format|unsupported file format)(.*)")
+        .captures(content)?;
+    let path = captures[1].to_owned();
+    let elf = captures[2].contains("0x7F 0x45 0x4C 0x46");
+    let unix = path.replace('\\', "/");
+    let rustc_made = path.ends_with(".rlib")
+        || path.ends_with(".o")
+        || unix.contains("/target/")
+        || unix.starts_with("target/");
+    (elf || rustc_made).then_some(path)
+}
+
 /// `error: linking with `cc` failed` in a `cross build --target T` run,
 /// with nothing else in the log any rule knows: cross sets
 /// `CARGO_TARGET_<T>_LINKER` to the image's cross compiler, so plain `cc`
@@ -248,10 +274,15 @@ fn rule_index() -> usize {
         .unwrap_or(0)
 }
 
-/// An rlib (rustc's archive of the target's objects) the linker cannot
-/// read at all: `libfoo-1a2b.rlib: error adding symbols: file in wrong
+/// An rlib (rustc's archive of the target's objects) the host's own ld
+/// cannot read at all: `libfoo-1a2b.rlib: error adding symbols: file in wrong
 /// format`. rustc's rlibs live under `target/` (or its `deps/`).
 fn rust_archive(content: &str) -> Option<String> {
+    // A cross ld for the target refusing an rlib means the rlib's C
+    // objects were built for the host (wrong_arch_library).
+    if !is_host_ld_line(content) {
+        return None;
+    }
     let captures = regex!(r"(?i)(\S+\.rlib)\s?:\s?(?:error adding symbols: )?file (?:in wrong format|format not recognized|not recognized)")
         .captures(content)
         .or_else(|| {
@@ -271,7 +302,7 @@ fn rust_archive(content: &str) -> Option<String> {
 /// than the target are a library's (wrong_arch_library).
 fn host_machine_msvc_link(cx: &Context<'_>, index: usize) -> Option<String> {
     let captures = regex!(
-        r"LNK1112: module machine type '([^']+)' conflicts with target machine type '([^']+)'"
+        r#"LNK1112:[^'"“”„«»]*['"“”„«»]([^'"“”„«»]+)['"“”„«»][^'"“”„«»]*['"“”„«»]([^'"“”„«»]+)['"“”„«»]"#
     )
     .captures(cx.content(index))?;
     let start = cx.linking_error(index).map_or(index, |(header, _)| header);
@@ -693,5 +724,56 @@ error: linking with `cc` failed: exit status: 1
         );
         let known = format!("{log}  = note: /usr/bin/ld: cannot find -lasound\n");
         first_of_kind(&known, Kind::MissingLibraryAtLink);
+    }
+
+    #[test]
+    fn the_supported_emulations_on_the_same_line() {
+        let log = "/usr/bin/ld.bfd: unrecognised emulation mode: aarch64linux Supported emulations: elf_x86_64 elf32_x86_64 elf_i386\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(fact(&finding, "object"), Some("(emulation aarch64linux)"));
+    }
+
+    #[test]
+    fn apple_ld_given_elf_files_and_rustc_archives() {
+        let log = "ld: warning: ignoring file /w/target/aarch64-unknown-linux-gnu/debug/deps/liblog-3a.rlib, building for macOS-arm64 but attempting to link with file built for unknown-unsupported file format ( 0x21 0x3C 0x61 0x72 0x63 0x68 0x3E 0x0A )\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        let log = "ld: warning: ignoring file /opt/sysroot/usr/lib/libz.so, file was built for unsupported file format ( 0x7F 0x45 0x4C 0x46 0x02 0x01 0x01 0x00 ) which is not the architecture being linked (x86_64): /opt/sysroot/usr/lib/libz.so\n";
+        first_of_kind(log, Kind::HostLinkerUsed);
+        // A Mach-O library of the other architecture is a library's problem.
+        let log = "ld: warning: ignoring file /usr/local/lib/libz.dylib, building for macOS-arm64 but attempting to link with file built for macOS-x86_64\n";
+        first_of_kind(log, Kind::WrongArchLibrary);
+    }
+
+    #[test]
+    fn the_input_architecture_message_in_translation() {
+        let object = "/w/target/aarch64-unknown-linux-gnu/release/deps/app-2b.app.9-cgu.0.rcgu.o";
+        for line in [
+            format!(
+                "/usr/bin/ld: архитектура aarch64 входного файла «{object}» несовместима с выходным i386:x86-64"
+            ),
+            format!(
+                "/usr/bin/ld: la arquitectura aarch64 del fichero de entrada `{object}' es incompatible con la salida i386:x86-64"
+            ),
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::HostLinkerUsed);
+            assert_eq!(fact(&finding, "object"), Some(object), "{line}");
+        }
+        let log = "/usr/bin/aarch64-linux-gnu-ld: architecture i386:x86-64 du fichier d'entrée « /usr/lib/x86_64-linux-gnu/libz.a(deflate.o) » est incompatible avec la sortie aarch64\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/usr/lib/x86_64-linux-gnu/libz.a(deflate.o)")
+        );
+    }
+
+    #[test]
+    fn msvc_link_of_the_host_machine_in_another_language() {
+        let log = "error: linking with `link.exe` failed: exit code: 1112
+  = note: \"link.exe\" \"C:\\\\w\\\\target\\\\aarch64-pc-windows-msvc\\\\release\\\\deps\\\\app.app.1-cgu.0.rcgu.o\"
+  = note: app.app.1-cgu.0.rcgu.o : fatal error LNK1112: 模块计算机类型“ARM64”与目标计算机类型“x64”冲突
+";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
     }
 }

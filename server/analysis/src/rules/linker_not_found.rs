@@ -17,6 +17,19 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"the msvc targets depend on the msvc linker but",
     // The C driver's own search for the linker: gcc's collect2, clang.
     r"fatal error: cannot find ['‘’`]?(?:ld|[\w.+-]*-ld|ld\.[\w]+)(?:\.exe)?['‘’`]?",
+    // collect2's `cannot find 'ld'` in gcc's translations (de, fr, sv, uk, hr).
+    r"collect2(?:\.exe)?: (?:fatal error|schwerwiegender Fehler|erreur fatale|ödesdigert fel|фатальна помилка|kobna greška): (?:['‘’`»«„“”\x22]?\s?(?:ld|[\w.+-]*-ld|ld\.\w+)(?:\.exe)?\s?['‘’`»«“”\x22]? (?:kann nicht gefunden werden|introuvable)|(?:kan inte hitta|не вдалося знайти|nije moguće naći) ['‘’`»«„“”\x22]?(?:ld|[\w.+-]*-ld|ld\.\w+))",
+    // rustc's note when link.exe is missing, alone (old and new wordings).
+    r"please ensure that (?:VS 20\d\d|Visual Studio 20\d\d|the Visual Studio)[^\n]* (?:was|were|is) installed with the Visual C\+\+ option",
+    // A linker wrapper script (or `linker = "…"` run through a shell) whose
+    // compiler is not installed: the shell says so under `linking with`.
+    concat!(
+        r"(?:^|\s|note: )(?:/bin/|/usr/bin/)?(?:sh|bash|dash|zsh|env|\S+\.sh)(?::| ?:) (?:line \d+: |\d+: )?\S*(?:gcc|g\+\+|clang|clang\+\+|cc|c\+\+|ld|lld|mold)(?:-[\d.]+)?(?:\.exe)?: (?:",
+        super::words::command_not_found!(),
+        "|",
+        super::words::no_such_file!(),
+        ")"
+    ),
     r#"(?i)unable to execute command: executable "(?:ld|[\w.+-]*ld(?:\.\w+)?|mold|lld(?:-link)?)(?:\.exe)?" doesn't exist"#,
     r"invalid linker name in argument '-fuse-ld=[^']+'",
     r"unrecognized command[- ]line option '-fuse-ld=[^']+'",
@@ -27,7 +40,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **What it means.** rustc tried to run the linker for the target and the
 /// program does not exist: `error: linker `aarch64-linux-gnu-gcc` not found`,
 /// `could not exec the linker`, or the C driver could not find the linker it
-/// was asked for (`-fuse-ld=lld` without lld installed).
+/// was asked for (`-fuse-ld=lld` without lld installed; collect2's `cannot
+/// find 'ld'` also in gcc's translations). rustc's Visual C++ note alone, and
+/// a linker wrapper script whose shell says its compiler is `command not
+/// found` inside a link, count too.
 ///
 /// **Why it happens.** `[target.<triple>] linker` in `.cargo/config.toml`,
 /// `CARGO_TARGET_<TRIPLE>_LINKER` or `-C linker=` names a cross linker that is
@@ -39,6 +55,13 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     hits.iter()
         .copied()
+        // A shell's `not found` is the linker's only inside a link; in a
+        // build script it is cc_tool_not_found's.
+        .filter(|&index| {
+            !regex!(r"(?:sh|bash|dash|zsh|env|\.sh)(?::| ?:) (?:line \d+: |\d+: )?\S+: ")
+                .is_match(cx.content(index))
+                || (cx.linking_error(index).is_some() && cx.block(index).is_none())
+        })
         // A linker the log shows existing (`file` says it is an ELF
         // executable, or running it gave `Exec format error`) is not missing:
         // it is built for another machine, which cc_toolchain_broken reports.
@@ -83,6 +106,18 @@ fn describe(cx: &Context<'_>, index: usize) -> Finding {
 /// quotes: `linker `cc``, `linker 'cc'`, `cannot find 'ld'`,
 /// `Executable "ld.lld" doesn't exist`, `-fuse-ld=mold`.
 fn linker_named(content: &str) -> Option<String> {
+    if let Some(c) = regex!(r"(?:sh|bash|dash|zsh|env|\.sh)(?::| ?:) (?:line \d+: |\d+: )?(\S+?): ")
+        .captures(content)
+    {
+        return Some(c[1].to_owned());
+    }
+    if content.contains("please ensure that") && content.contains("Visual C++") {
+        return Some("link.exe".to_owned());
+    }
+    if let Some(c) = regex!(r"(?:hitta|знайти|naći) ['‘’`»«„“”\x22]?([\w.+-]+)|([\w.+-]+)\s?['‘’`»«“”\x22]? (?:kann nicht gefunden werden|introuvable)").captures(content) {
+        let name = c.get(1).or(c.get(2)).map(|m| m.as_str()).unwrap_or("ld");
+        return Some(name.to_owned());
+    }
     let pattern = regex!(
         r#"(?i)\blinker [`'‘’"“”]([^`'‘’"“”]+)[`'‘’"“”]|\blinker ([^\s`'‘’"“”]+) not found|cannot find ['‘’`]?([\w.+-]+?)['‘’`]?(?:\s|$)|executable "([^"]+)"|-fuse-ld=([^'’\s]+)"#
     );
@@ -261,5 +296,36 @@ error: could not compile `nc` (bin \"nc\") due to 1 previous error
     fn prose_about_a_linker_is_not_a_failure() {
         let log = "   Compiling cc v1.0.83\n    Finished dev [unoptimized] target(s) in 2.1s\n";
         assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn collect2_in_gccs_translations() {
+        for line in [
+            "collect2: schwerwiegender Fehler: »ld« kann nicht gefunden werden",
+            "collect2: erreur fatale: « ld » introuvable",
+            "collect2: ödesdigert fel: kan inte hitta \u{201d}ld\u{201d}",
+        ] {
+            let finding = first_of_kind(&format!("  = note: {line}\n"), Kind::LinkerNotFound);
+            assert_eq!(fact(&finding, "linker"), Some("ld"), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_visual_cpp_note_alone_and_a_wrapper_scripts_missing_compiler() {
+        let log = "note: please ensure that Visual Studio 2017 or later, or Build Tools for Visual Studio were installed with the Visual C++ option.\n";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(fact(&finding, "linker"), Some("link.exe"));
+        let log = "error: linking with `/w/tools/link-arm.sh` failed: exit status: 127
+  = note: /w/tools/link-arm.sh: line 3: arm-linux-gnueabihf-gcc: command not found
+";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(fact(&finding, "linker"), Some("arm-linux-gnueabihf-gcc"));
+        // The same words from a build script are the C compiler's.
+        let log = "warning: foo-sys@0.1.0: sh: 1: arm-linux-gnueabihf-gcc: not found\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::LinkerNotFound)
+        );
     }
 }

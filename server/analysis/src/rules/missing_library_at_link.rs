@@ -14,7 +14,20 @@ pub(super) const TRIGGERS: &[&str] = &[
     // trouver -lfoo`, ru `невозможно найти -lfoo`, zh `找不到 -lfoo`, ja
     // `-lfoo が見つかりません`, pt `não foi possível encontrar -lfoo`.
     r"(?i)cannot find -l\s*\S+",
-    r"(?i)(?:kann nicht gefunden werden|nicht gefunden|no se puede encontrar|no se encontró|ne peut trouver|impossible de trouver|introuvable|невозможно найти|не удается найти|не удаётся найти|找不到|が見つかりません|não foi possível (?:encontrar|localizar)|não pode encontrar|impossibile trovare|nie można znaleźć).{0,8}-l[\w.+:-]+|-l[\w.+:-]+:? (?:kann nicht gefunden werden|nicht gefunden|が見つかりません|introuvable)",
+    r"(?i)(?:kann nicht gefunden werden|nicht gefunden|no se puede encontrar|no se encontró|ne peut (?:pas )?trouver|impossible de trouver|introuvable|невозможно найти|не удается найти|не удаётся найти|не вдалося знайти|не се намира|не могу да нађем|找不到|が見つかりません|não foi possível (?:encontrar|localizar)|não pode encontrar|impossibile trovare|nie można znaleźć|kan ikke finde|kan inte hitta|tidak dapat menemukan|không tìm thấy|nu se poate găsi).{0,8}-l[\w.+:-]+|-l[\w.+:-]+['’“”»]?:? (?:kann nicht gefunden werden|nicht gefunden|が見つかりません|introuvable|ei löydy|bulunamadı|a aimsiú|löytäminen epäonnistui)",
+    // A library file named in full that is not there, as a C driver
+    // (`cc: error: /w/libfoo.a: No such file or directory`, clang's `no
+    // such file or directory: 'libfoo.a'`), Apple ld (`file not found`,
+    // ld-prime's `errno=2`) or a bare name in a linker script says.
+    concat!(
+        r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|[\w.+-]+-(?:gcc|g\+\+|clang))(?:-\d+)?(?:\.exe)?: (?:fatal )?error: (?:no such file or directory: )?['‘\x22]?\S+\.(?:a|so(?:\.[\d.]+)?|lib|dylib|tbd)['’\x22]?(?:: (?:",
+        super::words::no_such_file!(),
+        r")|\s*$)"
+    ),
+    r"\bld: file not found: \S+\.(?:a|dylib|tbd|so)(?-u:\b)",
+    r"\bld: file cannot be open\(\)ed, errno=2 path=\S+\.(?:a|dylib|tbd|so)(?-u:\b)",
+    r"(?:\bld|lld|mold)(?:\.\w+)?(?:\.exe)?: (?:error: |fatal: )?cannot (?:find|open) (?:[A-Za-z]:)?[/\\]\S+\.(?:a|so(?:\.[\d.]+)?|lib)(?-u:\b)",
+    r"\bld(?:\.\w+)?(?:\.exe)?: cannot find lib[\w+-]+(?:\.[\w+-]+)*\.(?:so(?:\.[\d.]+)?|a)(?-u:\b)",
     r"(?i)unable to find library -l\S+",
     r"library not found for -l\S+",
     // ld-prime (Xcode 15) and mold.
@@ -40,7 +53,11 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// a C runtime object is not where the linker looks: `cannot find -lsqlite3`,
 /// lld's `unable to find library -lssl`, macOS's `library not found for -lssl`,
 /// `cannot find crt1.o` / `Scrt1.o` / `crtbeginS.o`, rustc's `could not find
-/// native static library`.
+/// native static library`, GNU ld's wording in its translations (de, es, fr,
+/// ru, uk, sr, bg, zh, ja, pt, it, pl, da, sv, fi, tr, id, vi), and a library
+/// file named in full that is not there (`cc: error: /w/libfoo.a: No such
+/// file or directory`, clang's `no such file or directory: 'libomp.dylib'`,
+/// Apple ld's `file not found`, Windows paths).
 ///
 /// **Why it happens.** A `-sys` crate asked to link a system library that is
 /// installed only for the host; or the linker has no sysroot for the target
@@ -92,14 +109,18 @@ fn library_named(content: &str) -> Option<String> {
         | ld:\ framework\ (?:'([^']+)'\ )?not\ found(?:\ (\S+))?
         | library\ not\ found:\ (\S+)
         | cannot\ (?:find|open)\ (\S*crt\w*\.o)\b
-        | cannot\ (?:find|open)\ (/\S+\.(?:a|so(?:\.[\d.]+)?))\b
+        | cannot\ (?:find|open)\ ((?:[A-Za-z]:)?[/\\]\S+\.(?:a|so(?:\.[\d.]+)?|lib))\b
+        | cannot\ find\ (lib[\w+-]+(?:\.[\w+-]+)*\.(?:so(?:\.[\d.]+)?|a))\b
+        | error:\ (?:no\ such\ file\ or\ directory:\ )?['‘"]?(\S+\.(?:a|so(?:\.[\d.]+)?|lib|dylib|tbd))['’"]?(?::|\s*$)
+        | ld:\ file\ not\ found:\ (\S+)
+        | errno=2\ path=(\S+\.(?:a|dylib|tbd|so))
         | native\ static\ library\ [`'‘]([^`'’]+)[`'’]
         | system\ library\ '([^']+)'
         | (\S+\.so[\d.]*),\ needed\ by
         | LNK(?:1181|1104)\b[^'"“„«‘]*['"“„«‘]([^'"”“»’]+)['"”»’]
         | could\ not\ open\ '([^']+\.lib)'
-        | (?:^|\s)-l(:?[\w.+-]+?):?\ (?:kann|nicht|が|introuvable)
-        | (?:^|\s)-l(:?[\w.+-]+)
+        | (?:^|[\s„«“'‘])-l(:?[\w.+-]+?)['’“”»]?:?\ (?:kann|nicht|が|introuvable|ei\ löydy|bulunamadı|a\ aimsiú|löytäminen)
+        | (?:^|[\s„«“'‘])-l(:?[\w.+-]+)
         "#
     );
     let captures = pattern.captures(content)?;
@@ -422,6 +443,71 @@ mod tests {
             assert_eq!(fact(&finding, "library"), Some("SDL2.lib"), "{line}");
         }
         let log = "LINK : fatal error LNK1104: cannot open file 'target\\debug\\app.exe'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MissingLibraryAtLink)
+        );
+    }
+
+    #[test]
+    fn more_gnu_ld_translations() {
+        for line in [
+            "/usr/bin/ld : ne peut pas trouver -lasound : Aucun fichier ou dossier de ce type",
+            "/usr/bin/ld: kan ikke finde -lasound",
+            "/usr/bin/ld: kan inte hitta -lasound: Filen eller katalogen finns inte",
+            "/usr/bin/ld: не вдалося знайти -lasound: Немає такого файла або каталогу",
+            "/usr/bin/ld: не могу да нађем „-lasound“: Нема такве датотеке или директоријума",
+            "/usr/bin/ld: kohdetta -lasound ei löydy: Tiedostoa tai hakemistoa ei ole",
+            "/usr/bin/ld: -lasound bulunamadı: Böyle bir dosya ya da dizin yok",
+            "/usr/bin/ld: không tìm thấy -lasound",
+            "/usr/bin/ld: tidak dapat menemukan -lasound",
+        ] {
+            let finding = first_of_kind(&format!("{line}\n"), Kind::MissingLibraryAtLink);
+            assert_eq!(fact(&finding, "library"), Some("asound"), "{line}");
+            assert_eq!(
+                fact(&finding, "debian_package"),
+                Some("libasound2-dev"),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_library_file_named_in_full_that_is_not_there() {
+        let cases = [
+            (
+                "  = note: cc: error: /w/target/release/build/foo-sys-1/out/lib/libfoo.a: No such file or directory\n",
+                "libfoo.a",
+            ),
+            (
+                "  = note: aarch64-linux-gnu-gcc: error: /opt/sdk/lib/libvendor.so: Datei oder Verzeichnis nicht gefunden\n",
+                "libvendor.so",
+            ),
+            (
+                "clang: error: no such file or directory: '/opt/homebrew/lib/libomp.dylib'\n",
+                "libomp.dylib",
+            ),
+            (
+                "ld: file not found: /usr/local/lib/libpcre2-8.a\n",
+                "libpcre2-8.a",
+            ),
+            (
+                "ld: file cannot be open()ed, errno=2 path=/w/deps/libz.a in '/w/deps/libz.a'\n",
+                "libz.a",
+            ),
+            (
+                "rust-lld: error: cannot open C:\\libs\\sqlite3.lib: no such file or directory\n",
+                "sqlite3.lib",
+            ),
+            ("/usr/bin/ld: cannot find libgcc_s.so.1\n", "libgcc_s.so.1"),
+        ];
+        for (log, library) in cases {
+            let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
+        }
+        // A missing source file is not a library.
+        let log = "cc: error: src/main.c: No such file or directory\n";
         assert!(
             super::super::testing::explain(log)
                 .iter()

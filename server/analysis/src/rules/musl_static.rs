@@ -15,12 +15,12 @@ pub(super) const TRIGGERS: &[&str] = &[
     // musl's loader asked for glibc's own libraries: a glibc binary
     // started on a musl system (Alpine without gcompat).
     r"Error loading shared library (?:ld-linux[\w.-]*\.so\.\d|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libresolv\.so\.2)(?-u:\b)",
-    // A static C runtime (`-static`, `+crt-static`) without the static C
-    // library: glibc's libc.a (glibc-static, libc6-dev's .a) is missing.
-    r"(?i)cannot find -l(?:c|m|pthread|dl|rt|util|resolv|gcc_eh)(?::|\s|$)",
+    // glibc's static libraries (libdl.a, libpthread.a …) in a musl link:
+    // they clash with musl's own libc.a.
+    r"multiple definition of [`'‘][^'’]+['’];.*(?:libc|libdl|libpthread|libm|librt|libutil)\.a\(",
     // glibc-only symbols (fortified `__*_chk`, `__isoc99_*`, versioned
     // `@GLIBC_*`), as GNU ld, lld and mold say it.
-    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__res_\w+|__dn_\w+|__open(?:at)?(?:64)?_2|__strdup|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|\w+@@?GLIBC_[\d.]+)(?-u:\b)",
+    r"(?:undefined reference to (?:symbol )?[`'‘]|undefined symbol: )(?:__\w+_chk|__isoc\d+_\w+|gnu_get_libc_version|__res_n?init|__res_\w+|__dn_\w+|__open(?:at)?(?:64)?_2|__strdup|__libc_\w+|secure_getenv|__register_atfork|__cxa_thread_atexit_impl|__(?:f|l)?xstat(?:at)?(?:64)?|fcntl64|__sched_cpucount|__explicit_bzero_chk|__dl(?:open|close|sym|vsym|error|addr|info|iterate_phdr)|__libc_dl\w+|\w+@@?GLIBC_[\d.]+)(?-u:\b)",
     // The same in ld's translations (German, French, Russian, Italian,
     // Portuguese, Polish; Spanish, Chinese, Japanese put the symbol first).
     r"(?:undefinierter Verweis auf|référence indéfinie vers|неопределённая ссылка на|riferimento non definito a|referência não definida para|niezdefiniowane odwołanie do)\s*[»«“„`'‘\x22]\s*(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__register_atfork|__cxa_thread_atexit_impl|[a-z]+64)(?-u:\b)",
@@ -56,9 +56,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// and `__isoc99_*` ones), `attempted static link of dynamic object`,
 /// `Dynamic loading not supported`, a glibc binary on a musl
 /// system (`Error relocating …: symbol not found`, or musl's loader asking
-/// for `ld-linux-*.so` / `libc.so.6`), a static link (`-static`,
-/// `+crt-static`) that finds no `libc.a` (`cannot find -lc`), or glibc
-/// warning that a "static" binary still needs its shared libraries
+/// for `ld-linux-*.so` / `libc.so.6`), glibc's static `libdl.a` linked
+/// next to musl's `libc.a` (`multiple definition of 'dlerror'`, `undefined
+/// reference to '__dlopen'`, glibc's `dlopen` warning in a musl link), or
+/// glibc warning that a "static" binary still needs its shared libraries
 /// (`getaddrinfo`). OpenSSL symbols missing from a static archive count only
 /// off glibc targets and sysroots (on glibc they are a link order problem).
 ///
@@ -155,9 +156,6 @@ fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
     {
         return describe_static_link(cx, index);
     }
-    if let Some(c) = regex!(r"(?i)cannot find -l(\w+)").captures(content) {
-        return describe_static_libc(cx, index, &c[1]);
-    }
     if let Some(c) = regex!(r"Error loading shared library (\S+?):? ").captures(content) {
         let mut finding = cx.finding(Kind::MuslStatic, "", index, index);
         let library = c[1].to_owned();
@@ -176,7 +174,63 @@ fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
                 ),
         );
     }
+    if content.contains("multiple definition of")
+        || content.contains("in statically linked applications requires")
+    {
+        if let Some(finding) = describe_glibc_archive_in_musl_link(cx, index) {
+            return Some(finding);
+        }
+        if content.contains("multiple definition of") {
+            return None;
+        }
+    }
     Some(describe_static_runtime(cx, index))
+}
+
+/// glibc's static libraries linked into a musl binary: `libdl.a`'s
+/// `dlerror` defined twice next to musl's own `libc.a`, or glibc's warning
+/// that `dlopen` in a static binary needs glibc's shared libraries, in a
+/// link for a musl target.
+fn describe_glibc_archive_in_musl_link(cx: &Context<'_>, index: usize) -> Option<Finding> {
+    let content = cx.content(index);
+    let musl = cx.target_at(index).is_some_and(|t| t.contains("musl"))
+        || (index.saturating_sub(12)..=index + 3).any(|i| {
+            let lower = cx.content(i).to_ascii_lowercase();
+            lower.contains("musl") || lower.contains("alpine")
+        });
+    if !musl {
+        return None;
+    }
+    let archive = regex!(r"(?:^|[\s;/])((?:libc|libdl|libpthread|libm|librt|libutil)\.a)\(")
+        .captures_iter(content)
+        .map(|c| c[1].to_owned())
+        .find(|name| name != "libc.a" || !content.contains("self-contained"));
+    let symbol = regex!(r"(?:multiple definition of [`'‘]|Using ')([^'’]+)['’]")
+        .captures(content)
+        .map(|c| c[1].to_owned());
+    let start = cx.linking_error(index).map_or(index, |(header, _)| header);
+    let mut finding = cx.finding(Kind::MuslStatic, "", start, index);
+    finding = text_fact(finding, "symbol", symbol.as_deref());
+    finding = text_fact(finding, "library", archive.as_deref());
+    let for_target = cx.for_target(&finding);
+    let what = archive.as_deref().map_or_else(
+        || "glibc's static libraries".to_owned(),
+        |archive| format!("glibc's {archive}"),
+    );
+    finding.message = format!(
+        "a musl link{for_target} pulled in {what}, which clashes with musl's own C library"
+    );
+    Some(
+        finding
+            .with_fix(
+                fix::FETCH_SYSROOT_AND_WIRE,
+                "Link against musl's libraries only (a musl sysroot), not the host's glibc archives",
+            )
+            .with_fix(
+                fix::USE_GNU_TARGET,
+                "Build for a -gnu target when the code needs dlopen",
+            ),
+    )
 }
 
 /// A crate type the target cannot build (proc-macro, cdylib).
@@ -293,7 +347,7 @@ fn describe_glibc_symbol(
     // has another C library (musl, or a static glibc without them), unless
     // the target is a bare-metal, Apple, Windows or Android one.
     let only_glibc_defines = regex!(
-        r"^(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__res_n\w+|__dn_expand|__open(?:at)?(?:64)?_2|__strdup|__register_atfork|__cxa_thread_atexit_impl)$"
+        r"^(?:__\w+_chk|__isoc99_\w+|gnu_get_libc_version|__res_n?init|__res_n\w+|__dn_expand|__open(?:at)?(?:64)?_2|__strdup|__register_atfork|__cxa_thread_atexit_impl|__dl(?:open|close|sym|vsym|error|addr|info)|__libc_dl\w+)$"
     )
     .is_match(symbol)
         && !cx.target_at(index).is_some_and(|t| {
@@ -393,35 +447,6 @@ fn describe_static_link(cx: &Context<'_>, index: usize) -> Option<Finding> {
             .with_fix(
                 fix::USE_VENDORED_OPENSSL,
                 "Build C dependencies from source for musl (e.g. vendored OpenSSL)",
-            ),
-    )
-}
-
-/// `cannot find -lc` (or -lm, -lpthread …) in a link the log shows as
-/// static (`-static`, `-static-pie`, `+crt-static`): the static C library
-/// is not installed; the shared one would have been found.
-fn describe_static_libc(cx: &Context<'_>, index: usize, library: &str) -> Option<Finding> {
-    let static_word = regex!(r#"(?:^|[\s"'])-static(?:-pie)?(?:["'\s]|$)|crt-static"#);
-    let start = cx.linking_error(index).map_or(index, |(header, _)| header);
-    let from = start.min(index.saturating_sub(12));
-    if !(from..=index).any(|i| static_word.is_match(cx.content(i))) {
-        return None;
-    }
-    let mut finding = cx.finding(Kind::MuslStatic, "", start, index);
-    finding = text_fact(finding, "library", Some(library));
-    let for_target = cx.for_target(&finding);
-    finding.message = format!(
-        "a static link{for_target} found no static lib{library}.a: the C library's static archives are not installed"
-    );
-    Some(
-        finding
-            .with_fix(
-                fix::USE_MUSL_TARGET,
-                "Build a static musl binary, which brings its own static C library",
-            )
-            .with_fix(
-                fix::FETCH_SYSROOT_AND_WIRE,
-                "Link against a sysroot that has the static C library (libc6-dev ships libc.a)",
             ),
     )
 }
@@ -756,18 +781,43 @@ collect2: error: ld returned 1 exit status
     }
 
     #[test]
-    fn a_static_c_runtime_without_the_static_c_library() {
+    fn a_static_link_without_libc_a_is_a_missing_library() {
+        // `-static` without the static C library installed: the library is
+        // what is missing, musl or not.
+        let log = "gcc -static -O2 tool.c -o tool\n/usr/bin/ld: cannot find -lc\ncollect2: error: ld returned 1 exit status\n";
+        first_of_kind(log, Kind::MissingLibraryAtLink);
+    }
+
+    #[test]
+    fn glibcs_static_libdl_in_a_musl_link() {
         let log = "error: linking with `cc` failed: exit status: 1
-  = note: \"cc\" \"-m64\" \"/w/target/x86_64-unknown-linux-gnu/release/deps/srv-1.o\" \"-nodefaultlibs\" \"-static-pie\" \"-Wl,-z,relro\"
-  = note: /usr/bin/ld: cannot find -lc: No such file or directory
-          collect2: error: ld returned 1 exit status
+  = note: /usr/bin/ld: /w/target/x86_64-unknown-linux-musl/debug/deps/app-1.app.2-cgu.0.rcgu.o: in function `plugin::load':
+          /w/src/plugin.rs:12: warning: Using 'dlopen' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking
+          /usr/bin/ld: /opt/rust/lib/rustlib/x86_64-unknown-linux-musl/lib/self-contained/libc.a(dlsym.lo): in function `dlsym':
+          dlsym.c:(.text+0x0): multiple definition of `dlsym'; /usr/lib/x86_64-linux-gnu/libdl.a(dlsym.o):(.text+0x0): first defined here
+          /usr/bin/ld: /usr/lib/x86_64-linux-gnu/libdl.a(dlopen.o): in function `dlopen':
+          (.text+0x9): undefined reference to `__dlopen'
 ";
-        let finding = first_of_kind(log, Kind::MuslStatic);
-        assert_eq!(fact(&finding, "library"), Some("c"));
-        let dynamic = log.replace(" \\\"-static-pie\\\"", "");
-        let dynamic = dynamic.replace(" \"-static-pie\"", "");
-        first_of_kind(&dynamic, Kind::MissingLibraryAtLink);
-        let log = "RUSTFLAGS='-C target-feature=+crt-static' cargo build --release\n/usr/bin/ld: cannot find -lm\n";
-        first_of_kind(log, Kind::MuslStatic);
+        let findings = super::super::testing::explain(log);
+        assert_eq!(findings[0].kind, Kind::MuslStatic, "{findings:#?}");
+        assert_eq!(findings[0].severity, crate::finding::Severity::Error);
+        assert!(findings[0].message.contains("glibc"), "{findings:#?}");
+        let clash = log.lines().nth(4).unwrap_or_default();
+        let finding = first_of_kind(
+            &format!("cargo build --target x86_64-unknown-linux-musl\n{clash}\n"),
+            Kind::MuslStatic,
+        );
+        assert_eq!(fact(&finding, "library"), Some("libdl.a"));
+        // The glibc warning in a static glibc build stays a warning.
+        let glibc = "/w/src/plugin.rs:12: warning: Using 'dlopen' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking\n";
+        let finding = first_of_kind(glibc, Kind::MuslStatic);
+        assert_eq!(finding.severity, crate::finding::Severity::Warning);
+        // Two definitions of a symbol in a glibc link are not musl's.
+        let log = "/usr/bin/ld: x.o: multiple definition of `dlerror'; /usr/lib/x86_64-linux-gnu/libdl.a(dlerror.o):(.text+0x0): first defined here\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MuslStatic)
+        );
     }
 }

@@ -35,6 +35,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     // openssl-sys's own line quoting pkg-config's refusal (printed by every
     // version since 0.9.2x before it gives up).
     r"^run pkg_config fail: ",
+    // An OpenSSL whose headers it cannot read or whose version it does not
+    // support: no usable OpenSSL for the target either.
+    r"but a different version of OpenSSL was found|Unable to detect OpenSSL version",
     // The hints its Windows paths add, and vcpkg's probe on MSVC.
     r"It looks like you're compiling for (?:MinGW but you may not have either OpenSSL|MSVC but we couldn't detect an OpenSSL)",
     r"vcpkg did not find openssl",
@@ -48,7 +51,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// with "Could not find directory of OpenSSL installation" (or, in older
 /// versions, a pkg-config failure or "OpenSSL library directory does not exist").
 /// Any part of that text counts, wrapped at any width (an excerpt), and so
-/// do the MinGW and MSVC hints, vcpkg's probe and the panic's last lines
+/// do an OpenSSL it cannot use (`a different version of OpenSSL was found`,
+/// `Unable to detect OpenSSL version`), the MinGW and MSVC hints, vcpkg's probe and the panic's last lines
 /// (`$HOST = …`, `$TARGET = …`, `openssl-sys = 0.9.99`); its env lines and
 /// its `run pkg_config fail: "…"` line (pkg-config's refusal, quoted) alone count
 /// only in a log whose build did not finish.
@@ -145,6 +149,8 @@ fn is_openssl_wording(content: &str) -> bool {
         || content.contains("vcpkg did not find openssl")
         || content.starts_with("openssl-sys = ")
         || content.starts_with("run pkg_config fail: ")
+        || content.contains("a different version of OpenSSL was found")
+        || content.contains("Unable to detect OpenSSL version")
 }
 
 fn describe(cx: &Context<'_>, index: usize) -> Finding {
@@ -339,5 +345,15 @@ thread 'main' panicked at 'OpenSSL library directory does not exist: /usr/local/
         // A verbose build that found OpenSSL another way and finished.
         let log = "[openssl-sys 0.9.103] run pkg_config fail: \"Could not run `pkg-config`\"\n    Finished `release` profile [optimized] target(s) in 40s\n";
         assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn an_openssl_it_cannot_use() {
+        for log in [
+            "  This crate is only compatible with OpenSSL (version 1.0.1 through 1.1.1, or 3), or LibreSSL 2.5\n  through 4.0, but a different version of OpenSSL was found. The build is now aborting\n",
+            "  thread 'main' panicked at 'Unable to detect OpenSSL version', build/main.rs:180:9\n",
+        ] {
+            first_of_kind(log, Kind::OpensslNotFound);
+        }
     }
 }

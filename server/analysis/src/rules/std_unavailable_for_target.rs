@@ -22,7 +22,9 @@ pub(super) const TRIGGERS: &[&str] = target_not_installed::TRIGGERS;
 /// on a target without one, or the target needs its standard library built
 /// from source. rustc says so with "consider building the standard library
 /// from source with `cargo build -Zbuild-std`" or "may not support the
-/// standard library".
+/// standard library". cross-rs's `rust-std is not available for <triple>`
+/// decides it too, anywhere in the log, and so does `-Zbuild-std` without
+/// `rust-src` on a target rustup has nothing prebuilt for.
 ///
 /// **How to fix.** Make the crate `#![no_std]` and pick dependencies that are
 /// too (`use_no_std`); or build the standard library from source with a

@@ -32,6 +32,20 @@ pub(super) const TRIGGERS: &[&str] = &[
     r#"(?i)(?-u:\b)target [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? (?:is )?not installed"#,
     r#"(?i)(?-u:\b)the [`'‘"]?[a-z0-9_]+-[\w.-]+[`'’"]? target is not installed"#,
     r#"(?i)(?:you (?:may |might )?need to run|please run|try running|install it with|to install it, run)[:\s]+[`'‘"]?rustup target add [a-z0-9_]+-"#,
+    // rustup naming several components it cannot download at once.
+    r"unavailable for download for channel .*'rust-std'",
+    // A standard library that is there but unusable: built by another
+    // rustc (E0514, E0460) or damaged (E0786).
+    r"found crate [`'‘](?:core|std|alloc)[`'’] compiled by an incompatible version of rustc",
+    r"found possibly newer version of crate [`'‘](?:core|std|alloc)[`'’]",
+    r"found invalid metadata files for crate [`'‘](?:core|std|alloc|compiler_builtins)[`'’]",
+    // `-Zbuild-std` without the standard library's sources.
+    r"unable to build with the standard library, try:",
+    // cross-rs for a target it has no prebuilt std for.
+    r"rust-std is not available for [a-z0-9_]+-",
+    // Other wrappers' words (wasm-pack, cargo-ndk, cargokit).
+    r"(?-u:\b)[a-z0-9_]+-[\w.-]+ target not found(?-u:\b)",
+    r"(?i)target (?:is )?not installed: [a-z0-9_]+-",
 ];
 
 /// Diagnostic: target_not_installed
@@ -39,7 +53,12 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// **What it means.** rustc could not find `core` or `std` for the target
 /// (`error[E0463]: can't find crate for `core``, "the `aarch64-unknown-linux-gnu`
 /// target may not be installed"), and rustup distributes that target's
-/// standard library.
+/// standard library. Also rustup's and wrappers' words for it (`does not
+/// have target … installed`, `some components unavailable for download …
+/// 'rust-std'`, wasm-pack's `target not found`), a standard library that is
+/// there but unusable (E0514 built by another rustc, E0460, E0786 damaged
+/// metadata: reinstall it), and `-Zbuild-std` without `rust-src` on a target
+/// rustup knows.
 ///
 /// **Why it happens.** `rustup target add <triple>` was never run for the
 /// toolchain this project uses (a `rust-toolchain.toml` pin counts: each
@@ -68,10 +87,16 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 /// E0463 on a standard-library crate, sorted into the two kinds by whether
 /// rustup can supply what is missing for that triple.
 pub(super) fn classify(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    // cross-rs says so for the whole build, often far from rustc's error.
+    let is_cross_note = |index: usize| cx.content(index).contains("rust-std is not available for");
+    let cross_says_unavailable = hits.iter().any(|&index| is_cross_note(index));
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
         // rustup and wrappers that go on to install the target themselves.
         if regex!(r"(?i)^info: |, installing|installing (?:it|now)").is_match(cx.content(index)) {
+            continue;
+        }
+        if is_cross_note(index) {
             continue;
         }
         let Some(error) = error_line(cx, index) else {
@@ -84,7 +109,12 @@ pub(super) fn classify(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         {
             continue;
         }
-        findings.push(describe(cx, error));
+        findings.push(describe(cx, error, cross_says_unavailable));
+    }
+    if findings.is_empty()
+        && let Some(&note) = hits.iter().find(|&&index| is_cross_note(index))
+    {
+        findings.push(describe(cx, note, true));
     }
     findings
 }
@@ -98,6 +128,7 @@ fn error_line(cx: &Context<'_>, index: usize) -> Option<usize> {
             || content.contains("component 'rust-std' for target")
             || content.contains("does not contain component 'rust-std'")
             || regex!(r"toolchain '[^']+' does not support target").is_match(content)
+            || regex!(r"found (?:crate [`'‘](?:core|std|alloc)[`'’] compiled by an incompatible|possibly newer version of crate [`'‘](?:core|std|alloc)[`'’]|invalid metadata files for crate [`'‘](?:core|std|alloc|compiler_builtins)[`'’])").is_match(content)
     };
     // An excerpt may hold only rustc's notes: the first of them stands in
     // for the error line.
@@ -113,7 +144,7 @@ static TRIGGERS_SET: std::sync::LazyLock<regex::RegexSet> = std::sync::LazyLock:
     regex::RegexSet::new(TRIGGERS).expect("rule triggers are valid literals")
 });
 
-fn describe(cx: &Context<'_>, error: usize) -> Finding {
+fn describe(cx: &Context<'_>, error: usize, cross_says_unavailable: bool) -> Finding {
     let notes_end = (error + 1..error + 8)
         .take_while(|&i| {
             let content = cx.content(i);
@@ -126,7 +157,7 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
         .find(|&i| !cx.content(i).is_empty())
         .unwrap_or(error);
     let noted_target = (error..=last).find_map(|i| {
-        regex!(r#"the [`'‘’"]?([\w.-]+)[`'‘’"]? target (?:may not|is not installed)|for target '([^']+)'|support target '([^']+)'|rustup target add ([\w.-]+)|expected target triple ([\w.-]+)|have target '([^']+)' installed|([a-z0-9_]+-[\w.-]+) target not found in sysroot|(?i:target) [`'‘"]?([a-z0-9_]+-[\w.-]+?)[`'’"]? (?:is )?not installed|(?i:target) [`'‘]?([a-z0-9_]+-[\w.-]+?)[`'’]? not found in channel"#)
+        regex!(r#"the [`'‘’"]?([\w.-]+)[`'‘’"]? target (?:may not|is not installed)|for target '([^']+)'|support target '([^']+)'|rustup target add ([\w.-]+)|expected target triple ([\w.-]+)|have target '([^']+)' installed|([a-z0-9_]+-[\w.-]+) target not found in sysroot|(?i:target) [`'‘"]?([a-z0-9_]+-[\w.-]+?)[`'’"]? (?:is )?not installed|(?i:target) [`'‘]?([a-z0-9_]+-[\w.-]+?)[`'’]? not found in channel|([a-z0-9_]+-[\w.-]+) target not found|(?i:not installed): ([a-z0-9_]+-[\w.-]+)|'rust-std' for target '([^']+)'|rust-std is not available for ([a-z0-9_]+-[\w.-]+)"#)
             .captures(cx.content(i))
             .and_then(|c| {
                 c.iter()
@@ -136,7 +167,7 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
                     .map(|m| m.as_str().to_owned())
             })
     });
-    let missing = regex!(r#"(?:can't find crate for|couldn't find crate) [`'‘’"]?(\w+)"#)
+    let missing = regex!(r#"(?:can't find crate for|couldn't find crate|found crate|version of crate|metadata files for crate) [`'‘’"]?(\w+)"#)
         .captures(cx.content(error))
         .or_else(|| regex!(r"[`'‘](std)[`'’] is required by").captures(cx.content(error)))
         .map_or_else(|| "std".to_owned(), |c| c[1].to_owned());
@@ -145,12 +176,23 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
     // nightly rustc whatever the target, so it says nothing about the target.
     // rustup's "not found in channel" and "pre-compiled" note say rustup has
     // no rust-std for it.
-    let no_std_support = (error..=last).any(|i| {
-        let content = cx.content(i);
-        content.contains("may not support the standard library")
-            || content.contains("not found in channel")
-            || content.contains("not all platforms have the standard library pre-compiled")
-            || content.contains("restricted_std")
+    let no_std_support = cross_says_unavailable
+        || (error..=last).any(|i| {
+            let content = cx.content(i);
+            content.contains("may not support the standard library")
+                || content.contains("not found in channel")
+                || content.contains("not all platforms have the standard library pre-compiled")
+                || content.contains("restricted_std")
+                || content.contains("rust-std is not available for")
+        });
+    // The standard library is there but from another rustc or damaged.
+    let unusable = regex!(r"found crate [`'‘]\w+[`'’] compiled by an incompatible|found possibly newer version of crate|found invalid metadata files for crate")
+        .is_match(cx.content(error));
+    // `-Zbuild-std` without rust-src: a component to add for a target rustup
+    // knows; for any other target rustup has nothing prebuilt.
+    let build_std_sources = (error..=last).any(|i| {
+        cx.content(i)
+            .contains("unable to build with the standard library")
     });
     let mut finding = cx.finding(Kind::TargetNotInstalled, "", error, last);
     if noted_target.is_some() {
@@ -158,6 +200,8 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
     }
     finding = text_fact(finding, "missing_crate", Some(&missing));
     let rustup_can = match finding.target.as_deref().map(rustup_distribution) {
+        Some(Some(_)) if build_std_sources => true,
+        _ if build_std_sources => false,
         None => !no_std_support,
         Some(None) => false,
         Some(Some(Distribution::Std)) => !no_std_support,
@@ -169,7 +213,15 @@ fn describe(cx: &Context<'_>, error: usize) -> Finding {
         .target
         .clone()
         .unwrap_or_else(|| "<target>".to_owned());
-    if rustup_can {
+    if rustup_can && build_std_sources {
+        finding.message =
+            "the standard library's sources (rust-src) are not installed for `-Zbuild-std`"
+                .to_owned();
+    } else if rustup_can && unusable {
+        finding.message = format!(
+            "the standard library for {target} is from another rustc or damaged: reinstall it"
+        );
+    } else if rustup_can {
         finding.message = format!("the standard library for {target} is not installed");
     } else {
         finding.kind = Kind::StdUnavailableForTarget;
@@ -346,5 +398,80 @@ note: not all platforms have the standard library pre-compiled: https://doc.rust
     fn build_std_on_a_target_without_std_support() {
         let log = "error[E0658]: use of unstable library feature `restricted_std`\n  |\n  = help: add `#![feature(restricted_std)]` to the crate attributes to enable\n";
         first_of_kind(log, Kind::StdUnavailableForTarget);
+    }
+
+    #[test]
+    fn a_standard_library_from_another_rustc_or_damaged() {
+        for line in [
+            "error[E0514]: found crate `core` compiled by an incompatible version of rustc",
+            "error[E0460]: found possibly newer version of crate `std` which `app` depends on",
+            "error[E0786]: found invalid metadata files for crate `core`",
+        ] {
+            let log = format!(
+                "{line}\n  |\n  = note: the following crate versions were found:\n          crate `core`: /h/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/lib/rustlib/aarch64-unknown-linux-gnu/lib/libcore-1.rlib\n"
+            );
+            let finding = first_of_kind(&log, Kind::TargetNotInstalled);
+            assert!(finding.message.contains("reinstall"), "{}", finding.message);
+        }
+        // Another crate compiled by another rustc is not this rule.
+        let log =
+            "error[E0514]: found crate `serde` compiled by an incompatible version of rustc\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::TargetNotInstalled)
+        );
+    }
+
+    #[test]
+    fn build_std_without_rust_src() {
+        let log = "error: \"/h/.rustup/toolchains/nightly-x86_64-unknown-linux-gnu/lib/rustlib/src/rust/library/Cargo.lock\" does not exist, unable to build with the standard library, try:\n        rustup component add rust-src --toolchain nightly-x86_64-unknown-linux-gnu\n";
+        let with_target =
+            format!("$ cargo +nightly build -Zbuild-std --target aarch64-unknown-linux-gnu\n{log}");
+        first_of_kind(&with_target, Kind::TargetNotInstalled);
+        let tier3 = format!(
+            "$ cargo +nightly build -Zbuild-std --target armv7-unknown-linux-uclibceabihf\n{log}"
+        );
+        first_of_kind(&tier3, Kind::StdUnavailableForTarget);
+    }
+
+    #[test]
+    fn cross_rs_says_the_target_has_no_rust_std() {
+        let log = "[cross] warning: rust-std is not available for mips64-unknown-linux-gnuabi64\n[cross] note: you may need to build components for the target via `-Z build-std=<components>`\n";
+        let finding = first_of_kind(log, Kind::StdUnavailableForTarget);
+        assert_eq!(
+            finding.target.as_deref(),
+            Some("mips64-unknown-linux-gnuabi64")
+        );
+        // With rustc's error the note decides the kind, whatever the table says.
+        let log = format!(
+            "error[E0463]: can't find crate for `core`\n  = note: the `x86_64-unknown-linux-gnu` target may not be installed\n{}{log}",
+            "   Compiling a v0.1.0\n".repeat(12)
+        );
+        let findings = super::super::testing::explain(&log);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].kind, Kind::StdUnavailableForTarget);
+    }
+
+    #[test]
+    fn rustup_and_wrappers_in_more_words() {
+        let cases = [
+            (
+                "error: some components unavailable for download for channel 'nightly-2020-01-01': 'rust-std' for target 'aarch64-apple-darwin'\n",
+                "aarch64-apple-darwin",
+            ),
+            (
+                "Error: wasm32-unknown-unknown target not found!\n",
+                "wasm32-unknown-unknown",
+            ),
+            (
+                "error: target not installed: aarch64-linux-android\n",
+                "aarch64-linux-android",
+            ),
+        ];
+        for (log, target) in cases {
+            let finding = first_of_kind(log, Kind::TargetNotInstalled);
+            assert_eq!(finding.target.as_deref(), Some(target), "{log}");
+        }
     }
 }

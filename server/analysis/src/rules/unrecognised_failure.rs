@@ -11,16 +11,18 @@ pub(super) const SUMMARY: &str =
     "the log shows a failure that no rule recognises; the first error lines are quoted";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"(?i)\b(error|fatal|failed|failure|panicked|unable to|unrecognized|stopped in)\b|undefined reference|not found|cannot find|no such file|exec format|\*\*\* |error [A-Z]+\d+:|segmentation fault\b|illegal instruction\b|core dumped|symbol lookup error|not recognized as an internal or external command|permission denied|no space left on device|^\s*usage: \S+ \[",
+    r"(?i)\b(error|fatal|failed|failure|panicked|unable to|unrecognized|stopped in)\b|undefined reference|not found|cannot find|no such file|exec format|\*\*\* |error [A-Z]+\d+:|segmentation fault\b|illegal instruction\b|core dumped|symbol lookup error|not recognized as an internal or external command|permission denied|no space left on device|^\s*usage: \S+ \[|^E: \S",
     LOCALISED_FAILURE,
     LOCALISED_NOT_FOUND,
 ];
 
 /// The words for "error" and "no such file" that gcc, ld, glibc and Windows
-/// print under a non-English locale (German, French, Spanish, Portuguese,
-/// Italian, Polish, Turkish, Russian, Chinese, Japanese, Korean), so a
+/// print under a non-English locale (gcc's catalogue: German, French,
+/// Danish, Greek, Finnish, Croatian, Dutch, Serbian, Swedish, Ukrainian,
+/// Vietnamese, Turkish, Russian, Chinese, Japanese; and Portuguese,
+/// Italian, Polish, Czech, Hungarian, Korean), so a
 /// failure in another language is quoted too rather than missed.
-const LOCALISED_FAILURE: &str = r"(?i)(^|[\s:])(schwerwiegender fehler|fehler|erreur fatale|erreur|erro fatal|erro|errore|błąd|hata|ошибка|фатальная ошибка)\s?:|错误[:：]|致命错误|エラー[:：]|오류[:：]|datei oder verzeichnis nicht gefunden|aucun fichier ou (dossier|répertoire)|no existe el archivo|arquivo ou diretório (não encontrado|inexistente)|nessun file o directory|нет такого файла|没有那个文件或目录|そのようなファイルやディレクトリはありません|kann die angegebene datei nicht finden|le fichier spécifié est introuvable|no se puede encontrar el archivo";
+const LOCALISED_FAILURE: &str = r"(?i)(^|[\s:])(schwerwiegender fehler|fehler|erreur fatale|erreur|erro fatal|erro|errore|błąd|hata|ошибка|фатальная ошибка|fatal fejl|fejl|μοιραίο σφάλμα|σφάλμα|vakava virhe|virhe|fatalna greška|greška|fatale fout|fout|кобна грешка|грешка|ödesdigert fel|fel|критична помилка|помилка|lỗi nghiêm trọng|lỗi|chyba|hiba)\s?:|错误[:：]|致命错误|錯誤[:：]|嚴重錯誤|エラー[:：]|오류[:：]|datei oder verzeichnis nicht gefunden|aucun fichier ou (dossier|répertoire)|no existe el archivo|arquivo ou diretório (não encontrado|inexistente)|nessun file o directory|нет такого файла|没有那个文件或目录|そのようなファイルやディレクトリはありません|kann die angegebene datei nicht finden|le fichier spécifié est introuvable|no se puede encontrar el archivo";
 
 /// Bare "not found" words: enough to look closer, not a failure on their own.
 const LOCALISED_NOT_FOUND: &str = r"(?i)nicht gefunden|introuvable|не найден";
@@ -39,7 +41,9 @@ const WIDTH: usize = 200;
 /// a linker or compiler error, a panic, a `not found`), but none of the other
 /// kinds matches it. The finding quotes the first error lines, without the
 /// CI, Docker and indentation prefixes around them, so you see the failure
-/// itself rather than cargo's summary of it.
+/// itself rather than cargo's summary of it. Failure lines include gcc's
+/// `error:` in the languages of its catalogue, log levels (`[ERROR]`,
+/// `ERROR module: …`), a line that starts with `Error …` and apt's `E: …`.
 ///
 /// **Why it happens.** The failure is not a cross-compilation problem
 /// crossport knows (a compile error in the code, a network failure, a test
@@ -117,6 +121,14 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
         return true;
     }
     if LOCALISED_FAILURE_RE.is_match(content) {
+        return true;
+    }
+    // Log levels and tools that do not say `error:` (`[ERROR] …`, `ERROR
+    // cargo_ndk: …`, `Error building …`, apt's `E: …`).
+    if regex!(r"(?:^|[\s\[(|])(?:ERROR|FATAL|FAILURE)(?:$|[\s\]):!,])").is_match(content)
+        || regex!(r"(?i)\[(?:error|fatal|err)\]|^(?:error|fatal)(?:\s|!|$)|^e: \S")
+            .is_match(content.trim_start())
+    {
         return true;
     }
     regex!(
@@ -198,6 +210,7 @@ mod tests {
             "  = note: 指定されたファイルが見つかりません。 (os error 2)",
             "'aarch64-linux-gnu-gcc' is not recognized as an internal or external command,",
             "/bin/sh: 1: ./build.sh: Permission denied",
+            "E: Package 'libssl-dev:arm64' has no installation candidate",
             "write error: No space left on device",
             // A program that prints its usage was called wrongly.
             "Usage: Configure [no-<cipher> ...] [-Dxxx] os/compiler[:flags]",
@@ -270,6 +283,14 @@ error: could not compile `app` (bin \"app\") due to 1 previous error
             "sh: 1: foo-gcc: not found",
             "FAILED: CMakeFiles/x.dir/a.c.o",
             "collect2: error: ld returned 1 exit status",
+            "[ERROR] could not build the apk",
+            "2024-01-01T10:00:00Z ERROR cargo_ndk: build failed",
+            "Error building the crate for the target",
+            "E: Unable to locate package gcc-riscv64-linux-gnu",
+            "E: Package 'libssl-dev:arm64' has no installation candidate",
+            "a.c:1:1: fout: onbekend type",
+            "a.c:1:1: помилка: невідомий тип",
+            "a.c:1:1: 錯誤：未知的型別",
         ] {
             assert!(super::is_failure_line(line), "{line}");
         }
@@ -277,6 +298,10 @@ error: could not compile `app` (bin \"app\") due to 1 previous error
             "warning: `app` (lib) generated 1 warning",
             "Compiling error-chain v0.12.4",
             "test result: ok. 3 passed; 0 failed",
+            "test tests::error_handling ... ok",
+            "   Compiling error-chain v0.12.4",
+            "RUST_LOG=ERROR cargo run",
+            "Errors are reported on stderr",
         ] {
             assert!(!super::is_failure_line(line), "{line}");
         }

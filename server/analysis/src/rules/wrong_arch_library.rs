@@ -14,6 +14,16 @@ macro_rules! relocations_words {
 }
 pub(super) use relocations_words;
 
+/// GNU ld's `%s architecture of input file `%s' is incompatible with %s
+/// output` in its translations (es, fr, ru, pt_BR, uk, it, zh_CN, zh_TW,
+/// ja), up to the file name.
+macro_rules! input_architecture_words {
+    () => {
+        "(?:arquitectura \\S+ del fichero de entrada|architecture \\S+ du fichier d'entrée|архитектура \\S+ входного файла|a arquitetura \\S+ do arquivo de entrada|архітектура \\S+ файла вхідних даних|l'architettura del file di input|架构于输入文件|架構於輸入檔案|アーキテクチャ \\(入力ファイル)"
+    };
+}
+pub(super) use input_architecture_words;
+
 /// GNU ld's `error adding symbols` and bfd's `file in wrong format` /
 /// `file format not recognized` in their translations, English first.
 macro_rules! wrong_format_words {
@@ -34,24 +44,35 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?i)\.(?:so|a|dylib)(?:\.[\d.]+)?(?:\([^)]*\))?: file not recognized: file format not recognized",
     r"(?i)\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: relocations in generic ELF",
     // lld, and gold's `incompatible target`.
-    r"\.(?:so|a|lib)(?:\.[\d.]+)?(?:\([^)]*\))? is incompatible with \S+",
+    r"\.(?:so|a|lib)(?:\.[\d.]+)?(?:\([^)]*\))?:? is incompatible with \S+",
+    // mold: `libz.a(adler32.o): incompatible file type: aarch64 is expected
+    // but got x86_64`.
+    r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible file type",
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
     r"architecture of input file [`'‘][^'’]*\.(?:a|so)(?-u:\b)[^'’]*['’] is incompatible with",
+    concat!(
+        input_architecture_words!(),
+        r",?\s?[`'‘«“„\x22]?\s?\S+\.(?:a|so)(?:\.[\d.]+)?(?:\([^)]*\))?\s?['’»”\x22]"
+    ),
     // Apple ld, old and new (ld-prime, Xcode 15).
     // (Paths with spaces, as Xcode projects have; C objects too: on macOS
     // one ld links every architecture, so it is the objects that are wrong.)
-    r"ignoring file '?[^,']+\.(?:dylib|a|tbd|so|framework|o)(?-u:\b).*building for .* but attempting to link with file built for",
+    r"ignoring file '?[^,']+, building for .* but attempting to link with file built for",
     r"ignoring file '?[^,']+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
     r"found architecture '[^']+', required architecture '[^']+'",
-    r"building for [\w ]+, but linking in (?:dylib|object file|library) (?:\([^)]*\) )?built for",
+    r"building for '?[\w -]+'?, but linking in (?:dylib|object file|library) (?:\(.*?\) )?built for",
     // MSVC link.exe.
-    r"LNK1112: module machine type '[^']+' conflicts with target machine type",
-    r"LNK4272: library machine type '[^']+' conflicts with target machine type",
+    // MSVC link.exe in any language: the code and the two quoted machine
+    // types stay (`LNK1112: 模块计算机类型“x64”与目标计算机类型“X86”冲突`).
+    r"LNK(?:1112|4272): ",
     r"\.(?:lib|obj)(?:\([^)]*\))?: machine type \S+ conflicts with \S+",
     // C objects of another architecture inside an rlib (a -sys crate's
     // `libfoo_sys-….rlib(bio.c.o)`), or loose C objects given to a cross linker.
     r"(?i)\.rlib\([^)]+\.o\)(?::)? (?:is incompatible with|relocations in generic ELF)",
     r"(?i)\.rlib\([^)]+\.o\): (?:error adding symbols: )?file in wrong format",
+    // A cross ld refusing a whole rlib: a -sys crate's C objects in it were
+    // built for the host.
+    r"(?i)\.rlib: (?:error adding symbols: )?file (?:in wrong format|format not recognized)",
     r"(?i)\.o: relocations in generic ELF",
     // The same in bfd's and ld's translations.
     concat!(
@@ -78,7 +99,10 @@ pub(super) const WRAPPED_TAIL: &str = r"(?i)^(?:\)?:? ?|(?:error )?adding symbol
 /// bare `ld:` prefix line before that. Any other line is itself.
 pub(super) fn unwrapped<'a>(cx: &Context<'a>, index: usize) -> (usize, std::borrow::Cow<'a, str>) {
     let content = cx.content(index);
-    if index == 0 || !regex!(r"(?i)^(?:\)|:|(?:error )?adding symbols: |relocations in generic|file in wrong format|file format not)").is_match(content) {
+    let starts_as_a_tail = regex!(
+        r"(?i)^(?:\)|:|(?:error )?adding symbols: |relocations in generic|file in wrong format|file format not)"
+    );
+    if index == 0 || !starts_as_a_tail.is_match(content) {
         return (index, std::borrow::Cow::Borrowed(content));
     }
     let mut first = index;
@@ -91,7 +115,7 @@ pub(super) fn unwrapped<'a>(cx: &Context<'a>, index: usize) -> (usize, std::borr
         if before.is_empty() {
             break;
         }
-        let tail = regex!(r"(?i)^(?:\)|:|(?:error )?adding symbols: |relocations in generic|file in wrong format|file format not)").is_match(&text);
+        let tail = starts_as_a_tail.is_match(&text);
         let path_after_a_tool = text.starts_with(['/', '.', '\\']) && before.ends_with(':');
         let glue = if text.starts_with([')', ':']) {
             ""
@@ -142,7 +166,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
         // A loose C object, or one inside an rlib, given to the host's own
         // linker is the host linker being used for the target
         // (host_linker_used says so).
-        let c_object = library.ends_with(".o") || library.contains(".rlib(");
+        let c_object = library.ends_with(".o") || library.contains(".rlib");
         if c_object
             && !content.contains("ignoring file")
             && super::host_linker_used::is_host_ld_line(&content)
@@ -210,17 +234,19 @@ fn library_named(content: &str) -> Option<String> {
         r#"(?ix)
         (\S+):\ skipping\ incompatible\ file\ 
         | skipping\ incompatible\ (\S+?):?(?:\ when\ |\s*$)
+        | (\S+\.rlib):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|format\ not\ recognized)
         | (\S+\.rlib\([^)]+\.o\)):?\ (?:is\ incompatible\ with|relocations|(?:error\ adding\ symbols:\ )?file\ in\ wrong\ format)
         | (\S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|not\ recognized)
-        | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target)
+        | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target|incompatible\ file\ type)
         | (\S+\.o):\ relocations
         | architecture\ of\ input\ file\ [`'‘]([^'’]+)['’]
         | ignoring\ file\ '?([^,']+?)'?[,:]\ 
         | found\ architecture\ '[^']+',\ required\ architecture\ '[^']+'\):\ (\S+)
+        | linking\ in\ (?:dylib|object\ file|library)\ \((.+?)\)\ built\ for
         | linking\ in\ (?:dylib|object\ file|library)\ \(([^)]+)\)
         | file\ '([^']+)'\ for\ architecture
         | (\S+\.(?:lib|obj)(?:\([^)]*\))?):\ machine\ type\ \S+\ conflicts\ with
-        | (\S+)\ is\ incompatible\ with
+        | (\S+?):?\ is\ incompatible\ with
         "#
     );
     let translated = regex!(
@@ -232,6 +258,15 @@ fn library_named(content: &str) -> Option<String> {
     );
     if !pattern.is_match(content)
         && let Some(captures) = translated.captures(content)
+    {
+        return Some(captures[1].to_owned());
+    }
+    let architecture = regex!(
+        input_architecture_words!(),
+        r",?\s?[`'‘«“„\x22]?\s?(\S+\.(?:a|so|o)(?:\.[\d.]+)?(?:\([^)]*\))?)\s?['’»”\x22]"
+    );
+    if !pattern.is_match(content)
+        && let Some(captures) = architecture.captures(content)
     {
         return Some(captures[1].to_owned());
     }
@@ -250,12 +285,11 @@ fn any_library(content: &str) -> Option<String> {
 }
 
 fn msvc_library(content: &str) -> Option<String> {
-    let pattern =
-        regex!(r"([^\s:]+\.(?:lib|obj)(?:\([^)]*\))?) : (?:fatal error|warning) LNK(?:1112|4272)");
+    let pattern = regex!(r"([^\s:]+\.(?:lib|obj)(?:\([^)]*\))?) : [^:]*LNK(?:1112|4272)");
     if let Some(captures) = pattern.captures(content) {
         return Some(captures[1].to_owned());
     }
-    regex!(r"LNK(?:1112|4272): (?:module|library) machine type '([^']+)'")
+    regex!(r#"LNK(?:1112|4272):[^'"“”„«»]*['"“”„«»]([^'"“”„«»]+)['"“”„«»]"#)
         .captures(content)
         .map(|c| format!("a {} library", &c[1]))
 }
@@ -528,5 +562,62 @@ file in wrong format
         let log = "ld: warning: ignoring file build/obj/parser.c.o, building for macOS-x86_64 but attempting to link with file built for unknown-arm64\n";
         let finding = first_of_kind(log, Kind::WrongArchLibrary);
         assert_eq!(fact(&finding, "library"), Some("build/obj/parser.c.o"));
+    }
+
+    #[test]
+    fn a_cross_ld_refusing_a_whole_rlib() {
+        let log = "  = note: /opt/cross/bin/aarch64-linux-gnu-ld: /w/target/aarch64-unknown-linux-gnu/release/deps/libzstd_sys-77.rlib: error adding symbols: file in wrong format\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/w/target/aarch64-unknown-linux-gnu/release/deps/libzstd_sys-77.rlib")
+        );
+        // The host's own ld refusing it is the host linker's.
+        let host = log.replace("/opt/cross/bin/aarch64-linux-gnu-ld", "/usr/bin/ld");
+        first_of_kind(&host, Kind::HostLinkerUsed);
+    }
+
+    #[test]
+    fn mold_lld_with_a_colon_and_apples_quoted_platforms() {
+        let cases = [
+            (
+                "mold: fatal: /usr/lib/x86_64-linux-gnu/libz.a(adler32.o): incompatible file type: aarch64 is expected but got x86_64\n",
+                "/usr/lib/x86_64-linux-gnu/libz.a(adler32.o)",
+            ),
+            (
+                "ld.lld: error: /w/vendor/libfoo.a(foo.o): is incompatible with aarch64linux\n",
+                "/w/vendor/libfoo.a(foo.o)",
+            ),
+            (
+                "ld: building for 'iOS-simulator', but linking in object file (/w/libs/libfoo.a[2](foo.o)) built for 'iOS'\n",
+                "/w/libs/libfoo.a[2](foo.o)",
+            ),
+        ];
+        for (log, library) in cases {
+            let finding = first_of_kind(log, Kind::WrongArchLibrary);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
+        }
+    }
+
+    #[test]
+    fn msvc_machine_conflicts_in_other_languages_and_apple_files_of_any_name() {
+        let cases = [
+            (
+                "zlib.lib(adler32.obj) : fatal error LNK1112: 模块计算机类型“x64”与目标计算机类型“X86”冲突\n",
+                "zlib.lib(adler32.obj)",
+            ),
+            (
+                "LINK : fatal error LNK1112: Modulcomputertyp \"x64\" steht in Konflikt mit dem Zielcomputertyp \"ARM64\"\n",
+                "a x64 library",
+            ),
+            (
+                "ld: warning: ignoring file /w/build/Release/addon.node, building for macOS-arm64 but attempting to link with file built for macOS-x86_64\n",
+                "/w/build/Release/addon.node",
+            ),
+        ];
+        for (log, library) in cases {
+            let finding = first_of_kind(log, Kind::WrongArchLibrary);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
+        }
     }
 }

@@ -20,7 +20,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"LNK4044: unrecognized option '/?(?:-|Wl,|Xlinker|l[\w.+-]+'|m(?:64|32)'|nodefaultlibs|nostartfiles|fuse-ld|static-libgcc|shared'|pie'|pthread|rdynamic|Bstatic|Bdynamic|z')",
     // lld-link (the MSVC flavour) taking GNU or lld arguments for inputs.
     r"lld-link(?:\.exe)?: error: could not open '-(?:flavor|Wl,|l\w|m(?:64|32)|nodefaultlibs|nostartfiles)",
-    r"(?:^|note: )link: extra operand ",
+    r"(?:^|note: |[/\\])link(?:\.exe)?: (?:extra operand|zusätzlicher Operand|opérande supplémentaire|operando extra|лишний операнд|多余的操作对象|余分な演算子|operando \S+ in più|nadmiarowy argument|추가 피연산자|ek işlenen|зайвий операнд) ",
     // An ELF ld given macOS objects and Mach-O options.
     r"(?-u:\b)ld(?:\.lld)?: error: \S+\.rcgu\.o: unknown file type",
     r"(?:ld64\.lld|ld64)(?:-\d+)?: error: must specify -arch",
@@ -39,12 +39,19 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?-u:\b)(?:ld|gold)(?:\.bfd|\.gold)?(?:\.exe)? ?: (?:fatal error: |error: )?[`'‘]?-(?:Wl,|Xlinker|nodefaultlibs|nostartfiles|nostdlib(?-u:\b)|fuse-ld|static-libgcc|shared-libgcc|pthread|rdynamic|pie(?-u:\b)|no-pie|fPIC|fpic|m(?:64|32|arch|cpu|float)|arch(?-u:\b)|dylib|dead_strip|syslibroot|platform_version|macosx_version_min|defaultlib|nologo|NOLOGO)[^\s:]*['’]?\s?: (?:unknown option|opción desconocida|option inconnue|opzione sconosciuta|opțiune necunoscută|pilihan tidak diketahui|tuntematon valitsin|tùy chọn không rõ|невідомий параметр|непозната опција)",
     // A GNU or LLVM C driver on Linux given rustc's Apple options (a macOS
     // or iOS target linked with the host `cc`).
-    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+|[\w.+-]+-linux-gnu\w*-gcc)(?:\.exe)?: (?:error|fatal error): (?:unrecogni[sz]ed (?:command[- ]line )?option|unsupported option|unknown argument:?) [`'‘\x22]?-(?:arch(?-u:\b)|mmacosx-version-min|miphoneos-version-min|mios-simulator-version-min|mtvos-version-min|mwatchos-version-min|framework(?-u:\b)|dead_strip|dylib(?-u:\b)|exported_symbols_list|install_name|headerpad_max_install_names|syslibroot)",
+    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+)(?:\.exe)?: (?:error|fatal error): (?:unrecogni[sz]ed (?:command[- ]line )?option|unsupported option|unknown argument:?) [`'‘\x22]?-(?:arch(?-u:\b)|mmacosx-version-min|miphoneos-version-min|mios-simulator-version-min|mtvos-version-min|mwatchos-version-min|framework(?-u:\b)|dead_strip|dylib(?-u:\b)|exported_symbols_list|install_name|headerpad_max_install_names|syslibroot)",
     // mold given Mach-O, MSVC or driver options.
     r"mold: (?:fatal: )?(?:mold: )?unknown command line option: (?:-dynamic\s*$|-arch(?-u:\b)|-dylib|-syslibroot|-platform_version|-defaultlib|-nologo|/|-Wl,|-flavor|-nodefaultlibs|-nostartfiles|-m(?:64|32)\s*$)",
     // A C compiler driver given rustc's lld or MSVC arguments.
-    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+|emcc)(?:\.exe)?: error: (?:unrecogni[sz]ed (?:command[- ]line )?option|unknown argument:?) [`'‘]?(?:-flavor|-nologo|/NOLOGO|/OUT:|/LIBPATH:|/DEBUG|/SUBSYSTEM|/NXCOMPAT|/OPT:|/DEF:|/NODEFAULTLIB)",
-    r"(?:^|\s)(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+)(?:\.exe)?: error: (?:no such file or directory: )?[`'‘]?/(?:NOLOGO|OUT:|LIBPATH:|DEBUG(?-u:\b)|NXCOMPAT|SUBSYSTEM|OPT:|DEF:|NODEFAULTLIB)",
+    r"(?:^|\s)(?:[\w.+-]+-)?(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+|emcc)(?:\.exe)?: error: (?:unrecogni[sz]ed (?:command[- ]line )?option|unknown argument:?) [`'‘]?(?:-flavor|-nologo|/NOLOGO|/OUT:|/LIBPATH:|/DEBUG|/SUBSYSTEM|/NXCOMPAT|/OPT:|/DEF:|/NODEFAULTLIB)",
+    r"(?:^|\s)(?:[\w.+-]+-)?(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|clang-\d+)(?:\.exe)?: error: (?:no such file or directory: )?[`'‘]?/(?:NOLOGO|OUT:|LIBPATH:|DEBUG(?-u:\b)|NXCOMPAT|SUBSYSTEM|OPT:|DEF:|NODEFAULTLIB)",
+    // The Solaris/illumos ld given GNU ld's long options.
+    r"(?-u:\b)ld: fatal: unrecogni[sz]ed option '--",
+    // GNU ld 2.36+ given a C driver's option it cannot tell from its own
+    // abbreviations (`-nostartfiles`), in English, pt, sv, sr.
+    r"(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: (?:Error|Erro|Fel|Грешка): (?:unable to disambiguate|não foi possível desambiguar|kan inte uttyda|не могу да разликујем): -",
+    // GNU ld, lld or mold given MSVC's arguments, which they read as files.
+    r"(?:\bld|lld|mold)(?:\.\w+)?(?:\.exe)?: (?:error: |fatal: )?cannot (?:find|open) [`'‘]?/(?:NOLOGO|OUT:|LIBPATH:|DEBUG(?-u:\b)|NXCOMPAT|SUBSYSTEM|OPT:|DEF:|NODEFAULTLIB|MANIFEST|DYNAMICBASE|LARGEADDRESSAWARE)",
     // wasm-ld (emcc's and rustc's) given another flavour's options.
     r"wasm-ld(?:-[\d.]+)?(?:\.exe)?: error: unknown argument",
     // MSVC link.exe given a GNU input (`-lfoo`, `libfoo.a`, `-Wl,…`).
@@ -62,8 +69,12 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// GNU `ld` rejects Mach-O options or says `unrecognised emulation mode: 64`,
 /// a bare `ld`/`gold`/`mold` rejects `-Wl,…`, a C compiler rejects `-flavor`
 /// or `/NOLOGO`, MSVC `link.exe` warns `LNK4044: unrecognized option '/lfoo'`,
-/// gold says `gold: -Wl,--as-needed: unknown option` (also translated), or a
-/// Linux `cc` rejects rustc's Apple options (`-arch`, `-mmacosx-version-min=`).
+/// gold says `gold: -Wl,--as-needed: unknown option` (also translated), GNU
+/// ld 2.36+ says `unable to disambiguate: -nostartfiles`, the Solaris ld
+/// says `ld: fatal: unrecognized option '--as-needed'`, or a Linux `cc`
+/// linking rejects rustc's Apple options (`-arch`, `-mmacosx-version-min=`),
+/// or a MinGW gcc, GNU ld, lld or mold reads MSVC arguments as files
+/// (`cannot find /NOLOGO`).
 ///
 /// **Why it happens.** Cross-compiling to Linux from macOS with the system
 /// `cc`/`ld` as linker, or setting `linker = "ld"`/`"lld"` directly where a
@@ -76,6 +87,14 @@ pub(super) const TRIGGERS: &[&str] = &[
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for &index in hits {
+        // A C compiler given Apple options outside a link is a build
+        // script's compiler given the macOS host's flags (wrong_cc_for_target).
+        if cx.linking_error(index).is_none()
+            && regex!(r": (?:error|fatal error): (?:unrecogni[sz]ed (?:command[- ]line )?option|unsupported option|unknown argument:?) [`'‘\x22]?-(?:arch(?-u:\b)|m\w+-version-min|framework(?-u:\b)|dead_strip|dylib(?-u:\b)|exported_symbols_list|install_name|headerpad_max_install_names|syslibroot)")
+                .is_match(cx.content(index))
+        {
+            continue;
+        }
         let start = cx.linking_error(index).map_or(index, |(header, _)| header);
         // A bare gold or mold named as the linker: the message that says
         // what it rejected, when the log has it, is the better evidence.
@@ -106,6 +125,11 @@ fn option_of(content: &str) -> Option<String> {
     if let Some(c) = regex!(r"LNK4044: unrecogni[sz]ed option '/?([^']+)'").captures(content) {
         return Some(c[1].to_owned());
     }
+    if let Some(c) =
+        regex!(r"(?:disambiguate|desambiguar|uttyda|разликујем): (-\S+)").captures(content)
+    {
+        return Some(c[1].to_owned());
+    }
     if content.contains("may not be used without -shared") {
         return Some("-f".to_owned());
     }
@@ -113,7 +137,7 @@ fn option_of(content: &str) -> Option<String> {
         return Some(c[1].to_owned());
     }
     let named = regex!(
-        r"(?:unknown options?: |unsupported option [`'‘]|unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|extra operand [`'‘]?|cannot open input file '|error: no such file or directory: ')([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
+        r"(?:unknown options?: |unsupported option [`'‘]|unknown (?:argument|option|-m argument):? [`'‘]?|unknown command line option: |unrecogni[sz]ed emulation mode: |unrecogni[sz]ed (?:command[- ]line )?option:? [`'‘]?|(?:extra operand|zusätzlicher Operand|opérande supplémentaire|operando extra|лишний операнд|多余的操作对象|余分な演算子|nadmiarowy argument|추가 피연산자|ek işlenen|зайвий операнд) [`'‘«„“]?|cannot open input file '|error: no such file or directory: '|cannot (?:find|open) [`'‘]?)([^\s'’]+)|ignoring unknown argument '([^']+)'|error: '?(/[A-Z][^\s'’:]*:?)"
     );
     let Some(captures) = named.captures(content) else {
         // A translation: the first quoted option.
@@ -405,6 +429,78 @@ mod tests {
             let log = format!("error: linking with `cc` failed: exit status: 1\n{log}");
             let finding = first_of_kind(&log, Kind::WrongLinkerFlavor);
             assert_eq!(fact(&finding, "option"), Some(option), "{log}");
+        }
+    }
+
+    #[test]
+    fn solaris_ld_and_gnu_ld_given_driver_options() {
+        let cases = [
+            (
+                "ld: fatal: unrecognized option '--gc-sections'\n",
+                "--gc-sections",
+            ),
+            (
+                "/opt/cross/bin/arm-none-eabi-ld: Error: unable to disambiguate: -nodefaultlibs (did you mean --nodefaultlibs ?)\n",
+                "-nodefaultlibs",
+            ),
+            (
+                "aarch64-linux-gnu-ld: Erro: não foi possível desambiguar: -nostartfiles (você quis dizer --nostartfiles ?)\n",
+                "-nostartfiles",
+            ),
+        ];
+        for (log, option) in cases {
+            let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+            assert_eq!(fact(&finding, "option"), Some(option), "{log}");
+        }
+    }
+
+    #[test]
+    fn apple_options_outside_a_link_are_a_build_scripts_compiler() {
+        let log = "cc: error: unrecognized command-line option '-arch'\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::WrongLinkerFlavor)
+        );
+    }
+
+    #[test]
+    fn mingw_drivers_and_gnu_linkers_given_msvc_arguments() {
+        let cases = [
+            (
+                "  = note: x86_64-w64-mingw32-gcc: error: /NOLOGO: No such file or directory\n",
+                "/NOLOGO",
+            ),
+            (
+                "  = note: /usr/bin/ld: cannot find /NOLOGO: No such file or directory\n",
+                "/NOLOGO",
+            ),
+            (
+                "  = note: ld.lld: error: cannot open /OUT:C:\\w\\app.exe: no such file or directory\n",
+                "/OUT:C:\\w\\app.exe:",
+            ),
+        ];
+        for (log, option) in cases {
+            let finding = first_of_kind(log, Kind::WrongLinkerFlavor);
+            assert_eq!(
+                fact(&finding, "option").map(|o| o.trim_end_matches(':')),
+                Some(option.trim_end_matches(':')),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn coreutils_link_by_path_and_in_translation() {
+        for note in [
+            "/usr/bin/link: extra operand '/w/target/debug/deps/app.app.1-cgu.0.rcgu.o'",
+            "link: zusätzlicher Operand »/w/target/debug/deps/app.app.1-cgu.0.rcgu.o«",
+            "link: opérande supplémentaire « /w/target/debug/deps/app.app.1-cgu.0.rcgu.o »",
+        ] {
+            let log =
+                format!("error: linking with `link.exe` failed: exit code: 1\n  = note: {note}\n");
+            let finding = first_of_kind(&log, Kind::WrongLinkerFlavor);
+            assert_eq!(fact(&finding, "linker"), Some("link.exe"), "{note}");
         }
     }
 }

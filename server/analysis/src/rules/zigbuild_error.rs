@@ -50,6 +50,12 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Unknown Clang option: ",
     // cargo-zigbuild refusing the target it was given.
     r"Malformed zig target abi suffix|Unsupported Rust target '",
+    // zig's own linker (0.12+) names a missing symbol without lld's prefix;
+    // it counts only where zig links (see `zig_involved`).
+    r"(?:^|note: )error: undefined symbol: \S",
+    // zig without a macOS SDK, or unable to find a libc installation.
+    r"unable to find framework '[^']+'",
+    r"(?-u:\b)(?:DarwinSdkNotFound|LibCInstallationNotAvailable|LibCInstallationMissingCrtDir|LibCStdLibHeaderNotFound|LibCRuntimeNotFound)(?-u:\b)",
     // cc-rs running `zig cc` (by name or cargo-zigbuild's wrapper) and failing.
     r#""zig(?:\.exe)?" "(?:cc|c\+\+)""#,
 ];
@@ -66,7 +72,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// (`unable to parse target query '…': UnknownOperatingSystem`, or only the
 /// error name relayed as `warning: error: UnknownOperatingSystem`), zig's
 /// clang driver refusing an option (`Unknown Clang option: '--'`), zig
-/// having no libc for the target, and cc-rs's failed `zig cc` command when
+/// having no libc or macOS SDK for the target (`unable to find framework`,
+/// `DarwinSdkNotFound`), zig's own linker's `error: undefined symbol:` where
+/// zig links, and cc-rs's failed `zig cc` command when
 /// nothing else explains it. zig's `providing instead` glibc warning counts
 /// only in a log that shows a failure.
 ///
@@ -138,7 +146,7 @@ fn read_failure(cx: &Context<'_>, lines: &[usize]) -> ZigFailure {
             || regex!(r#"zig(?:\.exe)?['"]?: (?:command )?not found|['"]zig(?:\.exe)?['"] (?:is not|n'est|no se|não é|不是)|command not found: zig|zig(?:\.exe)?: (?:Befehl|commande|orden|comando|команда|未找到|コマンド)"#)
                 .is_match(content);
         if failure.other.is_none()
-            && regex!(r"installation directory|lib directory|abilists|unable to open glibc|sub-compilation|unable to build|provide libc for|LLDReportedFailure|unrecognized C ABI|is too old|Failed to run `zig|Failed to collect 'zig|system library '|Unknown Clang option|unknown CPU|Malformed zig target|Unsupported Rust target")
+            && regex!(r"installation directory|lib directory|abilists|unable to open glibc|sub-compilation|unable to build|provide libc for|LLDReportedFailure|unrecognized C ABI|is too old|Failed to run `zig|Failed to collect 'zig|system library '|Unknown Clang option|unknown CPU|Malformed zig target|Unsupported Rust target|unable to find framework|DarwinSdkNotFound|LibCInstallation|LibCStdLibHeaderNotFound|LibCRuntimeNotFound")
                 .is_match(content)
         {
             failure.other = Some(content.trim().chars().take(160).collect());
@@ -592,5 +600,29 @@ mod tests {
         // Quoted inside a sentence of prose, in another language.
         let log = "链接阶段失败并显示错误信息\"unsupported linker extension flag: -z nostart-stop-gc\"。\n";
         first_of_kind(log, crate::finding::Kind::ZigbuildError);
+    }
+
+    #[test]
+    fn zigs_own_linker_and_sdk_words() {
+        use super::super::testing::{explain, first_of_kind};
+        let log = "error: linking with `/h/.cache/cargo-zigbuild/0.20.0/zigcc-x86_64-unknown-linux-gnu.2.17-1a.sh` failed: exit status: 1\n  = note: error: undefined symbol: __libc_single_threaded\n      note: referenced by /w/target/x86_64-unknown-linux-gnu/release/deps/app-1.o:(std::thread::x)\n";
+        let finding = first_of_kind(log, crate::finding::Kind::ZigbuildError);
+        assert_eq!(
+            finding.message,
+            "`__libc_single_threaded` is not in glibc 2.17, the version cargo-zigbuild links against"
+        );
+        // Without zig anywhere it is not zig's.
+        let log = "error: undefined symbol: foo_init\n";
+        assert!(
+            explain(log)
+                .iter()
+                .all(|f| f.kind != crate::finding::Kind::ZigbuildError)
+        );
+        for log in [
+            "error: unable to find framework 'CoreFoundation'. searched paths:  none\n",
+            "error: unable to detect native libc: DarwinSdkNotFound\n",
+        ] {
+            first_of_kind(log, crate::finding::Kind::ZigbuildError);
+        }
     }
 }
