@@ -59,7 +59,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     ),
     // The loader's error wrapped under the path of the gcc program it was
     // loading for (`/usr/lib/gcc/avr/7.2.0/cc1plus:` alone on a line).
-    r"^[^\s:]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+:\s*$",
+    r"(?:^|[\s=])[^\s:=]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+:\s*$",
     r"(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?: ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter \S+",
     // clang and Apple's developer tools.
     r"clang(?:\+\+)?(?:-[\d.]+)?(?:\.exe)?: error: unable to execute command: ",
@@ -148,14 +148,15 @@ fn elf_tool_failed(cx: &Context<'_>, index: usize) -> bool {
 fn broken_at(cx: &Context<'_>, index: usize) -> Option<Broken> {
     let content = cx.content(index);
     let loader = regex!(
-        "^\\s*(?:",
+        r"(?:^|[\s=])(?:",
         words::loading_shared_libraries!(),
         r")[:：]\s*([^:\s]*)"
     );
     // `…/cc1plus:` alone, the loader's words on the next line.
-    if let Some(path) = regex!(r"^([^\s:]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+):\s*$")
-        .captures(content)
-        .map(|c| c[1].to_owned())
+    if let Some(path) =
+        regex!(r"(?:^|[\s=])([^\s:=]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+):\s*$")
+            .captures(content)
+            .map(|c| c[1].to_owned())
     {
         let next = cx.content(index + 1);
         let captures = loader.captures(next)?;
@@ -190,9 +191,10 @@ fn broken_at(cx: &Context<'_>, index: usize) -> Option<Broken> {
         // The loader's words first on their line: the tool is the path the
         // line before ends with.
         let before = cx.content(index.saturating_sub(1)).trim();
-        let tool = before
+        let last_word = before.rsplit([' ', '=']).next().unwrap_or(before);
+        let tool = last_word
             .strip_suffix(':')
-            .filter(|path| index > 0 && !path.contains(' '));
+            .filter(|path| index > 0 && path.contains('/'));
         let library = Some(&captures[1])
             .filter(|l| !l.is_empty())
             .map(str::to_owned)
@@ -587,6 +589,38 @@ mod tests {
                 Kind::VendoredOpensslPerl,
             ),
             ("Unable to find zig lib directory", Kind::ZigbuildError),
+            (
+                "failed to start: Exec format error (os error 8)",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "ccache: error: execv of /x/bin/aarch64-linux-gnu-gcc failed: Exec format error",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "cc1: nicht implementiert: 64-Bit-Modus nicht einkompiliert",
+                Kind::WrongCcForTarget,
+            ),
+            (
+                "error: riscv64-unknown-linux-gnu-gcc not found in PATH",
+                Kind::CcToolNotFound,
+            ),
+            (
+                "/usr/local/musl/bin/musl-gcc: 15: exec: gcc: not found",
+                Kind::CcToolNotFound,
+            ),
+            (
+                "openssl/ssl.h: No such file or directory",
+                Kind::MissingHeader,
+            ),
+            (
+                "pkg-config doesn\\'t handle cross compilation. Use PKG_CONFIG_ALLOW_CROSS=1 to override",
+                Kind::PkgConfigCross,
+            ),
+            (
+                "configuring OpenSSL build: Command '/opt/bin/perl' not found. Is /opt/bin/perl installed?",
+                Kind::VendoredOpensslPerl,
+            ),
         ];
         let decorations: [fn(&str) -> String; 9] = [
             |line| line.to_owned(),

@@ -31,11 +31,11 @@ pub(super) const TRIGGERS: &[&str] = &[
     // line; or only the `#include` gcc quoted and `compilation terminated.`
     // (in gcc's translations) below it.
     concat!(
-        r"^[\w./+-]+\.h(?:pp|h|xx)?[:：] (?:",
+        r"(?:^|[\s=])[\w./+-]+\.h(?:pp|h|xx)?[:：] (?:",
         words::no_such_file!(),
         ")"
     ),
-    r"^(?:compilation terminated|кампіляцыя завершана|oversættelse afsluttede|Kompilierung beendet|compilación terminada|käännös keskeytyi|compilation terminée|kompilacija je prekinuta|kompilasi berakhir|コンパイルを停止しました|compilatie is beëindigd|компиляция прервана|компиловање прекинуто|kompilering avslutad|derleme sonlandırıldı|компіляцію перервано|tiến trình biên dịch bị chấm dứt|编译中断|編譯終止)[.。]",
+    r"(?:^|[\s=])(?:compilation terminated|кампіляцыя завершана|oversættelse afsluttede|Kompilierung beendet|compilación terminada|käännös keskeytyi|compilation terminée|kompilacija je prekinuta|kompilasi berakhir|コンパイルを停止しました|compilatie is beëindigd|компиляция прервана|компиловање прекинуто|kompilering avslutad|derleme sonlandırıldı|компіляцію перервано|tiến trình biên dịch bị chấm dứt|编译中断|編譯終止)[.。]",
 ];
 
 /// Diagnostic: missing_header
@@ -81,7 +81,7 @@ fn included_before(cx: &Context<'_>, index: usize) -> Option<String> {
 
 fn header_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|^([\w./+-]+\.h(?:pp|h|xx)?)[:：] |C1083: .*?['"“”«»‘’]\s*([\w./\\+-]+\.\w+)\s*['"“”«»‘’]|C1083: [^:]+:\s*([\w./\\+-]+\.\w+)\s*:"#
+        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|(?:^|[\s=])([\w./+-]+\.h(?:pp|h|xx)?)[:：] |C1083: .*?['"“”«»‘’]\s*([\w./\\+-]+\.\w+)\s*['"“”«»‘’]|C1083: [^:]+:\s*([\w./\\+-]+\.\w+)\s*:"#
     );
     let captures = pattern.captures(content)?;
     let header = captures.iter().skip(1).flatten().next()?.as_str();
