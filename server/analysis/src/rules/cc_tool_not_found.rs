@@ -86,6 +86,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"[\w.+/\\-]+['’`\x22]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH",
     r"(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`\x22]?[\w.+/\\-]+['’`\x22]? (?:in|on) (?:the |your )?[$%]?PATH",
     r"which: no [\w.+-]+ in \(",
+    // clang-sys (bindgen's) without a libclang.
+    r"Unable to find libclang: ",
     // A wrapper script (musl-gcc, a ccache or toolchain shim) whose `exec`
     // of the real compiler failed: `musl-gcc: 15: exec: gcc: not found`.
     concat!(
@@ -115,7 +117,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// CMake's `Could not find compiler set in environment variable CC`, a
 /// script's `… not found in PATH`, `which: no … in (`, Node's `spawn …
 /// ENOENT`, Python's `FileNotFoundError: [Errno 2]` and a wrapper script's
-/// failed `exec` (`musl-gcc: 15: exec: gcc: not found`). A
+/// failed `exec` (`musl-gcc: 15: exec: gcc: not found`); bindgen's
+/// clang-sys `Unable to find libclang` counts too. A
 /// missing program that is no C compiler or build tool (`git`, `cargo`) is
 /// not this kind.
 ///
@@ -203,6 +206,9 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
     }
     if content.contains("pkg-config") {
         return Some("pkg-config".to_owned());
+    }
+    if content.contains("Unable to find libclang") {
+        return Some("libclang".to_owned());
     }
     if content.contains("kind: NotFound") {
         // Only a program that was run: `Failed in bindgen command.: Os { … }`.
@@ -708,5 +714,12 @@ Caused by:
             let finding = first_of_kind(log, Kind::CcToolNotFound);
             assert_eq!(fact(&finding, "tool"), Some(tool), "{log}");
         }
+    }
+
+    #[test]
+    fn bindgen_without_libclang() {
+        let log = "  thread 'main' panicked at 'Unable to find libclang: \"couldn't find any valid shared libraries matching: ['libclang.so', 'libclang-*.so'], set the `LIBCLANG_PATH` environment variable to a path where one of these files can be found (invalid: [])\"'\n";
+        let finding = first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(fact(&finding, "tool"), Some("libclang"));
     }
 }

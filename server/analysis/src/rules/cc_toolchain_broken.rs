@@ -68,6 +68,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     // gcc without its LTO plugin or a spec file the target needs.
     r"-fuse-linker-plugin, but [\w.+-]+ not found",
     r"cannot read spec file ['‘][^'’]+['’]",
+    // MSVC's cl.exe without its own parts (a partial Build Tools install).
+    r"fatal error (?:C1902|C1356)(?-u:\b)",
 ];
 
 /// Diagnostic: cc_toolchain_broken
@@ -83,7 +85,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// language and its old `Os { code: 8, … }`, Windows' `os error 193`, a
 /// ccache/distcc `execv of …gcc failed`) or a macOS without Xcode (`xcrun`,
 /// `xcode-select`) counts too, and so does a loader error wrapped onto the
-/// line after the gcc program's path.
+/// line after the gcc program's path, and MSVC's cl.exe without its program
+/// database parts (C1902, C1356).
 ///
 /// **Why it happens.** A partly installed or copied cross toolchain: the
 /// `gcc-<triple>` driver without `cpp-<triple>`/`cc1`, binutils without its
@@ -278,6 +281,15 @@ fn broken_part(content: &str) -> Option<Broken> {
             None
         });
         return broken(tool.map(|m| m.as_str()), part);
+    }
+    if let Some(c) = regex!(r"(?:^|[\s:])(?:([\w./\\-]+)\s*:\s*)?fatal error (C1902|C1356)(?-u:\b)[^:]*:\s*(?:unable to find ([\w.-]+\.dll))?")
+        .captures(content)
+    {
+        let part = c.get(3).map_or(
+            if &c[2] == "C1902" { "the program database manager (mspdb)" } else { "mspdbcore.dll" },
+            |m| m.as_str(),
+        );
+        return broken(Some("cl.exe"), Some(part));
     }
     let loader = regex!(
         r"(\S+): (?:",
@@ -767,5 +779,23 @@ mod tests {
         // A program of the user's own missing a library is the runtime's kind.
         let log = "/srv/app/bin/server:\nerror while loading shared libraries: libssl.so.3: cannot open shared object file: No such file or directory\n";
         first_of_kind(log, Kind::RuntimeMissingSharedLib);
+    }
+
+    #[test]
+    fn msvc_without_its_program_database_parts() {
+        for (log, part) in [
+            (
+                "C:\\w\\x.c: fatal error C1902: Program database manager mismatch; please check your installation\n",
+                "the program database manager (mspdb)",
+            ),
+            (
+                "x.c : fatal error C1356: unable to find mspdbcore.dll\n",
+                "mspdbcore.dll",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "tool"), Some("cl.exe"), "{log}");
+            assert_eq!(fact(&finding, "missing_part"), Some(part), "{log}");
+        }
     }
 }
