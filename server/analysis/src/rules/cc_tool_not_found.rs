@@ -88,6 +88,17 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"[\w.+/\\-]+['’`\x22]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH",
     r"(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`\x22]?[\w.+/\\-]+['’`\x22]? (?:in|on) (?:the |your )?[$%]?PATH",
     r"which: no [\w.+-]+ in \(",
+    // clang-sys (bindgen's) without a libclang.
+    r"Unable to find libclang: ",
+    // A wrapper script (musl-gcc, a ccache or toolchain shim) whose `exec`
+    // of the real compiler failed: `musl-gcc: 15: exec: gcc: not found`.
+    concat!(
+        r"[\w./+-]+[:：] (?:line )?\d+[:：] exec[:：] [\w.+/-]+[:：] (?:",
+        words::command_not_found!(),
+        "|",
+        words::no_such_file!(),
+        ")"
+    ),
     r"\bspawn [\w.+/\\-]+ ENOENT",
     r"FileNotFoundError: \[(?:Errno|WinError) 2\] [^'\x22]*: ['\x22][^'\x22]+['\x22]",
     // An excerpt cut in cc-rs's env lines, before its error.
@@ -107,7 +118,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// Python's `unable to execute 'gcc'`, meson's `Unknown compiler(s)` and
 /// CMake's `Could not find compiler set in environment variable CC`, a
 /// script's `… not found in PATH`, `which: no … in (`, Node's `spawn …
-/// ENOENT` and Python's `FileNotFoundError: [Errno 2]`. A
+/// ENOENT`, Python's `FileNotFoundError: [Errno 2]` and a wrapper script's
+/// failed `exec` (`musl-gcc: 15: exec: gcc: not found`); bindgen's
+/// clang-sys `Unable to find libclang` counts too. A
 /// missing program that is no C compiler or build tool (`git`, `cargo`) is
 /// not this kind.
 ///
@@ -196,6 +209,9 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
     if content.contains("pkg-config") {
         return Some("pkg-config".to_owned());
     }
+    if content.contains("Unable to find libclang") {
+        return Some("libclang".to_owned());
+    }
     if content.contains("kind: NotFound") {
         // Only a program that was run: `Failed in bindgen command.: Os { … }`.
         let program = regex!(
@@ -233,7 +249,7 @@ fn tool_named(content: &str) -> Option<String> {
         r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)"#
     );
     let generic = regex!(
-        r#"([\w.+/\\-]+)['’`"]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH|(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`"]?([\w.+/\\-]+)['’`"]? (?:in|on) (?:the |your )?[$%]?PATH|which: no ([\w.+-]+) in \(|\bspawn ([\w.+/\\-]+) ENOENT|FileNotFoundError: \[(?:Errno|WinError) 2\] [^'"]*: ['"]([^'"]+)['"]|zsh: command not found: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
+        r#"([\w.+/\\-]+)['’`"]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH|(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`"]?([\w.+/\\-]+)['’`"]? (?:in|on) (?:the |your )?[$%]?PATH|which: no ([\w.+-]+) in \(|[\w./+-]+[:：] (?:line )?\d+[:：] exec[:：] ([\w.+/-]+)[:：] |\bspawn ([\w.+/\\-]+) ENOENT|FileNotFoundError: \[(?:Errno|WinError) 2\] [^'"]*: ['"]([^'"]+)['"]|zsh: command not found: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
         words::command_not_found!(),
         "|",
         words::no_such_file!(),
@@ -683,5 +699,29 @@ Caused by:
             fact(&finding, "tool"),
             Some("/opt/cross/bin/armv7-unknown-linux-gnueabihf-gcc")
         );
+    }
+
+    #[test]
+    fn a_wrapper_script_whose_exec_of_the_compiler_failed() {
+        for (log, tool) in [
+            (
+                "/usr/local/musl/bin/musl-gcc: 15: exec: gcc: not found\n",
+                "gcc",
+            ),
+            (
+                "/opt/tc/bin/arm-linux-musleabihf-cc: line 3: exec: arm-linux-musleabihf-gcc-real: not found\n",
+                "arm-linux-musleabihf-gcc-real",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolNotFound);
+            assert_eq!(fact(&finding, "tool"), Some(tool), "{log}");
+        }
+    }
+
+    #[test]
+    fn bindgen_without_libclang() {
+        let log = "  thread 'main' panicked at 'Unable to find libclang: \"couldn't find any valid shared libraries matching: ['libclang.so', 'libclang-*.so'], set the `LIBCLANG_PATH` environment variable to a path where one of these files can be found (invalid: [])\"'\n";
+        let finding = first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(fact(&finding, "tool"), Some("libclang"));
     }
 }

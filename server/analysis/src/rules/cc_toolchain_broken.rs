@@ -59,7 +59,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     ),
     // The loader's error wrapped under the path of the gcc program it was
     // loading for (`/usr/lib/gcc/avr/7.2.0/cc1plus:` alone on a line).
-    r"^[^\s:]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+:\s*$",
+    r"(?:^|[\s=])[^\s:=]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+:\s*$",
     r"(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?: ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter \S+",
     // clang and Apple's developer tools.
     r"clang(?:\+\+)?(?:-[\d.]+)?(?:\.exe)?: error: unable to execute command: ",
@@ -68,6 +68,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     // gcc without its LTO plugin or a spec file the target needs.
     r"-fuse-linker-plugin, but [\w.+-]+ not found",
     r"cannot read spec file ['‘][^'’]+['’]",
+    // MSVC's cl.exe without its own parts (a partial Build Tools install).
+    r"fatal error (?:C1902|C1356)(?-u:\b)",
 ];
 
 /// Diagnostic: cc_toolchain_broken
@@ -83,7 +85,8 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// language and its old `Os { code: 8, … }`, Windows' `os error 193`, a
 /// ccache/distcc `execv of …gcc failed`) or a macOS without Xcode (`xcrun`,
 /// `xcode-select`) counts too, and so does a loader error wrapped onto the
-/// line after the gcc program's path.
+/// line after the gcc program's path, and MSVC's cl.exe without its program
+/// database parts (C1902, C1356).
 ///
 /// **Why it happens.** A partly installed or copied cross toolchain: the
 /// `gcc-<triple>` driver without `cpp-<triple>`/`cc1`, binutils without its
@@ -148,14 +151,15 @@ fn elf_tool_failed(cx: &Context<'_>, index: usize) -> bool {
 fn broken_at(cx: &Context<'_>, index: usize) -> Option<Broken> {
     let content = cx.content(index);
     let loader = regex!(
-        "^\\s*(?:",
+        r"(?:^|[\s=])(?:",
         words::loading_shared_libraries!(),
         r")[:：]\s*([^:\s]*)"
     );
     // `…/cc1plus:` alone, the loader's words on the next line.
-    if let Some(path) = regex!(r"^([^\s:]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+):\s*$")
-        .captures(content)
-        .map(|c| c[1].to_owned())
+    if let Some(path) =
+        regex!(r"(?:^|[\s=])([^\s:=]*(?:/libexec/gcc/|/lib/gcc/|/lib/gcc-lib/)[^\s:]+):\s*$")
+            .captures(content)
+            .map(|c| c[1].to_owned())
     {
         let next = cx.content(index + 1);
         let captures = loader.captures(next)?;
@@ -190,9 +194,10 @@ fn broken_at(cx: &Context<'_>, index: usize) -> Option<Broken> {
         // The loader's words first on their line: the tool is the path the
         // line before ends with.
         let before = cx.content(index.saturating_sub(1)).trim();
-        let tool = before
+        let last_word = before.rsplit([' ', '=']).next().unwrap_or(before);
+        let tool = last_word
             .strip_suffix(':')
-            .filter(|path| index > 0 && !path.contains(' '));
+            .filter(|path| index > 0 && path.contains('/'));
         let library = Some(&captures[1])
             .filter(|l| !l.is_empty())
             .map(str::to_owned)
@@ -276,6 +281,15 @@ fn broken_part(content: &str) -> Option<Broken> {
             None
         });
         return broken(tool.map(|m| m.as_str()), part);
+    }
+    if let Some(c) = regex!(r"(?:^|[\s:])(?:([\w./\\-]+)\s*:\s*)?fatal error (C1902|C1356)(?-u:\b)[^:]*:\s*(?:unable to find ([\w.-]+\.dll))?")
+        .captures(content)
+    {
+        let part = c.get(3).map_or(
+            if &c[2] == "C1902" { "the program database manager (mspdb)" } else { "mspdbcore.dll" },
+            |m| m.as_str(),
+        );
+        return broken(Some("cl.exe"), Some(part));
     }
     let loader = regex!(
         r"(\S+): (?:",
@@ -587,6 +601,38 @@ mod tests {
                 Kind::VendoredOpensslPerl,
             ),
             ("Unable to find zig lib directory", Kind::ZigbuildError),
+            (
+                "failed to start: Exec format error (os error 8)",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "ccache: error: execv of /x/bin/aarch64-linux-gnu-gcc failed: Exec format error",
+                Kind::CcToolchainBroken,
+            ),
+            (
+                "cc1: nicht implementiert: 64-Bit-Modus nicht einkompiliert",
+                Kind::WrongCcForTarget,
+            ),
+            (
+                "error: riscv64-unknown-linux-gnu-gcc not found in PATH",
+                Kind::CcToolNotFound,
+            ),
+            (
+                "/usr/local/musl/bin/musl-gcc: 15: exec: gcc: not found",
+                Kind::CcToolNotFound,
+            ),
+            (
+                "openssl/ssl.h: No such file or directory",
+                Kind::MissingHeader,
+            ),
+            (
+                "pkg-config doesn\\'t handle cross compilation. Use PKG_CONFIG_ALLOW_CROSS=1 to override",
+                Kind::PkgConfigCross,
+            ),
+            (
+                "configuring OpenSSL build: Command '/opt/bin/perl' not found. Is /opt/bin/perl installed?",
+                Kind::VendoredOpensslPerl,
+            ),
         ];
         let decorations: [fn(&str) -> String; 9] = [
             |line| line.to_owned(),
@@ -733,5 +779,23 @@ mod tests {
         // A program of the user's own missing a library is the runtime's kind.
         let log = "/srv/app/bin/server:\nerror while loading shared libraries: libssl.so.3: cannot open shared object file: No such file or directory\n";
         first_of_kind(log, Kind::RuntimeMissingSharedLib);
+    }
+
+    #[test]
+    fn msvc_without_its_program_database_parts() {
+        for (log, part) in [
+            (
+                "C:\\w\\x.c: fatal error C1902: Program database manager mismatch; please check your installation\n",
+                "the program database manager (mspdb)",
+            ),
+            (
+                "x.c : fatal error C1356: unable to find mspdbcore.dll\n",
+                "mspdbcore.dll",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "tool"), Some("cl.exe"), "{log}");
+            assert_eq!(fact(&finding, "missing_part"), Some(part), "{log}");
+        }
     }
 }

@@ -27,6 +27,15 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?:^|[\s:])error: [\w./+\\-]+\.h(?:pp|h|xx)?: No such file or directory",
     r"fatal error: [\w./+-]*\\[\w./+\\-]*\.h(?:pp|h)?: No such file or directory",
     r"cannot open source file [\x22“][^\x22”]+\.h(?:pp|h|xx)?[\x22”]",
+    // An excerpt cut after gcc's prefix: the header and ENOENT first on the
+    // line; or only the `#include` gcc quoted and `compilation terminated.`
+    // (in gcc's translations) below it.
+    concat!(
+        r"(?:^|[\s=])[\w./+-]+\.h(?:pp|h|xx)?[:：] (?:",
+        words::no_such_file!(),
+        ")"
+    ),
+    r"(?:^|[\s=])(?:compilation terminated|кампіляцыя завершана|oversættelse afsluttede|Kompilierung beendet|compilación terminada|käännös keskeytyi|compilation terminée|kompilacija je prekinuta|kompilasi berakhir|コンパイルを停止しました|compilatie is beëindigd|компиляция прервана|компиловање прекинуто|kompilering avslutad|derleme sonlandırıldı|компіляцію перервано|tiến trình biên dịch bị chấm dứt|编译中断|編譯終止)[.。]",
 ];
 
 /// Diagnostic: missing_header
@@ -37,6 +46,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// `'bits/libc-header-start.h' file not found`. gcc's `fatal error` and
 /// glibc's `No such file or directory` are recognised in their
 /// translations, MSVC's C1083 in any language (quoted or not, any quotes).
+/// An excerpt cut after gcc's prefix (`zlib.h: No such file or directory`),
+/// or holding only the quoted `#include <x.h>` and `compilation
+/// terminated.` (in gcc's languages), counts too.
 ///
 /// **Why it happens.** The compiler looks in the target's include paths, and
 /// the target has no headers there: a library's `-dev` package is installed
@@ -50,15 +62,26 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// or install the target's C library headers with the cross compiler
 /// (`install_cc_tool`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
-    one_hit_per_key(cx, hits, |index| header_named(cx.content(index)))
-        .into_iter()
-        .map(|(header, index)| describe(cx, index, &header))
-        .collect()
+    one_hit_per_key(cx, hits, |index| {
+        header_named(cx.content(index)).or_else(|| included_before(cx, index))
+    })
+    .into_iter()
+    .map(|(header, index)| describe(cx, index, &header))
+    .collect()
+}
+
+/// `compilation terminated.` under the `#include` line gcc quoted (the
+/// `fatal error` line cut from the excerpt): the header that line includes.
+fn included_before(cx: &Context<'_>, index: usize) -> Option<String> {
+    let include = regex!(r#"^\s*(?:\d+\s*\|)?\s*#\s*include\s*[<"]([\w./+-]+)[>"]"#);
+    (index.saturating_sub(4)..index)
+        .rev()
+        .find_map(|i| include.captures(cx.content(i)).map(|c| c[1].to_owned()))
 }
 
 fn header_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|C1083: .*?['"“”«»‘’]\s*([\w./\\+-]+\.\w+)\s*['"“”«»‘’]|C1083: [^:]+:\s*([\w./\\+-]+\.\w+)\s*:"#
+        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|(?:^|[\s=])([\w./+-]+\.h(?:pp|h|xx)?)[:：] |C1083: .*?['"“”«»‘’]\s*([\w./\\+-]+\.\w+)\s*['"“”«»‘’]|C1083: [^:]+:\s*([\w./\\+-]+\.\w+)\s*:"#
     );
     let captures = pattern.captures(content)?;
     let header = captures.iter().skip(1).flatten().next()?.as_str();
@@ -271,5 +294,37 @@ mod tests {
             let finding = first_of_kind(log, Kind::MissingHeader);
             assert_eq!(fact(&finding, "header"), Some(header), "{log}");
         }
+    }
+
+    #[test]
+    fn excerpts_cut_after_gccs_prefix() {
+        for (log, header) in [
+            (
+                "openssl/ssl.h: No such file or directory\n",
+                "openssl/ssl.h",
+            ),
+            (
+                "gnu/stubs-32.h: Datei oder Verzeichnis nicht gefunden\n",
+                "gnu/stubs-32.h",
+            ),
+            (
+                "    3 | #include <libudev.h>\n      |          ^~~~~~~~~~~\ncompilation terminated.\n",
+                "libudev.h",
+            ),
+            (
+                " #include \"zstd.h\"\n          ^\nKompilierung beendet.\n",
+                "zstd.h",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::MissingHeader);
+            assert_eq!(fact(&finding, "header"), Some(header), "{log}");
+        }
+        // gcc stopping for another reason is not a missing header.
+        let log = "cc1: fatal error: src/x.c: No such file or directory\ncompilation terminated.\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::MissingHeader)
+        );
     }
 }

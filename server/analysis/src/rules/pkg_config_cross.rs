@@ -21,6 +21,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     // newest wording's second sentence when the first was wrapped away.
     r"pkg-config (?:doesn\\?'t|does not) handle cross[ -]?compilation",
     r"Err(?:` value)?: CrossCompilation\b",
+    // The same Debug value wrapped in another crate's error type.
+    r"(?:Err|PkgConfig|pkg_config|kind: )[^\n]{0,40}\(?CrossCompilation\b",
     r"MSVC target detected\. If you are using the MSVC ABI",
     r"Install a sysroot for the target platform and configure it via",
     r"has not been configured to support cross-compilation",
@@ -55,7 +57,9 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// "Perhaps you should add the directory containing `x.pc'" too); the
 /// wordings are matched with escaped quotes (`doesn\'t handle cross
 /// compilation`) and pkg-config-rs's `try setting PKG_CONFIG_PATH` hint;
-/// autoconf's `Package requirements (…) were not met` counts too. The
+/// autoconf's `Package requirements (…) were not met` and the refusal's
+/// Debug value inside another error (`PkgConfig(CrossCompilation)`) count
+/// too. The
 /// probe's env lines alone count only in a log whose build did not finish.
 ///
 /// **Why it happens.** pkg-config only knows the host's libraries. Answering
@@ -347,5 +351,15 @@ Caused by:
         let log = "configure: error: Package requirements (libudev >= 199) were not met:\n";
         let finding = first_of_kind(log, Kind::PkgConfigCross);
         assert_eq!(fact(&finding, "library"), Some("libudev"));
+    }
+
+    #[test]
+    fn the_refusal_as_a_debug_value_inside_another_error() {
+        for log in [
+            "  thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: PkgConfig(CrossCompilation)', build.rs:12:5\n",
+            "Error: BuildInternalClosureError(PkgConfig(CrossCompilation))\n",
+        ] {
+            first_of_kind(log, Kind::PkgConfigCross);
+        }
     }
 }
