@@ -68,6 +68,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     // gcc without its LTO plugin or a spec file the target needs.
     r"-fuse-linker-plugin, but [\w.+-]+ not found",
     r"cannot read spec file ['‘][^'’]+['’]",
+    // zsh puts the error before the program: `zsh: exec format error: /x/bin/arm-linux-gcc`.
+    r"zsh: exec format error: \S*(?:gcc|g\+\+|clang|cc1|-as|-ld|-cc)\S*\s*$",
     // MSVC's cl.exe without its own parts (a partial Build Tools install).
     r"fatal error (?:C1902|C1356)(?-u:\b)",
 ];
@@ -83,7 +85,7 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// toolchain binary for another machine (`cannot execute binary file`,
 /// `Exec format error`, cc-rs's `failed to start: … (os error 8)` in any
 /// language and its old `Os { code: 8, … }`, Windows' `os error 193`, a
-/// ccache/distcc `execv of …gcc failed`) or a macOS without Xcode (`xcrun`,
+/// ccache/distcc `execv of …gcc failed`, zsh's `exec format error: …gcc`) or a macOS without Xcode (`xcrun`,
 /// `xcode-select`) counts too, and so does a loader error wrapped onto the
 /// line after the gcc program's path, and MSVC's cl.exe without its program
 /// database parts (C1902, C1356).
@@ -308,7 +310,7 @@ fn foreign_binary(content: &str) -> Option<Broken> {
         words::cannot_execute_binary!(),
         r")|(?:[^:]{1,40}: )?(?:",
         words::exec_format_error!(),
-        r"))|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|Exec format error \(os error 8\)|failed to (?:start|spawn|execute)[^:]*: (?:[^()]*\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)|(?:execv[pe]?|exec|spawn) (?:of )?['‘`\x22]?((?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?)(?:\.exe)?['’`\x22]?[^\n]*?(?:",
+        r"))|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|zsh: exec format error: (\S+)|Exec format error \(os error 8\)|failed to (?:start|spawn|execute)[^:]*: (?:[^()]*\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)|(?:execv[pe]?|exec|spawn) (?:of )?['‘`\x22]?((?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?)(?:\.exe)?['’`\x22]?[^\n]*?(?:",
         words::exec_format_error!(),
         ")"
     );
@@ -317,6 +319,7 @@ fn foreign_binary(content: &str) -> Option<Broken> {
         .get(1)
         .or(c.get(2))
         .or(c.get(4))
+        .or(c.get(5))
         .map(|m| base_name(m.as_str()).to_owned());
     Some(Broken {
         tool,
@@ -797,5 +800,18 @@ mod tests {
             assert_eq!(fact(&finding, "tool"), Some("cl.exe"), "{log}");
             assert_eq!(fact(&finding, "missing_part"), Some(part), "{log}");
         }
+    }
+
+    #[test]
+    fn zsh_names_the_program_after_the_error() {
+        let log = "zsh: exec format error: /opt/x-tools/bin/arm-linux-gnueabihf-gcc\n";
+        let finding = first_of_kind(log, Kind::CcToolchainBroken);
+        assert_eq!(fact(&finding, "tool"), Some("arm-linux-gnueabihf-gcc"));
+        let log = "zsh: no such file or directory: /opt/cross/bin/x86_64-linux-musl-gcc\n";
+        let finding = first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(
+            fact(&finding, "tool"),
+            Some("/opt/cross/bin/x86_64-linux-musl-gcc")
+        );
     }
 }

@@ -134,10 +134,10 @@ fn said_by_a_linker(content: &str) -> bool {
 /// The compiler (from the `gcc: error:` prefix) and the rejected option.
 fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
     let compiler = regex!(
-        r"(?:^|[\s=])([\w./+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?)(?:\.exe)?: ?(?:fatal |schwerwiegender |致命|致命的|критична |кобна |ödesdigert |vakava |fatalna |fatale |ölümcül |μοιραίο )?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|fejl|greška|грешка|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)"
+        r"(?:^|[\s=])([\w./\\:+-]*(?:gcc|g\+\+|cc|clang(?:\+\+)?|c\+\+)(?:-\d+)?)(?:\.exe)?: ?(?:fatal |schwerwiegender |致命|致命的|критична |кобна |ödesdigert |vakava |fatalna |fatale |ölümcül |μοιραίο )?(?:error|Fehler|erreur|ошибка|错误|錯誤|エラー|errore|erro|błąd|hata|chyba|오류|fout|fel|fejl|greška|грешка|помилка|lỗi|virhe|galat|hiba|eroare|σφάλμα)"
     )
     .captures(content)
-    .map(|c| c[1].rsplit('/').next().unwrap_or(&c[1]).to_owned());
+    .map(|c| c[1].rsplit(['/', '\\']).next().unwrap_or(&c[1]).to_owned());
     // `unknown value 'armv7-a' for '-march'`, `unrecognized -march target: armv8-a`.
     let split = regex!(
         r"unknown value ['‘`]([^'’`]*)['’`] for ['‘`]?(-m[\w-]+)|unrecogni[sz]ed (-m[\w-]+) target:?\s*['‘`]?([^\s'’`]+)"
@@ -596,5 +596,13 @@ mod tests {
         first_of_kind(log, Kind::WrongCcForTarget);
         let log = "error: unable to create target: 'No available targets are compatible with triple \"riscv64-unknown-linux-gnu\"'\n";
         first_of_kind(log, Kind::WrongCcForTarget);
+    }
+
+    #[test]
+    fn a_windows_compiler_path_names_the_compiler() {
+        let log =
+            "C:\\msys64\\mingw32\\bin\\gcc.exe: error: unrecognized command-line option '-m64'\n";
+        let finding = first_of_kind(log, Kind::WrongCcForTarget);
+        assert_eq!(fact(&finding, "tool"), Some("gcc"));
     }
 }
