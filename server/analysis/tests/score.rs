@@ -132,7 +132,7 @@ fn docs_tune_column_is_what_the_rules_score_now() {
 #[test]
 fn every_corpus_keeps_the_split_rule_and_a_file_per_row() {
     use sha2::{Digest, Sha256};
-    for name in ["corpus", "corpus2", "corpus3"] {
+    for name in ["corpus", "corpus2", "corpus3", "corpus4"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../fixtures")
             .join(name);

@@ -2,7 +2,8 @@
 //! capturing tool wraps their lines, and when a user pastes only the lines
 //! that show the failure. Only the tune part is read here: the held-out part
 //! is scored, never tested on (fixtures/corpus/split.py). Every corpus's
-//! tune part is read (fixtures/corpus, fixtures/corpus2, fixtures/corpus3).
+//! tune part is read (fixtures/corpus, fixtures/corpus2, fixtures/corpus3,
+//! fixtures/corpus4).
 
 use std::path::{Path, PathBuf};
 
@@ -10,12 +11,13 @@ use crossport_analysis::explain::explain;
 use crossport_analysis::finding::Finding;
 use crossport_analysis::score::parse_table;
 
-fn corpus_dirs() -> [PathBuf; 3] {
+fn corpus_dirs() -> [PathBuf; 4] {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
     [
         fixtures.join("corpus"),
         fixtures.join("corpus2"),
         fixtures.join("corpus3"),
+        fixtures.join("corpus4"),
     ]
 }
 
