@@ -4,7 +4,7 @@
 //! prefixes, and says what to run next. `explain` drops it when any other
 //! rule found an error.
 
-use super::{Context, regex};
+use super::{Context, regex, words};
 use crate::finding::{Finding, Kind};
 
 pub(super) const SUMMARY: &str =
@@ -14,7 +14,48 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"(?i)\b(error|fatal|failed|failure|panicked|unable to|unrecognized|stopped in)\b|undefined reference|not found|cannot find|no such file|exec format|\*\*\* |error [A-Z]+\d+:|segmentation fault\b|illegal instruction\b|core dumped|symbol lookup error|not recognized as an internal or external command|permission denied|no space left on device|^\s*usage: \S+ \[|^E: \S",
     LOCALISED_FAILURE,
     LOCALISED_NOT_FOUND,
+    TOOL_FAILURE,
+    LINKER_SAYS,
 ];
+
+/// A line a GNU or LLVM linker prints in its own name (`/usr/bin/ld: …`,
+/// `aarch64-linux-gnu-ld.bfd: …`); a failure unless it is one of the
+/// linker's warnings, notes or `skipping incompatible` remarks, or the
+/// `in function` location before the real message.
+const LINKER_SAYS: &str =
+    r"(?i)(?:^|[/\\\s])(?:[\w.+-]+-)?ld(?:\.bfd|\.gold|\.lld|64)?(?:\.exe)?: \S";
+
+/// Failures printed by tools that neither say `error` nor use cargo's
+/// words: the OS errors in every language (`words`), cmd's "not
+/// recognized", a linker's own complaint (`…/ld: cannot represent machine`,
+/// anything but `ld: warning`), Apple ld's architecture mismatch, the
+/// loader's missing symbol version, a shell's `Command 'x' not found`,
+/// perl's `die` (`… stopped at Configure line 12.`, `required--this is only
+/// v5.8.8`).
+const TOOL_FAILURE: &str = concat!(
+    "(?i)",
+    words::no_such_file!(),
+    "|",
+    words::path_not_found!(),
+    "|",
+    words::exec_format_error!(),
+    "|",
+    words::not_a_command!(),
+    "|[:：] ?(?:",
+    words::permission_denied!(),
+    r")(?:\s*[.。]?\s*\(os error \d+\))?\s*$|(?:",
+    words::permission_denied!(),
+    r")\s*[.。]?\s*\(os error \d+\)",
+    r"|but attempting to link with file built for|\bnot found \(required by\b",
+    r#"|\bcommand ['"`‘]?[\w.+-]+['"`’]? not found|\bcommand failed\b"#,
+    r"|\brequired--this is only v|\bstopped at \S+ line \d+|--compilation aborted\b",
+);
+
+static LINKER_SAYS_RE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(LINKER_SAYS).expect("a valid literal"));
+
+static TOOL_FAILURE_RE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(TOOL_FAILURE).expect("a valid literal"));
 
 /// The words for "error" and "no such file" that gcc, ld, glibc and Windows
 /// print under a non-English locale (gcc's catalogue: German, French,
@@ -120,7 +161,15 @@ pub(crate) fn is_failure_line(content: &str) -> bool {
     if lower.starts_with("error:") || lower.starts_with("error[") {
         return true;
     }
-    if LOCALISED_FAILURE_RE.is_match(content) {
+    if LOCALISED_FAILURE_RE.is_match(content) || TOOL_FAILURE_RE.is_match(content) {
+        return true;
+    }
+    if LINKER_SAYS_RE.is_match(content)
+        && !regex!(
+            r"(?i)warning|\bnote\b|skipping incompatible|in function [`'‘].*[`'’]:$|: in function$"
+        )
+        .is_match(content)
+    {
         return true;
     }
     // Log levels and tools that do not say `error:` (`[ERROR] …`, `ERROR
@@ -302,6 +351,52 @@ error: could not compile `app` (bin \"app\") due to 1 previous error
             "   Compiling error-chain v0.12.4",
             "RUST_LOG=ERROR cargo run",
             "Errors are reported on stderr",
+        ] {
+            assert!(!super::is_failure_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn tool_failures_without_the_word_error_are_failures() {
+        for line in [
+            // cmd.exe in English, German (wrapped after `oder`), French,
+            // Spanish, Russian, Chinese and Japanese.
+            "'cl' is not recognized as an internal or external command,",
+            "Der Befehl \"nasm\" ist entweder falsch geschrieben oder",
+            "konnte nicht gefunden werden.",
+            "'nasm' n'est pas reconnu en tant que commande interne",
+            "\"nasm\" no se reconoce como un comando interno o externo,",
+            "\"nasm\" не является внутренней или внешней",
+            "'nasm' 不是内部或外部命令，也不是可运行的程序",
+            "'nasm' は、内部コマンドまたは外部コマンド、",
+            // A linker complaining in its own name, not as a warning.
+            "/usr/bin/ld: cannot represent machine `riscv'",
+            "/opt/x/bin/aarch64-linux-gnu-ld.bfd: unrecognised emulation mode: foo",
+            "ld: building for iOS, but attempting to link with file built for macOS",
+            "`building for macOS-arm64 but attempting to link with file built for macOS-x86_64`",
+            // The loader, a shell, a build driver and perl's `die`.
+            "./tool: /lib/libz.so.1: version `ZLIB_9' not found (required by ./tool)",
+            "Command 'nasm' not found, but can be installed with:",
+            "Command failed: cd \"/w/build\" && make",
+            "Perl v5.10.0 required--this is only v5.8.4, stopped at ./Configure line 9.",
+            "BEGIN failed--compilation aborted at ./Configure line 3.",
+            // OS errors in other languages, Windows' path not found.
+            "Fehler: Die Datei ist weg: Keine Berechtigung",
+            "  = note: Отказано в доступе. (os error 5)",
+            "  = note: 系统找不到指定的路径。 (os error 3)",
+            "  = note: Das System kann den angegebenen Pfad nicht finden. (os error 3)",
+        ] {
+            assert!(super::is_failure_line(line), "{line}");
+            assert!(!explain(line).is_empty(), "no finding for {line:?}");
+        }
+        for line in [
+            "/usr/bin/ld: warning: libfoo.so.1, needed by x, not found",
+            "/usr/bin/ld: skipping incompatible /usr/lib/libc.so when searching for -lc",
+            "/usr/bin/ld: libx.a(a.o): in function `main':",
+            "/usr/bin/ld: a.o: warning: Using 'dlopen' in statically linked applications",
+            "the permission denied handler is installed",
+            "building for macOS-arm64",
+            "Command 'nasm' found at /usr/bin/nasm",
         ] {
             assert!(!super::is_failure_line(line), "{line}");
         }

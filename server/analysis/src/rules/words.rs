@@ -50,6 +50,34 @@ macro_rules! cannot_execute_binary {
 }
 pub(crate) use cannot_execute_binary;
 
+/// Windows' "the system cannot find the path specified" (os error 3) in the
+/// languages of its system messages, and "the file" (os error 2) in those
+/// [`no_such_file`] lacks.
+macro_rules! path_not_found {
+    () => {
+        "The system cannot find the path specified|Das System kann den angegebenen Pfad nicht finden|Le chemin d.accès spécifié est introuvable|El sistema no puede (?:encontrar|hallar) la ruta especificada|Impossibile trovare il percorso specificato|O sistema não pode encontrar o caminho especificado|Системе не удается найти указанный путь|系统找不到指定的路径|系統找不到指定的路徑|指定されたパスが見つかりません|지정된 경로를 찾을 수 없습니다|System nie może odnaleźć określonej ścieżki|Sistem belirtilen yolu bulamıyor|系統找不到指定的檔案|Nie można odnaleźć określonego pliku|Sistem belirtilen dosyayı bulamıyor"
+    };
+}
+pub(crate) use path_not_found;
+
+/// glibc's text for EACCES in its translations, and Windows' "Access is
+/// denied" (os error 5) in a few.
+macro_rules! permission_denied {
+    () => {
+        "Permission denied|Keine Berechtigung|Permission non accordée|Permiso denegado|Permesso negato|Permissão negada|Отказано в доступе|权限不够|拒絕不符權限的操作|許可がありません|허가 거부|Brak dostępu|Erişim engellendi|Access is denied|Zugriff verweigert|Accès refusé|Acceso denegado|Accesso negato|Acesso negado|拒绝访问|存取被拒|アクセスが拒否されました|액세스가 거부되었습니다|Odmowa dostępu|Erişim engellendi"
+    };
+}
+pub(crate) use permission_denied;
+
+/// cmd.exe's "'X' is not recognized as an internal or external command" in
+/// the languages of Windows (German cmd wraps it after `oder`).
+macro_rules! not_a_command {
+    () => {
+        "is not recognized as an internal or external command|ist entweder falsch geschrieben oder|konnte nicht gefunden werden|n.est pas reconnu en tant que commande interne|no se reconoce como un comando interno|non è riconosciuto come comando interno|não é reconhecido como um comando interno|не является внутренней или внешней|不是内部或外部命令|不是內部或外部命令|内部コマンドまたは外部コマンド|내부 또는 외부 명령|nie jest rozpoznawany jako polecenie wewnętrzne|iç ya da dış komut"
+    };
+}
+pub(crate) use not_a_command;
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -60,6 +88,9 @@ mod tests {
             loading_shared_libraries!(),
             exec_format_error!(),
             cannot_execute_binary!(),
+            path_not_found!(),
+            permission_denied!(),
+            not_a_command!(),
         ] {
             let pattern = regex::Regex::new(&format!("^(?:{words})$")).expect("a valid list");
             assert!(!pattern.is_match(""));
