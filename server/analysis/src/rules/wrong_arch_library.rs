@@ -60,6 +60,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"ignoring file '?[^,']+, building for .* but attempting to link with file built for",
     r"ignoring file '?[^,']+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
     r"found architecture '[^']+', required architecture '[^']+'",
+    // ld64's message with the `ignoring file …,` head cut off (an excerpt
+    // quoting only the architectures).
+    r"building for '?[\w.-]+'? but attempting to link with file built for '?[\w.-]+",
     r"building for '?[\w -]+'?, but linking in (?:dylib|object file|library) (?:\(.*?\) )?built for",
     // MSVC link.exe.
     // MSVC link.exe in any language: the code and the two quoted machine
@@ -321,7 +324,17 @@ fn library_named(content: &str) -> Option<String> {
 /// one (`foo.lib(bar.obj) : fatal error LNK1112: …`).
 /// The library or object a GNU-style or MSVC line says is of another arch.
 fn any_library(content: &str) -> Option<String> {
-    library_named(content).or_else(|| msvc_library(content))
+    library_named(content)
+        .or_else(|| msvc_library(content))
+        .or_else(|| apple_file_of_arch(content))
+}
+
+/// ld64's `building for macOS-x86_64 but attempting to link with file
+/// built for macOS-arm64` without the file's name: the file by its arch.
+fn apple_file_of_arch(content: &str) -> Option<String> {
+    regex!(r"building for '?[\w.-]+'? but attempting to link with file built for '?([\w.-]+)")
+        .captures(content)
+        .map(|c| format!("a file built for {}", &c[1]))
 }
 
 fn msvc_library(content: &str) -> Option<String> {
@@ -677,5 +690,18 @@ file in wrong format
             "libssl.so when searching for -lssl",
         );
         first_of_kind(&log, Kind::WrongArchLibrary);
+    }
+
+    /// ld64 (Xcode 12–14) `building for … but attempting to link with file
+    /// built for …` quoted without its `ld: warning: ignoring file X,` head.
+    #[test]
+    fn apple_ld_architectures_without_the_file() {
+        let log =
+            "building for macOS-arm64 but attempting to link with file built for macOS-x86_64\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("a file built for macOS-x86_64")
+        );
     }
 }
