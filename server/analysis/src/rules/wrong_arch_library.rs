@@ -49,6 +49,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     // but got x86_64`.
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible file type",
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
+    // gold: `libfoo.so: unsupported ELF machine number 62`.
+    r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: unsupported ELF machine number \d+",
     r"architecture of input file [`'‘][^'’]*\.(?:a|so)(?-u:\b)[^'’]*['’] is incompatible with",
     concat!(
         input_architecture_words!(),
@@ -280,7 +282,7 @@ fn library_named(content: &str) -> Option<String> {
         | (\S+\.rlib):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|format\ not\ recognized)
         | (\S+\.rlib\([^)]+\.o\)):?\ (?:is\ incompatible\ with|relocations|(?:error\ adding\ symbols:\ )?file\ in\ wrong\ format)
         | (\S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|not\ recognized)
-        | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target|incompatible\ file\ type)
+        | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target|incompatible\ file\ type|unsupported\ ELF\ machine)
         | (\S+\.o):\ relocations
         | architecture\ of\ input\ file\ [`'‘]([^'’]+)['’]
         | ignoring\ file\ '?([^,']+?)'?[,:]\ 
@@ -702,6 +704,17 @@ file in wrong format
         assert_eq!(
             fact(&finding, "library"),
             Some("a file built for macOS-x86_64")
+        );
+    }
+
+    /// gold (binutils 2.2x–2.4x) on a library of another machine.
+    #[test]
+    fn gold_unsupported_elf_machine_number_library() {
+        let log = "/usr/bin/aarch64-linux-gnu-ld.gold: fatal error: /usr/lib/x86_64-linux-gnu/libz.so: unsupported ELF machine number 62\ncollect2: error: ld returned 1 exit status\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/usr/lib/x86_64-linux-gnu/libz.so")
         );
     }
 }
