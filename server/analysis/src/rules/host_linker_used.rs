@@ -24,6 +24,12 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"\.o\)?: (?:error adding symbols: )?file class ELFCLASS\d+ incompatible with ELFCLASS\d+",
     r"\.o\)?: incompatible target",
     r"\.o\)?: incompatible file type",
+    // gold (any binutils) on an object of a machine it was not built for:
+    // `ld.gold: fatal error: x.o: unsupported ELF machine number 183`.
+    r"\.o\)?: unsupported ELF machine number \d+",
+    // bfd (2.2x-2.4x) when a linker script's OUTPUT_ARCH names a machine
+    // this ld was not built for: `ld: cannot represent machine `arm'`.
+    r"(?-u:\b)ld(?:\.bfd)?(?:\.exe)?: cannot represent machine [`'‘\x22]?\w+",
     // lld with a colon after the file; Apple ld, old and new (ld-prime).
     r"\.o\)?: is incompatible with \S+",
     r"ignoring file '?\S+\.o'?[,:] (?:file was built for .* which is not the architecture being linked|found architecture '|file is universal)",
@@ -107,6 +113,7 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
             .or_else(|| host_machine_msvc_link(cx, index))
             .or_else(|| host_ld_c_object(&content))
             .or_else(|| host_emulation(cx, index))
+            .or_else(|| host_ld_cannot_represent(&content))
             .or_else(|| host_cc_given_m64(cx, index))
             .or_else(|| default_cc_under_cross(cx, index))
         else {
@@ -176,7 +183,7 @@ fn host_ld_c_object(content: &str) -> Option<String> {
         return None;
     }
     let pattern = regex!(
-        r"(?i)(\S+\.rlib\([^)]+\.o\)|\S+\.o)(?:\([^)]*\))?\s?:?\s?(?:file not recognized|",
+        r"(?i)(\S+\.rlib\([^)]+\.o\)|\S+\.o)(?:\([^)]*\))?\s?:?\s?(?:file not recognized|unsupported ELF machine number|",
         super::wrong_arch_library::relocations_words!(),
         "|",
         super::wrong_arch_library::wrong_format_words!(),
@@ -190,6 +197,17 @@ fn host_ld_c_object(content: &str) -> Option<String> {
         return None;
     }
     Some(object.to_owned())
+}
+
+/// bfd's `ld: cannot represent machine `arm'` from the host's own ld: a
+/// linker script for the target (`OUTPUT_ARCH(arm)`) given to an ld that
+/// only links for the host.
+fn host_ld_cannot_represent(content: &str) -> Option<String> {
+    if !is_host_ld_line(content) {
+        return None;
+    }
+    let machine = regex!(r"cannot represent machine [`'‘\x22]?(\w+)").captures(content)?;
+    Some(format!("(machine {})", &machine[1]))
 }
 
 /// `ld: unrecognised emulation mode: aarch64linux`: the host's GNU ld was
@@ -343,9 +361,10 @@ fn describe(cx: &Context<'_>, index: usize, start: usize, object: &str) -> Findi
             });
         finding.target = from_path;
     }
-    let machine = regex!(r"\(EM: (\d+)\)")
+    let machine = regex!(r"\(EM: (\d+)\)|unsupported ELF machine number (\d+)")
         .captures(cx.content(index))
-        .map(|c| c[1].to_owned());
+        .and_then(|c| c.get(1).or(c.get(2)))
+        .map(|m| m.as_str().to_owned());
     finding = text_fact(finding, "linker", linker.as_deref());
     finding = text_fact(finding, "object", Some(object));
     finding = text_fact(finding, "elf_machine", machine.as_deref());
@@ -775,5 +794,35 @@ error: linking with `cc` failed: exit status: 1
 ";
         let finding = first_of_kind(log, Kind::HostLinkerUsed);
         assert_eq!(finding.target.as_deref(), Some("aarch64-pc-windows-msvc"));
+    }
+
+    /// gold's `%s: unsupported ELF machine number %d` from the host's
+    /// ld.gold given a target's C runtime object (a clang or gcc driver
+    /// falling back to the host's gold).
+    #[test]
+    fn host_gold_unsupported_elf_machine_number() {
+        let log = "/build/tmp/hosttools/ld.gold: fatal error: /build/sysroot/usr/lib/aarch64-poky-linux/10.2.0/../../Scrt1.o: unsupported ELF machine number 183\nclang-12: error: linker command failed with exit code 1 (use -v to see invocation)\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(fact(&finding, "elf_machine"), Some("183"));
+        let log = "ld.gold: fatal error: /w/target/aarch64-unknown-linux-gnu/debug/deps/app-1.app.abc-cgu.0.rcgu.o: unsupported ELF machine number 183\n";
+        let finding = first_of_kind(log, Kind::HostLinkerUsed);
+        assert_eq!(finding.target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+    }
+
+    /// bfd's `%P: cannot represent machine `%s'` (binutils 2.2x–2.4x, in
+    /// backtick-quote or straight quotes) from the host's unprefixed ld.
+    #[test]
+    fn host_bfd_cannot_represent_machine() {
+        for log in [
+            "/nix/store/abc-binutils-2.31.1/bin/ld: cannot represent machine `arm'\n",
+            "/usr/bin/ld: cannot represent machine 'aarch64'\n",
+        ] {
+            let finding = first_of_kind(log, Kind::HostLinkerUsed);
+            assert!(fact(&finding, "object").is_some_and(|o| o.starts_with("(machine ")));
+        }
+        // A cross ld saying it is a different failure.
+        let log = "/usr/bin/arm-none-eabi-ld: cannot represent machine `aarch64'\n";
+        let findings = super::super::testing::explain(log);
+        assert!(findings.iter().all(|f| f.kind != Kind::HostLinkerUsed));
     }
 }

@@ -32,6 +32,15 @@ pub(super) const TRIGGERS: &[&str] = &[
     ),
     r#"(?i)unable to execute command: executable "(?:ld|[\w.+-]*ld(?:\.\w+)?|mold|lld(?:-link)?)(?:\.exe)?" doesn't exist"#,
     r"invalid linker name in argument '-fuse-ld=[^']+'",
+    // rustc 1.7x+ when `link.exe` on PATH is not MSVC's (Git's coreutils
+    // `link`) and no Visual Studio (or no C++ workload) is installed.
+    r#"you may need to install Visual Studio build tools with the ["“]?C\+\+ build tools["”]? workload"#,
+    r#"in the Visual Studio installer, ensure the ["“]?C\+\+ build tools["”]? workload is selected"#,
+    // rustc 1.8x with `-Clink-self-contained=+linker` and no rust-lld.
+    r"the self-contained linker was requested, but it wasn't found in the target's sysroot",
+    // A non-Rust compiler driving the linker itself (dmd, ldc2, gdc): the
+    // exec failure line, then the driver's `linker exited with status N`.
+    r"(?i)\blinker exited with status -?\d+",
     r"unrecognized command[- ]line option '-fuse-ld=[^']+'",
 ];
 
@@ -53,6 +62,53 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// with lld and a sysroot, a GNU cross gcc, or zig (`configure_linker`); or
 /// install the named one (`install_cc_tool`).
 pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
+    let (exits, hits): (Vec<usize>, Vec<usize>) = hits.iter().partition(|&&index| {
+        regex!(r"(?i)\blinker exited with status").is_match(cx.content(index))
+    });
+    let mut findings: Vec<Finding> = exits
+        .into_iter()
+        .filter_map(|index| exec_failure_before(cx, index))
+        .collect();
+    findings.extend(check_named(cx, &hits));
+    findings
+}
+
+/// A driver's `linker exited with status N` after the line where running
+/// the linker failed (`cc: No such file or directory`, `sh: 1: cc: not
+/// found`): the linker that is missing, told by that line.
+fn exec_failure_before(cx: &Context<'_>, index: usize) -> Option<Finding> {
+    let failed = (index.saturating_sub(3)..index).rev().find_map(|i| {
+        let pattern = regex!(
+            r"^(?:(?:sh|bash|dash|zsh|env)(?::| ?:) (?:line \d+: |\d+: )?)?([^\s:]+): (?:",
+            super::words::no_such_file!(),
+            "|",
+            super::words::command_not_found!(),
+            r")\s*$"
+        );
+        pattern
+            .captures(cx.content(i).trim())
+            .map(|c| (i, c[1].to_owned()))
+    });
+    let (first, linker) = failed?;
+    let mut finding = cx.finding(Kind::LinkerNotFound, "", first, index);
+    if finding.target.is_none() {
+        finding.target = target_of_prefixed_linker(&linker);
+    }
+    finding = text_fact(finding, "linker", Some(&linker));
+    finding = text_fact(finding, "tool", Some(&linker));
+    let for_target = cx.for_target(&finding);
+    finding.message = format!("the linker `{linker}`{for_target} is not installed or not on PATH");
+    Some(
+        finding
+            .with_fix(
+                fix::CONFIGURE_LINKER,
+                "Configure a linker this machine has for the target",
+            )
+            .with_fix(fix::INSTALL_CC_TOOL, format!("Install `{linker}`")),
+    )
+}
+
+fn check_named(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
     hits.iter()
         .copied()
         // A shell's `not found` is the linker's only inside a link; in a
@@ -111,8 +167,14 @@ fn linker_named(content: &str) -> Option<String> {
     {
         return Some(c[1].to_owned());
     }
-    if content.contains("please ensure that") && content.contains("Visual C++") {
+    if (content.contains("please ensure that") && content.contains("Visual C++"))
+        || content.contains("build tools\" workload")
+        || content.contains("build tools” workload")
+    {
         return Some("link.exe".to_owned());
+    }
+    if content.contains("self-contained linker was requested") {
+        return Some("rust-lld".to_owned());
     }
     if let Some(c) = regex!(r"(?:hitta|знайти|naći) ['‘’`»«„“”\x22]?([\w.+-]+)|([\w.+-]+)\s?['‘’`»«“”\x22]? (?:kann nicht gefunden werden|introuvable)").captures(content) {
         let name = c.get(1).or(c.get(2)).map(|m| m.as_str()).unwrap_or("ld");
@@ -327,5 +389,38 @@ error: could not compile `nc` (bin \"nc\") due to 1 previous error
                 .iter()
                 .all(|f| f.kind != Kind::LinkerNotFound)
         );
+    }
+
+    /// dmd/ldc2 (and other compilers that run `cc` to link themselves):
+    /// the exec failure line, then `Error: linker exited with status N`.
+    #[test]
+    fn compiler_driver_linker_exited_after_exec_failure() {
+        let log = "cc: No such file or directory\nError: linker exited with status 255\nmake: *** [app] Error 255\n";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(fact(&finding, "linker"), Some("cc"));
+        let log = "sh: 1: aarch64-linux-gnu-gcc: not found\nError: linker exited with status 127\n";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(fact(&finding, "linker"), Some("aarch64-linux-gnu-gcc"));
+        // A linker that ran and failed is not missing.
+        let log = "/usr/bin/ld: cannot find -lcurl\nError: linker exited with status 1\n";
+        let findings = super::super::testing::explain(log);
+        assert!(findings.iter().all(|f| f.kind != Kind::LinkerNotFound));
+    }
+
+    /// rustc 1.7x+ notes when `link.exe` ran but is not MSVC's and Visual
+    /// Studio (or its C++ workload) is missing; rustc 1.8x's self-contained
+    /// linker note.
+    #[test]
+    fn rustc_visual_studio_workload_and_self_contained_notes() {
+        for note in [
+            "note: you may need to install Visual Studio build tools with the \"C++ build tools\" workload\n",
+            "note: in the Visual Studio installer, ensure the \"C++ build tools\" workload is selected\n",
+        ] {
+            let finding = first_of_kind(note, Kind::LinkerNotFound);
+            assert_eq!(fact(&finding, "linker"), Some("link.exe"));
+        }
+        let log = "error: the self-contained linker was requested, but it wasn't found in the target's sysroot, or in rustc's sysroot\n";
+        let finding = first_of_kind(log, Kind::LinkerNotFound);
+        assert_eq!(fact(&finding, "linker"), Some("rust-lld"));
     }
 }

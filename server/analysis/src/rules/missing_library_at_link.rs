@@ -13,7 +13,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // gefunden werden`, es `no se puede encontrar -lfoo`, fr `ne peut
     // trouver -lfoo`, ru `невозможно найти -lfoo`, zh `找不到 -lfoo`, ja
     // `-lfoo が見つかりません`, pt `não foi possível encontrar -lfoo`.
-    r"(?i)cannot find -l\s*\S+",
+    r"(?i)can ?not find -l\s*\S+",
     r"(?i)(?:kann nicht gefunden werden|nicht gefunden|no se puede encontrar|no se encontró|ne peut (?:pas )?trouver|impossible de trouver|introuvable|невозможно найти|не удается найти|не удаётся найти|не вдалося знайти|не се намира|не могу да нађем|找不到|が見つかりません|não foi possível (?:encontrar|localizar)|não pode encontrar|impossibile trovare|nie można znaleźć|kan ikke finde|kan inte hitta|tidak dapat menemukan|không tìm thấy|nu se poate găsi).{0,8}-l[\w.+:-]+|-l[\w.+:-]+['’“”»]?:? (?:kann nicht gefunden werden|nicht gefunden|が見つかりません|introuvable|ei löydy|bulunamadı|a aimsiú|löytäminen epäonnistui)",
     // A library file named in full that is not there, as a C driver
     // (`cc: error: /w/libfoo.a: No such file or directory`, clang's `no
@@ -26,17 +26,17 @@ pub(super) const TRIGGERS: &[&str] = &[
     ),
     r"\bld: file not found: \S+\.(?:a|dylib|tbd|so)(?-u:\b)",
     r"\bld: file cannot be open\(\)ed, errno=2 path=\S+\.(?:a|dylib|tbd|so)(?-u:\b)",
-    r"(?:\bld|lld|mold)(?:\.\w+)?(?:\.exe)?: (?:error: |fatal: )?cannot (?:find|open) (?:[A-Za-z]:)?[/\\]\S+\.(?:a|so(?:\.[\d.]+)?|lib)(?-u:\b)",
-    r"\bld(?:\.\w+)?(?:\.exe)?: cannot find lib[\w+-]+(?:\.[\w+-]+)*\.(?:so(?:\.[\d.]+)?|a)(?-u:\b)",
+    r"(?:\bld|lld|mold)(?:\.\w+)?(?:\.exe)?: (?:error: |fatal: )?can ?not (?:find|open) (?:[A-Za-z]:)?[/\\]\S+\.(?:a|so(?:\.[\d.]+)?|lib)(?-u:\b)",
+    r"\bld(?:\.\w+)?(?:\.exe)?: can ?not find lib[\w+-]+(?:\.[\w+-]+)*\.(?:so(?:\.[\d.]+)?|a)(?-u:\b)",
     r"(?i)unable to find library -l\S+",
     r"library not found for -l\S+",
     // ld-prime (Xcode 15) and mold.
     r"\bld: library '[^']+' not found",
     r"\bld: framework (?:'[^']+' )?not found",
     r"mold: (?:fatal|error): library not found: \S+",
-    r"(?i)cannot (?:find|open) \S*crt\w*\.o\b",
+    r"(?i)can ?not (?:find|open) \S*crt\w*\.o\b",
     // A library given by full path that is not there.
-    r"\bld(?:\.\w+)?(?:\.exe)?: (?:error: )?cannot (?:find|open) /\S+\.(?:a|so(?:\.[\d.]+)?)\b",
+    r"\bld(?:\.\w+)?(?:\.exe)?: (?:error: )?can ?not (?:find|open) /\S+\.(?:a|so(?:\.[\d.]+)?)\b",
     r"could not find native static library [`'‘][^`'’]+[`'’]",
     r"(?i)unable to find (?:dynamic|static) system library '[^']+'",
     // A shared library's own dependency (`libssl.so.3, needed by libpq.so`).
@@ -103,14 +103,14 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 fn library_named(content: &str) -> Option<String> {
     let pattern = regex!(
         r#"(?ix)
-        cannot\ find\ -l\s*([^\s:]+)
+        can\ ?not\ find\ -l:?\s*([^\s:]+)
         | (?:unable\ to\ find\ library|library\ not\ found\ for)\ -l([^\s:]+)
         | ld:\ library\ '([^']+)'\ not\ found
         | ld:\ framework\ (?:'([^']+)'\ )?not\ found(?:\ (\S+))?
         | library\ not\ found:\ (\S+)
-        | cannot\ (?:find|open)\ (\S*crt\w*\.o)\b
-        | cannot\ (?:find|open)\ ((?:[A-Za-z]:)?[/\\]\S+\.(?:a|so(?:\.[\d.]+)?|lib))\b
-        | cannot\ find\ (lib[\w+-]+(?:\.[\w+-]+)*\.(?:so(?:\.[\d.]+)?|a))\b
+        | can\ ?not\ (?:find|open)\ (\S*crt\w*\.o)\b
+        | can\ ?not\ (?:find|open)\ ((?:[A-Za-z]:)?[/\\]\S+\.(?:a|so(?:\.[\d.]+)?|lib))\b
+        | can\ ?not\ find\ (lib[\w+-]+(?:\.[\w+-]+)*\.(?:so(?:\.[\d.]+)?|a))\b
         | error:\ (?:no\ such\ file\ or\ directory:\ )?['‘"]?(\S+\.(?:a|so(?:\.[\d.]+)?|lib|dylib|tbd))['’"]?(?::|\s*$)
         | ld:\ file\ not\ found:\ (\S+)
         | errno=2\ path=(\S+\.(?:a|dylib|tbd|so))
@@ -530,5 +530,22 @@ mod tests {
             let finding = first_of_kind(&format!("{line}\n"), Kind::MissingLibraryAtLink);
             assert_eq!(fact(&finding, "library"), Some(library), "{line}");
         }
+    }
+
+    /// GNU ld's `cannot find` with the words apart (`can not find`, as a
+    /// reworded or retyped log has it), for a -l name and a C runtime object.
+    #[test]
+    fn gnu_ld_can_not_find_spaced() {
+        let log = "/opt/cross/bin/arm-linux-gnueabihf-ld: can not find crt1.o: No such file or directory\n/opt/cross/bin/arm-linux-gnueabihf-ld: can not find -lm\ncollect2: error: ld returned 1 exit status\n";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "library"), Some("crt1.o"));
+    }
+
+    /// GNU ld (binutils 2.36+) on an exact file name, `-l:libfoo.a`.
+    #[test]
+    fn gnu_ld_exact_file_name_with_l_colon() {
+        let log = "/usr/bin/ld: cannot find -l:libfoo.a: No such file or directory\ncollect2: error: ld returned 1 exit status\n";
+        let finding = first_of_kind(log, Kind::MissingLibraryAtLink);
+        assert_eq!(fact(&finding, "library"), Some("libfoo.a"));
     }
 }

@@ -9,8 +9,10 @@ use crate::finding::{Finding, Kind, Severity};
 pub(super) const SUMMARY: &str = "a failure particular to musl or a static C runtime (crate types, glibc-only symbols, dynamic loading)";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r"cannot produce (?:proc-macro|cdylib|dylib) for [`'‘][^`'’]+[`'’] as the target [`'‘][^`'’]+[`'’] does not support these crate types",
-    r"dropping unsupported crate type [`'‘]\w+[`'’] for target [`'‘][^`'’]+[`'’]",
+    // cargo's message, with the package and target in backticks (cargo
+    // 1.4x–1.7x) or bare (newer cargo: `for foo v0.3.1 as the target …`).
+    r"cannot produce (?:proc-macro|cdylib|dylib) for [`'‘]?[^`'’]+?[`'’]? as the target [`'‘]?[^`'’\s]+[`'’]? does not support these crate types",
+    r"dropping unsupported crate type [`'‘]?\w+[`'’]? for target [`'‘]?[^`'’\s]+[`'’]?",
     r"Dynamic loading not supported",
     // musl's loader asked for glibc's own libraries: a glibc binary
     // started on a musl system (Alpine without gcompat).
@@ -137,7 +139,7 @@ fn extend_page(page: &mut Finding, next: &Finding) {
 fn describe(cx: &Context<'_>, index: usize) -> Option<Finding> {
     let content = cx.content(index);
     let crate_types = regex!(
-        r"cannot produce (proc-macro|cdylib|dylib) for [`'‘]([^`'’]+)[`'’] as the target [`'‘]([^`'’]+)[`'’]|dropping unsupported crate type [`'‘](\w+)[`'’] for target [`'‘]([^`'’]+)[`'’]"
+        r"cannot produce (proc-macro|cdylib|dylib) for [`'‘]?([^`'’]+?)[`'’]? as the target [`'‘]?([^`'’\s]+?)[`'’]? does not|dropping unsupported crate type [`'‘]?(\w+)[`'’]? for target [`'‘]?([^`'’\s]+?)[`'’]?(?:\s|$)"
     );
     if let Some(captures) = crate_types.captures(content) {
         return describe_crate_type(cx, index, &captures);
@@ -821,5 +823,22 @@ collect2: error: ld returned 1 exit status
                 .iter()
                 .all(|f| f.kind != Kind::MuslStatic)
         );
+    }
+
+    /// cargo's crate-type refusal as newer cargo prints it, the package
+    /// and target bare (no backticks), and rustc's `dropping unsupported
+    /// crate type` warning the same way.
+    #[test]
+    fn proc_macro_with_crt_static_without_backticks() {
+        let log = "error: cannot produce proc-macro for my-derive v0.3.1 as the target x86_64-unknown-linux-gnu does not support these crate types\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "crate"), Some("my-derive"));
+        assert_eq!(fact(&finding, "crate_version"), Some("0.3.1"));
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-gnu"));
+        assert_eq!(fix_ids(&finding), ["pass_target_flag"]);
+        let log = "warning: dropping unsupported crate type cdylib for target x86_64-unknown-linux-musl\n";
+        let finding = first_of_kind(log, Kind::MuslStatic);
+        assert_eq!(fact(&finding, "crate_type"), Some("cdylib"));
+        assert_eq!(finding.target.as_deref(), Some("x86_64-unknown-linux-musl"));
     }
 }

@@ -66,7 +66,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"exec(?: user process caused)?:? (?:\S+: )?no such file or directory$",
     // A library of the machine older than the binary needs (not glibc's:
     // that is glibc_too_new).
-    r"\.so[\w.]*: version [`'‘]?[A-Z][A-Z0-9]*_[\d.]+[`'’]? not found",
+    // (OpenSSL's `OPENSSL_1_1_0`, Red Hat's `libssl.so.10`, zlib's
+    // `ZLIB_1.2.9`, curl's `CURL_OPENSSL_4`: any version node name, in
+    // glibc's backtick-quote or straight quotes.)
+    r#"\.so[\w.]*['`’]?: version [`'‘’"]?[A-Za-z][A-Za-z0-9]*[_.][\w.]+[`'‘’"]? not found"#,
     r"symbol lookup error: .*undefined symbol: \S+, version [A-Z]",
     // Windows, Java, cffi and libloading.
     r"was unable to find (?:\S+\.dll)|The code execution cannot proceed because \S+\.dll was not found|The program can't start because \S+\.dll is missing",
@@ -189,7 +192,7 @@ fn parse(content: &str) -> Option<Parsed> {
     }
     // A library older than the binary needs: `./app: /lib/libssl.so.3:
     // version `OPENSSL_3.2.0' not found (required by ./app)`.
-    if let Some(c) = regex!(r"(?:^|: )([^\s:]+\.so[\w.]*): version [`'‘]?([A-Z][A-Z0-9]*)_[\d.]+[`'’]? not found(?: \(required by ([^)]+)\))?").captures(content) {
+    if let Some(c) = regex!(r#"(?:^|: )[`'‘]?([^\s:`'‘]+\.so[\w.]*)['`’]?: version [`'‘’"]?([A-Za-z][A-Za-z0-9]*)[_.][\w.]+[`'‘’"]? not found(?: \(required by ([^)]+)\))?"#).captures(content) {
         if c[2].starts_with("GLIBC") || &c[2] == "CXXABI" || &c[2] == "GCC" {
             return None;
         }
@@ -308,9 +311,10 @@ fn describe(cx: &Context<'_>, index: usize, program: Option<String>, library: &s
     let mut finding = cx.finding(Kind::RuntimeMissingSharedLib, "", index, index);
     let file = library.rsplit(['/', '\\']).next().unwrap_or(library);
     let package = packages::for_soname(file);
-    let too_old =
-        regex!(r"version [`'‘]?[A-Z][A-Z0-9]*_[\d.]+[`'’]? not found|symbol lookup error")
-            .is_match(cx.content(index));
+    let too_old = regex!(
+        r#"version [`'‘’"]?[A-Za-z][A-Za-z0-9]*[_.][\w.]+[`'‘’"]? not found|symbol lookup error"#
+    )
+    .is_match(cx.content(index));
     finding = text_fact(finding, "library", Some(file));
     finding = text_fact(finding, "binary", program.as_deref());
     finding = text_fact(finding, "debian_package", package.as_deref());
@@ -600,5 +604,24 @@ mod tests {
         let log = "/srv/app:\nerror while loading shared libraries: libpq.so.5: cannot open shared object file\n";
         let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
         assert_eq!(fact(&finding, "binary"), Some("/srv/app"));
+    }
+
+    /// glibc's loader (any release) on a library present but older than the
+    /// binary needs, whose version node has underscores (`OPENSSL_1_1_0`,
+    /// as OpenSSL 1.1's libssl defines) or is a soname (Red Hat's
+    /// `libssl.so.10`), in backtick-quote or straight quotes.
+    #[test]
+    fn glibc_loader_library_version_node_with_underscores() {
+        let log = "./app: /usr/lib/x86_64-linux-gnu/libssl.so.1.1: version `OPENSSL_1_1_1' not found (required by ./app)\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("libssl.so.1.1"));
+        assert_eq!(fact(&finding, "binary"), Some("./app"));
+        let log = "/opt/tool/bin/tool: /lib64/libcrypto.so.10: version 'libcrypto.so.10' not found (required by /opt/tool/bin/tool)\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("libcrypto.so.10"));
+        let log =
+            "tool: /usr/lib/libcurl.so.4: version `CURL_OPENSSL_4' not found (required by tool)\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("libcurl.so.4"));
     }
 }

@@ -49,6 +49,8 @@ pub(super) const TRIGGERS: &[&str] = &[
     // but got x86_64`.
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible file type",
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
+    // gold: `libfoo.so: unsupported ELF machine number 62`.
+    r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: unsupported ELF machine number \d+",
     r"architecture of input file [`'‘][^'’]*\.(?:a|so)(?-u:\b)[^'’]*['’] is incompatible with",
     concat!(
         input_architecture_words!(),
@@ -60,6 +62,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"ignoring file '?[^,']+, building for .* but attempting to link with file built for",
     r"ignoring file '?[^,']+'?[,:] (?:file was built for \S+ which is not the architecture being linked|found architecture '[^']+', required architecture|missing required architecture)",
     r"found architecture '[^']+', required architecture '[^']+'",
+    // ld64's message with the `ignoring file …,` head cut off (an excerpt
+    // quoting only the architectures).
+    r"building for '?[\w.-]+'? but attempting to link with file built for '?[\w.-]+",
     r"building for '?[\w -]+'?, but linking in (?:dylib|object file|library) (?:\(.*?\) )?built for",
     // MSVC link.exe.
     // MSVC link.exe in any language: the code and the two quoted machine
@@ -277,7 +282,7 @@ fn library_named(content: &str) -> Option<String> {
         | (\S+\.rlib):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|format\ not\ recognized)
         | (\S+\.rlib\([^)]+\.o\)):?\ (?:is\ incompatible\ with|relocations|(?:error\ adding\ symbols:\ )?file\ in\ wrong\ format)
         | (\S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|not\ recognized)
-        | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target|incompatible\ file\ type)
+        | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target|incompatible\ file\ type|unsupported\ ELF\ machine)
         | (\S+\.o):\ relocations
         | architecture\ of\ input\ file\ [`'‘]([^'’]+)['’]
         | ignoring\ file\ '?([^,']+?)'?[,:]\ 
@@ -321,7 +326,17 @@ fn library_named(content: &str) -> Option<String> {
 /// one (`foo.lib(bar.obj) : fatal error LNK1112: …`).
 /// The library or object a GNU-style or MSVC line says is of another arch.
 fn any_library(content: &str) -> Option<String> {
-    library_named(content).or_else(|| msvc_library(content))
+    library_named(content)
+        .or_else(|| msvc_library(content))
+        .or_else(|| apple_file_of_arch(content))
+}
+
+/// ld64's `building for macOS-x86_64 but attempting to link with file
+/// built for macOS-arm64` without the file's name: the file by its arch.
+fn apple_file_of_arch(content: &str) -> Option<String> {
+    regex!(r"building for '?[\w.-]+'? but attempting to link with file built for '?([\w.-]+)")
+        .captures(content)
+        .map(|c| format!("a file built for {}", &c[1]))
 }
 
 fn msvc_library(content: &str) -> Option<String> {
@@ -677,5 +692,29 @@ file in wrong format
             "libssl.so when searching for -lssl",
         );
         first_of_kind(&log, Kind::WrongArchLibrary);
+    }
+
+    /// ld64 (Xcode 12–14) `building for … but attempting to link with file
+    /// built for …` quoted without its `ld: warning: ignoring file X,` head.
+    #[test]
+    fn apple_ld_architectures_without_the_file() {
+        let log =
+            "building for macOS-arm64 but attempting to link with file built for macOS-x86_64\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("a file built for macOS-x86_64")
+        );
+    }
+
+    /// gold (binutils 2.2x–2.4x) on a library of another machine.
+    #[test]
+    fn gold_unsupported_elf_machine_number_library() {
+        let log = "/usr/bin/aarch64-linux-gnu-ld.gold: fatal error: /usr/lib/x86_64-linux-gnu/libz.so: unsupported ELF machine number 62\ncollect2: error: ld returned 1 exit status\n";
+        let finding = first_of_kind(log, Kind::WrongArchLibrary);
+        assert_eq!(
+            fact(&finding, "library"),
+            Some("/usr/lib/x86_64-linux-gnu/libz.so")
+        );
     }
 }
