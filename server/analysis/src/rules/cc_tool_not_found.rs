@@ -114,6 +114,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     // ...) failed.` then `make (e=2): The system cannot find the file
     // specified.` (in Windows' language).
     r"process_begin: CreateProcess\(",
+    // ccache (3.x and 4.x) as the compiler wrapper: `ccache: error: Could
+    // not find compiler "arm-linux-gnueabihf-gcc" in PATH`.
+    r#"[Cc]ould not find compiler ['"‘`]?[^'"’`\s]+['"’`]? in PATH"#,
     // An excerpt cut in cc-rs's env lines, before its error.
     r"^(?:TARGET_)?CC(?:_[\w-]+)? = None$",
 ];
@@ -307,7 +310,7 @@ fn used_as_linker(cx: &Context<'_>, index: usize) -> bool {
 /// a missing `git` or `cargo` is not a cross-compilation failure.
 fn tool_named(content: &str) -> Option<String> {
     let specific = regex!(
-        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)"#
+        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)|[Cc]ould not find compiler ['"‘`]?([^'"’`\s]+)['"’`]? in PATH"#
     );
     let generic = regex!(
         r#"([\w.+/\\-]+)['’`"]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH|(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`"]?([\w.+/\\-]+)['’`"]? (?:in|on) (?:the |your )?[$%]?PATH|which: no ([\w.+-]+) in \(|[\w./+-]+[:：] (?:line )?\d+[:：] exec[:：] ([\w.+/-]+)[:：] |\bspawn ([\w.+/\\-]+) ENOENT|FileNotFoundError: \[(?:Errno|WinError) 2\] [^'"]*: ['"]([^'"]+)['"]|zsh: command not found: (\S+)|zsh: no such file or directory: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
@@ -851,6 +854,17 @@ Caused by:
             super::super::testing::explain(log)
                 .iter()
                 .all(|f| f.kind != Kind::CcToolNotFound)
+        );
+    }
+
+    #[test]
+    fn ccache_could_not_find_the_compiler() {
+        // ccache 3.x/4.x wrapping a cross compiler that is not installed.
+        let log = "  cargo:warning=ccache: error: Could not find compiler \"arm-linux-gnueabihf-gcc\" in PATH\n";
+        let finding = super::super::testing::first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(
+            super::super::testing::fact(&finding, "tool"),
+            Some("arm-linux-gnueabihf-gcc")
         );
     }
 }
