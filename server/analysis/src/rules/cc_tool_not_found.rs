@@ -102,6 +102,21 @@ pub(super) const TRIGGERS: &[&str] = &[
     ),
     r"\bspawn [\w.+/\\-]+ ENOENT",
     r"FileNotFoundError: \[(?:Errno|WinError) 2\] [^'\x22]*: ['\x22][^'\x22]+['\x22]",
+    // gcc-rs 0.3 and cc-rs 1.0.0-1.0.2x: `failed to execute command: <the
+    // OS's ENOENT text> (os error 2)` (then `is `gcc` not installed?`), the
+    // compiler named by the `running: "gcc.exe" …` line before it.
+    concat!(
+        r"failed to execute command: (?:",
+        words::no_such_file!(),
+        r")\.? \(os error 2\)"
+    ),
+    // GNU make for Windows: `process_begin: CreateProcess(NULL, gcc -c …,
+    // ...) failed.` then `make (e=2): The system cannot find the file
+    // specified.` (in Windows' language).
+    r"process_begin: CreateProcess\(",
+    // ccache (3.x and 4.x) as the compiler wrapper: `ccache: error: Could
+    // not find compiler "arm-linux-gnueabihf-gcc" in PATH`.
+    r#"[Cc]ould not find compiler ['"‘`]?[^'"’`\s]+['"’`]? in PATH"#,
     // An excerpt cut in cc-rs's env lines, before its error.
     r"^(?:TARGET_)?CC(?:_[\w-]+)? = None$",
 ];
@@ -187,6 +202,19 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
     if content.contains("openssl") && content.contains("pkg-config") {
         return None;
     }
+    if content.contains("failed to execute command: ") {
+        // Its `is `gcc` not installed?` line, else the `running:` line.
+        let named = (index + 1..index + 3).find_map(|i| tool_named(cx.content(i)));
+        return named
+            .or_else(|| tool_of_running_line(cx, index))
+            .or_else(|| Some("cc".to_owned()));
+    }
+    if content.contains("process_begin: CreateProcess(") {
+        return make_create_process(cx, index);
+    }
+    if used_as_linker(cx, index) {
+        return None;
+    }
     if content.contains("Could not find compiler set in environment variable") {
         // CMake names the compiler on a line of its own below.
         let named = (index + 1..index + 4)
@@ -240,6 +268,41 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
     None
 }
 
+/// The program of cc-rs's/gcc-rs's last `running: "gcc.exe" "-O0" …` line
+/// before a hit (its base name is kept as printed, `.exe` and all).
+fn tool_of_running_line(cx: &Context<'_>, index: usize) -> Option<String> {
+    let start = index.saturating_sub(30);
+    (start..index).rev().find_map(|i| {
+        regex!(r#"^running:? "([^"]+)""#)
+            .captures(cx.content(i).trim_start())
+            .map(|c| c[1].replace("\\\\", "\\"))
+    })
+}
+
+/// GNU make for Windows' `process_begin: CreateProcess(NULL, gcc -c x.c,
+/// ...) failed.` with `make (e=2): …` (ERROR_FILE_NOT_FOUND) on the next
+/// line: the program is the first argument (or the command's first word
+/// when that is `NULL`), taken when it is a C build tool.
+fn make_create_process(cx: &Context<'_>, index: usize) -> Option<String> {
+    let captures =
+        regex!(r"CreateProcess\((?:NULL|([^,]+)),\s*([^\s,]+)").captures(cx.content(index))?;
+    let not_found = (index + 1..index + 3).any(|i| regex!(r"\(e=2\)").is_match(cx.content(i)));
+    let program = captures.get(1).map_or(&captures[2], |m| m.as_str()).trim();
+    let base = super::context::base_name(program);
+    let base = base.strip_suffix(".exe").unwrap_or(base);
+    (not_found && is_c_build_tool(base)).then(|| program.to_owned())
+}
+
+/// A bare `cc: No such file or directory` followed by a linker's exit (dmd's
+/// `Error: linker exited with status`, ldc's and gdc's alike): the missing
+/// `cc` is the linker driver, linker_not_found's.
+fn used_as_linker(cx: &Context<'_>, index: usize) -> bool {
+    (index + 1..index + 4).any(|i| {
+        regex!(r"(?i)\blinker exited with|\blinking with [`'‘\x22][^`'’\x22]+[`'’\x22] failed|\blinker command failed")
+            .is_match(cx.content(i))
+    })
+}
+
 /// The missing tool a line names; `perl` belongs to `vendored_openssl_perl`,
 /// `zig` to `zigbuild_error`. A tool named by a C build tool (cc-rs, gcc-rs,
 /// cmake-rs, Kconfig) is taken as it is; one a shell, make, cmd.exe, Go or
@@ -247,7 +310,7 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
 /// a missing `git` or `cargo` is not a cross-compilation failure.
 fn tool_named(content: &str) -> Option<String> {
     let specific = regex!(
-        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)"#
+        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)|[Cc]ould not find compiler ['"‘`]?([^'"’`\s]+)['"’`]? in PATH"#
     );
     let generic = regex!(
         r#"([\w.+/\\-]+)['’`"]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH|(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`"]?([\w.+/\\-]+)['’`"]? (?:in|on) (?:the |your )?[$%]?PATH|which: no ([\w.+-]+) in \(|[\w./+-]+[:：] (?:line )?\d+[:：] exec[:：] ([\w.+/-]+)[:：] |\bspawn ([\w.+/\\-]+) ENOENT|FileNotFoundError: \[(?:Errno|WinError) 2\] [^'"]*: ['"]([^'"]+)['"]|zsh: command not found: (\S+)|zsh: no such file or directory: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
@@ -724,5 +787,84 @@ Caused by:
         let log = "  thread 'main' panicked at 'Unable to find libclang: \"couldn't find any valid shared libraries matching: ['libclang.so', 'libclang-*.so'], set the `LIBCLANG_PATH` environment variable to a path where one of these files can be found (invalid: [])\"'\n";
         let finding = first_of_kind(log, Kind::CcToolNotFound);
         assert_eq!(fact(&finding, "tool"), Some("libclang"));
+    }
+
+    #[test]
+    fn gcc_rs_failed_to_execute_in_the_os_language() {
+        // gcc-rs 0.3.x: `running: "gcc.exe" …`, a blank line, then
+        // `failed to execute command: <ENOENT text> (os error 2)`, here
+        // Windows' German and glibc's French, the `is … not installed?`
+        // line that follows cut off.
+        for (log, tool) in [
+            (
+                "running: \"gcc.exe\" \"-O0\" \"-m64\" \"-o\" \"C:\\\\w\\\\out\\\\miniz.o\" \"-c\" \"miniz.c\"\n\nfailed to execute command: Das System kann die angegebene Datei nicht finden. (os error 2)\n",
+                "gcc.exe",
+            ),
+            (
+                "running: \"arm-linux-gnueabihf-gcc\" \"-O2\" \"-c\" \"x.c\"\nfailed to execute command: Aucun fichier ou dossier de ce type (os error 2)\n",
+                "arm-linux-gnueabihf-gcc",
+            ),
+        ] {
+            let finding = super::super::testing::first_of_kind(log, Kind::CcToolNotFound);
+            assert_eq!(
+                super::super::testing::fact(&finding, "tool"),
+                Some(tool),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn gnu_make_for_windows_create_process_failed() {
+        // GNU make 3.81-4.4 for Windows: `process_begin: CreateProcess(NULL,
+        // <command>, ...) failed.` then `make (e=2): <Windows' text>`.
+        for (log, tool) in [
+            (
+                "process_begin: CreateProcess(NULL, gcc -std=gnu99 -c main.c -o main.o, ...) failed.\nmake (e=2): The system cannot find the file specified.\n",
+                "gcc",
+            ),
+            (
+                "process_begin: CreateProcess(NULL, x86_64-w64-mingw32-gcc.exe -c a.c, ...) failed.\nmingw32-make (e=2): Das System kann die angegebene Datei nicht finden.\n",
+                "x86_64-w64-mingw32-gcc.exe",
+            ),
+        ] {
+            let finding = super::super::testing::first_of_kind(log, Kind::CcToolNotFound);
+            assert_eq!(
+                super::super::testing::fact(&finding, "tool"),
+                Some(tool),
+                "{log}"
+            );
+        }
+        // A missing `git` that make could not start is not a C build tool.
+        let log = "process_begin: CreateProcess(NULL, git describe --tags, ...) failed.\nmake (e=2): The system cannot find the file specified.\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::CcToolNotFound)
+        );
+    }
+
+    #[test]
+    fn a_missing_cc_that_a_linker_step_ran_is_not_a_build_script_compiler() {
+        // dmd (and ldc, gdc) link through `cc`: its absence is printed as
+        // `cc: No such file or directory` then `Error: linker exited with
+        // status 255`.
+        let log = "dmd -ofapp src/main.d\ncc: No such file or directory\nError: linker exited with status 255\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::CcToolNotFound)
+        );
+    }
+
+    #[test]
+    fn ccache_could_not_find_the_compiler() {
+        // ccache 3.x/4.x wrapping a cross compiler that is not installed.
+        let log = "  cargo:warning=ccache: error: Could not find compiler \"arm-linux-gnueabihf-gcc\" in PATH\n";
+        let finding = super::super::testing::first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(
+            super::super::testing::fact(&finding, "tool"),
+            Some("arm-linux-gnueabihf-gcc")
+        );
     }
 }

@@ -14,6 +14,11 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Package \S+ was not found in (?:the )?pkg-config search path",
     // pkg-config-rs 0.3.28+ wording.
     r"could not find system library '[^']+' required by the '[^']+' crate",
+    // The same cut after the library's name (a wrapped or quoted line).
+    r"(?i:could not find system library) '[^']+'(?:$|[\s.:])",
+    // pkg-config-rs's `Error::Failure` Debug value, bare or inside
+    // system-deps' `PkgConfig(…)`, when its stderr was not printed.
+    r#"Failure \{ command: \\?"[^"]*pkg-?config"#,
     // An excerpt of the probe: only its env lines, cut before the error.
     r"rerun-if-env-changed=PKG_CONFIG_ALLOW_CROSS_[\w-]+\s*$",
     r"The system library `[^`]+` required by crate `[^`]+` was not found",
@@ -130,7 +135,7 @@ fn library_near(cx: &Context<'_>, index: usize) -> Option<String> {
             b.lines.clone()
         });
     let pattern = regex!(
-        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|could not find system library '([^']+)' required|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+)|Requested '([\w.+-]+)|requirement '([\w.+-]+)|Package '([\w.+-]+)' has version|Dependency [\x22']?([\w.+-]+)[\x22']? not found|directory containing [`'‘\x22]([^`'’\x22]+)\.pc|Package requirements \(([\w.+-]+))"#
+        r#"(?:^Package (\S+) was not found|The system library `([^`]+)` required by crate|(?i:could not find system library) '([^']+)'|pkg-config --libs --cflags (\S+)\s*$|Package '([^']+)', required by '[^']+', not found|No package \\?'([^'\\]+)\\?' found|The file `([^`]+)\.pc` needs|pkg-config\\?"? \\?"--libs\\?" \\?"--cflags\\?" \\?"([^"\\ ]+)|pkg-config --libs --cflags (\S+)|Requested '([\w.+-]+)|requirement '([\w.+-]+)|Package '([\w.+-]+)' has version|Dependency [\x22']?([\w.+-]+)[\x22']? not found|directory containing [`'‘\x22]([^`'’\x22]+)\.pc|Package requirements \(([\w.+-]+))"#
     );
     range.into_iter().find_map(|i| {
         let captures = pattern.captures(cx.content(i))?;
@@ -360,6 +365,26 @@ Caused by:
             "Error: BuildInternalClosureError(PkgConfig(CrossCompilation))\n",
         ] {
             first_of_kind(log, Kind::PkgConfigCross);
+        }
+    }
+
+    #[test]
+    fn pkg_config_rs_short_and_debug_forms() {
+        // pkg-config-rs 0.3.28+'s `could not find system library 'x'` cut
+        // before `required by …`; its `Failure { command: … }` Debug inside
+        // system-deps' `PkgConfig(…)` (system-deps 6) without the stderr.
+        for (log, library) in [
+            (
+                "error: could not find system library 'vte-2.91-gtk4'\n",
+                "vte-2.91-gtk4",
+            ),
+            (
+                "  called `Result::unwrap()` on an `Err` value: PkgConfig(Failure { command: \"pkg-config --libs --cflags glib-2.0 'glib-2.0 >= 2.56'\", output: Output { status: ExitStatus(unix_wait_status(256)) } })\n",
+                "glib-2.0",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::PkgConfigCross);
+            assert_eq!(fact(&finding, "library"), Some(library), "{log}");
         }
     }
 }

@@ -41,6 +41,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"found invalid metadata files for crate [`'‘](?:core|std|alloc|compiler_builtins)[`'’]",
     // `-Zbuild-std` without the standard library's sources.
     r"unable to build with the standard library, try:",
+    // xargo 0.3.x for the same: `error: `rust-src` component not found. Run
+    // `rustup component add rust-src`.`
+    r"[`'‘]rust-src[`'’] component not found",
     // cross-rs for a target it has no prebuilt std for.
     r"rust-std is not available for [a-z0-9_]+-",
     // Other wrappers' words (wasm-pack, cargo-ndk, cargokit).
@@ -191,8 +194,9 @@ fn describe(cx: &Context<'_>, error: usize, cross_says_unavailable: bool) -> Fin
     // `-Zbuild-std` without rust-src: a component to add for a target rustup
     // knows; for any other target rustup has nothing prebuilt.
     let build_std_sources = (error..=last).any(|i| {
-        cx.content(i)
-            .contains("unable to build with the standard library")
+        let content = cx.content(i);
+        content.contains("unable to build with the standard library")
+            || regex!(r"[`'‘]rust-src[`'’] component not found").is_match(content)
     });
     let mut finding = cx.finding(Kind::TargetNotInstalled, "", error, last);
     if noted_target.is_some() {
@@ -439,6 +443,14 @@ note: not all platforms have the standard library pre-compiled: https://doc.rust
             "$ cargo +nightly build -Zbuild-std --target armv7-unknown-linux-uclibceabihf\n{log}"
         );
         first_of_kind(&tier3, Kind::StdUnavailableForTarget);
+    }
+
+    #[test]
+    fn xargo_without_rust_src() {
+        // xargo 0.3.x's own words for `-Zbuild-std`'s missing rust-src.
+        let log = "$ xargo build --target thumbv7em-none-eabihf\nerror: `rust-src` component not found. Run `rustup component add rust-src`.\n";
+        let finding = first_of_kind(log, Kind::TargetNotInstalled);
+        assert!(finding.message.contains("rust-src"), "{finding:#?}");
     }
 
     #[test]

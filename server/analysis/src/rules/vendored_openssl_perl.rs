@@ -29,7 +29,14 @@ pub(super) const TRIGGERS: &[&str] = &[
         words::no_such_file!(),
         ")"
     ),
-    r#"['"]perl(?:\.exe)?['"] (?:is not recognized|n'est pas reconnu|no se reconoce|não é reconhecido|不是内部或外部命令)"#,
+    r#"['"“„«]?perl(?:\.exe)?['"”“»]? (?:is not recognized|n'est pas reconnu|no se reconoce|não é reconhecido|non è riconosciuto|wordt niet herkend|nie jest rozpoznawany|není názvem|不是内部或外部命令|は、内部コマンドまたは外部コマンド|은\(는\) 내부 또는 외부 명령|не является внутренней или внешней)"#,
+    // German cmd.exe: `Der Befehl "perl" ist entweder falsch geschrieben oder`.
+    r#"Der Befehl ["“„]?perl(?:\.exe)?["”“]? ist entweder falsch geschrieben"#,
+    // openssl-src 111.x unwrapping the spawn of a missing perl: Windows'
+    // `Error { kind: NotFound, message: "program not found" }` and Unix'
+    // `Os { code: 2, kind: NotFound, … }`, the panic location in
+    // openssl-src's lib.rs on the same line (Rust < 1.73) or before it.
+    r"kind: NotFound",
     r"zsh: command not found: perl\b",
     r"BEGIN failed--compilation aborted at \S*Configure line \d+",
     // The same, wrapped or worded by other perls and openssl-src versions:
@@ -39,7 +46,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"you may need to install the [\w:]+ module",
     r"Compilation failed in require at \S*(?:Configure|config) line \d+",
     r"\S+ version [\d.]+ required--this is only version [\d.]+",
-    r"Perl v[\d.]+ required--this is only v[\d.]+",
+    // perl's `use VERSION` failure: `Perl v5.10.0 required--this is only
+    // v5.8.8, stopped at Configure line 12.` (perl 5.8 and older print a
+    // lower-case `perl`), OpenSSL's Configure needing a newer perl.
+    r"(?i:perl) v?[\d.]+ required--this is only v?[\d.]+",
     r#"did not execute successfully.*"perl(?:\.exe)?" "[^"]*Configure"|"perl(?:\.exe)?" "[^"]*Configure".*(?:expected success, got|did not execute successfully)"#,
 ];
 
@@ -72,6 +82,9 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
             continue;
         }
         let content = cx.content(index);
+        if content.contains("kind: NotFound") && !perl_spawn_failed(cx, index) {
+            continue;
+        }
         if let Some(captures) = regex!(r"Can't locate ([\w/]+)\.pm\b|install the ([\w:]+) module|^(\S+) version [\d.]+ required--this is only").captures(content) {
             let name = captures.iter().skip(1).flatten().next().map_or("", |m| m.as_str());
             module.get_or_insert_with(|| name.replace('/', "::"));
@@ -107,13 +120,32 @@ fn is_openssl_build(cx: &Context<'_>, index: usize) -> bool {
     if let Some(block) = cx.block(index) {
         return block.crate_name == "openssl-sys" || block.crate_name == "openssl-src";
     }
+    // openssl-src prints its `Command failed: cd … && "perl" "./Configure"`
+    // after the error, so look a little past the hit too; perl's `stopped
+    // at Configure line 12` names OpenSSL's (perl) Configure script.
     let start = index.saturating_sub(40);
-    (start..=index).any(|i| {
-        let content = cx.content(i);
-        content.contains("openssl")
-            || content.contains("OpenSSL")
-            || content.contains("./Configure")
-    })
+    regex!(r"(?i:at \S*configure line \d+)").is_match(content)
+        || (start..=index + 3).any(|i| {
+            let content = cx.content(i);
+            content.contains("openssl")
+                || content.contains("OpenSSL")
+                || content.contains("./Configure")
+        })
+}
+
+/// A `kind: NotFound` panic is perl's when openssl-src's last `running`
+/// command before it is perl's (`running "perl" "./Configure" …`), not
+/// `make`'s or the C compiler's.
+fn perl_spawn_failed(cx: &Context<'_>, index: usize) -> bool {
+    let start = index.saturating_sub(30);
+    (start..index)
+        .rev()
+        .map(|i| cx.content(i))
+        .find(|line| regex!(r"^running:? ").is_match(line.trim_start()))
+        .is_some_and(|line| {
+            regex!(r#"^running:? (?:cd [^&]*&& )?(?:env [^"]*)?"?[^"\s]*perl(?:\.exe)?"? "#)
+                .is_match(line.trim_start())
+        })
 }
 
 fn describe(cx: &Context<'_>, index: usize, module: Option<&str>) -> Finding {
@@ -129,6 +161,9 @@ fn describe(cx: &Context<'_>, index: usize, module: Option<&str>) -> Finding {
         Some(module) => format!(
             "building OpenSSL from source needs the perl module {module}, which is not installed"
         ),
+        None if too_old => {
+            "building OpenSSL from source needs a newer perl than the one installed".to_owned()
+        }
         None => "building OpenSSL from source failed in its perl Configure step".to_owned(),
     };
     finding
@@ -237,5 +272,65 @@ Caused by:
             let finding = first_of_kind(log, Kind::VendoredOpensslPerl);
             assert_eq!(fact(&finding, "tool"), Some("perl"), "{log}");
         }
+    }
+
+    #[test]
+    fn perl_too_old_for_configure_in_either_case() {
+        // perl >= 5.10 prints `Perl v…`, perl 5.8 and older `perl v…`;
+        // OpenSSL 1.1's Configure starts with `use 5.10.0;`.
+        for log in [
+            "Perl v5.10.0 required--this is only v5.8.8, stopped at ./Configure line 12.\n",
+            "perl v5.10.0 required--this is only v5.8.8, stopped at C:\\w\\openssl\\Configure line 12.\n",
+            "> perl v5.10.0 required--this is only v5.8.4, stopped at configure line 12.\n",
+        ] {
+            let finding = first_of_kind(log, Kind::VendoredOpensslPerl);
+            assert!(finding.message.contains("newer perl"), "{finding:#?}");
+        }
+        // Another perl script's version check is not OpenSSL's.
+        let log = "Perl v5.36.0 required--this is only v5.30.0, stopped at tools/gen.pl line 3.\n";
+        assert!(super::super::testing::explain(log).is_empty());
+    }
+
+    #[test]
+    fn perl_missing_for_cmd_exe_in_german_and_others() {
+        // cmd.exe: German `Der Befehl "perl" ist entweder falsch geschrieben
+        // oder` / `konnte nicht gefunden werden.`, Italian and Russian.
+        for log in [
+            "Configure OpenSSL for VC-WIN64A\nDer Befehl \"perl\" ist entweder falsch geschrieben oder\nkonnte nicht gefunden werden.\n",
+            "  running \"perl\" \"./Configure\" \"VC-WIN64A\"\n  \"perl\" non è riconosciuto come comando interno o esterno,\n",
+            "  running \"perl\" \"./Configure\" \"VC-WIN64A\"\n  \"perl\" не является внутренней или внешней\n",
+        ] {
+            let finding = first_of_kind(log, Kind::VendoredOpensslPerl);
+            assert_eq!(fact(&finding, "tool"), Some("perl"), "{log}");
+        }
+    }
+
+    #[test]
+    fn openssl_src_command_failed_after_its_error() {
+        // openssl-src 300.x: the error, then `Command failed: cd … && "perl"
+        // "./Configure" …` naming the build directory under openssl-sys.
+        let log = "      Command 'perl' not found. Is perl installed?\n      Command failed: cd \"/w/target/release/build/openssl-sys-1/out/openssl-build/build/src\" && \"perl\" \"./Configure\" \"linux-x86_64\"\n";
+        first_of_kind(log, Kind::VendoredOpensslPerl);
+    }
+
+    #[test]
+    fn openssl_src_111_unwrapped_a_missing_perl() {
+        // openssl-src 111.x `.unwrap()`s the spawn: Windows' io::Error
+        // `program not found` with the old one-line panic (Rust < 1.73),
+        // Unix' `Os { code: 2 … }` with the newer two-line panic.
+        for log in [
+            "  running \"perl\" \"./Configure\" \"--prefix=C:\\\\w\\\\out\\\\openssl-build\\\\install\" \"VC-WIN64A\"\n\n  --- stderr\n  thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Error { kind: NotFound, message: \"program not found\" }', C:\\Users\\u\\.cargo\\registry\\src\\mirror.invalid-1\\openssl-src-111.17.0+1.1.1m\\src\\lib.rs:477:39\n",
+            "  running: \"perl\" \"./Configure\" \"linux-aarch64\"\n  --- stderr\n  thread 'main' panicked at /r/openssl-src-111.28.0+1.1.1w/src/lib.rs:499:39:\n  called `Result::unwrap()` on an `Err` value: Os { code: 2, kind: NotFound, message: \"No such file or directory\" }\n",
+        ] {
+            let finding = first_of_kind(log, Kind::VendoredOpensslPerl);
+            assert_eq!(fact(&finding, "tool"), Some("perl"), "{log}");
+        }
+        // The same panic after openssl-src ran `make` is not perl's.
+        let log = "  running: \"perl\" \"./Configure\" \"linux-aarch64\"\n  running: \"make\" \"depend\"\n  thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Os { code: 2, kind: NotFound, message: \"No such file or directory\" }', /r/openssl-src-111.28.0+1.1.1w/src/lib.rs:520:39\n";
+        assert!(
+            super::super::testing::explain(log)
+                .iter()
+                .all(|f| f.kind != Kind::VendoredOpensslPerl)
+        );
     }
 }

@@ -13,7 +13,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"does not support ['‘`]-m(?:arch|cpu|fpu|float-abi)=",
     // gcc's "unrecognized command-line option" in its translations.
     r"(?:nicht erkannte Kommandozeilenoption|option de la ligne de commande|no se reconoce la opción|нераспознанный параметр командной строки|无法识别的命令行选项|認識できないコマンドラインオプション|opção de linha de comando não reconhecida|opzione della riga di comando non riconosciuta)\s*[»«“”‘'\x22]\s*-m",
-    r"unsupported option '-m[^']*' for target",
+    // clang (7 and later): `unsupported option '-mfpu=' for target '…'`,
+    // and Apple's `-arch` (cc-rs passes it for a `*-apple-*` target) given
+    // to a Linux clang; any quotes.
+    r"unsupported option ['‘`\x22](?:-m[^'’`\x22]*|-arch|--target=[^'’`\x22]*)['’`\x22] for target",
     r"unknown target CPU '",
     r"bad value [(‘'`][^)]*[)’'] for ['‘`\x22]?-m(?:arch|cpu|tune)=",
     r"error: unknown argument:? '-m",
@@ -604,5 +607,23 @@ mod tests {
             "C:\\msys64\\mingw32\\bin\\gcc.exe: error: unrecognized command-line option '-m64'\n";
         let finding = first_of_kind(log, Kind::WrongCcForTarget);
         assert_eq!(fact(&finding, "tool"), Some("gcc"));
+    }
+
+    #[test]
+    fn linux_clang_given_apple_arch() {
+        // clang 7+: `clang: error: unsupported option '-arch' for target
+        // 'aarch64-unknown-linux-gnu'` when cc-rs 1.2 builds for
+        // aarch64-apple-darwin with the host's clang; as cargo's warning.
+        for log in [
+            "  cargo:warning=clang: error: unsupported option '-arch' for target 'aarch64-unknown-linux-gnu'\n",
+            "clang-18: error: unsupported option \"-arch\" for target \"x86_64-pc-linux-gnu\"\n",
+        ] {
+            let finding = super::super::testing::first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(
+                super::super::testing::fact(&finding, "option"),
+                Some("-arch"),
+                "{finding:#?}"
+            );
+        }
     }
 }
