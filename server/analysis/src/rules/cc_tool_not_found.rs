@@ -212,7 +212,7 @@ fn tool_at(cx: &Context<'_>, index: usize) -> Option<String> {
     if content.contains("process_begin: CreateProcess(") {
         return make_create_process(cx, index);
     }
-    if used_as_linker(cx, index) {
+    if used_as_linker(cx, index) && !named_by_a_c_build_tool(content) {
         return None;
     }
     if content.contains("Could not find compiler set in environment variable") {
@@ -291,6 +291,14 @@ fn make_create_process(cx: &Context<'_>, index: usize) -> Option<String> {
     let base = super::context::base_name(program);
     let base = base.strip_suffix(".exe").unwrap_or(base);
     (not_found && is_c_build_tool(base)).then(|| program.to_owned())
+}
+
+/// cc-rs's and gcc-rs's own words for a missing compiler: a build script
+/// that fails like this is cc_tool_not_found's whatever follows it (a
+/// `--keep-going` build goes on to a failed link).
+fn named_by_a_c_build_tool(content: &str) -> bool {
+    regex!(r"error occurred in cc-rs|[Ff]ailed to find tool|failed to execute command: ")
+        .is_match(content)
 }
 
 /// A bare `cc: No such file or directory` followed by a linker's exit (dmd's
@@ -787,6 +795,18 @@ Caused by:
         let log = "  thread 'main' panicked at 'Unable to find libclang: \"couldn't find any valid shared libraries matching: ['libclang.so', 'libclang-*.so'], set the `LIBCLANG_PATH` environment variable to a path where one of these files can be found (invalid: [])\"'\n";
         let finding = first_of_kind(log, Kind::CcToolNotFound);
         assert_eq!(fact(&finding, "tool"), Some("libclang"));
+    }
+
+    #[test]
+    fn a_missing_compiler_just_before_a_failed_link_is_still_the_build_scripts() {
+        // `cargo build --keep-going`: the last build script's cc-rs error,
+        // then another crate's link failure right after it.
+        let log = "  --- stderr\n  error occurred in cc-rs: failed to find tool \"arm-linux-gnueabihf-gcc\": No such file or directory (os error 2)\nerror: linking with `cc` failed: exit status: 1\n";
+        let finding = super::super::testing::first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(
+            super::super::testing::fact(&finding, "tool"),
+            Some("arm-linux-gnueabihf-gcc")
+        );
     }
 
     #[test]
