@@ -80,6 +80,141 @@ fn tune_hits_keep_their_kind_under_capture_prefixes() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// rustc's colour forced on (`--color=always`): bold red `error`, yellow
+/// `warning`, green `note`, the message bold.
+fn rustc_colour(line: &str) -> String {
+    for (word, colour) in [("error", "9"), ("warning", "11"), ("note", "10")] {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(word) {
+            let indent = &line[..line.len() - trimmed.len()];
+            return format!(
+                "{indent}\x1b[0m\x1b[1m\x1b[38;5;{colour}m{word}\x1b[0m\x1b[0m\x1b[1m{rest}\x1b[0m"
+            );
+        }
+    }
+    line.to_owned()
+}
+
+/// gcc's and ld's colour: `\x1b[01;31m\x1b[Kerror:\x1b[m\x1b[K` wherever
+/// the word is.
+fn gcc_colour(line: &str) -> String {
+    line.replace("error:", "\x1b[01;31m\x1b[Kerror:\x1b[m\x1b[K")
+        .replace("warning:", "\x1b[01;35m\x1b[Kwarning:\x1b[m\x1b[K")
+        .replace("note:", "\x1b[01;36m\x1b[Knote:\x1b[m\x1b[K")
+}
+
+/// The tune hits keep their kind when colour codes decorate their lines:
+/// real escape bytes, the paste where the ESC byte was lost, and escapes
+/// written out as text.
+#[test]
+fn tune_hits_keep_their_kind_under_colour() {
+    type Colour = fn(&str) -> String;
+    let colours: [(&str, Colour); 8] = [
+        ("rustc", rustc_colour),
+        ("gcc", gcc_colour),
+        ("whole line", |line| format!("\x1b[31m{line}\x1b[0m")),
+        ("rustc without ESC", |line| {
+            rustc_colour(line).replace('\x1b', "")
+        }),
+        ("gcc without ESC", |line| {
+            gcc_colour(line).replace('\x1b', "")
+        }),
+        ("written \\x1b", |line| {
+            rustc_colour(line).replace('\x1b', "\\x1b")
+        }),
+        ("written \\u001b", |line| {
+            gcc_colour(line).replace('\x1b', "\\u001b")
+        }),
+        ("caret", |line| {
+            format!("\x1b[1m{line}\x1b[0m").replace('\x1b', "^[")
+        }),
+    ];
+    let mut failures = Vec::new();
+    for (id, text, expected) in tune_hits() {
+        for (name, colour) in colours {
+            let coloured: String = text
+                .lines()
+                .map(|line| format!("{}\n", colour(line)))
+                .collect();
+            let got = first_kind(&coloured);
+            if got != Some(expected.kind.as_str()) {
+                failures.push(format!(
+                    "{id} with {name} colour: {} -> {got:?}",
+                    expected.kind.as_str()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Windows line endings, and a progress bar that a `\r` overwrote before
+/// each line, leave the kind alone.
+#[test]
+fn tune_hits_keep_their_kind_under_crlf_and_progress_bars() {
+    let mut failures = Vec::new();
+    for (id, text, expected) in tune_hits() {
+        let crlf: String = text.lines().map(|line| format!("{line}\r\n")).collect();
+        let progress: String = text
+            .lines()
+            .map(|line| {
+                if line.trim().is_empty() {
+                    format!("{line}\n")
+                } else {
+                    format!("    Building [=====>    ] 12/40: dep\r{line}\n")
+                }
+            })
+            .collect();
+        for (name, changed) in [("crlf", crlf), ("progress bar", progress)] {
+            let got = first_kind(&changed);
+            if got != Some(expected.kind.as_str()) {
+                failures.push(format!(
+                    "{id} with {name}: {} -> {got:?}",
+                    expected.kind.as_str()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Prefixes that pastes and other capture tools add: markdown quotes,
+/// indentation, pastebin line numbers, GitHub's `##[error]`, BuildKit and
+/// GitLab/Jenkins stamps.
+#[test]
+fn tune_hits_keep_their_kind_under_paste_prefixes() {
+    type Prefix = fn(usize) -> String;
+    let prefixes: [(&str, Prefix); 9] = [
+        ("markdown quote", |_| "> ".to_owned()),
+        ("nested quote", |_| ">> ".to_owned()),
+        ("four spaces", |_| "    ".to_owned()),
+        ("tab", |_| "\t".to_owned()),
+        ("pastebin bar", |n| format!("{n:>5} | ")),
+        ("line number colon", |n| format!("{n}: ")),
+        ("github error", |_| "##[error]".to_owned()),
+        ("buildkit", |n| format!("#12 {}.{:02} ", n / 10, n % 100)),
+        ("jenkins", |_| "[2024-03-01T10:00:00.123Z] ".to_owned()),
+    ];
+    let mut failures = Vec::new();
+    for (id, text, expected) in tune_hits() {
+        for (name, prefix) in prefixes {
+            let wrapped: String = text
+                .lines()
+                .enumerate()
+                .map(|(index, line)| format!("{}{line}\n", prefix(index + 1)))
+                .collect();
+            let got = first_kind(&wrapped);
+            if got != Some(expected.kind.as_str()) {
+                failures.push(format!(
+                    "{id} with {name}: {} -> {got:?}",
+                    expected.kind.as_str()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// Whether a line has `error` as a word of its own (`error:`, `Error`,
 /// `error[E0463]`), not inside a name such as `SSL_load_error_strings`.
 fn says_error(line: &str) -> bool {
