@@ -215,6 +215,159 @@ fn tune_hits_keep_their_kind_under_paste_prefixes() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// glibc's strerror for ENOENT, EACCES and ENOEXEC in German, French,
+/// Spanish, Italian, Brazilian Portuguese, Russian, Simplified and
+/// Traditional Chinese, Japanese, Korean, Polish and Turkish.
+const LOCALISED_OS_ERRORS: [(&str, [&str; 12]); 3] = [
+    (
+        "No such file or directory",
+        [
+            "Datei oder Verzeichnis nicht gefunden",
+            "Aucun fichier ou dossier de ce type",
+            "No existe el archivo o el directorio",
+            "File o directory non esistente",
+            "Arquivo ou diretório inexistente",
+            "Нет такого файла или каталога",
+            "没有那个文件或目录",
+            "沒有此一檔案或目錄",
+            "そのようなファイルやディレクトリはありません",
+            "그런 파일이나 디렉터리가 없습니다",
+            "Nie ma takiego pliku ani katalogu",
+            "Böyle bir dosya ya da dizin yok",
+        ],
+    ),
+    (
+        "Permission denied",
+        [
+            "Keine Berechtigung",
+            "Permission non accordée",
+            "Permiso denegado",
+            "Permesso negato",
+            "Permissão negada",
+            "Отказано в доступе",
+            "权限不够",
+            "拒絕不符權限的操作",
+            "許可がありません",
+            "허가 거부",
+            "Brak dostępu",
+            "Erişim engellendi",
+        ],
+    ),
+    (
+        "Exec format error",
+        [
+            "Fehler im Format der Programmdatei",
+            "Erreur de format pour exec()",
+            "Formato de ejecutable incorrecto",
+            "Formato eseguibile non valido",
+            "Erro de formato do executável",
+            "Ошибка формата выполняемого файла",
+            "可执行文件格式错误",
+            "可執行檔格式錯誤",
+            "実行形式エラー",
+            "Exec 형식 오류",
+            "Błędny format pliku wykonywalnego",
+            "Çalıştırılabilir biçem hatası",
+        ],
+    ),
+];
+
+/// Windows' "The system cannot find the file specified." and "... the path
+/// specified." in the same languages.
+const WINDOWS_NOT_FOUND: [&str; 24] = [
+    "Das System kann die angegebene Datei nicht finden.",
+    "Le fichier spécifié est introuvable.",
+    "El sistema no puede encontrar el archivo especificado.",
+    "Impossibile trovare il file specificato.",
+    "O sistema não pode encontrar o arquivo especificado.",
+    "Не удается найти указанный файл.",
+    "系统找不到指定的文件。",
+    "系統找不到指定的檔案。",
+    "指定されたファイルが見つかりません。",
+    "지정된 파일을 찾을 수 없습니다.",
+    "Nie można odnaleźć określonego pliku.",
+    "Sistem belirtilen dosyayı bulamıyor.",
+    "Das System kann den angegebenen Pfad nicht finden.",
+    "Le chemin d’accès spécifié est introuvable.",
+    "El sistema no puede encontrar la ruta especificada.",
+    "Impossibile trovare il percorso specificato.",
+    "O sistema não pode encontrar o caminho especificado.",
+    "Системе не удается найти указанный путь.",
+    "系统找不到指定的路径。",
+    "系統找不到指定的路徑。",
+    "指定されたパスが見つかりません。",
+    "지정된 경로를 찾을 수 없습니다.",
+    "System nie może odnaleźć określonej ścieżki.",
+    "Sistem belirtilen yolu bulamıyor.",
+];
+
+/// A tune hit that shows an OS error in English keeps its kind when the
+/// build ran under another locale (glibc), or on Windows in another
+/// language (`… (os error 2)` / `(os error 3)`).
+#[test]
+fn tune_hits_keep_their_kind_with_localised_os_errors() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (id, text, expected) in tune_hits() {
+        for (english, translations) in LOCALISED_OS_ERRORS {
+            if !text.contains(english) {
+                continue;
+            }
+            checked += 1;
+            for translation in translations {
+                let got = first_kind(&text.replace(english, translation));
+                if got != Some(expected.kind.as_str()) {
+                    failures.push(format!(
+                        "{id} with {translation:?}: {} -> {got:?}",
+                        expected.kind.as_str()
+                    ));
+                }
+            }
+        }
+        // Exempt: cc_toolchain_broken's ENOENT is Linux exec failing on a
+        // file that exists (its ELF interpreter is missing); Windows never
+        // prints its own "cannot find the file" for that, so the Windows
+        // text in such a log would describe another failure.
+        let os_error = [
+            "No such file or directory (os error 2)",
+            "program not found",
+        ]
+        .into_iter()
+        .find(|english| text.contains(english))
+        .filter(|_| expected.kind.as_str() != "cc_toolchain_broken");
+        if let Some(english) = os_error {
+            for windows in WINDOWS_NOT_FOUND {
+                let code = if windows.contains("Pfad")
+                    || windows.contains("chemin")
+                    || windows.contains("ruta")
+                    || windows.contains("percorso")
+                    || windows.contains("caminho")
+                    || windows.contains("путь")
+                    || windows.contains("路")
+                    || windows.contains("パス")
+                    || windows.contains("경로")
+                    || windows.contains("ścieżki")
+                    || windows.contains("yolu")
+                {
+                    3
+                } else {
+                    2
+                };
+                let got =
+                    first_kind(&text.replace(english, &format!("{windows} (os error {code})")));
+                if got != Some(expected.kind.as_str()) {
+                    failures.push(format!(
+                        "{id} with {windows:?}: {} -> {got:?}",
+                        expected.kind.as_str()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} tune hits show an OS error");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// Whether a line has `error` as a word of its own (`error:`, `Error`,
 /// `error[E0463]`), not inside a name such as `SSL_load_error_strings`.
 fn says_error(line: &str) -> bool {

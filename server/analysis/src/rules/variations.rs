@@ -426,3 +426,37 @@ app                                           100% 4123KB  10.2MB/s   00:00
 "#;
     assert_eq!(explain(log), Vec::new());
 }
+
+#[test]
+fn colour_whose_escape_byte_was_lost_in_the_paste() {
+    let log = "[0m[1m[38;5;9merror[0m[0m[1m: linker `aarch64-linux-gnu-gcc` not found[0m\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn colour_escapes_written_out_as_text() {
+    let log = "\\x1b[1m\\x1b[31merror\\x1b[0m: linker `cc` not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+    let log = "^[[1m^[[31merror^[[0m: linker `cc` not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn a_paste_with_line_numbers() {
+    let log = "  17 | error: linker `aarch64-linux-gnu-gcc` not found\n  18 |   |\n  19 |   = note: No such file or directory (os error 2)\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn a_missing_header_and_library_under_a_german_locale() {
+    let log = "foo.cc:1:10: fatal error: vector: Datei oder Verzeichnis nicht gefunden\n";
+    assert_eq!(first_kind(log), Some(Kind::MissingHeader));
+    let log = "Error loading shared library libz.so.1: Datei oder Verzeichnis nicht gefunden (needed by ./app)\n";
+    assert_eq!(first_kind(log), Some(Kind::RuntimeMissingSharedLib));
+}
+
+#[test]
+fn exec_format_error_in_french_with_its_parentheses() {
+    let log = "error occurred: Command \"aarch64-linux-musl-gcc\" \"-c\" failed to start: Erreur de format pour exec() (os error 8)\n";
+    assert_eq!(first_kind(log), Some(Kind::CcToolchainBroken));
+}
