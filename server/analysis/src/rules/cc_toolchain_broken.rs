@@ -44,12 +44,16 @@ pub(super) const TRIGGERS: &[&str] = &[
         words::exec_format_error!(),
         ")"
     ),
-    r"(?:failed to execute command|could not execute|error occurred[^:]*): Exec format error \(os error 8\)",
+    concat!(
+        r"(?:failed to execute command|could not execute|error occurred[^:]*): (?:",
+        words::exec_format_error!(),
+        r") \(os error 8\)"
+    ),
     // cc-rs that could not start the compiler: `command `…gcc` failed to
     // start: <ENOEXEC> (os error 8)` (1.1+), `Command "…" with args … failed
     // to start: Os { code: 8, … }` (1.0), Windows' `not a valid Win32
     // application (os error 193)`; the error may be wrapped onto its own line.
-    r"failed to (?:start|spawn|execute)[^:]*: (?:[^()]*\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)",
+    r"failed to (?:start|spawn|execute)[^:]*: (?:.*?\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)",
     // A wrapper (ccache, distcc, make, a shell) that could not exec the
     // toolchain binary it names: `ccache: error: execv of /x/bin/aarch64-linux-gnu-gcc failed: Exec format error`.
     concat!(
@@ -310,7 +314,7 @@ fn foreign_binary(content: &str) -> Option<Broken> {
         words::cannot_execute_binary!(),
         r")|(?:[^:]{1,40}: )?(?:",
         words::exec_format_error!(),
-        r"))|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|zsh: exec format error: (\S+)|Exec format error \(os error 8\)|failed to (?:start|spawn|execute)[^:]*: (?:[^()]*\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)|(?:execv[pe]?|exec|spawn) (?:of )?['‘`\x22]?((?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?)(?:\.exe)?['’`\x22]?[^\n]*?(?:",
+        r"))|([\w./+-]*(?:gcc|g\+\+|-cc|-c\+\+|clang(?:\+\+)?|-ld|-as)(?:-[\d.]+)?): ELF (?:32|64)-bit [LM]SB (?:pie )?executable, [^,]+,.*interpreter ([^\s,]+)|zsh: exec format error: (\S+)|Exec format error \(os error 8\)|failed to (?:start|spawn|execute)[^:]*: (?:.*?\(os error (?:8|193|216)\)|Os \{ code: (?:8|193|216),)|(?:execv[pe]?|exec|spawn) (?:of )?['‘`\x22]?((?:[^\s'’`\x22]*[/\\])?(?:[\w.+]+-)*(?:gcc|g\+\+|c\+\+|cc|clang(?:\+\+)?|cc1(?:plus)?|cpp|as|ld|ar)(?:-[\d.]+)?)(?:\.exe)?['’`\x22]?[^\n]*?(?:",
         words::exec_format_error!(),
         ")"
     );

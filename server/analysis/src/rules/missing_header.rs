@@ -19,7 +19,11 @@ pub(super) const TRIGGERS: &[&str] = &[
     // gcc in other locales (full-width colons in Chinese), C++ headers
     // without an extension, MSVC's C1083 in any language.
     r"(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*[\w./+-]+\s*[:：]",
-    r"fatal error: [a-z_]+(?:/[\w.]+)*: No such file or directory",
+    concat!(
+        r"fatal error: [a-z_]+(?:/[\w.]+)*: (?:",
+        words::no_such_file!(),
+        ")"
+    ),
     r"fatal error: '[a-z_]+(?:/[\w.]+)*' file not found",
     r"fatal error C1083: ",
     // gcc before 4.5 (no `fatal`), markdown-escaped names (`stubs\_32.h`),
@@ -81,7 +85,9 @@ fn included_before(cx: &Context<'_>, index: usize) -> Option<String> {
 
 fn header_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: No such file| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|(?:^|[\s=])([\w./+-]+\.h(?:pp|h|xx)?)[:：] |C1083: .*?['"“”«»‘’]\s*([\w./\\+-]+\.\w+)\s*['"“”«»‘’]|C1083: [^:]+:\s*([\w./\\+-]+\.\w+)\s*:"#
+        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: (?:"#,
+        words::no_such_file!(),
+        r#")| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|(?:^|[\s=])([\w./+-]+\.h(?:pp|h|xx)?)[:：] |C1083: .*?['"“”«»‘’]\s*([\w./\\+-]+\.\w+)\s*['"“”«»‘’]|C1083: [^:]+:\s*([\w./\\+-]+\.\w+)\s*:"#
     );
     let captures = pattern.captures(content)?;
     let header = captures.iter().skip(1).flatten().next()?.as_str();

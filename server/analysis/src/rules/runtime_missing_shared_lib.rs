@@ -2,7 +2,7 @@
 //! find a shared library the program needs.
 
 use super::context::{one_hit_per_key, text_fact};
-use super::{Context, fix, packages, regex};
+use super::{Context, fix, packages, regex, words};
 use crate::finding::{Finding, Kind};
 
 pub(super) const SUMMARY: &str =
@@ -52,9 +52,17 @@ pub(super) const TRIGGERS: &[&str] = &[
     // loader, Android's linker, qemu-user without the target's sysroot.
     r"Library not loaded: \S+",
     r"^Reason: (?:image not found|tried: '[^']+' \(no such file)",
-    r"Error loading shared library \S+: No such file",
+    concat!(
+        r"Error loading shared library \S+: (?:",
+        words::no_such_file!(),
+        ")"
+    ),
     r#"(?:CANNOT LINK EXECUTABLE|dlopen failed)\b.*library "[^"]+" not found"#,
-    r"qemu-[\w.-]+: Could not open '[^']+': No such file",
+    concat!(
+        r"qemu-[\w.-]+: Could not open '[^']+': (?:",
+        words::no_such_file!(),
+        ")"
+    ),
     // The BSDs' and Solaris' loaders.
     r#"Shared object "[^"]+" not found, required by"#,
     r"ld\.so\.1: [^:]+: fatal: [^:]+: open failed",
@@ -162,7 +170,9 @@ fn parse(content: &str) -> Option<Parsed> {
         ));
     }
     if let Some(c) = regex!(
-        r"Error loading shared library ([^:\s]+): No such file[^(]*(?:\(needed by ([^)]+)\))?"
+        r"Error loading shared library ([^:\s]+): (?:",
+        words::no_such_file!(),
+        r")[^(]*(?:\(needed by ([^)]+)\))?"
     )
     .captures(content)
     {

@@ -49,6 +49,7 @@ const TOOL_FAILURE: &str = concat!(
     r"|but attempting to link with file built for|\bnot found \(required by\b",
     r#"|\bcommand ['"`‘]?[\w.+-]+['"`’]? not found|\bcommand failed\b"#,
     r"|\brequired--this is only v|\bstopped at \S+ line \d+|--compilation aborted\b",
+    r"|\b(?:with )?exit (?:status|code):? [1-9]",
 );
 
 static LINKER_SAYS_RE: std::sync::LazyLock<regex::Regex> =

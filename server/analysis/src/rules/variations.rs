@@ -426,3 +426,75 @@ app                                           100% 4123KB  10.2MB/s   00:00
 "#;
     assert_eq!(explain(log), Vec::new());
 }
+
+#[test]
+fn colour_whose_escape_byte_was_lost_in_the_paste() {
+    let log = "[0m[1m[38;5;9merror[0m[0m[1m: linker `aarch64-linux-gnu-gcc` not found[0m\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn colour_escapes_written_out_as_text() {
+    let log = "\\x1b[1m\\x1b[31merror\\x1b[0m: linker `cc` not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+    let log = "^[[1m^[[31merror^[[0m: linker `cc` not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn a_paste_with_line_numbers() {
+    let log = "  17 | error: linker `aarch64-linux-gnu-gcc` not found\n  18 |   |\n  19 |   = note: No such file or directory (os error 2)\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn a_missing_header_and_library_under_a_german_locale() {
+    let log = "foo.cc:1:10: fatal error: vector: Datei oder Verzeichnis nicht gefunden\n";
+    assert_eq!(first_kind(log), Some(Kind::MissingHeader));
+    let log = "Error loading shared library libz.so.1: Datei oder Verzeichnis nicht gefunden (needed by ./app)\n";
+    assert_eq!(first_kind(log), Some(Kind::RuntimeMissingSharedLib));
+}
+
+#[test]
+fn exec_format_error_in_french_with_its_parentheses() {
+    let log = "error occurred: Command \"aarch64-linux-musl-gcc\" \"-c\" failed to start: Erreur de format pour exec() (os error 8)\n";
+    assert_eq!(first_kind(log), Some(Kind::CcToolchainBroken));
+}
+
+#[test]
+fn cargo_json_messages_mixed_with_build_script_stderr() {
+    let log = concat!(
+        "{\"reason\":\"compiler-artifact\",\"package_id\":\"x 0.1.0\",\"fresh\":true}\n",
+        "warning: build script said hello\n",
+        "{\"reason\":\"compiler-message\",\"package_id\":\"app 0.1.0 (path+file:///w)\",\"message\":{\"rendered\":\"error: linker `aarch64-linux-gnu-gcc` not found\\n  |\\n  = note: No such file or directory (os error 2)\\n\\n\",\"level\":\"error\",\"message\":\"linker `aarch64-linux-gnu-gcc` not found\",\"spans\":[],\"children\":[],\"code\":null}}\n",
+        "{\"reason\":\"build-finished\",\"success\":false}\n",
+    );
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn docker_compose_and_legacy_docker_step_output() {
+    let log = "app-1  | error: linker `aarch64-linux-gnu-gcc` not found\napp-1  |   |\napp-1  |   = note: No such file or directory (os error 2)\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+    let log = "Step 5/9 : RUN cargo build --target aarch64-unknown-linux-gnu\n ---> Running in 0a1b2c3d\nerror: linker `aarch64-linux-gnu-gcc` not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+    let log = "#12 [builder 4/7] RUN cargo build --release\n#12 3.45 error: linker `aarch64-linux-gnu-gcc` not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+    let log = "$ cargo build --target aarch64-unknown-linux-gnu\nerror: linker `aarch64-linux-gnu-gcc` not found\n";
+    assert_eq!(first_kind(log), Some(Kind::LinkerNotFound));
+}
+
+#[test]
+fn an_unknown_failure_under_any_decoration_is_never_empty() {
+    for log in [
+        "\x1b[0m\x1b[1m\x1b[38;5;9merror\x1b[0m\x1b[1m: the frobnicator broke\x1b[0m\n",
+        "[0m[1m[31merror[0m: the frobnicator broke\n",
+        "2024-03-01T10:00:00.1234567Z ##[error]Process completed with exit code 101.\n",
+        "> error: the frobnicator broke\r\n",
+        "    1 | error: the frobnicator broke\n",
+        "pkg-1.0> error: the frobnicator broke\n",
+    ] {
+        let findings = explain(log);
+        assert!(!findings.is_empty(), "no finding for {log:?}");
+    }
+}

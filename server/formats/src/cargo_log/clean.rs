@@ -11,7 +11,35 @@ pub(crate) fn clean_line(raw: &[u8]) -> String {
     let decoded = String::from_utf8_lossy(raw);
     let visible = last_carriage_segment(&decoded);
     let plain = strip_escapes(visible);
+    let plain = strip_visible_escapes(&plain);
     strip_tool_prefixes(&plain).to_owned()
+}
+
+/// Colour that survived as text: escapes a tool or a paste wrote out
+/// literally (`\x1b[31m`, `\u001b[31m`, `\033[31m`, `\e[31m`, `^[[31m`),
+/// and the very common paste where only the ESC byte was lost
+/// (`[0m[1m[31merror[0m`, gcc's `[01;31m[Kerror:[m[K`). The bare form is
+/// removed only from a line that has at least one SGR with a number in it,
+/// so that `[m` or `[K` in ordinary text stays.
+fn strip_visible_escapes(line: &str) -> std::borrow::Cow<'_, str> {
+    static LITERAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:\\x1[bB]|\\u001[bB]|\\u\{1[bB]\}|\\033|\\e|\^\[)\[[0-9;?]*[A-Za-z]")
+            .expect("a valid literal")
+    });
+    static NUMBERED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\[[0-9]{1,3}(?:;[0-9]{1,3})*m").expect("a valid literal")
+    });
+    static BARE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\[(?:[0-9]{1,3}(?:;[0-9]{1,3})*)?[mK]").expect("a valid literal")
+    });
+    if !line.contains('[') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let line = LITERAL.replace_all(line, "");
+    if !NUMBERED.is_match(&line) {
+        return line;
+    }
+    std::borrow::Cow::Owned(BARE.replace_all(&line, "").into_owned())
 }
 
 /// A terminal shows only what follows the last `\r` of a line (progress bars
@@ -388,6 +416,25 @@ mod tests {
     fn removes_colour_hyperlinks_and_crlf() {
         let raw = b"\x1b[1m\x1b[31merror\x1b[0m: \x1b]8;;file:///x\x1b\\link\x1b]8;;\x1b\\ here\r";
         assert_eq!(clean_line(raw), "error: link here");
+    }
+
+    #[test]
+    fn removes_colour_whose_escape_byte_was_lost_or_written_out() {
+        for raw in [
+            "[0m[1m[38;5;9merror[0m[0m[1m: linking failed[0m",
+            "[01;31m[Kerror:[m[K linking failed",
+            "\\x1b[31merror\\x1b[0m: linking failed",
+            "\\u001b[1m\\u001b[31merror\\u001b[0m: linking failed",
+            "\\033[31merror\\033[0m: linking failed",
+            "^[[31merror^[[0m: linking failed",
+            "\\e[1;31merror\\e[0m: linking failed",
+        ] {
+            assert_eq!(clean_line(raw.as_bytes()), "error: linking failed", "{raw}");
+        }
+        // Brackets in ordinary text are not colour.
+        for raw in ["see [m]ajor and [K]eep", "a[5] = 3", "[1/3] Building"] {
+            assert_eq!(clean_line(raw.as_bytes()), raw);
+        }
     }
 
     #[test]

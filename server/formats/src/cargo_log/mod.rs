@@ -98,12 +98,59 @@ impl CargoLog {
 pub fn read(input: &[u8]) -> CargoLog {
     let mut log = CargoLog::default();
     let mut number: u32 = 0;
+    let numbered = has_paste_line_numbers(input);
     for raw in split_lines(input) {
         number = number.saturating_add(1);
+        let raw = if numbered {
+            strip_paste_line_number(raw)
+        } else {
+            raw
+        };
         push_line(&mut log, number, raw);
     }
     log.build_scripts = blocks::find_build_scripts(&log.lines);
     log
+}
+
+/// A paste site's or an editor's line number before every line (`  12 | `,
+/// `12: `, `12\t`).
+static PASTE_LINE_NUMBER: std::sync::LazyLock<regex::bytes::Regex> =
+    std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r"^[ \t]{0,8}([0-9]{1,6})(?:[ \t]?\|[ \t]?|:[ \t]|:$|\t)")
+            .expect("a valid literal")
+    });
+
+/// Whether the log was pasted with line numbers: its first lines (up to 20
+/// that are not blank) all start with a number, and the numbers rise.
+/// rustc's own `12 |` source lines follow the error that quotes them, so
+/// they never make up a whole log's start and are not taken for it.
+fn has_paste_line_numbers(input: &[u8]) -> bool {
+    let mut previous: Option<u64> = None;
+    let mut seen = 0;
+    for raw in split_lines(input)
+        .filter(|raw| raw.iter().any(|b| !b.is_ascii_whitespace()))
+        .take(20)
+    {
+        let Some(number) = PASTE_LINE_NUMBER
+            .captures(raw)
+            .and_then(|caps| std::str::from_utf8(&caps[1]).ok()?.parse::<u64>().ok())
+        else {
+            return false;
+        };
+        if previous.is_some_and(|before| number <= before) {
+            return false;
+        }
+        previous = Some(number);
+        seen += 1;
+    }
+    seen >= 1
+}
+
+fn strip_paste_line_number(raw: &[u8]) -> &[u8] {
+    match PASTE_LINE_NUMBER.find(raw) {
+        Some(found) => &raw[found.end()..],
+        None => raw,
+    }
 }
 
 /// Splits on `\n`, without a final empty line for a trailing newline.
@@ -155,6 +202,22 @@ fn push_line(log: &mut CargoLog, number: u32, raw: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paste_line_numbers_are_removed_when_every_line_has_one() {
+        for input in [
+            "  41 | error: linker `cc` not found\n  42 |   |\n  43 |   = note: No such file\n",
+            "7: error: linker `cc` not found\n8:\n9:   = note: No such file\n",
+        ] {
+            let log = read(input.as_bytes());
+            assert_eq!(log.lines[0].text, "error: linker `cc` not found", "{input}");
+        }
+        let log = read(b"    1 | error: x\n");
+        assert_eq!(log.lines[0].text, "error: x");
+        // rustc's source lines after its error keep their numbers.
+        let log = read(b"error[E0425]: x\n12 | let a = b;\n13 | c();\n");
+        assert_eq!(log.lines[1].text, "12 | let a = b;");
+    }
 
     #[test]
     fn empty_input_has_no_lines() {
