@@ -339,7 +339,15 @@ fn is_compiler_tool(program: Option<&str>) -> bool {
 fn describe(cx: &Context<'_>, index: usize, program: Option<String>, library: &str) -> Finding {
     let mut finding = cx.finding(Kind::RuntimeMissingSharedLib, "", index, index);
     let file = library.rsplit(['/', '\\']).next().unwrap_or(library);
-    let package = packages::for_soname(file);
+    // The dynamic loader is glibc's (libc6) or musl's own file, not a
+    // package named after it.
+    let package = if file.starts_with("ld-linux") {
+        Some("libc6".to_owned())
+    } else if file.starts_with("ld-musl-") {
+        Some("musl".to_owned())
+    } else {
+        packages::for_soname(file)
+    };
     let too_old = regex!(
         r#"version [`'‘’"]?[A-Za-z][A-Za-z0-9]*[_.][\w.]+[`'‘’"]? not found|symbol lookup error"#
     )
@@ -678,5 +686,19 @@ mod tests {
                 .iter()
                 .all(|f| f.kind != Kind::RuntimeMissingSharedLib)
         );
+    }
+
+    /// qemu-user (any version) without the target's sysroot names the
+    /// loader it could not open; the loader is libc6's (or musl's) file.
+    #[test]
+    fn qemu_user_missing_loader_package() {
+        let log = "qemu-aarch64: Could not open '/lib/ld-linux-aarch64.so.1': No such file or directory\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("ld-linux-aarch64.so.1"));
+        assert_eq!(fact(&finding, "debian_package"), Some("libc6"));
+        let log =
+            "qemu-x86_64: Could not open '/lib/ld-musl-x86_64.so.1': No such file or directory\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "debian_package"), Some("musl"));
     }
 }
