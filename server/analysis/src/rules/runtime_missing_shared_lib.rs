@@ -72,6 +72,14 @@ pub(super) const TRIGGERS: &[&str] = &[
     // The ELF interpreter itself missing (bash 5.1+, Docker's exec).
     r"cannot execute: required file not found",
     r"exec(?: user process caused)?:? (?:\S+: )?no such file or directory$",
+    // The kernel's ENOENT for a missing interpreter, told by a shell or
+    // runner that names the loader (`/lib/ld-linux-aarch64.so.1: No such
+    // file or directory`; musl's `/lib/ld-musl-x86_64.so.1`).
+    concat!(
+        r"^(?:[^\s:]+: )?/(?:usr/)?lib\w*/ld-(?:linux[\w.-]*|musl-[\w.-]+)\.so\.\d+: (?:",
+        super::words::no_such_file!(),
+        r")\s*$"
+    ),
     // A library of the machine older than the binary needs (not glibc's:
     // that is glibc_too_new).
     // (OpenSSL's `OPENSSL_1_1_0`, Red Hat's `libssl.so.10`, zlib's
@@ -128,7 +136,8 @@ pub(super) fn check(cx: &Context<'_>, hits: &[usize]) -> Vec<Finding> {
 
 fn program_and_library(cx: &Context<'_>, index: usize) -> Option<(Option<String>, String)> {
     let content = cx.content(index);
-    let (program, library) = parse(content)
+    let (program, library) = interpreter_named(content)
+        .or_else(|| parse(content))
         .or_else(|| wrapped_loader_error(cx, index))
         .or_else(|| interpreter_missing(content))?;
     // The program wrapped onto the line before (`/usr/lib/gcc/…/cc1plus:`).
@@ -266,6 +275,26 @@ fn wrapped_loader_error(cx: &Context<'_>, index: usize) -> Option<Parsed> {
 /// The program exists but its ELF interpreter (the dynamic loader) does
 /// not: a glibc binary on musl or in an empty container.
 fn interpreter_missing(content: &str) -> Option<Parsed> {
+    interpreter_named(content).or_else(|| interpreter_unnamed(content))
+}
+
+/// The loader's own path with the kernel's ENOENT after it.
+fn interpreter_named(content: &str) -> Option<Parsed> {
+    let loader = regex!(
+        r"^(?:([^\s:]+): )?(/(?:usr/)?lib\w*/ld-(?:linux[\w.-]*|musl-[\w.-]+)\.so\.\d+): (?:",
+        super::words::no_such_file!(),
+        r")\s*$"
+    );
+    if let Some(c) = loader.captures(content) {
+        return Some((
+            c.get(1).map(|m| m.as_str().to_owned()),
+            INTERPRETER.to_owned(),
+        ));
+    }
+    None
+}
+
+fn interpreter_unnamed(content: &str) -> Option<Parsed> {
     let c = regex!(r"(?:^|: )([^\s:]+): cannot execute: required file not found|exec(?: user process caused)?:? (?:(\S+): )?no such file or directory$")
         .captures(content)?;
     if content.contains("fork/exec") {
@@ -320,7 +349,15 @@ fn is_compiler_tool(program: Option<&str>) -> bool {
 fn describe(cx: &Context<'_>, index: usize, program: Option<String>, library: &str) -> Finding {
     let mut finding = cx.finding(Kind::RuntimeMissingSharedLib, "", index, index);
     let file = library.rsplit(['/', '\\']).next().unwrap_or(library);
-    let package = packages::for_soname(file);
+    // The dynamic loader is glibc's (libc6) or musl's own file, not a
+    // package named after it.
+    let package = if file.starts_with("ld-linux") {
+        Some("libc6".to_owned())
+    } else if file.starts_with("ld-musl-") {
+        Some("musl".to_owned())
+    } else {
+        packages::for_soname(file)
+    };
     let too_old = regex!(
         r#"version [`'‘’"]?[A-Za-z][A-Za-z0-9]*[_.][\w.]+[`'‘’"]? not found|symbol lookup error"#
     )
@@ -633,5 +670,45 @@ mod tests {
             "tool: /usr/lib/libcurl.so.4: version `CURL_OPENSSL_4' not found (required by tool)\n";
         let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
         assert_eq!(fact(&finding, "library"), Some("libcurl.so.4"));
+    }
+
+    /// The kernel's ENOENT for a missing ELF interpreter as a shell or a
+    /// runner prints it, naming the loader (glibc's or musl's), alone or
+    /// after the program.
+    #[test]
+    fn missing_elf_interpreter_named() {
+        for log in [
+            "/lib/ld-linux-aarch64.so.1: No such file or directory\n",
+            "./app: /lib/ld-musl-x86_64.so.1: No such file or directory\n",
+            "/lib64/ld-linux-x86-64.so.2: No such file or directory\n",
+        ] {
+            let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+            assert_eq!(
+                fact(&finding, "library"),
+                Some("the dynamic loader (ELF interpreter)")
+            );
+        }
+        // A linker looking for the loader file at link time is not this.
+        let log = "/usr/bin/aarch64-linux-gnu-ld: cannot find /lib/ld-linux-aarch64.so.1: No such file or directory\n";
+        let findings = super::super::testing::explain(log);
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.kind != Kind::RuntimeMissingSharedLib)
+        );
+    }
+
+    /// qemu-user (any version) without the target's sysroot names the
+    /// loader it could not open; the loader is libc6's (or musl's) file.
+    #[test]
+    fn qemu_user_missing_loader_package() {
+        let log = "qemu-aarch64: Could not open '/lib/ld-linux-aarch64.so.1': No such file or directory\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "library"), Some("ld-linux-aarch64.so.1"));
+        assert_eq!(fact(&finding, "debian_package"), Some("libc6"));
+        let log =
+            "qemu-x86_64: Could not open '/lib/ld-musl-x86_64.so.1': No such file or directory\n";
+        let finding = first_of_kind(log, Kind::RuntimeMissingSharedLib);
+        assert_eq!(fact(&finding, "debian_package"), Some("musl"));
     }
 }

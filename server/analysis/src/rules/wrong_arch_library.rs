@@ -49,6 +49,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     // but got x86_64`.
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible file type",
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: incompatible target",
+    // lld (ELF) and mold on a library of another object format (a Mach-O
+    // or COFF archive): `ld.lld: error: libfoo.a: unknown file type`.
+    r"(?:lld|mold)(?:-[\d.]+)?(?:\.exe)?: (?:error|fatal): \S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?: unknown file type",
     // gold: `libfoo.so: unsupported ELF machine number 62`.
     r"\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?: unsupported ELF machine number \d+",
     r"architecture of input file [`'‘][^'’]*\.(?:a|so)(?-u:\b)[^'’]*['’] is incompatible with",
@@ -283,6 +286,7 @@ fn library_named(content: &str) -> Option<String> {
         | (\S+\.rlib\([^)]+\.o\)):?\ (?:is\ incompatible\ with|relocations|(?:error\ adding\ symbols:\ )?file\ in\ wrong\ format)
         | (\S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:error\ adding\ symbols:\ )?file\ (?:in\ wrong\ format|not\ recognized)
         | (\S+\.(?:so|a)(?:\.[\d.]+)?(?:\([^)]*\))?):\ (?:relocations|incompatible\ target|incompatible\ file\ type|unsupported\ ELF\ machine)
+        | (?:lld|mold)\S*:\ (?:error|fatal):\ (\S+\.(?:so|a|dylib|lib)(?:\.[\d.]+)?(?:\([^)]*\))?):\ unknown\ file\ type
         | (\S+\.o):\ relocations
         | architecture\ of\ input\ file\ [`'‘]([^'’]+)['’]
         | ignoring\ file\ '?([^,']+?)'?[,:]\ 
@@ -716,5 +720,24 @@ file in wrong format
             fact(&finding, "library"),
             Some("/usr/lib/x86_64-linux-gnu/libz.so")
         );
+    }
+
+    /// lld (ELF) and mold (`path: unknown file type`) on a library of
+    /// another object format.
+    #[test]
+    fn lld_and_mold_unknown_file_type_library() {
+        for (log, library) in [
+            (
+                "ld.lld: error: /w/vendor/libfoo.a(foo.o): unknown file type\n",
+                "/w/vendor/libfoo.a(foo.o)",
+            ),
+            (
+                "mold: fatal: /w/vendor/libfoo.a: unknown file type\n",
+                "/w/vendor/libfoo.a",
+            ),
+        ] {
+            let finding = first_of_kind(log, Kind::WrongArchLibrary);
+            assert_eq!(fact(&finding, "library"), Some(library));
+        }
     }
 }

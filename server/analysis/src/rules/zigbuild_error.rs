@@ -52,7 +52,9 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"Malformed zig target abi suffix|Unsupported Rust target '",
     // zig's own linker (0.12+) names a missing symbol without lld's prefix;
     // it counts only where zig links (see `zig_involved`).
-    r"(?:^|note: )error: undefined symbol: \S",
+    // zig 0.10-0.11 relay lld's own with lld's name after zig's `error:`
+    // (`error: ld.lld: undefined symbol: X`).
+    r"(?:^|note: )error: (?:ld\.lld: |lld-link: )?undefined symbol: \S",
     // zig without a macOS SDK, or unable to find a libc installation.
     r"unable to find framework '[^']+'",
     r"(?-u:\b)(?:DarwinSdkNotFound|LibCInstallationNotAvailable|LibCInstallationMissingCrtDir|LibCStdLibHeaderNotFound|LibCRuntimeNotFound)(?-u:\b)",
@@ -691,6 +693,27 @@ error: could not compile `app` (bin \"app\") due to 1 previous error
             kinds.first(),
             Some(&crate::finding::Kind::ZigbuildError),
             "{kinds:?}"
+        );
+    }
+
+    /// zig 0.10–0.11 relaying lld's message as `error: ld.lld: undefined
+    /// symbol: X` under cargo-zigbuild's zigcc wrapper; without zig in the
+    /// log it is not zig's.
+    #[test]
+    fn zig_relayed_lld_undefined_symbol() {
+        use super::super::testing::{explain, first_of_kind};
+        let log = "error: linking with `/h/.cache/cargo-zigbuild/0.17.0/zigcc-x86_64-unknown-linux-gnu.2.17.sh` failed: exit status: 1\n  = note: error: ld.lld: undefined symbol: __libc_single_threaded\n";
+        let finding = first_of_kind(log, crate::finding::Kind::ZigbuildError);
+        assert!(
+            finding.message.contains("__libc_single_threaded"),
+            "{}",
+            finding.message
+        );
+        let log = "error: ld.lld: undefined symbol: foo_init\n";
+        assert!(
+            explain(log)
+                .iter()
+                .all(|f| f.kind != crate::finding::Kind::ZigbuildError)
         );
     }
 }
