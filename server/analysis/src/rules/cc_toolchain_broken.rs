@@ -35,7 +35,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // A toolchain binary for another machine (a 32-bit or x86 toolchain on
     // an arm64 or 64-bit-only host): it exists but the kernel cannot run it.
     concat!(
-        r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?(?:\.exe)?: (?:",
+        r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?(?:\.exe)?['’`\x22]?: (?:",
         words::cannot_execute_binary!(),
         ")"
     ),
@@ -306,7 +306,7 @@ fn broken_part(content: &str) -> Option<Broken> {
 /// `Exec format error`, or `file`'s description of it (the loader it names).
 fn foreign_binary(content: &str) -> Option<Broken> {
     let pattern = regex!(
-        r"([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?)(?:\.exe)?: (?:(?:",
+        r"([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?)(?:\.exe)?['’`\x22]?: (?:(?:",
         words::cannot_execute_binary!(),
         r")|(?:[^:]{1,40}: )?(?:",
         words::exec_format_error!(),
@@ -812,6 +812,19 @@ mod tests {
         assert_eq!(
             fact(&finding, "tool"),
             Some("/opt/cross/bin/x86_64-linux-musl-gcc")
+        );
+    }
+
+    #[test]
+    fn a_quoted_compiler_that_cannot_execute() {
+        // bash's `cannot execute binary file` with the program's path in
+        // quotes, as a wrapper script that quotes "$CC" or a log quoting it
+        // prints it.
+        let log = "  \"/opt/x/bin/aarch64-linux-gnu-gcc\": cannot execute binary file: Exec format error\n";
+        let finding = super::super::testing::first_of_kind(log, Kind::CcToolchainBroken);
+        assert_eq!(
+            super::super::testing::fact(&finding, "tool"),
+            Some("aarch64-linux-gnu-gcc")
         );
     }
 }
