@@ -62,7 +62,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// produce Unix like paths". openssl-src's own words for a perl it could
 /// not start (`Command '…perl' not found`, `Could not run 'perl.exe'`, any
 /// `$PERL`) and a shell's or `env`'s "not found" for perl in bash's and
-/// glibc's languages count too.
+/// glibc's languages count too, as do cmd.exe's "not recognized" for perl
+/// in its common languages, a perl too old for Configure (`perl v5.10.0
+/// required--this is only v5.8.8`) and openssl-src 111's unwrapped
+/// `kind: NotFound` after its `running "perl" "./Configure"` line.
 ///
 /// **Why it happens.** OpenSSL's build needs a full perl with its core modules.
 /// Minimal perls (Fedora/RHEL's `perl-base` split, slim containers, Git for
