@@ -241,6 +241,11 @@ fn started_tool(cx: &Context<'_>, index: usize) -> Option<String> {
 
 /// (the program that failed, the part it could not run)
 fn broken_part(content: &str) -> Option<Broken> {
+    // cargo's build-script warning prefixes (`cargo:warning=`, cargo 1.77+'s
+    // `warning: x@0.1.0: `) are not the program's name.
+    let content = regex!(r"^\s*(?:cargo::?warning=|warning: [\w-]+@[\w.+-]+: )")
+        .find(content)
+        .map_or(content, |m| &content[m.end()..]);
     let exec = regex!(
         r#"(?:^|[\s='"`‘])([\w./+-]+?):\s*(?:fatal )?error(?: trying to exec ['‘]([^'’]+)['’]|: cannot execute ['‘]([^'’]+)['’])|installation problem, cannot exec '([^']+)'|Executable "([^"]+)" doesn't exist|cannot execute ['‘]([^'’]+)['’]"#
     );
@@ -826,5 +831,19 @@ mod tests {
             super::super::testing::fact(&finding, "tool"),
             Some("aarch64-linux-gnu-gcc")
         );
+    }
+
+    #[test]
+    fn localised_exec_failure_names_the_compiler_not_cargo() {
+        // gcc's `error trying to exec 'cc1'` in German and French, as
+        // cargo:warning= lines (cc-rs) and cargo 1.77+'s `warning: x@v:`.
+        for log in [
+            "  cargo:warning=gcc: Fehler beim Ausführen von »cc1«: execvp: Datei oder Verzeichnis nicht gefunden\n",
+            "warning: foo-sys@0.1.0: gcc: erreur lors de l'exécution de « cc1 »: execvp: Aucun fichier ou dossier de ce type\n",
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "tool"), Some("gcc"), "{log}");
+            assert_eq!(fact(&finding, "missing_part"), Some("cc1"), "{log}");
+        }
     }
 }
