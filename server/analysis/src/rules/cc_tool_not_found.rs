@@ -320,7 +320,7 @@ fn tool_named(content: &str) -> Option<String> {
         r#"failed to find tool \\?["“'‘]([^"“”'‘’\\]+)\\?["”'’]|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"“]([^`'’"”]+)[`'’"”] installed|[Ii]s [`'‘"“]([^`'’"”]+)[`'’"”] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)|[Cc]ould not find compiler ['"‘`]?([^'"’`\s]+)['"’`]? in PATH"#
     );
     let generic = regex!(
-        r#"([\w.+/\\-]+)['’`"]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH|(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`"]?([\w.+/\\-]+)['’`"]? (?:in|on) (?:the |your )?[$%]?PATH|which: no ([\w.+-]+) in \(|[\w./+-]+[:：] (?:line )?\d+[:：] exec[:：] ([\w.+/-]+)[:：] |\bspawn ([\w.+/\\-]+) ENOENT|FileNotFoundError: \[(?:Errno|WinError) 2\] [^'"]*: ['"]([^'"]+)['"]|zsh: command not found: (\S+)|zsh: no such file or directory: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
+        r#"([\w.+/\\-]+)['’`"]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH|(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`"]?([\w.+/\\-]+)['’`"]? (?:in|on) (?:the |your )?[$%]?PATH|which: no ([\w.+-]+) in \(|[\w./+-]+[:：] (?:line )?\d+[:：] exec[:：] ([\w.+/-]+)[:：] |\bspawn ([\w.+/\\-]+) ENOENT|FileNotFoundError: \[(?:Errno|WinError) 2\] [^'"]*: ['"]([^'"]+)['"]|zsh: command not found: (\S+)|zsh: no such file or directory: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^|^cargo::?warning=)([\w.+/-]+)[:：] ?(?:"#,
         words::command_not_found!(),
         "|",
         words::no_such_file!(),
@@ -892,5 +892,17 @@ Caused by:
                 "{log}"
             );
         }
+    }
+
+    #[test]
+    fn a_bare_not_found_as_a_build_script_warning() {
+        // A shell's `<program>: not found` relayed by cc-rs as a
+        // `cargo:warning=` line, the shell's own prefix cut.
+        let log = "  cargo:warning=aarch64-linux-gnu-gcc: not found\n";
+        let finding = super::super::testing::first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(
+            super::super::testing::fact(&finding, "tool"),
+            Some("aarch64-linux-gnu-gcc")
+        );
     }
 }
