@@ -10,10 +10,12 @@ pub(super) const SUMMARY: &str =
     "a build script's C compiler or build tool for the target is not installed";
 
 pub(super) const TRIGGERS: &[&str] = &[
-    r#"failed to find tool \\?"[^"\\]+\\?""#,
-    r#"[Ff]ailed to find tool\. Is [`'‘"][^`'’"]+[`'’"] installed"#,
+    // cc-rs 1.1+ (`{:?}` of the program), its quotes also curly or single
+    // in a log that was pasted through an editor or chat.
+    r#"failed to find tool \\?["“'‘][^"“”'‘’\\]+\\?["”'’]"#,
+    r#"[Ff]ailed to find tool\. Is [`'‘"“][^`'’"”]+[`'’"”] installed"#,
     // gcc-rs wrote `Is`, cmake-rs `is`.
-    r"[Ii]s [`'‘][^`'’]+[`'’] not installed\?",
+    r#"[Ii]s [`'‘"“][^`'’"”]+[`'’"”] not installed\?"#,
     r#"failed to execute \["[^"]+"[^\]]*\]: "#,
     // A shell or make that cannot find a program, in English and every
     // language bash, make and glibc are translated to (a script's `line N`
@@ -136,7 +138,12 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// script's `… not found in PATH`, `which: no … in (`, Node's `spawn …
 /// ENOENT`, Python's `FileNotFoundError: [Errno 2]` and a wrapper script's
 /// failed `exec` (`musl-gcc: 15: exec: gcc: not found`); bindgen's
-/// clang-sys `Unable to find libclang` counts too. A
+/// clang-sys `Unable to find libclang` counts too, and so do gcc-rs's
+/// `failed to execute command: … (os error 2)` in the OS's language, GNU
+/// make for Windows' `process_begin: CreateProcess(NULL, gcc …) failed`
+/// with `(e=2)`, and ccache's `Could not find compiler "x" in PATH`. A
+/// bare `cc: No such file or directory` before a linker's exit is the
+/// linker's (linker_not_found). A
 /// missing program that is no C compiler or build tool (`git`, `cargo`) is
 /// not this kind.
 ///
@@ -318,10 +325,10 @@ fn used_as_linker(cx: &Context<'_>, index: usize) -> bool {
 /// a missing `git` or `cargo` is not a cross-compilation failure.
 fn tool_named(content: &str) -> Option<String> {
     let specific = regex!(
-        r#"failed to find tool \\?"([^"\\]+)\\?"|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"]([^`'’"]+)[`'’"] installed|[Ii]s [`'‘]([^`'’]+)[`'’] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)|[Cc]ould not find compiler ['"‘`]?([^'"’`\s]+)['"’`]? in PATH"#
+        r#"failed to find tool \\?["“'‘]([^"“”'‘’\\]+)\\?["”'’]|failed to execute \["([^"]+)"[^\]]*\]: |[Ff]ailed to find tool\. Is [`'‘"“]([^`'’"”]+)[`'’"”] installed|[Ii]s [`'‘"“]([^`'’"”]+)[`'’"”] not installed\?|^[`'‘"]([\w.+/\\-]+)[`'’"] installed\? \(see|compiler '([^']+)' not found|could not execute process `([^`\s]+)[^`]*` \(never executed\)|Could not find compiler set in environment variable (CC|CXX)|[Cc]ould not find compiler ['"‘`]?([^'"’`\s]+)['"’`]? in PATH"#
     );
     let generic = regex!(
-        r#"([\w.+/\\-]+)['’`"]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH|(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`"]?([\w.+/\\-]+)['’`"]? (?:in|on) (?:the |your )?[$%]?PATH|which: no ([\w.+-]+) in \(|[\w./+-]+[:：] (?:line )?\d+[:：] exec[:：] ([\w.+/-]+)[:：] |\bspawn ([\w.+/\\-]+) ENOENT|FileNotFoundError: \[(?:Errno|WinError) 2\] [^'"]*: ['"]([^'"]+)['"]|zsh: command not found: (\S+)|zsh: no such file or directory: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^)([\w.+/-]+)[:：] ?(?:"#,
+        r#"([\w.+/\\-]+)['’`"]? (?:was |is |could |can)?(?:not|n't|never) (?:be )?(?:found|located|available) (?:in|on) (?:the |your )?[$%]?PATH|(?i:could not|cannot|can't|unable to|failed to) (?:find|locate) ['‘`"]?([\w.+/\\-]+)['’`"]? (?:in|on) (?:the |your )?[$%]?PATH|which: no ([\w.+-]+) in \(|[\w./+-]+[:：] (?:line )?\d+[:：] exec[:：] ([\w.+/-]+)[:：] |\bspawn ([\w.+/\\-]+) ENOENT|FileNotFoundError: \[(?:Errno|WinError) 2\] [^'"]*: ['"]([^'"]+)['"]|zsh: command not found: (\S+)|zsh: no such file or directory: (\S+)|['"“„«]([\w.+-]+)['"”“»] (?:is not|n'est pas|no se|não é|non è|wordt niet|nie jest|není|iç ya|不是|は、|은\(는\)|не является)|Der Befehl "([\w.+-]+)"|The term '([^']+)' is not recognized|Die Benennung "([^"]+)"|Le terme [«'"]\s*([^»'"\s]+)\s*[»'"]|fish: Unknown command:? ['‘`]?([\w.+/-]+)|exec: "([^"]+)": executable file not found|unable to execute ['‘`]([^'’`]+)['’`]: |error: command ['‘`"]([^'’`"]+)['’`"] failed: |ERROR: Unknown compilers?\(s\)?: \[\[['"]([^'"]+)['"]|(?:^|/)env: ['‘`"]?([\w.+/-]+)['’`"]?: |(?:(?:^|[/\s])(?:[\w.-]*\.sh|(?:ba|da|z|k|a)?sh)(?:[:：] [^:：\d]{0,10}\d+[^:：]{0,6})?(?:: \d+)?[:：] ?|^make(?:\[\d+\])?: |^|^cargo::?warning=)([\w.+/-]+)[:：] ?(?:"#,
         words::command_not_found!(),
         "|",
         words::no_such_file!(),
@@ -885,6 +892,37 @@ Caused by:
         assert_eq!(
             super::super::testing::fact(&finding, "tool"),
             Some("arm-linux-gnueabihf-gcc")
+        );
+    }
+
+    #[test]
+    fn cc_rs_failed_to_find_tool_in_other_quotes() {
+        // cc-rs 1.1/1.2's `failed to find tool "x"` with its quotes turned
+        // curly or single by the log's rendering.
+        for log in [
+            "  error occurred in cc-rs: failed to find tool “aarch64-linux-gnu-gcc”: No such file or directory (os error 2)\n",
+            "  error occurred in cc-rs: failed to find tool 'aarch64-linux-gnu-gcc': No such file or directory (os error 2)\n",
+            // cc-rs 1.0.x's backticks, rendered as curly double quotes.
+            "  error occurred: Failed to find tool. Is “aarch64-linux-gnu-gcc” installed?\n",
+        ] {
+            let finding = super::super::testing::first_of_kind(log, Kind::CcToolNotFound);
+            assert_eq!(
+                super::super::testing::fact(&finding, "tool"),
+                Some("aarch64-linux-gnu-gcc"),
+                "{log}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bare_not_found_as_a_build_script_warning() {
+        // A shell's `<program>: not found` relayed by cc-rs as a
+        // `cargo:warning=` line, the shell's own prefix cut.
+        let log = "  cargo:warning=aarch64-linux-gnu-gcc: not found\n";
+        let finding = super::super::testing::first_of_kind(log, Kind::CcToolNotFound);
+        assert_eq!(
+            super::super::testing::fact(&finding, "tool"),
+            Some("aarch64-linux-gnu-gcc")
         );
     }
 }

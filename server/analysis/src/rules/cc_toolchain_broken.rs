@@ -35,7 +35,7 @@ pub(super) const TRIGGERS: &[&str] = &[
     // A toolchain binary for another machine (a 32-bit or x86 toolchain on
     // an arm64 or 64-bit-only host): it exists but the kernel cannot run it.
     concat!(
-        r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?(?:\.exe)?: (?:",
+        r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?(?:\.exe)?['’`\x22]?: (?:",
         words::cannot_execute_binary!(),
         ")"
     ),
@@ -245,6 +245,11 @@ fn started_tool(cx: &Context<'_>, index: usize) -> Option<String> {
 
 /// (the program that failed, the part it could not run)
 fn broken_part(content: &str) -> Option<Broken> {
+    // cargo's build-script warning prefixes (`cargo:warning=`, cargo 1.77+'s
+    // `warning: x@0.1.0: `) are not the program's name.
+    let content = regex!(r"^\s*(?:cargo::?warning=|warning: [\w-]+@[\w.+-]+: )")
+        .find(content)
+        .map_or(content, |m| &content[m.end()..]);
     let exec = regex!(
         r#"(?:^|[\s='"`‘])([\w./+-]+?):\s*(?:fatal )?error(?: trying to exec ['‘]([^'’]+)['’]|: cannot execute ['‘]([^'’]+)['’])|installation problem, cannot exec '([^']+)'|Executable "([^"]+)" doesn't exist|cannot execute ['‘]([^'’]+)['’]"#
     );
@@ -310,7 +315,7 @@ fn broken_part(content: &str) -> Option<Broken> {
 /// `Exec format error`, or `file`'s description of it (the loader it names).
 fn foreign_binary(content: &str) -> Option<Broken> {
     let pattern = regex!(
-        r"([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?)(?:\.exe)?: (?:(?:",
+        r"([\w./+-]*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|cpp|as|ld|cc1(?:plus)?)(?:-[\d.]+)?)(?:\.exe)?['’`\x22]?: (?:(?:",
         words::cannot_execute_binary!(),
         r")|(?:[^:]{1,40}: )?(?:",
         words::exec_format_error!(),
@@ -817,5 +822,32 @@ mod tests {
             fact(&finding, "tool"),
             Some("/opt/cross/bin/x86_64-linux-musl-gcc")
         );
+    }
+
+    #[test]
+    fn a_quoted_compiler_that_cannot_execute() {
+        // bash's `cannot execute binary file` with the program's path in
+        // quotes, as a wrapper script that quotes "$CC" or a log quoting it
+        // prints it.
+        let log = "  \"/opt/x/bin/aarch64-linux-gnu-gcc\": cannot execute binary file: Exec format error\n";
+        let finding = super::super::testing::first_of_kind(log, Kind::CcToolchainBroken);
+        assert_eq!(
+            super::super::testing::fact(&finding, "tool"),
+            Some("aarch64-linux-gnu-gcc")
+        );
+    }
+
+    #[test]
+    fn localised_exec_failure_names_the_compiler_not_cargo() {
+        // gcc's `error trying to exec 'cc1'` in German and French, as
+        // cargo:warning= lines (cc-rs) and cargo 1.77+'s `warning: x@v:`.
+        for log in [
+            "  cargo:warning=gcc: Fehler beim Ausführen von »cc1«: execvp: Datei oder Verzeichnis nicht gefunden\n",
+            "warning: foo-sys@0.1.0: gcc: erreur lors de l'exécution de « cc1 »: execvp: Aucun fichier ou dossier de ce type\n",
+        ] {
+            let finding = first_of_kind(log, Kind::CcToolchainBroken);
+            assert_eq!(fact(&finding, "tool"), Some("gcc"), "{log}");
+            assert_eq!(fact(&finding, "missing_part"), Some("cc1"), "{log}");
+        }
     }
 }

@@ -14,8 +14,10 @@ pub(super) const TRIGGERS: &[&str] = &[
         words::no_such_file!(),
         ")"
     ),
-    r"fatal error: '[\w./+-]+\.h(?:pp|h)?' file not found",
-    r"error: '[\w./+-]+\.h' file not found",
+    // clang's `'x.h' file not found`, its quotes in any style (a log
+    // viewer's curly quotes, a markdown rendering's backticks).
+    r"fatal error: ['‘’`\x22][\w./+-]+\.h(?:pp|h)?['‘’`\x22] file not found",
+    r"error: ['‘’`\x22][\w./+-]+\.h['‘’`\x22] file not found",
     // gcc in other locales (full-width colons in Chinese), C++ headers
     // without an extension, MSVC's C1083 in any language.
     r"(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*[\w./+-]+\s*[:：]",
@@ -24,7 +26,7 @@ pub(super) const TRIGGERS: &[&str] = &[
         words::no_such_file!(),
         ")"
     ),
-    r"fatal error: '[a-z_]+(?:/[\w.]+)*' file not found",
+    r"fatal error: ['‘’`\x22][a-z_]+(?:/[\w.]+)*['‘’`\x22] file not found",
     r"fatal error C1083: ",
     // gcc before 4.5 (no `fatal`), markdown-escaped names (`stubs\_32.h`),
     // and the EDG front ends (nvcc, icc): `cannot open source file "x.h"`.
@@ -85,7 +87,7 @@ fn included_before(cx: &Context<'_>, index: usize) -> Option<String> {
 
 fn header_named(content: &str) -> Option<String> {
     let pattern = regex!(
-        r#"(?:fatal )?error: '?([\w./+\\-]+\.h(?:pp|h|xx)?)'?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: '?([a-z_]+(?:/[\w.]+)*)'?(?:: (?:"#,
+        r#"(?:fatal )?error: ['‘’`\x22]?([\w./+\\-]+\.h(?:pp|h|xx)?)['‘’`\x22]?(?:: No such file| file not found)|fatal error: ([\w./+\\-]+\.h(?:pp|h|xx)?): |cannot open source file ["“]([^"”]+)["”]|fatal error: ['‘’`\x22]?([a-z_]+(?:/[\w.]+)*)['‘’`\x22]?(?:: (?:"#,
         words::no_such_file!(),
         r#")| file not found)|(?:schwerwiegender Fehler|erreur fatale|error fatal|errore fatale|erro fatal|фатальная ошибка|критична помилка|кобна грешка|致命错误|嚴重錯誤|致命的エラー|치명적 오류|błąd krytyczny|fatal fejl|ödesdigert fel|vakava virhe|fatalna greška|fatale fout|ölümcül hata|μοιραίο σφάλμα|lỗi nghiêm trọng|závažná chyba|kritikus hiba)\s*[:：]\s*([\w./+-]+)\s*[:：]|(?:^|[\s=])([\w./+-]+\.h(?:pp|h|xx)?)[:：] |C1083: .*?['"“”«»‘’]\s*([\w./\\+-]+\.\w+)\s*['"“”«»‘’]|C1083: [^:]+:\s*([\w./\\+-]+\.\w+)\s*:"#
     );
@@ -332,5 +334,23 @@ mod tests {
                 .iter()
                 .all(|f| f.kind != Kind::MissingHeader)
         );
+    }
+
+    #[test]
+    fn clang_file_not_found_in_any_quotes() {
+        // clang prints `'x.h' file not found`; logs pasted through editors,
+        // chat and markdown carry it with curly quotes or backticks.
+        for log in [
+            "  cargo:warning=src/a.c:1:10: fatal error: ‘zlib.h’ file not found\n",
+            "  cargo:warning=src/a.c:1:10: fatal error: `zlib.h` file not found\n",
+            "src/a.c:1:10: fatal error: \"zlib.h\" file not found\n",
+        ] {
+            let finding = super::super::testing::first_of_kind(log, Kind::MissingHeader);
+            assert_eq!(
+                super::super::testing::fact(&finding, "header"),
+                Some("zlib.h"),
+                "{log}"
+            );
+        }
     }
 }

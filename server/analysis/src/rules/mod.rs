@@ -126,8 +126,11 @@ static TRIGGERS: LazyLock<Triggers> = LazyLock::new(|| {
         }
     }
     // A larger lazy-DFA cache keeps the combined set from falling back to a
-    // slower engine on long logs (measured in docs/performance.md).
+    // slower engine on long logs (measured in docs/performance.md). The
+    // compiled set outgrew the crate's default 10 MiB limit once the
+    // localised OS errors joined many triggers; 32 MiB leaves room.
     let set = regex::RegexSetBuilder::new(patterns)
+        .size_limit(32 * 1024 * 1024)
         .dfa_size_limit(16 * 1024 * 1024)
         .build()
         .expect("rule triggers are valid literals");

@@ -20,8 +20,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r"target may not support the standard library",
     r"consider downloading the target with [`'‘]?rustup target add",
     r"[`'‘]std[`'’] is required by [`'‘][^`'’]+[`'’] because it does not declare [`'‘]#!\[no_std\]",
-    r"component 'rust-std' for target '[^']+' is unavailable",
-    r"toolchain '[^']+' does not (?:contain|support) (?:component 'rust-std' for )?target",
+    // rustup's single quotes, also as a log's rendering turns them
+    // (curly, double, backticks).
+    r#"component ['‘’"`]rust-std['‘’"`] for target ['‘’"`][^'‘’"`]+['‘’"`] is unavailable"#,
+    r#"toolchain ['‘’"`][^'‘’"`]+['‘’"`] does not (?:contain|support) (?:component ['‘’"`]rust-std['‘’"`] for )?target"#,
     // rustup, wasm-pack and other wrappers in their own words.
     r"does not have target '[^']+' installed",
     // rustup before 1.20 for a target it does not distribute.
@@ -160,7 +162,7 @@ fn describe(cx: &Context<'_>, error: usize, cross_says_unavailable: bool) -> Fin
         .find(|&i| !cx.content(i).is_empty())
         .unwrap_or(error);
     let noted_target = (error..=last).find_map(|i| {
-        regex!(r#"the [`'‘’"]?([\w.-]+)[`'‘’"]? target (?:may not|is not installed)|for target '([^']+)'|support target '([^']+)'|rustup target add ([\w.-]+)|expected target triple ([\w.-]+)|have target '([^']+)' installed|([a-z0-9_]+-[\w.-]+) target not found in sysroot|(?i:target) [`'‘"]?([a-z0-9_]+-[\w.-]+?)[`'’"]? (?:is )?not installed|(?i:target) [`'‘]?([a-z0-9_]+-[\w.-]+?)[`'’]? not found in channel|([a-z0-9_]+-[\w.-]+) target not found|(?i:not installed): ([a-z0-9_]+-[\w.-]+)|'rust-std' for target '([^']+)'|rust-std is not available for ([a-z0-9_]+-[\w.-]+)"#)
+        regex!(r#"the [`'‘’"]?([\w.-]+)[`'‘’"]? target (?:may not|is not installed)|for target ['‘’"`]([^'‘’"`]+)['‘’"`]|support target ['‘’"`]([^'‘’"`]+)['‘’"`]|rustup target add ([\w.-]+)|expected target triple ([\w.-]+)|have target '([^']+)' installed|([a-z0-9_]+-[\w.-]+) target not found in sysroot|(?i:target) [`'‘"]?([a-z0-9_]+-[\w.-]+?)[`'’"]? (?:is )?not installed|(?i:target) [`'‘]?([a-z0-9_]+-[\w.-]+?)[`'’]? not found in channel|([a-z0-9_]+-[\w.-]+) target not found|(?i:not installed): ([a-z0-9_]+-[\w.-]+)|['‘’"`]rust-std['‘’"`] for target ['‘’"`]([^'‘’"`]+)['‘’"`]|rust-std is not available for ([a-z0-9_]+-[\w.-]+)"#)
             .captures(cx.content(i))
             .and_then(|c| {
                 c.iter()
@@ -443,6 +445,26 @@ note: not all platforms have the standard library pre-compiled: https://doc.rust
             "$ cargo +nightly build -Zbuild-std --target armv7-unknown-linux-uclibceabihf\n{log}"
         );
         first_of_kind(&tier3, Kind::StdUnavailableForTarget);
+    }
+
+    #[test]
+    fn rustup_refusals_in_other_quotes() {
+        // rustup 1.2x's `toolchain '…' does not support target '…'` and
+        // `component 'rust-std' for target '…' is unavailable`, their
+        // quotes rendered double or curly.
+        for log in [
+            "error: toolchain \"stable-x86_64-unknown-linux-gnu\" does not support target \"mips-unknown-linux-gnu\"\n",
+            "error: component ‘rust-std’ for target ‘mips-unknown-linux-gnu’ is unavailable for download for channel ‘stable’\n",
+        ] {
+            let findings = super::super::testing::explain(log);
+            let first = findings.first().expect("a finding");
+            assert_eq!(first.kind, Kind::StdUnavailableForTarget, "{log}");
+            assert_eq!(
+                first.target.as_deref(),
+                Some("mips-unknown-linux-gnu"),
+                "{log}"
+            );
+        }
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub(super) const TRIGGERS: &[&str] = &[
     r#"['"“„«]?perl(?:\.exe)?['"”“»]? (?:is not recognized|n'est pas reconnu|no se reconoce|não é reconhecido|non è riconosciuto|wordt niet herkend|nie jest rozpoznawany|není názvem|不是内部或外部命令|は、内部コマンドまたは外部コマンド|은\(는\) 내부 또는 외부 명령|не является внутренней или внешней)"#,
     // German cmd.exe: `Der Befehl "perl" ist entweder falsch geschrieben oder`.
     r#"Der Befehl ["“„]?perl(?:\.exe)?["”“]? ist entweder falsch geschrieben"#,
+    // PowerShell in German (`Die Benennung "perl" wurde nicht als Name eines
+    // Cmdlet … erkannt`), and fish's `Unknown command`.
+    r#"Die Benennung ["“„]?perl(?:\.exe)?["”“]? wurde nicht als Name"#,
+    r"fish: Unknown command:? ['‘`]?perl(?:\.exe)?\b",
     // openssl-src 111.x unwrapping the spawn of a missing perl: Windows'
     // `Error { kind: NotFound, message: "program not found" }` and Unix'
     // `Os { code: 2, kind: NotFound, … }`, the panic location in
@@ -62,7 +66,10 @@ pub(super) const TRIGGERS: &[&str] = &[
 /// produce Unix like paths". openssl-src's own words for a perl it could
 /// not start (`Command '…perl' not found`, `Could not run 'perl.exe'`, any
 /// `$PERL`) and a shell's or `env`'s "not found" for perl in bash's and
-/// glibc's languages count too.
+/// glibc's languages count too, as do cmd.exe's "not recognized" for perl
+/// in its common languages, a perl too old for Configure (`perl v5.10.0
+/// required--this is only v5.8.8`) and openssl-src 111's unwrapped
+/// `kind: NotFound` after its `running "perl" "./Configure"` line.
 ///
 /// **Why it happens.** OpenSSL's build needs a full perl with its core modules.
 /// Minimal perls (Fedora/RHEL's `perl-base` split, slim containers, Git for
@@ -304,6 +311,10 @@ Caused by:
             "Configure OpenSSL for VC-WIN64A\nDer Befehl \"perl\" ist entweder falsch geschrieben oder\nkonnte nicht gefunden werden.\n",
             "  running \"perl\" \"./Configure\" \"VC-WIN64A\"\n  \"perl\" non è riconosciuto come comando interno o esterno,\n",
             "  running \"perl\" \"./Configure\" \"VC-WIN64A\"\n  \"perl\" не является внутренней или внешней\n",
+            // PowerShell's German and French, fish 3.x.
+            "  running \"perl\" \"./Configure\" \"VC-WIN64A\"\n  Die Benennung \"perl\" wurde nicht als Name eines Cmdlet erkannt.\n",
+            "  running \"perl\" \"./Configure\" \"VC-WIN64A\"\n  Le terme «perl» n'est pas reconnu comme nom d'applet de commande\n",
+            "  running \"perl\" \"./Configure\" \"linux-x86_64\"\n  fish: Unknown command: perl\n",
         ] {
             let finding = first_of_kind(log, Kind::VendoredOpensslPerl);
             assert_eq!(fact(&finding, "tool"), Some("perl"), "{log}");

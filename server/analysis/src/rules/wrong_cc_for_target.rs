@@ -142,17 +142,25 @@ fn compiler_and_option(content: &str) -> (Option<String>, Option<String>) {
     .captures(content)
     .map(|c| c[1].rsplit(['/', '\\']).next().unwrap_or(&c[1]).to_owned());
     // `unknown value 'armv7-a' for '-march'`, `unrecognized -march target: armv8-a`.
+    // gcc's `bad value ('armv8-a') for '-march=' switch` and clang's
+    // `unsupported argument 'armv8-a' to option '-march='` too.
     let split = regex!(
-        r"unknown value ['‘`]([^'’`]*)['’`] for ['‘`]?(-m[\w-]+)|unrecogni[sz]ed (-m[\w-]+) target:?\s*['‘`]?([^\s'’`]+)"
+        r"unknown value ['‘`]([^'’`]*)['’`] for ['‘`]?(-m[\w-]+)|unrecogni[sz]ed (-m[\w-]+) target:?\s*['‘`]?([^\s'’`]+)|bad value [(‘'`\x22]*([^)’'`\x22]+)[)’'`\x22]* for ['‘`\x22]?(-m[\w-]+)=?|unsupported argument ['‘`\x22]([^'’`\x22]+)['’`\x22] to option ['‘`\x22](-m[\w-]+)=?"
     );
     let assembler = regex!(r"invalid (-m(?:arch|cpu|tune)=) option:?\s*[`'‘]([^'’`]+)");
     if let Some(c) = assembler.captures(content) {
         return (compiler, Some(format!("{}{}", &c[1], &c[2])));
     }
     if let Some(c) = split.captures(content) {
-        let (value, name) = match (c.get(1), c.get(2)) {
-            (Some(value), Some(name)) => (value.as_str(), name.as_str()),
-            _ => (c.get(4).map_or("", |m| m.as_str()), &c[3]),
+        let (value, name) = if let Some(name) = c.get(3) {
+            (c.get(4).map_or("", |m| m.as_str()), name.as_str())
+        } else {
+            let value = c.get(1).or(c.get(5)).or(c.get(7));
+            let name = c.get(2).or(c.get(6)).or(c.get(8));
+            (
+                value.map_or("", |m| m.as_str()),
+                name.map_or("", |m| m.as_str()),
+            )
         };
         return (compiler, Some(format!("{name}={value}")));
     }
@@ -345,7 +353,7 @@ mod tests {
             ),
             (
                 "cc1: error: bad value (armv6) for -march= switch\n",
-                "-march=",
+                "-march=armv6",
             ),
             (
                 "g++: error: unrecognized command line option ‘-mfpu=neon-fp-armv8’\n",
@@ -374,7 +382,7 @@ mod tests {
             ),
             (
                 "clang: error: unsupported argument 'armv8-5a' to option '-march='\n",
-                "armv8-5a",
+                "-march=armv8-5a",
             ),
         ] {
             let finding = first_of_kind(log, Kind::WrongCcForTarget);
@@ -624,6 +632,21 @@ mod tests {
                 Some("-arch"),
                 "{finding:#?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_rejected_value_joins_its_option() {
+        // gcc 4.x-14 `bad value 'x' for '-march=' switch` (gcc 12+ puts
+        // the value in parentheses and curly quotes), clang 3.x-18
+        // `unsupported argument 'x' to option '-march='`.
+        for log in [
+            "  cargo:warning=cc1: error: bad value 'armv7-a' for '-march=' switch\n",
+            "  cargo:warning=cc1: error: bad value (‘armv7-a’) for ‘-march=’ switch\n",
+            "  cargo:warning=clang-14: error: unsupported argument 'armv7-a' to option '-march='\n",
+        ] {
+            let finding = first_of_kind(log, Kind::WrongCcForTarget);
+            assert_eq!(fact(&finding, "option"), Some("-march=armv7-a"), "{log}");
         }
     }
 }
