@@ -71,13 +71,16 @@ pub fn explain(input: &[u8], target_hint: Option<&str>) -> Vec<Finding> {
 
 /// Explains an already parsed log.
 pub fn explain_log(log: &CargoLog, target_hint: Option<&str>) -> Vec<Finding> {
-    let cx = Context::new(log, target_hint);
-    let findings = rules::run_all(&cx);
-    let mut findings = order_root_cause_first(merge_repeats(findings));
-    let recognised = findings
-        .iter()
-        .any(|f| f.kind != Kind::UnrecognisedFailure && f.severity == Severity::Error);
-    if recognised {
+    let mut findings = run_rules(log, target_hint);
+    if !recognised(&findings)
+        && let Some(rejoined) = rejoin_wrapped_lines(log)
+    {
+        let again = run_rules(&rejoined, target_hint);
+        if recognised(&again) {
+            findings = again;
+        }
+    }
+    if recognised(&findings) {
         findings.retain(|f| f.kind != Kind::UnrecognisedFailure);
     }
     for finding in &mut findings {
@@ -87,6 +90,76 @@ pub fn explain_log(log: &CargoLog, target_hint: Option<&str>) -> Vec<Finding> {
         }
     }
     findings
+}
+
+fn run_rules(log: &CargoLog, target_hint: Option<&str>) -> Vec<Finding> {
+    let cx = Context::new(log, target_hint);
+    order_root_cause_first(merge_repeats(rules::run_all(&cx)))
+}
+
+/// Whether a finding names a failure's kind (not only the fallback's
+/// "a failure crossport does not know").
+fn recognised(findings: &[Finding]) -> bool {
+    findings
+        .iter()
+        .any(|f| f.kind != Kind::UnrecognisedFailure && f.severity == Severity::Error)
+}
+
+/// A log copied from a terminal (or a CI page) that wrapped its long lines
+/// at a fixed width: every wrapped line is exactly as long as the longest
+/// line, and its rest is on the next line. Joins each such line with the
+/// one after it and reads the result again, keeping the original line
+/// numbers, so that a failure split in two can still be read. Only tried
+/// when no rule recognised the log as it is: a line that merely happens to
+/// be the longest is joined too, and a join that makes nothing recognisable
+/// is thrown away.
+fn rejoin_wrapped_lines(log: &CargoLog) -> Option<CargoLog> {
+    // Terminal widths people keep: the 80 and 120 columns of Windows'
+    // console and most terminals' defaults, and a few common others. Any
+    // other width counts only when two lines or more reach it exactly, so
+    // that a log's one longest line is not glued to the next.
+    const COMMON_WIDTHS: [usize; 7] = [80, 100, 120, 132, 150, 160, 200];
+    const NARROWEST_TERMINAL: usize = 60;
+    let lengths: Vec<usize> = log
+        .lines
+        .iter()
+        .map(|line| line.text.chars().count())
+        .collect();
+    let width = *lengths.iter().max()?;
+    let at_width = lengths.iter().filter(|length| **length == width).count();
+    if width < NARROWEST_TERMINAL || (!COMMON_WIDTHS.contains(&width) && at_width < 2) {
+        return None;
+    }
+    let mut text = String::new();
+    let mut numbers = Vec::new();
+    let mut joined = false;
+    let mut open = false;
+    for line in &log.lines {
+        if open {
+            joined = true;
+        } else {
+            numbers.push(line.number);
+        }
+        text.push_str(&line.text);
+        open = line.text.chars().count() == width;
+        if !open {
+            text.push('\n');
+        }
+    }
+    if !joined {
+        return None;
+    }
+    let mut again = cargo_log::read(text.as_bytes());
+    if again.lines.len() != numbers.len() {
+        // The reader split or dropped lines differently the second time:
+        // line numbers could not be kept, so do not guess.
+        return None;
+    }
+    for (line, number) in again.lines.iter_mut().zip(numbers) {
+        line.number = number;
+    }
+    again.skipped = log.skipped.clone();
+    Some(again)
 }
 
 /// Keeps one of findings that say the same thing about the same target: the
@@ -197,6 +270,66 @@ fn order_root_cause_first(mut findings: Vec<Finding>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Splits every line longer than `width` characters into lines of
+    /// `width`, as a terminal that wraps (and a copy from it) does.
+    fn wrap_at(log: &str, width: usize) -> String {
+        let mut out = String::new();
+        for line in log.lines() {
+            let chars: Vec<char> = line.chars().collect();
+            if chars.is_empty() {
+                out.push('\n');
+            }
+            for piece in chars.chunks(width) {
+                out.extend(piece);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_failure_wrapped_by_the_terminal_is_read_whole_with_its_line_numbers() {
+        let error = |dir: &str| {
+            format!(
+                "/home/{dir}/server: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by /home/{dir}/server)"
+            )
+        };
+        let unpadded = error("").find("GLIBC_2.34").expect("the version");
+        for width in [80, 120] {
+            // A directory name long enough that the terminal's cut falls
+            // inside the version name, after `GLIB`.
+            let dir = "d".repeat(width - 4 - unpadded);
+            let log = format!("$ ssh box ./server\n{}\n", error(&dir));
+            let wrapped = wrap_at(&log, width);
+            assert!(wrapped.contains("GLIB\nC_2.34"), "{wrapped}");
+            let findings = explain(wrapped.as_bytes(), None);
+            let first = findings.first().expect("a finding");
+            assert_eq!(
+                first.kind,
+                Kind::GlibcTooNew,
+                "width {width}: {findings:#?}"
+            );
+            // Its line numbers are the wrapped log's: the error's first
+            // part is line 2.
+            assert_eq!(
+                first.evidence.lines.map(|[start, _]| start),
+                Some(2),
+                "width {width}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_failure_that_no_join_explains_stays_unrecognised() {
+        let log = "error: the frobnicator refused to frobnicate the widget because the moon is not full tonight, see the manual\n";
+        let wrapped = wrap_at(log, 80);
+        let kinds: Vec<Kind> = explain(wrapped.as_bytes(), None)
+            .into_iter()
+            .map(|finding| finding.kind)
+            .collect();
+        assert_eq!(kinds, [Kind::UnrecognisedFailure]);
+    }
 
     #[test]
     fn lld_rejecting_an_argument_under_zig_is_zigs_finding_first() {
