@@ -120,6 +120,13 @@ fn rejoin_wrapped_lines(log: &CargoLog) -> Option<CargoLog> {
     // that a log's one longest line is not glued to the next.
     const COMMON_WIDTHS: [usize; 7] = [80, 100, 120, 132, 150, 160, 200];
     const NARROWEST_TERMINAL: usize = 60;
+    // More lines than a terminal's scrollback keeps (Windows' console 9,001
+    // by default, most others 10,000) were not copied from one; and reading
+    // a 10 MB log twice would double explain's time (docs/performance.md).
+    const LONGEST_SCROLLBACK: usize = 20_000;
+    if log.lines.len() > LONGEST_SCROLLBACK {
+        return None;
+    }
     let lengths: Vec<usize> = log
         .lines
         .iter()
@@ -318,6 +325,30 @@ mod tests {
                 "width {width}"
             );
         }
+    }
+
+    #[test]
+    fn a_log_longer_than_a_terminal_keeps_is_not_joined() {
+        // The same cut version name after 20,000 lines of output: not a
+        // terminal copy, and reading it twice would cost a large log's time.
+        let error = "/home/dddddddddd/server: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by /home/x/server)";
+        let at = error.find("GLIBC_2.34").expect("the version") + 4;
+        let mut log = "   Compiling a v0.1.0\n".repeat(20_000);
+        log.push_str(&format!("{}\n{}\n", &error[..at], &error[at..]));
+        let short = format!("{}\n{}\n", &error[..at], &error[at..]);
+        assert!(at >= 60, "the cut is at {at}");
+        // Only the width makes the join count (two lines reach it), so the
+        // short log is joined and the long one is not.
+        let two = format!("{}\n{}", &error[..at], short);
+        assert_eq!(
+            explain(two.as_bytes(), None).first().map(|f| f.kind),
+            Some(Kind::GlibcTooNew)
+        );
+        log.insert_str(0, &format!("{}\n", &error[..at]));
+        assert_ne!(
+            explain(log.as_bytes(), None).first().map(|f| f.kind),
+            Some(Kind::GlibcTooNew)
+        );
     }
 
     #[test]
