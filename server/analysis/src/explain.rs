@@ -278,22 +278,11 @@ fn order_root_cause_first(mut findings: Vec<Finding>) -> Vec<Finding> {
 mod tests {
     use super::*;
 
-    /// Splits every line longer than `width` characters into lines of
-    /// `width`, as a terminal that wraps (and a copy from it) does.
-    fn wrap_at(log: &str, width: usize) -> String {
-        let mut out = String::new();
-        for line in log.lines() {
-            let chars: Vec<char> = line.chars().collect();
-            if chars.is_empty() {
-                out.push('\n');
-            }
-            for piece in chars.chunks(width) {
-                out.extend(piece);
-                out.push('\n');
-            }
-        }
-        out
-    }
+    // The same terminal wrapping as the tune robustness tests use.
+    include!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/support/wrap.rs"
+    ));
 
     #[test]
     fn a_failure_wrapped_by_the_terminal_is_read_whole_with_its_line_numbers() {

@@ -11,6 +11,11 @@ use crossport_analysis::explain::explain;
 use crossport_analysis::finding::Finding;
 use crossport_analysis::score::parse_table;
 
+mod support {
+    pub mod wrap;
+}
+use support::wrap::wrap_at;
+
 fn corpus_dirs() -> [PathBuf; 4] {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
     [
@@ -407,23 +412,6 @@ fn every_error_line_of_the_evidence_alone_gets_a_finding() {
     }
     assert!(checked > 100, "only {checked} evidence lines said error");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-/// Splits every line longer than `width` characters into lines of `width`,
-/// as a terminal that wraps (and a copy from it) does.
-fn wrap_at(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let chars: Vec<char> = line.chars().collect();
-        if chars.is_empty() {
-            out.push('\n');
-        }
-        for piece in chars.chunks(width) {
-            out.extend(piece);
-            out.push('\n');
-        }
-    }
-    out
 }
 
 /// A log copied from a terminal 80 or 120 columns wide: every line longer
