@@ -64,7 +64,7 @@ pub(crate) use path_not_found;
 /// denied" (os error 5) in a few.
 macro_rules! permission_denied {
     () => {
-        "Permission denied|Keine Berechtigung|Permission non accordée|Permiso denegado|Permesso negato|Permissão negada|Отказано в доступе|权限不够|拒絕不符權限的操作|許可がありません|허가 거부|Brak dostępu|Erişim engellendi|Access is denied|Zugriff verweigert|Accès refusé|Acceso denegado|Accesso negato|Acesso negado|拒绝访问|存取被拒|アクセスが拒否されました|액세스가 거부되었습니다|Odmowa dostępu|Erişim engellendi"
+        "Permission denied|Keine Berechtigung|Permission non accordée|Permiso denegado|Permesso negato|Permissão negada|Отказано в доступе|权限不够|拒絕不符權限的操作|許可がありません|허가 거부|Brak dostępu|Erişim engellendi|Access is denied|Zugriff verweigert|Accès refusé|Acceso denegado|Accesso negato|Acesso negado|拒绝访问|存取被拒|アクセスが拒否されました|액세스가 거부되었습니다|Odmowa dostępu"
     };
 }
 pub(crate) use permission_denied;
